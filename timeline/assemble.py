@@ -1,0 +1,139 @@
+"""Read, check and assemble a whole timeline: the stages before rendering."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import Checked, CitedSpan, EntryChecker
+from .dates import sort_key
+from .entries import find_entry_files
+from .errors import Problems
+from .markup import new_parser, render_markdown
+from .model import Entry, Group, MarkSpan, Timeline
+from .settings import load_settings
+from .sources import load_sources
+
+
+@dataclass(frozen=True)
+class Folders:
+    """The input folders, and how the user wrote them (errors name them so)."""
+
+    content: Path
+    seeds: Path
+    content_shown: str
+    seeds_shown: str
+
+
+def load_timeline(folders: Folders, *, drafts: bool = False, base_url: str | None = None) -> tuple[Timeline | None, Problems]:
+    """Everything before rendering. Returns (None, problems) if any error."""
+    problems = Problems()
+    settings = load_settings(folders.content, folders.content_shown, problems, base_url)
+    sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems)
+    files = find_entry_files(folders.content)
+    entry_paths = _slugs(files, folders.content_shown, problems)
+    checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources, entry_paths)
+    results = [checker.check(rel) for rel in files]
+
+    entries: list[Entry] = []
+    cited: list[tuple[Entry, CitedSpan]] = []
+    for result in results:
+        quiet = result.draft and not drafts
+        problems.extend(result.problems, as_warnings=quiet)
+        if result.entry is not None and not quiet:
+            entries.append(result.entry)
+            cited.extend((result.entry, c) for c in result.cited)
+    left_out = {r.entry.slug for r in results if r.entry is not None and r.draft and not drafts}
+    _check_links_to_drafts(entries, left_out, problems)
+
+    intro = render_markdown(
+        checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro",
+        from_path="_index.md", entry_paths={p: s for p, s in entry_paths.items()},
+    )
+    for line, message in intro.bad_links:
+        problems.error(os.path.join(folders.content_shown, "_index.md"), line, message)
+    if problems.errors:
+        return None, problems
+
+    entries.sort(key=lambda e: (sort_key(e.date), e.path))
+    citing: dict[str, list[Entry]] = {sid: [] for sid in sources}
+    for entry in entries:
+        for sid in dict.fromkeys(entry.cited_sources()):
+            citing[sid].append(entry)
+    timeline = Timeline(
+        settings=settings,
+        intro_html=intro.html,
+        entries=entries,
+        sources=dict(sorted(sources.items())),
+        marks=_marks(cited, sources),
+        tags=groups(entries, lambda e: e.tags),
+        people=groups(entries, lambda e: e.people),
+        citing=citing,
+    )
+    return timeline, problems
+
+
+def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
+    """content path -> slug; two files with one slug are an error."""
+    seen: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for rel in files:
+        slug = rel.rsplit("/", 1)[-1][:-3]
+        if slug in seen:
+            problems.error(os.path.join(shown, rel), 1, f'slug "{slug}" is also the slug of {os.path.join(shown, seen[slug])}: entry file names must be unique')
+            continue
+        seen[slug] = rel
+        out[rel] = slug
+    return out
+
+
+def _check_links_to_drafts(entries: list[Entry], left_out: set[str], problems: Problems) -> None:
+    """A link to a draft left out of the build would be a broken link."""
+    for entry in entries:
+        for line, slug in entry.links:
+            if slug in left_out:
+                problems.error(entry.shown_path, line, f'link to "{slug}", a draft that is left out of this build (build with --drafts, or remove the link)')
+
+
+def _marks(cited: list[tuple[Entry, CitedSpan]], sources) -> dict[str, list[MarkSpan]]:
+    """The marks of each source page: one per distinct citation, in text order."""
+    by_id: dict[tuple[str, str], MarkSpan] = {}
+    for entry, c in cited:
+        mark = by_id.get((c.source, c.mark))
+        if mark is None:
+            mark = by_id[(c.source, c.mark)] = MarkSpan(c.mark, c.kind, c.spans)
+        if entry not in mark.entries:
+            mark.entries.append(entry)
+    out: dict[str, list[MarkSpan]] = {sid: [] for sid in sources}
+    for (sid, _), mark in by_id.items():
+        out[sid].append(mark)
+    for marks in out.values():
+        marks.sort(key=lambda m: (m.spans[0], m.id))
+        for mark in marks:
+            mark.entries.sort(key=lambda e: (sort_key(e.date), e.path))
+    return out
+
+
+def page_name(label: str) -> str:
+    """A file name for a tag or a person: letters and digits of any script."""
+    name = []
+    for ch in unicodedata.normalize("NFC", label).casefold():
+        if ch.isalnum():
+            name.append(ch)
+        elif name and name[-1] != "-":
+            name.append("-")
+    return "".join(name).strip("-") or "_"
+
+
+def groups(entries: list[Entry], labels_of) -> list[Group]:
+    """Group entries by tag (or person); labels that make one name share a page."""
+    by_name: dict[str, Group] = {}
+    for entry in entries:
+        for label in labels_of(entry):
+            name = page_name(label)
+            group = by_name.setdefault(name, Group(name, label))
+            if not group.entries or group.entries[-1] is not entry:
+                group.entries.append(entry)
+    return sorted(by_name.values(), key=lambda g: (g.label.casefold(), g.name))

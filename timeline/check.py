@@ -1,0 +1,131 @@
+"""Validate and verify one entry against everything it refers to: its
+sources, the verbatim text of its passages and quotes, its links."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from pathlib import Path
+
+from .entries import read_entry
+from .errors import Problems
+from .markup import new_parser, render_markdown
+from .model import Entry
+from .sources import Source
+from .verify import SourceText, mark_id
+
+
+@dataclass
+class Archive:
+    """A source text prepared for many look-ups."""
+
+    text: SourceText
+    line_starts: list[int]
+    furniture: frozenset[int]
+
+    @classmethod
+    def of(cls, source: Source) -> "Archive":
+        starts = [0]
+        starts.extend(i + 1 for i, ch in enumerate(source.text) if ch == "\n")
+        return cls(SourceText(source.text), starts, source.furniture)
+
+    def line_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def furniture_lines(self, spans) -> list[int]:
+        lines: set[int] = set()
+        for start, end in spans:
+            lines.update(range(self.line_at(start), self.line_at(max(start, end - 1)) + 1))
+        return sorted(lines & self.furniture)
+
+
+@dataclass
+class CitedSpan:
+    """Where a citation was found: the mark it makes on its source page."""
+
+    source: str
+    mark: str
+    kind: str
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Checked:
+    """The outcome of checking one file: the entry, if it has no error."""
+
+    path: str
+    entry: Entry | None
+    cited: list[CitedSpan]
+    problems: Problems
+    draft: bool = False
+
+
+class EntryChecker:
+    """Reads and checks entries; one per process, as it holds prepared sources."""
+
+    def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source], entry_paths: dict[str, str]):
+        self.content_dir = content_dir
+        self.shown_dir = shown_dir
+        self.tz = tz
+        self.sources = sources
+        self.entry_paths = entry_paths
+        self.archives: dict[str, Archive] = {}
+        self.md = new_parser()
+
+    def archive(self, source_id: str) -> Archive:
+        if source_id not in self.archives:
+            self.archives[source_id] = Archive.of(self.sources[source_id])
+        return self.archives[source_id]
+
+    def check(self, rel: str) -> Checked:
+        """Read, validate and verify one entry file; render its body."""
+        problems = Problems()
+        entry = read_entry(self.content_dir, rel, self.shown_dir, self.tz, problems)
+        if entry is None:
+            return Checked(rel, None, [], problems)
+        cited: list[CitedSpan] = []
+        for c in entry.sources:
+            if self._known(entry, c.source, c.line, problems) and c.passage:
+                c.mark = self._verify(entry, c.source, c.passage, "passage", c.line, problems, cited)
+        for q in entry.quotes:
+            if self._known(entry, q.source, q.line, problems):
+                q.mark = self._verify(entry, q.source, q.text, "quote", q.line, problems, cited)
+        for x in entry.figures:
+            if self._known(entry, x.source, x.line, problems) and x.passage:
+                x.mark = self._verify(entry, x.source, x.passage, "passage", x.line, problems, cited)
+        rendered = render_markdown(
+            self.md, entry.body, first_line=entry.body_line, doc_id=entry.slug,
+            from_path=entry.path, entry_paths=self.entry_paths,
+        )
+        for line, message in rendered.bad_links:
+            problems.error(entry.shown_path, line, message)
+        entry.body_html, entry.search_text, entry.links = rendered.html, rendered.text, rendered.links
+        if problems.errors:
+            return Checked(rel, None, [], problems, entry.draft)
+        return Checked(rel, entry, cited, problems, entry.draft)
+
+    def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:
+        if source_id in self.sources:
+            return True
+        problems.error(entry.shown_path, line, f'unknown source "{source_id}": it is not in sources.yaml')
+        return False
+
+    def _verify(self, entry, source_id, text, kind, line, problems, cited) -> str | None:
+        archive = self.archive(source_id)
+        match = archive.text.find(text)
+        what = "quote" if kind == "quote" else "passage"
+        if match is None:
+            problems.error(entry.shown_path, line, f'{what} not found verbatim in source "{source_id}": "{_short(text)}"')
+            return None
+        furniture = archive.furniture_lines(match.spans)
+        if furniture:
+            problems.error(entry.shown_path, line, f'{what} cites page furniture of source "{source_id}" (line {furniture[0]} of its file)')
+            return None
+        mark = mark_id("q" if kind == "quote" else "p", source_id, text)
+        cited.append(CitedSpan(source_id, mark, kind, match.spans))
+        return mark
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

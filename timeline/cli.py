@@ -1,0 +1,83 @@
+"""The command line: `build` and `check`, their options and exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .assemble import Folders, load_timeline
+from .errors import ContentError
+from .output import static_pages, write_site
+from .render import BUNDLED_TEMPLATES, Renderer, render_site
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build a static timeline site from content/ and seeds/, verifying every quote and passage.",
+    )
+    p.add_argument("command", nargs="?", choices=("build", "check"), default="build",
+                   help="build the site (default) or only check the content")
+    p.add_argument("--content", help="entries folder (default: content)")
+    p.add_argument("--seeds", help="archived sources and sources.yaml (default: seeds)")
+    p.add_argument("--templates", help="Jinja templates (default: templates, else the bundled ones)")
+    p.add_argument("--static", help="files copied to site/static (default: static, else the bundled ones)")
+    p.add_argument("--out", help="output folder (default: site)")
+    p.add_argument("--drafts", action="store_true", help="include draft entries")
+    p.add_argument("--base-url", help="where the site is hosted (overrides base_url in content/_index.md)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        content = _folder(args.content, "content", "--content")
+        seeds = _folder(args.seeds, "seeds", "--seeds")
+        templates = _folder(args.templates, "templates", "--templates", BUNDLED_TEMPLATES)
+        static = _folder(args.static, "static", "--static", BUNDLED_STATIC)
+    except _UsageError as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
+        print("build.py: error: --base-url must be an http(s) URL", file=sys.stderr)
+        return EXIT_USAGE
+    folders = Folders(Path(content[1]), Path(seeds[1]), content[0], seeds[0])
+    timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url)
+    pages = []
+    if timeline is not None:
+        try:
+            pages = render_site(timeline, Renderer(Path(templates[1]), templates[0]), args.drafts)
+        except ContentError as exc:
+            problems.add(exc)
+    for problem in problems.sorted():
+        print(problem, file=sys.stderr)
+    if problems.errors:
+        return EXIT_CONTENT
+    if args.command == "check":
+        print(f"ok: {len(timeline.entries)} entries, {len(timeline.sources)} sources checked", file=sys.stderr)
+        return EXIT_OK
+    out = Path(args.out or "site")
+    written, removed = write_site(out, pages + static_pages(Path(static[1])))
+    print(f"built {out}: {len(timeline.entries)} entries, {len(pages)} files ({written} written, {removed} removed)", file=sys.stderr)
+    return EXIT_OK
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _folder(given: str | None, default: str, option: str, fallback: Path | None = None) -> tuple[str, str]:
+    """(as shown in messages, actual path); a missing folder is wrong usage."""
+    if given is not None:
+        if not Path(given).is_dir():
+            raise _UsageError(f"{option} {given}: no such folder")
+        return given, given
+    if Path(default).is_dir():
+        return default, default
+    if fallback is not None:
+        return str(fallback), str(fallback)
+    raise _UsageError(f"no {default}/ folder here; run from a timeline project or give {option}")

@@ -1,0 +1,121 @@
+"""Typed readers for the values of a YAML mapping. Each reader raises a
+ContentError at the line of the offending key, so every caller reports
+problems the same way."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .dates import DateError, PartialDate, parse_date
+from .errors import ContentError, Problems, unknown_key_message
+from .yamlread import YList, YMap
+
+_TRUE = {"true", "yes", "on"}
+_FALSE = {"false", "no", "off"}
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+class Fields:
+    """Reads the keys of one YAML mapping of one file."""
+
+    def __init__(self, mapping: YMap, path: str, what: str, known: tuple[str, ...], problems: Problems):
+        self.map = mapping
+        self.path = path
+        self.problems = problems
+        for key in mapping:
+            if key not in known:
+                problems.error(path, mapping.line_of(key), unknown_key_message(key, known, what))
+
+    def line(self, key: str) -> int:
+        return self.map.line_of(key)
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.error(self.path, self.line(key), message)
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.map.get(key)
+        if value is None:
+            if required:
+                self.fail(key, f'"{key}" is required')
+            return None
+        if not isinstance(value, str):
+            self.fail(key, f'"{key}" must be text, not a {_kind(value)}')
+            return None
+        value = value.strip()
+        if required and not value:
+            self.fail(key, f'"{key}" must not be empty')
+            return None
+        return value or None
+
+    def flag(self, key: str) -> bool:
+        value = self.map.get(key)
+        if value is None:
+            return False
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        self.fail(key, f'"{key}" must be true or false')
+        return False
+
+    def date(self, key: str, tz: str, required: bool = False) -> PartialDate | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        try:
+            return parse_date(value, tz)
+        except DateError as exc:
+            self.fail(key, f'"{key}": {exc}')
+            return None
+
+    def text_list(self, key: str) -> list[str]:
+        """A list of texts; a single text is taken as a list of one."""
+        value = self.map.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = YList([value])
+            value.line, value.item_lines = self.line(key), [self.line(key)]
+        if not isinstance(value, list):
+            self.fail(key, f'"{key}" must be a list of texts')
+            return []
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.problems.error(self.path, value.line_of(i), f'each item of "{key}" must be non-empty text')
+            elif item.strip() not in out:
+                out.append(item.strip())
+        return out
+
+    def number(self, key: str, required: bool = False) -> int | float | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        if not _NUMBER.fullmatch(value):
+            self.fail(key, f'"{key}" must be a number written with digits only (3800, not "{value}")')
+            return None
+        number = float(value)
+        return int(number) if number.is_integer() and "e" not in value.lower() else number
+
+    def url(self, key: str, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in schemes or not parts.netloc or any(c.isspace() for c in value):
+            self.fail(key, f'"{key}" must be an absolute {" or ".join(schemes)} URL, not "{value}"')
+            return None
+        return value
+
+
+def _kind(value) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return "text"
+
+
+def require_mapping(value, path: str, line: int, what: str) -> YMap:
+    if not isinstance(value, YMap):
+        raise ContentError(path, getattr(value, "line", line), f"{what} must be a mapping of keys to values")
+    return value

@@ -1,0 +1,109 @@
+"""Markdown bodies: CommonMark with tables and footnotes, raw HTML shown as
+text, links checked and made relative to whichever page shows the body."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+# Stands for the path from the showing page to the site root ("" or "../").
+# Markdown turns NUL into U+FFFD, so content can never forge it.
+ROOT = "\x00root\x00"
+_SAFE_SCHEMES = ("http", "https", "mailto")
+_HEADING_SHIFT = 3
+
+
+def new_parser() -> MarkdownIt:
+    """One parser per process: raw HTML off, tables and footnotes on."""
+    return MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+
+
+@dataclass
+class Rendered:
+    html: str
+    text: str                                              # plain text, for search
+    bad_links: list[tuple[int, str]] = field(default_factory=list)   # (line, message)
+    links: list[tuple[int, str]] = field(default_factory=list)       # (line, slug) of entry links
+
+
+def render_markdown(
+    md: MarkdownIt, source: str, *, first_line: int, doc_id: str,
+    from_path: str | None = None, entry_paths: dict[str, str] | None = None,
+) -> Rendered:
+    """Render Markdown; links to other entries' files become entry pages.
+
+    `from_path` is the linking file's path in content/; `entry_paths` maps
+    content paths to slugs. Relative links get the ROOT marker in front."""
+    env = {"docId": doc_id}
+    tokens = md.parse(source, env)
+    rendered = Rendered("", "")
+    words: list[str] = []
+    for block in tokens:
+        if block.type == "heading_open" or block.type == "heading_close":
+            level = min(6, int(block.tag[1]) + _HEADING_SHIFT)
+            block.tag = f"h{level}"
+        if block.children:
+            line = first_line + (block.map[0] if block.map else 0)
+            block.children = _fix_inline(block.children, line, from_path, entry_paths or {}, rendered)
+            words.extend(t.content for t in block.children if t.type in ("text", "code_inline"))
+    rendered.html = md.renderer.render(tokens, md.options, env)
+    rendered.text = " ".join(" ".join(words).split())
+    return rendered
+
+
+def _fix_inline(children: list[Token], line: int, from_path, entry_paths, found: Rendered) -> list[Token]:
+    out: list[Token] = []
+    drop_close = False
+    for tok in children:
+        if tok.type == "link_open":
+            href = _resolve(str(tok.attrGet("href") or ""), from_path, entry_paths, line, found)
+            if href is None:
+                drop_close = True
+                continue
+            tok.attrSet("href", href)
+        elif tok.type == "link_close" and drop_close:
+            drop_close = False
+            continue
+        elif tok.type == "image":
+            src = str(tok.attrGet("src") or "")
+            if urlsplit(src).scheme or src.startswith("//"):
+                # Nothing is loaded from another host: a remote image becomes a link to it.
+                out.extend(_image_as_link(tok, src, line, from_path, entry_paths, found))
+                continue
+            tok.attrSet("src", ROOT + src.lstrip("/"))
+        out.append(tok)
+    return out
+
+
+def _image_as_link(tok: Token, src: str, line, from_path, entry_paths, found: Rendered) -> list[Token]:
+    alt = tok.content or src
+    href = _resolve(src, from_path, entry_paths, line, found)
+    text = Token("text", "", 0, content=f"[image: {alt}]")
+    if href is None:
+        return [text]
+    return [Token("link_open", "a", 1, attrs={"href": href}), text, Token("link_close", "a", -1)]
+
+
+def _resolve(href: str, from_path, entry_paths, line: int, found: Rendered) -> str | None:
+    """The href to write, or None to drop the link (keeping its text)."""
+    parts = urlsplit(href)
+    if parts.scheme or href.startswith("//"):
+        return href if parts.scheme.lower() in _SAFE_SCHEMES else None
+    if not parts.path:
+        return href  # a fragment on the same page
+    path = unquote(parts.path)
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    if path.endswith(".md") and from_path is not None:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), path))
+        slug = entry_paths.get(target)
+        if slug is None:
+            found.bad_links.append((line, f'link to "{path}": there is no entry {target} in the content folder'))
+            return None
+        found.links.append((line, slug))
+        return f"{ROOT}entries/{quote(slug)}.html{fragment}"
+    return ROOT + href.lstrip("/")

@@ -1,0 +1,117 @@
+"""The timeline as plain data: what the readers produce and the renderer shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import PartialDate
+from .settings import Settings
+from .sources import Source
+
+
+@dataclass
+class Citation:
+    """An entry's reference to a source, optionally to one passage of it."""
+
+    source: str
+    line: int
+    passage: str | None = None
+    mark: str | None = None          # id of the <mark> on the source page
+
+
+@dataclass
+class Quote:
+    text: str
+    by: str
+    source: str
+    line: int
+    mark: str | None = None
+
+
+@dataclass
+class Figure:
+    what: str
+    value: int | float
+    source: str
+    line: int
+    qualifier: str | None = None
+    unit: str | None = None
+    label: str | None = None
+    according_to: str | None = None
+    passage: str | None = None
+    mark: str | None = None
+
+
+@dataclass
+class Correction:
+    date: PartialDate
+    text: str
+
+
+@dataclass
+class Entry:
+    """One event, as read from content/**/*.md."""
+
+    path: str                 # inside content/, with '/' separators
+    shown_path: str           # as errors name it
+    slug: str
+    title: str
+    date: PartialDate
+    end: PartialDate | None = None
+    approximate: bool = False
+    place: str | None = None
+    tags: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    sources: list[Citation] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    updated: PartialDate | None = None
+    corrections: list[Correction] = field(default_factory=list)
+    extra: Any = None
+    draft: bool = False
+    body: str = ""            # Markdown source
+    body_line: int = 1
+    body_html: str = ""       # rendered, with ROOT markers for relative links
+    search_text: str = ""     # the body as plain text, for the search index
+    links: list[tuple[int, str]] = field(default_factory=list)   # (line, slug) of entry links
+
+    def cited_sources(self) -> list[str]:
+        """Every source id the entry cites, in the order it cites them."""
+        ids = [c.source for c in self.sources] + [q.source for q in self.quotes] + [x.source for x in self.figures]
+        return list(dict.fromkeys(ids))
+
+    @property
+    def url(self) -> str:
+        return f"entries/{self.slug}.html"
+
+
+@dataclass
+class MarkSpan:
+    """A cited stretch of a source text, marked on the source page."""
+
+    id: str
+    kind: str                              # "quote" or "passage"
+    spans: tuple[tuple[int, int], ...]     # offsets in the source text
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    """Entries sharing a tag or a person."""
+
+    name: str          # file name part: tags/NAME.html
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    settings: Settings
+    intro_html: str
+    entries: list[Entry]                       # in timeline order
+    sources: dict[str, Source]
+    marks: dict[str, list[MarkSpan]]           # by source id, in text order
+    tags: list[Group]
+    people: list[Group]
+    citing: dict[str, list[Entry]]             # source id -> entries citing it

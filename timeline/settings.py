@@ -1,0 +1,78 @@
+"""The timeline's own settings: the front matter of content/_index.md."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import yamlread
+from .dates import DateError, validate_timezone
+from .errors import ContentError, Problems
+from .fields import Fields
+from .yamlread import YMap
+
+SETTING_KEYS = ("title", "description", "language", "timezone", "base_url", "page_size")
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str = "Timeline"
+    description: str | None = None
+    language: str = "en"
+    timezone: str = "UTC"
+    base_url: str | None = None
+    page_size: int = 500
+    intro: str = ""          # Markdown of _index.md's body
+    intro_line: int = 1
+
+
+def load_settings(content_dir: Path, shown_dir: str, problems: Problems, base_url: str | None = None) -> Settings:
+    path = os.path.join(shown_dir, "_index.md")
+    file = content_dir / "_index.md"
+    settings = Settings()
+    if file.is_file():
+        settings = _read(file, path, problems) or settings
+    if base_url is not None:
+        settings = replace(settings, base_url=base_url)
+    if settings.base_url and not settings.base_url.endswith("/"):
+        settings = replace(settings, base_url=settings.base_url + "/")
+    return settings
+
+
+def _read(file: Path, path: str, problems: Problems) -> Settings | None:
+    try:
+        text = yamlread.read_text(file.read_bytes(), path)
+        if not text.startswith("---"):
+            return Settings(intro=text)
+        front, body, body_line = yamlread.split_front_matter(text, path)
+        data = yamlread.load(front, path, first_line=2)
+    except ContentError as exc:
+        problems.add(exc)
+        return None
+    if data is None:
+        return Settings(intro=body, intro_line=body_line)
+    if not isinstance(data, YMap):
+        problems.error(path, 2, "the front matter must be a mapping of settings")
+        return None
+    f = Fields(data, path, "the settings", SETTING_KEYS, problems)
+    timezone = f.text("timezone") or "UTC"
+    try:
+        validate_timezone(timezone)
+    except DateError as exc:
+        f.fail("timezone", f'"timezone": {exc}')
+        timezone = "UTC"
+    page_size = f.number("page_size")
+    if page_size is not None and (not isinstance(page_size, int) or page_size < 1):
+        f.fail("page_size", '"page_size" must be a whole number of at least 1')
+        page_size = None
+    return Settings(
+        title=f.text("title") or "Timeline",
+        description=f.text("description"),
+        language=f.text("language") or "en",
+        timezone=timezone,
+        base_url=f.url("base_url"),
+        page_size=page_size or 500,
+        intro=body,
+        intro_line=body_line,
+    )

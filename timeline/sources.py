@@ -1,0 +1,155 @@
+"""Sources: seeds/sources.yaml and the archived texts it names."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlread
+from .dates import PartialDate
+from .errors import ContentError, Problems
+from .fields import Fields
+from .yamlread import YMap
+
+SOURCE_KEYS = (
+    "file", "publisher", "title", "published", "url", "author", "captured",
+    "archive_url", "note", "archive", "furniture",
+)
+SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_RANGE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?")
+
+
+@dataclass
+class Source:
+    """One archived source text and what is known about it."""
+
+    id: str
+    file: str
+    publisher: str
+    title: str
+    published: PartialDate
+    text: str
+    sha256: str
+    line: int
+    url: str | None = None
+    author: str | None = None
+    captured: PartialDate | None = None
+    archive_url: str | None = None
+    note: str | None = None
+    archive: str = "excerpts"
+    furniture: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def page(self) -> str:
+        return f"sources/{self.id}.html"
+
+
+def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems) -> dict[str, Source]:
+    """Read seeds/sources.yaml and every text it names; problems go to `problems`."""
+    path = os.path.join(shown_dir, "sources.yaml")
+    yaml_file = seeds_dir / "sources.yaml"
+    if not yaml_file.is_file():
+        problems.error(path, 1, "seeds/sources.yaml is missing: every source needs an entry there")
+        return {}
+    try:
+        text = yamlread.read_text(yaml_file.read_bytes(), path)
+        data = yamlread.load(text, path)
+    except ContentError as exc:
+        problems.add(exc)
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, YMap):
+        problems.error(path, getattr(data, "line", 1), "sources.yaml must map source ids to their fields")
+        return {}
+    sources: dict[str, Source] = {}
+    seeds_root = seeds_dir.resolve()
+    for source_id, value in data.items():
+        line = data.line_of(source_id)
+        if not SOURCE_ID.fullmatch(source_id):
+            problems.error(path, line, f'source id "{source_id}" must be lowercase letters, digits and hyphens, starting with a letter or digit')
+            continue
+        if not isinstance(value, YMap):
+            problems.error(path, line, f'source "{source_id}" must be a mapping of fields (file, publisher, title, published, ...)')
+            continue
+        source = _read_source(source_id, value, line, path, shown_dir, seeds_root, tz, problems)
+        if source is not None:
+            sources[source_id] = source
+    return sources
+
+
+def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path, tz, problems) -> Source | None:
+    count = len(problems.errors)
+    f = Fields(value, path, f'source "{source_id}"', SOURCE_KEYS, problems)
+    file = f.text("file", required=True)
+    publisher = f.text("publisher", required=True)
+    title = f.text("title", required=True)
+    published = f.date("published", tz, required=True)
+    url = f.url("url")
+    author = f.text("author")
+    captured = f.date("captured", tz)
+    archive_url = f.url("archive_url")
+    note = f.text("note")
+    archive = f.text("archive") or "excerpts"
+    if archive not in ("excerpts", "full"):
+        f.fail("archive", f'"archive" must be "excerpts" or "full", not "{archive}"')
+    data = _read_seed_file(file, f, seeds_root, shown_dir, problems) if file else None
+    if data is None or len(problems.errors) > count:
+        return None
+    text_path = os.path.join(shown_dir, file)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(text_path, data[: exc.start].count(b"\n") + 1, "the archived text is not valid UTF-8")
+        return None
+    furniture = _read_furniture(f, text.count("\n") + 1)
+    return Source(
+        id=source_id, file=file, publisher=publisher, title=title, published=published,
+        text=text, sha256=hashlib.sha256(data).hexdigest(), line=line, url=url,
+        author=author, captured=captured, archive_url=archive_url, note=note,
+        archive=archive, furniture=furniture,
+    )
+
+
+def _read_seed_file(file: str, f: Fields, seeds_root: Path, shown_dir: str, problems: Problems) -> bytes | None:
+    """The bytes of a file inside seeds/, refusing any path that leaves it."""
+    if os.path.isabs(file) or file.startswith(("/", "\\")) or ".." in re.split(r"[\\/]", file):
+        f.fail("file", f'"file" must be a path inside the seeds folder, not "{file}"')
+        return None
+    candidate = seeds_root / file
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        f.fail("file", f'"file": {os.path.join(shown_dir, file)} does not exist')
+        return None
+    if not resolved.is_relative_to(seeds_root):
+        f.fail("file", f'"file": {file} leads outside the seeds folder')
+        return None
+    if not resolved.is_file():
+        f.fail("file", f'"file": {file} is not a file')
+        return None
+    return resolved.read_bytes()
+
+
+def _read_furniture(f: Fields, line_count: int) -> frozenset[int]:
+    raw = f.map.get("furniture")
+    if raw is None:
+        return frozenset()
+    items = raw if isinstance(raw, list) else [raw]
+    lines: set[int] = set()
+    for item in items:
+        parts = item.split(",") if isinstance(item, str) else [None]
+        for part in parts:
+            match = _RANGE.fullmatch(part) if part is not None else None
+            if not match:
+                f.fail("furniture", f'"furniture" lists line numbers or ranges like 1-3, not {item!r}')
+                continue
+            first, last = int(match[1]), int(match[2] or match[1])
+            if first < 1 or last < first or last > line_count:
+                f.fail("furniture", f'"furniture": {part.strip()} is not a range of lines of the file (it has {line_count})')
+                continue
+            lines.update(range(first, last + 1))
+    return frozenset(lines)

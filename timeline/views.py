@@ -1,0 +1,247 @@
+"""What each page shows, computed from the model: plain data for templates,
+so the templates hold markup and no logic beyond loops and conditions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from .dates import parse_date
+from .model import Entry, Figure, MarkSpan, Timeline
+from .sources import Source
+from .verify import paragraphs
+
+
+def href(*parts: str) -> str:
+    """A relative link to a site file, percent-encoded."""
+    return "/".join(quote(p) for p in parts)
+
+
+# ---- listings: day headings and the split by year and month ----
+
+@dataclass
+class DayGroup:
+    key: str                  # anchor: d-2022-01-07, d-2022-01, d-2022
+    label: str
+    entries: list[Entry]
+
+
+def day_groups(entries: list[Entry]) -> list[DayGroup]:
+    """Consecutive entries under one heading: their day, month or year."""
+    groups: list[DayGroup] = []
+    for entry in entries:
+        key = "d-" + entry.date.iso()[:10]
+        if not groups or groups[-1].key != key:
+            groups.append(DayGroup(key, _heading(entry), []))
+        groups[-1].entries.append(entry)
+    return groups
+
+
+def _heading(entry: Entry) -> str:
+    d = entry.date
+    if d.precision in ("year", "month"):
+        return d.display()
+    return d.display().split(",")[0]
+
+
+@dataclass
+class ListingPage:
+    """One page of the split listing: a year, a month, or a year's undated rest."""
+
+    key: str                  # "2022" or "2022-01"
+    label: str
+    path: str                 # archive/2022.html
+    entries: list[Entry]
+    children: list["ListingPage"] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.entries) + sum(c.total for c in self.children)
+
+
+def split_listing(entries: list[Entry], page_size: int) -> list[ListingPage]:
+    """[] when everything fits on the home page; else one page per year,
+    a year over page_size split by month (its entries with no month stay on
+    the year page, so each entry is listed on exactly one page)."""
+    if len(entries) <= page_size:
+        return []
+    years: dict[str, list[Entry]] = {}
+    for entry in entries:
+        years.setdefault(f"{entry.date.year:04d}", []).append(entry)
+    pages = []
+    for year, items in years.items():
+        page = ListingPage(year, year, f"archive/{year}.html", items)
+        if len(items) > page_size:
+            months: dict[str, list[Entry]] = {}
+            rest = []
+            for entry in items:
+                if entry.date.month is None:
+                    rest.append(entry)
+                else:
+                    months.setdefault(f"{year}-{entry.date.month:02d}", []).append(entry)
+            page.entries = rest
+            page.children = [
+                ListingPage(key, parse_date(key).display(), f"archive/{key}.html", items_)
+                for key, items_ in months.items()
+            ]
+        pages.append(page)
+    return pages
+
+
+# ---- the overview strip ----
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    height: float             # 0..100, share of the tallest bar
+    x: float                  # 0..100, left edge
+    width: float
+    link: str | None          # where its entries are listed
+
+
+def overview(entries: list[Entry], pages: list[ListingPage]) -> list[Bar]:
+    """How many entries fall on each day, month or year, as the span needs."""
+    if not entries:
+        return []
+    first, last = entries[0].date.start(), max(e.date.start() for e in entries)
+    days = (last - first).days
+    unit = "day" if days <= 92 else "month" if days <= 366 * 8 else "year"
+    where = {}
+    for page in pages:
+        for sub in [page, *page.children]:
+            for e in sub.entries:
+                where[e.slug] = sub.path
+    counts: dict[str, list] = {}
+    for e in entries:
+        iso = e.date.iso()
+        key = iso[:10] if unit == "day" and e.date.day else iso[:7] if unit != "year" and e.date.month else iso[:4]
+        slot = counts.setdefault(key, [0, e])
+        slot[0] += 1
+    keys = _fill(list(counts), unit)
+    top = max(c for c, _ in counts.values())
+    bars = []
+    width = 100 / len(keys)
+    for i, key in enumerate(keys):
+        count, e = counts.get(key, (0, None))
+        link = None
+        if e is not None:
+            anchor = "#d-" + e.date.iso()[:10]
+            link = (href(*where[e.slug].split("/")) if e.slug in where else "") + anchor
+        bars.append(Bar(key, count, 100 * count / top, i * width, width, link))
+    return bars
+
+
+def _fill(keys: list[str], unit: str) -> list[str]:
+    """The keys with the empty days (months, years) between them."""
+    from datetime import date, timedelta
+    full = [k for k in keys if len(k) == {"day": 10, "month": 7, "year": 4}[unit]]
+    coarse = [k for k in keys if k not in full]
+    if not full:
+        return keys
+    out: list[str] = []
+    lo, hi = min(full), max(full)
+    if unit == "day":
+        d, end = date.fromisoformat(lo), date.fromisoformat(hi)
+        while d <= end:
+            out.append(d.isoformat())
+            d += timedelta(days=1)
+    elif unit == "month":
+        y, m = int(lo[:4]), int(lo[5:7])
+        while f"{y:04d}-{m:02d}" <= hi:
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    else:
+        out = [f"{y:04d}" for y in range(int(lo), int(hi) + 1)]
+    return sorted(coarse + out, key=lambda k: (k[:len(lo)], len(k)))
+
+
+# ---- source pages ----
+
+@dataclass
+class Segment:
+    text: str
+    marks: list[MarkSpan]     # the marks covering it (innermost last)
+    starts: list[str]         # ids of marks that start here
+    ends: list[MarkSpan]      # marks that end here: their links back follow
+
+
+@dataclass
+class Paragraph:
+    id: str
+    line: int
+    muted: bool
+    segments: list[Segment]
+    gap_before: int = 0       # paragraphs left out before this one (excerpts)
+
+
+@dataclass
+class SourceView:
+    paragraphs: list[Paragraph]
+    total: int                # paragraphs in the text
+    gap_after: int = 0
+
+
+def source_view(source: Source, marks: list[MarkSpan]) -> SourceView:
+    text = source.text
+    paras = paragraphs(text)
+    bounds = sorted({b for m in marks for s in m.spans for b in s})
+    shown: list[Paragraph] = []
+    previous = -1
+    for index, (start, end, line) in enumerate(paras):
+        inside = [m for m in marks if any(s < end and e > start for s, e in m.spans)]
+        if source.archive != "full" and not inside:
+            continue
+        last_line = line + text.count("\n", start, end)
+        muted = all(n in source.furniture for n in range(line, last_line + 1))
+        segments = _segments(text, start, end, inside, bounds)
+        shown.append(Paragraph(f"para-{index + 1}", line, muted, segments, index - previous - 1))
+        previous = index
+    return SourceView(shown, len(paras), len(paras) - previous - 1)
+
+
+def _segments(text: str, start: int, end: int, marks: list[MarkSpan], bounds: list[int]) -> list[Segment]:
+    cuts = [start] + [b for b in bounds if start < b < end] + [end]
+    out: list[Segment] = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [m for m in marks if any(s <= a and b <= e for s, e in m.spans)]
+        starts = [m.id for m in covering if m.spans[0][0] == a]
+        ends = [m for m in marks if m.spans[-1][1] == b]
+        out.append(Segment(text[a:b], covering, starts, ends))
+    return out
+
+
+# ---- figures ----
+
+@dataclass
+class FigureRow:
+    entry: Entry
+    source: Source
+    figure: Figure
+    share: float              # bar length, 0..100
+
+
+@dataclass
+class FigureGroup:
+    what: str
+    anchor: str
+    rows: list[FigureRow]
+    values_differ: bool
+    labels_differ: bool
+
+
+def figure_groups(timeline: Timeline) -> list[FigureGroup]:
+    """Each `what`, with every source's value side by side."""
+    by_what: dict[str, list[tuple[Entry, Figure]]] = {}
+    for entry in timeline.entries:
+        for figure in entry.figures:
+            by_what.setdefault(" ".join(figure.what.split()).casefold(), []).append((entry, figure))
+    out = []
+    for key in sorted(by_what):
+        items = by_what[key]
+        top = max(abs(f.value) for _, f in items) or 1
+        rows = [FigureRow(e, timeline.sources[f.source], f, 100 * abs(f.value) / top) for e, f in items]
+        values = {(f.qualifier or "", f.value, f.unit or "") for _, f in items}
+        labels = {(f.label or "").casefold() for _, f in items if f.label}
+        out.append(FigureGroup(items[0][1].what, "f-" + "-".join(key.split()), rows, len(values) > 1, len(labels) > 1))
+    return out
