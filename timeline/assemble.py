@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import parallel
+from .cache import BuildCache, digest
 from .check import Checked, CitedSpan, EntryChecker
 from .dates import sort_key
 from .entries import find_entry_files
@@ -27,15 +31,19 @@ class Folders:
     seeds_shown: str
 
 
-def load_timeline(folders: Folders, *, drafts: bool = False, base_url: str | None = None) -> tuple[Timeline | None, Problems]:
+def load_timeline(
+    folders: Folders, *, drafts: bool = False, base_url: str | None = None,
+    cache: BuildCache | None = None, workers: int = 1,
+) -> tuple[Timeline | None, Problems]:
     """Everything before rendering. Returns (None, problems) if any error."""
+    cache = cache or BuildCache(None, "")
     problems = Problems()
     settings = load_settings(folders.content, folders.content_shown, problems, base_url)
     sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems)
     files = find_entry_files(folders.content)
     entry_paths = _slugs(files, folders.content_shown, problems)
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources, entry_paths)
-    results = [checker.check(rel) for rel in files]
+    results = _check_all(checker, files, cache, workers)
 
     entries: list[Entry] = []
     cited: list[tuple[Entry, CitedSpan]] = []
@@ -73,6 +81,40 @@ def load_timeline(folders: Folders, *, drafts: bool = False, base_url: str | Non
         citing=citing,
     )
     return timeline, problems
+
+
+def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, workers: int) -> list[Checked]:
+    """Check every entry file, taking unchanged ones from the cache."""
+    # What a check depends on besides the file itself.
+    context = digest(
+        cache.salt, checker.shown_dir, checker.tz, sorted(checker.entry_paths.items()),
+        [(s.id, s.sha256, sorted(s.furniture)) for s in checker.sources.values()],
+    )
+    results: dict[str, Checked] = {}
+    keys: dict[str, str] = {}
+    todo: list[str] = []
+    for rel in files:
+        try:
+            data = (checker.content_dir / rel).read_bytes()
+        except OSError:
+            data = b""
+        keys[rel] = digest(context, hashlib.blake2b(data).hexdigest())
+        hit = cache.checked(rel, keys[rel])
+        if hit is None:
+            todo.append(rel)
+        else:
+            results[rel] = hit
+    for checked in parallel.run(_check_chunk, checker, todo, workers):
+        if checked.entry is not None:
+            checked.entry.hash = keys[checked.path]
+        results[checked.path] = checked
+        cache.keep_checked(checked.path, keys[checked.path], checked)
+    cache.forget_entries_except(set(files))
+    return [results[rel] for rel in files]
+
+
+def _check_chunk(checker: EntryChecker, rels) -> list[Checked]:
+    return [checker.check(rel) for rel in rels]
 
 
 def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
@@ -116,6 +158,7 @@ def _marks(cited: list[tuple[Entry, CitedSpan]], sources) -> dict[str, list[Mark
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def page_name(label: str) -> str:
     """A file name for a tag or a person: letters and digits of any script."""
     name = []

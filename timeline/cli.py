@@ -6,10 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import parallel
 from .assemble import Folders, load_timeline
+from .cache import BuildCache, digest
 from .errors import ContentError
-from .output import static_pages, write_site
-from .render import BUNDLED_TEMPLATES, Renderer, render_site
+from .output import static_jobs, write_site
+from .render import BUNDLED_TEMPLATES, Renderer, plan_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
@@ -29,6 +31,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: site)")
     p.add_argument("--drafts", action="store_true", help="include draft entries")
     p.add_argument("--base-url", help="where the site is hosted (overrides base_url in content/_index.md)")
+    p.add_argument("--cache", default=".cache", help="build cache folder (default: .cache)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     return p
 
 
@@ -46,23 +51,29 @@ def main(argv: list[str] | None = None) -> int:
         print("build.py: error: --base-url must be an http(s) URL", file=sys.stderr)
         return EXIT_USAGE
     folders = Folders(Path(content[1]), Path(seeds[1]), content[0], seeds[0])
-    timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url)
-    pages = []
+    workers = args.jobs if args.jobs > 0 else parallel.cores()
+    cache = BuildCache.open(None if args.no_cache else Path(args.cache))
+    timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache, workers=workers)
+    out = None if args.command == "check" else Path(args.out or "site")
+    written = removed = files = 0
     if timeline is not None:
         try:
-            pages = render_site(timeline, Renderer(Path(templates[1]), templates[0]), args.drafts)
+            renderer = Renderer(Path(templates[1]), templates[0])
+            base_key = digest(cache.salt, renderer.fingerprint(), repr(timeline.settings), args.drafts)
+            jobs = plan_site(timeline, base_key, cache) + static_jobs(Path(static[1]))
+            files = len(jobs)
+            written, removed = write_site(out, jobs, renderer, cache, workers)
         except ContentError as exc:
             problems.add(exc)
     for problem in problems.sorted():
         print(problem, file=sys.stderr)
     if problems.errors:
         return EXIT_CONTENT
-    if args.command == "check":
+    if out is None:
         print(f"ok: {len(timeline.entries)} entries, {len(timeline.sources)} sources checked", file=sys.stderr)
         return EXIT_OK
-    out = Path(args.out or "site")
-    written, removed = write_site(out, pages + static_pages(Path(static[1])))
-    print(f"built {out}: {len(timeline.entries)} entries, {len(pages)} files ({written} written, {removed} removed)", file=sys.stderr)
+    cache.save()
+    print(f"built {out}: {len(timeline.entries)} entries, {files} files ({written} written, {removed} removed)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -20,6 +20,10 @@ class ContentError(Exception):
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
 
+    def __reduce__(self):
+        # So that an error raised in a worker process reaches the parent whole.
+        return (ContentError, (self.path, self.line, self.message, self.severity))
+
 
 @dataclass
 class Problems:

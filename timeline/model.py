@@ -49,9 +49,10 @@ class Correction:
     text: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Entry:
-    """One event, as read from content/**/*.md."""
+    """One event, as read from content/**/*.md. Compared by identity: two
+    entries are never the same entry, and field-by-field equality is slow."""
 
     path: str                 # inside content/, with '/' separators
     shown_path: str           # as errors name it
@@ -75,6 +76,7 @@ class Entry:
     body_html: str = ""       # rendered, with ROOT markers for relative links
     search_text: str = ""     # the body as plain text, for the search index
     links: list[tuple[int, str]] = field(default_factory=list)   # (line, slug) of entry links
+    hash: str = ""            # of the file and all it was checked against: a cache key
 
     def cited_sources(self) -> list[str]:
         """Every source id the entry cites, in the order it cites them."""

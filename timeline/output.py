@@ -1,6 +1,6 @@
-"""Write the site: nothing touches the output folder until every page is
+"""Write the site. Nothing touches the output folder until every file is
 rendered; then changed files are moved into place and stale ones removed.
-Unchanged files are left as they are (their times too)."""
+Unchanged files are left as they are, their times too."""
 
 from __future__ import annotations
 
@@ -9,48 +9,94 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .render import Page
+from . import parallel
+from .cache import BuildCache
+from .render import Job, Renderer
 
 
-def static_pages(static_dir: Path | None) -> list[Page]:
+def static_jobs(static_dir: Path | None) -> list[Job]:
     """Every file under static/, to be copied to site/static/."""
-    pages: list[Page] = []
+    jobs: list[Job] = []
     if static_dir is None or not static_dir.is_dir():
-        return pages
+        return jobs
     for folder, dirs, files in os.walk(static_dir):
         dirs.sort()
         for name in sorted(files):
             full = Path(folder) / name
-            rel = full.relative_to(static_dir).as_posix()
-            pages.append(Page(f"static/{rel}", full.read_bytes()))
-    return pages
+            jobs.append(Job(f"static/{full.relative_to(static_dir).as_posix()}", data=full.read_bytes()))
+    return jobs
 
 
-def write_site(out_dir: Path, pages: list[Page]) -> tuple[int, int]:
-    """Bring out_dir to exactly `pages`. Returns (written, removed)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir.parent))
+def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache: BuildCache, workers: int) -> tuple[int, int]:
+    """Bring out_dir to exactly `jobs`; with out_dir None, only render (check).
+
+    Returns (files written, files removed)."""
+    todo = [job for job in jobs if out_dir is None or not _unchanged(out_dir, job, cache)]
+    staging = None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir.parent))
     try:
-        changed: list[str] = []
-        for page in pages:
-            target = out_dir / page.path
-            if _same(target, page.data):
-                continue
-            staged = staging / page.path
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(page.data)
-            changed.append(page.path)
-        # Everything is rendered and staged: now change the site.
-        for rel in changed:
+        changed = parallel.run(_render_chunk, (renderer, out_dir, staging), todo, workers, min_items=32)
+        if out_dir is None or staging is None:
+            return 0, 0
+        # Every file is rendered and staged: only now does the site change.
+        written = [path for path in changed if path is not None]
+        for rel in written:
             target = out_dir / rel
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, target)
-        removed = _remove_stale(out_dir, {p.path for p in pages})
+        removed = _remove_stale(out_dir, {job.path for job in jobs})
+        _remember(out_dir, jobs, cache)
+        return len(written), removed
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return len(changed), removed
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _render_chunk(state, jobs: list[Job]) -> list[str | None]:
+    """Render jobs; stage those whose bytes differ from the site's. In a worker."""
+    renderer, out_dir, staging = state
+    out: list[str | None] = []
+    for job in jobs:
+        data = job.data if job.data is not None else renderer.render(job.template, job.path, **job.context)
+        if out_dir is None or _same(out_dir / job.path, data):
+            out.append(None)
+            continue
+        staged = staging / job.path
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        out.append(job.path)
+    return out
+
+
+def _unchanged(out_dir: Path, job: Job, cache: BuildCache) -> bool:
+    """Made from the same inputs as the file already there, untouched since."""
+    if job.key is None:
+        return False
+    seen = cache.pages.get(job.path)
+    if not seen or seen[0] != job.key:
+        return False
+    try:
+        st = (out_dir / job.path).stat()
+    except OSError:
+        return False
+    return [st.st_size, st.st_mtime_ns] == seen[1:]
+
+
+def _remember(out_dir: Path, jobs: list[Job], cache: BuildCache) -> None:
+    pages = {}
+    for job in jobs:
+        if job.key is None:
+            continue
+        try:
+            st = (out_dir / job.path).stat()
+        except OSError:
+            continue
+        pages[job.path] = [job.key, st.st_size, st.st_mtime_ns]
+    cache.pages = pages
 
 
 def _same(target: Path, data: bytes) -> bool:

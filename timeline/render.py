@@ -14,19 +14,15 @@ from markupsafe import Markup, escape
 from .dates import PartialDate, sort_key
 from .errors import ContentError
 from .markup import ROOT
-from .model import Entry, Group, Timeline
+from .assemble import page_name
+from .cache import BuildCache, digest
+from .model import Entry, Timeline
 from .views import (
-    ListingPage, day_groups, figure_groups, href, overview, source_view, split_listing,
+    day_groups, figure_groups, href, overview, source_view, split_listing,
 )
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FEED_SIZE = 50
-
-
-@dataclass
-class Page:
-    path: str          # inside the site, with '/'
-    data: bytes
 
 
 class Renderer:
@@ -45,13 +41,28 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,
         )
         self.env.filters["rooted"] = rooted
         self.env.filters["number"] = number
         self.env.filters["escaped_html"] = escaped_html
         self.env.globals["href"] = href
+        self.env.filters["page_name"] = page_name
 
-    def render(self, template: str, path: str, **context) -> Page:
+    def fingerprint(self) -> str:
+        """Digest of every template this renderer can load, compiling each
+        once here, before any worker process is forked."""
+        parts = []
+        for name in sorted(self.env.list_templates()):
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise ContentError(self._shown(exc.filename, name), exc.lineno or 1, f"template error: {exc.message}") from None
+            parts.append((name, source))
+        return digest(parts)
+
+    def render(self, template: str, path: str, **context) -> bytes:
         depth = path.count("/")
         context.setdefault("root", "../" * depth)
         context["page_path"] = path
@@ -61,7 +72,7 @@ class Renderer:
             raise ContentError(self._shown(exc.filename, template), exc.lineno or 1, f"template error: {exc.message}") from None
         except Exception as exc:  # a template failing at run time: name its line
             raise self._locate(exc, template) from None
-        return Page(path, text.encode("utf-8"))
+        return text.encode("utf-8")
 
     def _shown(self, filename: str | None, template: str) -> str:
         if filename:
@@ -95,61 +106,85 @@ def number(value) -> str:
     return f"{value:,.10g}" if abs(value) >= 1000 else f"{value:.10g}"
 
 
-def render_site(timeline: Timeline, renderer: Renderer, drafts: bool) -> list[Page]:
-    """Every page of the site, in a fixed order."""
-    t = timeline
+@dataclass
+class Job:
+    """One file of the site: a template and what it shows, or ready bytes.
+
+    `key` digests everything the file is made from; an unchanged key means
+    an unchanged file, so the renderer may skip it."""
+
+    path: str
+    key: str | None = None
+    template: str | None = None
+    context: dict | None = None
+    data: bytes | None = None
+
+
+def plan_site(t: Timeline, base_key: str, cache: BuildCache) -> list[Job]:
+    """Every file of the site, in a fixed order. `base_key` digests what
+    every page shares: the program, the templates, the settings."""
     site = t.settings
-    pages: list[Page] = []
+    jobs: list[Job] = []
     listing = split_listing(t.entries, site.page_size)
     bars = overview(t.entries, listing)
     common = {"site": site}
-    pages.append(renderer.render(
-        "index.html", "index.html", **common, intro_html=t.intro_html, bars=bars,
-        groups=day_groups(t.entries) if not listing else [], listing=listing,
-        tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources,
-    ))
-    for page in listing:
-        for sub in [page, *page.children]:
-            pages.append(renderer.render(
-                "listing.html", sub.path, **common, page=sub, groups=day_groups(sub.entries),
-                sources=t.sources, listing=listing,
-            ))
-    listed_on = {e.slug: sub.path for page in listing for sub in [page, *page.children] for e in sub.entries}
+    sources_key = digest([(s.id, s.publisher, s.title, s.published.iso(), s.url) for s in t.sources.values()])
+    base = digest(base_key, sources_key)
+
+    def page(path: str, template: str, key, **context) -> None:
+        jobs.append(Job(path, digest(base, path, key), template, {**common, **context}))
+
+    tag_counts = [(g.label, len(g.entries)) for g in t.tags + t.people]
+    if listing:
+        summary = [(p.path, p.label, p.total, [(c.path, c.label, c.total) for c in p.children]) for p in listing]
+        index_key = digest(summary, [vars(b) for b in bars], tag_counts, t.intro_html)
+    else:
+        index_key = digest([e.hash for e in t.entries], tag_counts, t.intro_html)
+    page("index.html", "index.html", index_key, intro_html=t.intro_html, bars=bars,
+         groups=day_groups(t.entries) if not listing else [], listing=listing,
+         tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources)
+    for part in listing:
+        for sub in [part, *part.children]:
+            page(sub.path, "listing.html", (sub.label, [c.path for c in sub.children], [e.hash for e in sub.entries]),
+                 page=sub, groups=day_groups(sub.entries), sources=t.sources, listing=listing)
+    listed_on = {e.slug: sub.path for part in listing for sub in [part, *part.children] for e in sub.entries}
     for i, entry in enumerate(t.entries):
-        pages.append(renderer.render(
-            "entry.html", f"entries/{entry.slug}.html", **common, entry=entry,
-            previous=t.entries[i - 1] if i else None,
-            next=t.entries[i + 1] if i + 1 < len(t.entries) else None,
-            sources=t.sources, tag_pages=_names(t.tags), people_pages=_names(t.people),
-            listed_on=href(*listed_on.get(entry.slug, "index.html").split("/")),
-        ))
-    pages.append(renderer.render("sources.html", "sources/index.html", **common, sources=list(t.sources.values()), citing=t.citing))
+        previous = t.entries[i - 1] if i else None
+        following = t.entries[i + 1] if i + 1 < len(t.entries) else None
+        where = href(*listed_on.get(entry.slug, "index.html").split("/"))
+        page(f"entries/{entry.slug}.html", "entry.html",
+             (entry.hash, _neighbour(previous), _neighbour(following), where),
+             entry=entry, previous=previous, next=following, sources=t.sources, listed_on=where)
+    citing_key = {sid: [(e.slug, e.title, e.date.iso()) for e in es] for sid, es in t.citing.items()}
+    page("sources/index.html", "sources.html", [(sid, len(es)) for sid, es in citing_key.items()],
+         sources=list(t.sources.values()), citing=t.citing)
     for sid, source in t.sources.items():
-        pages.append(renderer.render(
-            "source.html", f"sources/{sid}.html", **common, source=source,
-            view=source_view(source, t.marks[sid]), citing=t.citing[sid],
-        ))
+        marks = [(m.id, m.kind, m.spans, [(e.slug, e.title) for e in m.entries]) for m in t.marks[sid]]
+        page(f"sources/{sid}.html", "source.html",
+             (source.sha256, source.archive, sorted(source.furniture), source.author, source.captured and source.captured.iso(),
+              source.archive_url, source.note, source.file, marks, citing_key[sid]),
+             source=source, view=source_view(source, t.marks[sid]), citing=t.citing[sid])
     for kind, groups in (("tags", t.tags), ("people", t.people)):
         for group in groups:
-            pages.append(renderer.render(
-                "group.html", f"{kind}/{group.name}.html", **common, kind=kind, group=group,
-            ))
-    pages.append(renderer.render("figures.html", "figures.html", **common, groups=figure_groups(t), sources=t.sources))
-    pages.append(renderer.render("404.html", "404.html", **common, root=site.base_url or ""))
-    pages.append(Page("search-index.js", search_index(t.entries, listing)))
-    pages.append(Page("timeline.json", timeline_json(t)))
-    pages.append(Page(".nojekyll", b""))
+            page(f"{kind}/{group.name}.html", "group.html",
+                 (group.label, [(e.slug, e.title, e.date.iso(), e.approximate, e.place) for e in group.entries]),
+                 kind=kind, group=group)
+    page("figures.html", "figures.html", [e.hash for e in t.entries if e.figures],
+         groups=figure_groups(t), sources=t.sources)
+    jobs.append(Job("404.html", digest(base, "404"), "404.html", {**common, "root": site.base_url or ""}))
+    jobs.append(Job("search-index.js", data=search_index(t.entries, listed_on, cache)))
+    jobs.append(Job("timeline.json", data=timeline_json(t, cache)))
+    jobs.append(Job(".nojekyll", data=b""))
     if site.base_url:
         recent = sorted(t.entries, key=lambda e: (sort_key(e.updated or e.date), e.path), reverse=True)[:FEED_SIZE]
-        pages.append(renderer.render("feed.xml", "feed.xml", **common, entries=recent, updated=_latest(recent)))
-        html = [p.path for p in pages if p.path.endswith(".html") and p.path != "404.html"]
-        pages.append(renderer.render("sitemap.xml", "sitemap.xml", **common, paths=[href(*p.split("/")) for p in html]))
-    return pages
+        page("feed.xml", "feed.xml", [e.hash for e in recent], entries=recent, updated=_latest(recent))
+        html = [href(*j.path.split("/")) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
+        page("sitemap.xml", "sitemap.xml", html, paths=html)
+    return jobs
 
 
-def _names(groups: list[Group]) -> dict[str, str]:
-    """label -> page name, for linking an entry's tags and people."""
-    return {g.label: g.name for g in groups}
+def _neighbour(entry: Entry | None):
+    return (entry.slug, entry.title) if entry else None
 
 
 def _latest(entries: list[Entry]) -> PartialDate | None:
@@ -157,8 +192,9 @@ def _latest(entries: list[Entry]) -> PartialDate | None:
     return max(dates, key=sort_key) if dates else None
 
 
-def timeline_json(t: Timeline) -> bytes:
-    """All of it as data; every url relative to the site root."""
+def timeline_json(t: Timeline, cache: BuildCache) -> bytes:
+    """All of it as data; every url relative to the site root. Each entry's
+    part is kept in the cache, so an edit re-encodes one entry, not all."""
     def entry_data(e: Entry) -> dict:
         return {
             "slug": e.slug, "title": e.title, "date": e.date.iso(),
@@ -176,38 +212,49 @@ def timeline_json(t: Timeline) -> bytes:
             "corrections": [{"date": c.date.iso(), "text": c.text} for c in e.corrections],
             "draft": e.draft, "extra": e.extra,
         }
-    data = {
+    head = {
         "title": t.settings.title, "description": t.settings.description,
         "language": t.settings.language, "timezone": t.settings.timezone,
         "base_url": t.settings.base_url,
-        "entries": [entry_data(e) for e in t.entries],
-        "sources": [{
+    }
+    parts = [_fragment(cache, "json:" + e.slug, e.hash, lambda e=e: _json(entry_data(e))) for e in t.entries]
+    sources = [{
             "id": s.id, "publisher": s.publisher, "title": s.title, "published": s.published.iso(),
             "url": s.url, "author": s.author, "captured": s.captured.iso() if s.captured else None,
             "archive_url": s.archive_url, "note": s.note, "archive": s.archive,
             "page": href("sources", s.id + ".html"), "sha256": s.sha256,
             "cited_by": len(t.citing[s.id]),
-        } for s in t.sources.values()],
-    }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        } for s in t.sources.values()]
+    text = (_json(head)[:-1] + ',"entries":[\n' + ",\n".join(parts) + '\n],"sources":' + _json(sources) + "}\n")
+    return text.encode("utf-8")
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fragment(cache: BuildCache, name: str, key: str, make) -> str:
+    text = cache.fragment(name, key)
+    if text is None:
+        text = make()
+        cache.keep_fragment(name, key, text)
+    return text
 
 
 def _mark_url(source: str, mark: str | None) -> str:
     return href("sources", source + ".html") + (f"#{mark}" if mark else "")
 
 
-def search_index(entries: list[Entry], listing: list[ListingPage]) -> bytes:
+def search_index(entries: list[Entry], listed_on: dict[str, str], cache: BuildCache) -> bytes:
     """The search data as a classic script: file:// pages may not fetch."""
-    where = {e.slug: sub.path for page in listing for sub in [page, *page.children] for e in sub.entries}
-    rows = []
-    for e in entries:
+    def row(e: Entry) -> str:
         text = " ".join([e.search_text, *(q.text for q in e.quotes), *(q.by for q in e.quotes)])
-        rows.append([
+        where = listed_on.get(e.slug)
+        data = _json([
             e.slug, e.title, e.date.display(), href("entries", e.slug + ".html"),
-            href(*where[e.slug].split("/")) if e.slug in where else "",
-            e.place or "", e.tags, e.people, text,
+            href(*where.split("/")) if where else "", e.place or "", e.tags, e.people, text,
         ])
-    payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    # "</" inside a script is harmless here (it is a .js file), but keep U+2028/9 out of JS strings.
-    payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.TIMELINE_SEARCH={payload};\n".encode("utf-8")
+        # Old JavaScript engines end a string at U+2028/U+2029.
+        return data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    rows = [_fragment(cache, "search:" + e.slug, digest(e.hash, listed_on.get(e.slug)), lambda e=e: row(e)) for e in entries]
+    return ("window.TIMELINE_SEARCH=[\n" + ",\n".join(rows) + "\n];\n").encode("utf-8")

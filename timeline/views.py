@@ -3,6 +3,7 @@ so the templates hold markup and no logic beyond loops and conditions."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -12,9 +13,12 @@ from .sources import Source
 from .verify import paragraphs
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
+
+
 def href(*parts: str) -> str:
     """A relative link to a site file, percent-encoded."""
-    return "/".join(quote(p) for p in parts)
+    return "/".join(p if _PLAIN.fullmatch(p) else quote(p) for p in parts)
 
 
 # ---- listings: day headings and the split by year and month ----

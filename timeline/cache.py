@@ -1,0 +1,163 @@
+"""The build cache: what checking each entry produced, and what each output
+file was made from, so a rebuild redoes only what an edit touched.
+
+It is JSON, not pickle, so that a damaged or foreign cache can at worst be
+ignored, never executed. Anything unexpected in it means: start afresh."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .check import Checked, CitedSpan
+from .dates import PartialDate
+from .errors import ContentError, Problems
+from .model import Citation, Correction, Entry, Figure, Quote
+
+FORMAT = f"timeline-cache/1 {__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def digest(*parts) -> str:
+    """A short stable hash of JSON-able parts."""
+    data = json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def code_version() -> str:
+    """Changes whenever the program's own code does."""
+    h = hashlib.blake2b(digest_size=16)
+    folder = Path(__file__).resolve().parent
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            h.update(name.encode())
+            h.update((folder / name).read_bytes())
+    return h.hexdigest()
+
+
+class BuildCache:
+    """Load with `BuildCache.open(folder)`; `None` folder means no cache."""
+
+    def __init__(self, folder: Path | None, salt: str):
+        self.folder = folder
+        self.salt = salt
+        self.entries: dict[str, list] = {}      # content path -> [key, checked data]
+        self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
+        self.fragments: dict[str, list] = {}    # name -> [key, text]
+
+    @classmethod
+    def open(cls, folder: Path | None) -> "BuildCache":
+        cache = cls(folder, f"{FORMAT} {code_version()}")
+        if folder is None:
+            return cache
+        try:
+            data = json.loads((folder / "cache.json").read_text("utf-8"))
+            if data.get("format") != cache.salt:
+                return cache
+            entries, pages, fragments = data["entries"], data["pages"], data["fragments"]
+            if not (isinstance(entries, dict) and isinstance(pages, dict) and isinstance(fragments, dict)):
+                return cache
+            cache.entries, cache.pages, cache.fragments = entries, pages, fragments
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no cache, or not one of ours: start afresh
+        return cache
+
+    def save(self) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            data = {"format": self.salt, "entries": self.entries, "pages": self.pages, "fragments": self.fragments}
+            fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.folder / "cache.json")
+        except OSError as exc:
+            print(f"build.py: warning: cannot write the cache in {self.folder}: {exc.strerror}", file=sys.stderr)
+
+    # -- checked entries --
+
+    def checked(self, rel: str, key: str) -> Checked | None:
+        item = self.entries.get(rel)
+        if not item or item[0] != key:
+            return None
+        try:
+            return checked_from_data(item[1])
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def keep_checked(self, rel: str, key: str, checked: Checked) -> None:
+        self.entries[rel] = [key, checked_to_data(checked)]
+
+    def forget_entries_except(self, rels: set[str]) -> None:
+        self.entries = {k: v for k, v in self.entries.items() if k in rels}
+
+    # -- fragments --
+
+    def fragment(self, name: str, key: str) -> str | None:
+        item = self.fragments.get(name)
+        return item[1] if item and item[0] == key and isinstance(item[1], str) else None
+
+    def keep_fragment(self, name: str, key: str, text: str) -> None:
+        self.fragments[name] = [key, text]
+
+
+# ---- (de)serialising checked entries ----
+
+def _date_out(d: PartialDate | None):
+    if d is None:
+        return None
+    return [d.year, d.month, d.day, d.hour, d.minute, d.second, d.precision, d.tz, d.offset_minutes]
+
+
+def _date_in(v) -> PartialDate | None:
+    return None if v is None else PartialDate(*v)
+
+
+def checked_to_data(c: Checked) -> dict:
+    e = c.entry
+    return {
+        "path": c.path, "draft": c.draft,
+        "problems": [[p.path, p.line, p.message, p.severity] for p in c.problems.items],
+        "cited": [[s.source, s.mark, s.kind, [list(x) for x in s.spans]] for s in c.cited],
+        "entry": None if e is None else {
+            "path": e.path, "shown_path": e.shown_path, "slug": e.slug, "title": e.title,
+            "date": _date_out(e.date), "end": _date_out(e.end), "approximate": e.approximate,
+            "place": e.place, "tags": e.tags, "people": e.people,
+            "sources": [[x.source, x.line, x.passage, x.mark] for x in e.sources],
+            "quotes": [[x.text, x.by, x.source, x.line, x.mark] for x in e.quotes],
+            "figures": [[x.what, x.value, x.source, x.line, x.qualifier, x.unit, x.label,
+                         x.according_to, x.passage, x.mark] for x in e.figures],
+            "updated": _date_out(e.updated),
+            "corrections": [[_date_out(x.date), x.text] for x in e.corrections],
+            "extra": e.extra, "draft": e.draft, "body": e.body, "body_line": e.body_line,
+            "body_html": e.body_html, "search_text": e.search_text,
+            "links": [list(x) for x in e.links], "hash": e.hash,
+        },
+    }
+
+
+def checked_from_data(d: dict) -> Checked:
+    problems = Problems([ContentError(*p) for p in d["problems"]])
+    cited = [CitedSpan(s, m, k, tuple(tuple(x) for x in spans)) for s, m, k, spans in d["cited"]]
+    e = d["entry"]
+    entry = None
+    if e is not None:
+        entry = Entry(
+            path=e["path"], shown_path=e["shown_path"], slug=e["slug"], title=e["title"],
+            date=_date_in(e["date"]), end=_date_in(e["end"]), approximate=e["approximate"],
+            place=e["place"], tags=e["tags"], people=e["people"],
+            sources=[Citation(s, line, passage, mark) for s, line, passage, mark in e["sources"]],
+            quotes=[Quote(*q) for q in e["quotes"]],
+            figures=[Figure(*x) for x in e["figures"]],
+            updated=_date_in(e["updated"]),
+            corrections=[Correction(_date_in(c), t) for c, t in e["corrections"]],
+            extra=e["extra"], draft=e["draft"], body=e["body"], body_line=e["body_line"],
+            body_html=e["body_html"], search_text=e["search_text"],
+            links=[tuple(x) for x in e["links"]], hash=e["hash"],
+        )
+    return Checked(d["path"], entry, cited, problems, d["draft"])

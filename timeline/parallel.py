@@ -1,0 +1,48 @@
+"""Spread work over the machine's cores with a forked process pool.
+
+Workers are forked after the parent has prepared what they need (prepared
+sources, compiled templates, the timeline), so that state reaches them by
+fork, without pickling; only the small task lists and results cross."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any, Callable, Sequence
+
+# Set in each worker by the pool's initializer; the parent never sets it.
+_worker_task: tuple[Callable, Any] | None = None
+
+
+def cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, workers: int, min_items: int = 64) -> list:
+    """task(state, chunk) for chunks of items, in order; results concatenated."""
+    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return list(task(state, items))
+    chunks = _chunks(items, workers * 8)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers, initializer=_init, initargs=(task, state)) as pool:
+        parts = pool.map(_call, chunks, chunksize=1)
+    return [result for part in parts for result in part]
+
+
+def _init(task: Callable, state: Any) -> None:
+    global _worker_task
+    _worker_task = (task, state)
+
+
+def _call(chunk: Sequence) -> list:
+    assert _worker_task is not None
+    task, state = _worker_task
+    return list(task(state, chunk))
+
+
+def _chunks(items: Sequence, count: int) -> list[Sequence]:
+    size = max(1, -(-len(items) // count))
+    return [items[i : i + size] for i in range(0, len(items), size)]
