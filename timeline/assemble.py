@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from .entries import find_entry_files
 from .errors import Problems
 from .markup import new_parser, render_markdown
 from .model import Entry, Group, MarkSpan, Timeline
+from .names import page_name
 from .settings import load_settings
 from .sources import load_sources
 
@@ -156,18 +155,6 @@ def _marks(cited: list[tuple[Entry, CitedSpan]], sources) -> dict[str, list[Mark
         for mark in marks:
             mark.entries.sort(key=lambda e: (sort_key(e.date), e.path))
     return out
-
-
-@functools.lru_cache(maxsize=4096)
-def page_name(label: str) -> str:
-    """A file name for a tag or a person: letters and digits of any script."""
-    name = []
-    for ch in unicodedata.normalize("NFC", label).casefold():
-        if ch.isalnum():
-            name.append(ch)
-        elif name and name[-1] != "-":
-            name.append("-")
-    return "".join(name).strip("-") or "_"
 
 
 def groups(entries: list[Entry], labels_of) -> list[Group]:

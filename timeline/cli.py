@@ -65,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             written, removed = write_site(out, jobs, renderer, cache, workers)
         except ContentError as exc:
             problems.add(exc)
+        except OSError as exc:
+            # The content is fine but the output cannot be written (a full disk, a read-only folder).
+            print(f"build.py: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr)
+            return EXIT_CONTENT
     for problem in problems.sorted():
         print(problem, file=sys.stderr)
     if problems.errors:

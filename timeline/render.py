@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from .dates import PartialDate, sort_key
 from .errors import ContentError
 from .markup import ROOT
-from .assemble import page_name
+from .names import page_name
 from .cache import BuildCache, digest
 from .model import Entry, Timeline
 from .views import (

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .dates import parse_date
+from .names import page_name
 from .model import Entry, Figure, MarkSpan, Timeline
 from .sources import Source
 from .verify import paragraphs
@@ -247,5 +248,5 @@ def figure_groups(timeline: Timeline) -> list[FigureGroup]:
         rows = [FigureRow(e, timeline.sources[f.source], f, 100 * abs(f.value) / top) for e, f in items]
         values = {(f.qualifier or "", f.value, f.unit or "") for _, f in items}
         labels = {(f.label or "").casefold() for _, f in items if f.label}
-        out.append(FigureGroup(items[0][1].what, "f-" + "-".join(key.split()), rows, len(values) > 1, len(labels) > 1))
+        out.append(FigureGroup(items[0][1].what, "f-" + page_name(key), rows, len(values) > 1, len(labels) > 1))
     return out

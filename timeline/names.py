@@ -1,0 +1,26 @@
+"""File names made from tags and people's names."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import unicodedata
+
+_MAX_BYTES = 150
+
+
+@functools.lru_cache(maxsize=4096)
+def page_name(label: str) -> str:
+    """A file name for a tag or a person: letters and digits of any script."""
+    name = []
+    for ch in unicodedata.normalize("NFC", label).casefold():
+        if ch.isalnum():
+            name.append(ch)
+        elif name and name[-1] != "-":
+            name.append("-")
+    text = "".join(name).strip("-") or "_"
+    if len(text.encode("utf-8")) > _MAX_BYTES:
+        # File systems cap names near 255 bytes; keep it short and unique.
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+        text = text[:40].rstrip("-") + "-" + digest
+    return text
