@@ -232,6 +232,7 @@ class FigureGroup:
     anchor: str
     rows: list[FigureRow]
     values_differ: bool
+    qualifiers_differ: bool
     labels_differ: bool
 
 
@@ -246,7 +247,11 @@ def figure_groups(timeline: Timeline) -> list[FigureGroup]:
         items = by_what[key]
         top = max(abs(f.value) for _, f in items) or 1
         rows = [FigureRow(e, timeline.sources[f.source], f, 100 * abs(f.value) / top) for e, f in items]
-        values = {(f.qualifier or "", f.value, f.unit or "") for _, f in items}
+        values = {(f.value, (f.unit or "").casefold()) for _, f in items}
+        qualifiers = {(f.qualifier or "").casefold() for _, f in items}
         labels = {(f.label or "").casefold() for _, f in items if f.label}
-        out.append(FigureGroup(items[0][1].what, "f-" + page_name(key), rows, len(values) > 1, len(labels) > 1))
+        out.append(FigureGroup(
+            items[0][1].what, "f-" + page_name(key), rows,
+            values_differ=len(values) > 1, qualifiers_differ=len(qualifiers) > 1, labels_differ=len(labels) > 1,
+        ))
     return out
