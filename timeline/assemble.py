@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,11 @@ from .model import Entry, Group, MarkSpan, Timeline
 from .names import page_name
 from .settings import load_settings
 from .sources import load_sources
+
+
+# Two edits of a file within one tick of the file system's clock leave the
+# same modification time; times this recent are not trusted to show a change.
+_CLOCK_TICK_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -90,24 +96,39 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
         [(s.id, s.sha256, sorted(s.furniture)) for s in checker.sources.values()],
     )
     results: dict[str, Checked] = {}
-    keys: dict[str, str] = {}
+    hashes: dict[str, str] = {}
+    stats: dict[str, list | None] = {}
     todo: list[str] = []
+    trust_before = time.time_ns() - _CLOCK_TICK_NS
     for rel in files:
+        path = os.path.join(checker.content_dir, rel)
         try:
-            data = (checker.content_dir / rel).read_bytes()
+            st = os.stat(path)
+            stat = [st.st_size, st.st_mtime_ns]
         except OSError:
-            data = b""
-        keys[rel] = digest(context, hashlib.blake2b(data).hexdigest())
-        hit = cache.checked(rel, keys[rel])
+            stat = None
+        # Size and time first; the contents only if they changed.
+        file_hash = cache.file_hash(rel, context, stat)
+        if file_hash is None:
+            try:
+                with open(path, "rb") as f:
+                    file_hash = hashlib.blake2b(f.read(), digest_size=16).hexdigest()
+            except OSError:
+                file_hash = ""
+        hashes[rel] = file_hash
+        stats[rel] = stat if stat and stat[1] < trust_before else None
+        hit = cache.checked(rel, context, file_hash)
         if hit is None:
             todo.append(rel)
         else:
             results[rel] = hit
+            cache.keep_stat(rel, stats[rel])
     for checked in parallel.run(_check_chunk, checker, todo, workers):
+        rel = checked.path
         if checked.entry is not None:
-            checked.entry.hash = keys[checked.path]
-        results[checked.path] = checked
-        cache.keep_checked(checked.path, keys[checked.path], checked)
+            checked.entry.hash = digest(context, hashes[rel])
+        results[rel] = checked
+        cache.keep_checked(rel, context, hashes[rel], stats[rel], checked)
     cache.forget_entries_except(set(files))
     return [results[rel] for rel in files]
 

@@ -23,9 +23,9 @@ FORMAT = f"timeline-cache/1 {__version__} py{sys.version_info[0]}.{sys.version_i
 
 
 def digest(*parts) -> str:
-    """A short stable hash of JSON-able parts."""
-    data = json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
+    """A short stable hash of parts made of str, int, float, bool, None,
+    tuples and lists (their repr is stable, and quicker than JSON)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def code_version() -> str:
@@ -45,7 +45,7 @@ class BuildCache:
     def __init__(self, folder: Path | None, salt: str):
         self.folder = folder
         self.salt = salt
-        self.entries: dict[str, list] = {}      # content path -> [key, checked data]
+        self.entries: dict[str, list] = {}      # content path -> [context, file hash, stat, checked data]
         self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
         self.fragments: dict[str, list] = {}    # name -> [key, text]
 
@@ -72,26 +72,41 @@ class BuildCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             data = {"format": self.salt, "entries": self.entries, "pages": self.pages, "fragments": self.fragments}
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # C encoder; json.dump is not
             fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+                f.write(text)
             os.replace(tmp, self.folder / "cache.json")
         except OSError as exc:
             print(f"build.py: warning: cannot write the cache in {self.folder}: {exc.strerror}", file=sys.stderr)
 
     # -- checked entries --
 
-    def checked(self, rel: str, key: str) -> Checked | None:
+    def file_hash(self, rel: str, context: str, stat: list | None) -> str | None:
+        """The stored hash of a file whose size and time are as recorded, if
+        that record can be trusted (see `keep_checked`)."""
         item = self.entries.get(rel)
-        if not item or item[0] != key:
+        if item and item[0] == context and stat is not None and item[2] == stat:
+            return item[1]
+        return None
+
+    def checked(self, rel: str, context: str, file_hash: str) -> Checked | None:
+        item = self.entries.get(rel)
+        if not item or item[0] != context or item[1] != file_hash:
             return None
         try:
-            return checked_from_data(item[1])
+            return checked_from_data(item[3])
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
-    def keep_checked(self, rel: str, key: str, checked: Checked) -> None:
-        self.entries[rel] = [key, checked_to_data(checked)]
+    def keep_checked(self, rel: str, context: str, file_hash: str, stat: list | None, checked: Checked) -> None:
+        """Remember a check. `stat` is [size, mtime_ns]: pass None when the
+        file changed so recently that a further edit within the same clock
+        tick would leave its time unchanged; then the next build hashes it."""
+        self.entries[rel] = [context, file_hash, stat, checked_to_data(checked)]
+
+    def keep_stat(self, rel: str, stat: list | None) -> None:
+        self.entries[rel][2] = stat
 
     def forget_entries_except(self, rels: set[str]) -> None:
         self.entries = {k: v for k, v in self.entries.items() if k in rels}
@@ -109,13 +124,11 @@ class BuildCache:
 # ---- (de)serialising checked entries ----
 
 def _date_out(d: PartialDate | None):
-    if d is None:
-        return None
-    return [d.year, d.month, d.day, d.hour, d.minute, d.second, d.precision, d.tz, d.offset_minutes]
+    return None if d is None else d.state()
 
 
 def _date_in(v) -> PartialDate | None:
-    return None if v is None else PartialDate(*v)
+    return None if v is None else PartialDate.restore(v)
 
 
 def checked_to_data(c: Checked) -> dict:
@@ -134,7 +147,7 @@ def checked_to_data(c: Checked) -> dict:
                          x.according_to, x.passage, x.mark] for x in e.figures],
             "updated": _date_out(e.updated),
             "corrections": [[_date_out(x.date), x.text] for x in e.corrections],
-            "extra": e.extra, "draft": e.draft, "body": e.body, "body_line": e.body_line,
+            "extra": e.extra, "draft": e.draft, "body_line": e.body_line,
             "body_html": e.body_html, "search_text": e.search_text,
             "links": [list(x) for x in e.links], "hash": e.hash,
         },
@@ -156,7 +169,7 @@ def checked_from_data(d: dict) -> Checked:
             figures=[Figure(*x) for x in e["figures"]],
             updated=_date_in(e["updated"]),
             corrections=[Correction(_date_in(c), t) for c, t in e["corrections"]],
-            extra=e["extra"], draft=e["draft"], body=e["body"], body_line=e["body_line"],
+            extra=e["extra"], draft=e["draft"], body_line=e["body_line"],
             body_html=e["body_html"], search_text=e["search_text"],
             links=[tuple(x) for x in e["links"]], hash=e["hash"],
         )

@@ -308,6 +308,7 @@ class PartialDate:
     _start: datetime = field(init=False, repr=False, compare=False)
     _last: datetime = field(init=False, repr=False, compare=False)
     _key: tuple[int, int, int, str, str] = field(init=False, repr=False, compare=False)
+    _iso: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._validate_fields()
@@ -342,6 +343,9 @@ class PartialDate:
             start_s = _first_instant(zone, (first.toordinal() - 1) * _SECONDS_PER_DAY)
             end_s = _first_instant(zone, after.toordinal() * _SECONDS_PER_DAY)
         end_s = max(end_s, start_s)  # a day skipped entirely (Pacific/Apia 2011-12-30)
+        self._set_instants(start_s, end_s)
+
+    def _set_instants(self, start_s: int, end_s: int) -> None:
         start = _utc_datetime(start_s)
         if end_s > _NAIVE_MAX_S:  # the period ends after datetime's range
             last = _UTC_MAX
@@ -351,7 +355,23 @@ class PartialDate:
             last = start
         object.__setattr__(self, "_start", start)
         object.__setattr__(self, "_last", last)
-        object.__setattr__(self, "_key", (start_s, rank, end_s, self.iso(), self.tz))
+        object.__setattr__(self, "_iso", self._make_iso())
+        object.__setattr__(self, "_key", (start_s, _RANK[self.precision], end_s, self._iso, self.tz))
+
+    def state(self) -> list:
+        """Everything the date is, as plain data, for the build cache."""
+        return [self.year, self.month, self.day, self.hour, self.minute, self.second,
+                self.precision, self.tz, self.offset_minutes, self._key[0], self._key[2]]
+
+    @classmethod
+    def restore(cls, state: list) -> "PartialDate":
+        """The date `state()` described, without validating it again: the
+        cache only holds dates that were validated when they were read."""
+        date_ = object.__new__(cls)
+        for name, value in zip(_FIELDS, state):
+            object.__setattr__(date_, name, value)
+        date_._set_instants(state[9], state[10])
+        return date_
 
     # -- validation --------------------------------------------------------
 
@@ -464,6 +484,9 @@ class PartialDate:
         ``2022``, ``2022-01``, ``2022-01-07``, ``2022-01-07T15:00+06:00``,
         ``2022-01-07T15:00:30+06:00``; a zero offset is written ``+00:00``.
         """
+        return self._iso
+
+    def _make_iso(self) -> str:
         text = f"{self.year:04d}"
         if self.month is not None:
             text += f"-{self.month:02d}"
@@ -681,6 +704,9 @@ def _explain(text: str) -> str:
 
 # --------------------------------------------------------------------------
 # Ordering
+
+
+_FIELDS = ("year", "month", "day", "hour", "minute", "second", "precision", "tz", "offset_minutes")
 
 
 def sort_key(d: PartialDate) -> tuple[int, int, int, str, str]:

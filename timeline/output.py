@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import parallel
 from .cache import BuildCache
-from .render import Job, Renderer
+from .render import Job, Renderer, job_context
 
 
 def static_jobs(static_dir: Path | None) -> list[Job]:
@@ -31,13 +31,14 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
     """Bring out_dir to exactly `jobs`; with out_dir None, only render (check).
 
     Returns (files written, files removed)."""
-    todo = [job for job in jobs if out_dir is None or not _unchanged(out_dir, job, cache)]
+    todo = [i for i, job in enumerate(jobs) if out_dir is None or not _unchanged(out_dir, job, cache)]
     staging = None
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir.parent))
     try:
-        changed = parallel.run(_render_chunk, (renderer, out_dir, staging), todo, workers, min_items=32)
+        # Workers get indices; the jobs themselves reach them by fork.
+        changed = parallel.run(_render_chunk, (renderer, out_dir, staging, jobs), todo, workers, min_items=32)
         if out_dir is None or staging is None:
             return 0, 0
         # Every file is rendered and staged: only now does the site change.
@@ -56,12 +57,13 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _render_chunk(state, jobs: list[Job]) -> list[str | None]:
+def _render_chunk(state, indices: list[int]) -> list[str | None]:
     """Render jobs; stage those whose bytes differ from the site's. In a worker."""
-    renderer, out_dir, staging = state
+    renderer, out_dir, staging, jobs = state
     out: list[str | None] = []
-    for job in jobs:
-        data = job.data if job.data is not None else renderer.render(job.template, job.path, **job.context)
+    for i in indices:
+        job = jobs[i]
+        data = job.data if job.data is not None else renderer.render(job.template, job.path, **job_context(job))
         if out_dir is None or _same(out_dir / job.path, data):
             out.append(None)
             continue
@@ -80,7 +82,7 @@ def _unchanged(out_dir: Path, job: Job, cache: BuildCache) -> bool:
     if not seen or seen[0] != job.key:
         return False
     try:
-        st = (out_dir / job.path).stat()
+        st = os.stat(os.path.join(out_dir, job.path))
     except OSError:
         return False
     return [st.st_size, st.st_mtime_ns] == seen[1:]
@@ -92,7 +94,7 @@ def _remember(out_dir: Path, jobs: list[Job], cache: BuildCache) -> None:
         if job.key is None:
             continue
         try:
-            st = (out_dir / job.path).stat()
+            st = os.stat(os.path.join(out_dir, job.path))
         except OSError:
             continue
         pages[job.path] = [job.key, st.st_size, st.st_mtime_ns]
@@ -109,17 +111,20 @@ def _same(target: Path, data: bytes) -> bool:
 
 
 def _remove_stale(out_dir: Path, keep: set[str]) -> int:
+    """Remove what the site no longer has: files, then emptied folders."""
     removed = 0
-    for folder, dirs, files in os.walk(out_dir, topdown=False):
+    root = str(out_dir)
+    for folder, dirs, files in os.walk(root, topdown=False):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
         for name in files:
-            full = Path(folder) / name
-            if full.relative_to(out_dir).as_posix() not in keep:
-                full.unlink()
+            if prefix + name not in keep:
+                os.unlink(os.path.join(folder, name))
                 removed += 1
         for name in dirs:
-            full = Path(folder) / name
-            if full.is_symlink():
-                full.unlink()
-            elif not any(full.iterdir()):
-                full.rmdir()
+            full = os.path.join(folder, name)
+            if os.path.islink(full):
+                os.unlink(full)
+            elif not os.listdir(full):
+                os.rmdir(full)
     return removed

@@ -50,15 +50,11 @@ class Renderer:
         self.env.filters["page_name"] = page_name
 
     def fingerprint(self) -> str:
-        """Digest of every template this renderer can load, compiling each
-        once here, before any worker process is forked."""
+        """Digest of every template this renderer can load (their sources:
+        templates are compiled only when a page needs them)."""
         parts = []
         for name in sorted(self.env.list_templates()):
-            try:
-                source, filename, _ = self.env.loader.get_source(self.env, name)
-                self.env.get_template(name)
-            except jinja2.TemplateSyntaxError as exc:
-                raise ContentError(self._shown(exc.filename, name), exc.lineno or 1, f"template error: {exc.message}") from None
+            source, _, _ = self.env.loader.get_source(self.env, name)
             parts.append((name, source))
         return digest(parts)
 
@@ -120,6 +116,20 @@ class Job:
     data: bytes | None = None
 
 
+class Lazy:
+    """A context value computed only if its page is rendered at all."""
+
+    def __init__(self, fn, *args):
+        self.fn, self.args = fn, args
+
+    def __call__(self):
+        return self.fn(*self.args)
+
+
+def job_context(job: Job) -> dict:
+    return {name: value() if isinstance(value, Lazy) else value for name, value in job.context.items()}
+
+
 def plan_site(t: Timeline, base_key: str, cache: BuildCache) -> list[Job]:
     """Every file of the site, in a fixed order. `base_key` digests what
     every page shares: the program, the templates, the settings."""
@@ -139,14 +149,14 @@ def plan_site(t: Timeline, base_key: str, cache: BuildCache) -> list[Job]:
         summary = [(p.path, p.label, p.total, [(c.path, c.label, c.total) for c in p.children]) for p in listing]
         index_key = digest(summary, [vars(b) for b in bars], tag_counts, t.intro_html)
     else:
-        index_key = digest([e.hash for e in t.entries], tag_counts, t.intro_html)
+        index_key = digest(_hashes(t.entries), tag_counts, t.intro_html)
     page("index.html", "index.html", index_key, intro_html=t.intro_html, bars=bars,
-         groups=day_groups(t.entries) if not listing else [], listing=listing,
+         groups=Lazy(day_groups, t.entries if not listing else []), listing=listing,
          tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources)
     for part in listing:
         for sub in [part, *part.children]:
-            page(sub.path, "listing.html", (sub.label, [c.path for c in sub.children], [e.hash for e in sub.entries]),
-                 page=sub, groups=day_groups(sub.entries), sources=t.sources, listing=listing)
+            page(sub.path, "listing.html", (sub.label, [c.path for c in sub.children], _hashes(sub.entries)),
+                 page=sub, groups=Lazy(day_groups, sub.entries), sources=t.sources, listing=listing)
     listed_on = {e.slug: sub.path for part in listing for sub in [part, *part.children] for e in sub.entries}
     for i, entry in enumerate(t.entries):
         previous = t.entries[i - 1] if i else None
@@ -155,32 +165,38 @@ def plan_site(t: Timeline, base_key: str, cache: BuildCache) -> list[Job]:
         page(f"entries/{entry.slug}.html", "entry.html",
              (entry.hash, _neighbour(previous), _neighbour(following), where),
              entry=entry, previous=previous, next=following, sources=t.sources, listed_on=where)
-    citing_key = {sid: [(e.slug, e.title, e.date.iso()) for e in es] for sid, es in t.citing.items()}
-    page("sources/index.html", "sources.html", [(sid, len(es)) for sid, es in citing_key.items()],
+    citing_key = {sid: _hashes(es) for sid, es in t.citing.items()}
+    page("sources/index.html", "sources.html", [(sid, len(es)) for sid, es in t.citing.items()],
          sources=list(t.sources.values()), citing=t.citing)
     for sid, source in t.sources.items():
-        marks = [(m.id, m.kind, m.spans, [(e.slug, e.title) for e in m.entries]) for m in t.marks[sid]]
+        marks = "".join(m.id + m.kind + _hashes(m.entries) for m in t.marks[sid])
         page(f"sources/{sid}.html", "source.html",
              (source.sha256, source.archive, sorted(source.furniture), source.author, source.captured and source.captured.iso(),
               source.archive_url, source.note, source.file, marks, citing_key[sid]),
-             source=source, view=source_view(source, t.marks[sid]), citing=t.citing[sid])
+             source=source, view=Lazy(source_view, source, t.marks[sid]), citing=t.citing[sid])
     for kind, groups in (("tags", t.tags), ("people", t.people)):
         for group in groups:
             page(f"{kind}/{group.name}.html", "group.html",
-                 (group.label, [(e.slug, e.title, e.date.iso(), e.approximate, e.place) for e in group.entries]),
+                 (group.label, _hashes(group.entries)),
                  kind=kind, group=group)
-    page("figures.html", "figures.html", [e.hash for e in t.entries if e.figures],
-         groups=figure_groups(t), sources=t.sources)
+    page("figures.html", "figures.html", _hashes(e for e in t.entries if e.figures),
+         groups=Lazy(figure_groups, t), sources=t.sources)
     jobs.append(Job("404.html", digest(base, "404"), "404.html", {**common, "root": site.base_url or ""}))
     jobs.append(Job("search-index.js", data=search_index(t.entries, listed_on, cache)))
     jobs.append(Job("timeline.json", data=timeline_json(t, cache)))
     jobs.append(Job(".nojekyll", data=b""))
     if site.base_url:
         recent = sorted(t.entries, key=lambda e: (sort_key(e.updated or e.date), e.path), reverse=True)[:FEED_SIZE]
-        page("feed.xml", "feed.xml", [e.hash for e in recent], entries=recent, updated=_latest(recent))
+        page("feed.xml", "feed.xml", _hashes(recent), entries=recent, updated=_latest(recent))
         html = [href(*j.path.split("/")) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
         page("sitemap.xml", "sitemap.xml", html, paths=html)
     return jobs
+
+
+def _hashes(entries) -> str:
+    """One digest for a list of entries: each entry's hash covers its file
+    and everything it was checked against, so this covers all they show."""
+    return digest("".join(e.hash for e in entries))
 
 
 def _neighbour(entry: Entry | None):
