@@ -11,7 +11,6 @@ from pathlib import Path
 from . import parallel
 from .cache import BuildCache, digest
 from .check import Checked, CitedSpan, EntryChecker
-from .dates import sort_key
 from .entries import find_entry_files
 from .errors import Problems
 from .markup import new_parser, render_markdown
@@ -58,7 +57,7 @@ def load_timeline(
         if result.entry is not None and not quiet:
             entries.append(result.entry)
             cited.extend((result.entry, c) for c in result.cited)
-    left_out = {r.entry.slug for r in results if r.entry is not None and r.draft and not drafts}
+    left_out = {entry_paths.get(r.path) for r in results if r.draft and not drafts}
     _check_links_to_drafts(entries, left_out, problems)
 
     intro = render_markdown(
@@ -70,7 +69,7 @@ def load_timeline(
     if problems.errors:
         return None, problems
 
-    entries.sort(key=lambda e: (sort_key(e.date), e.path))
+    entries.sort(key=Entry.order)
     citing: dict[str, list[Entry]] = {sid: [] for sid in sources}
     for entry in entries:
         for sid in dict.fromkeys(entry.cited_sources()):
@@ -174,7 +173,7 @@ def _marks(cited: list[tuple[Entry, CitedSpan]], sources) -> dict[str, list[Mark
     for marks in out.values():
         marks.sort(key=lambda m: (m.spans[0], m.id))
         for mark in marks:
-            mark.entries.sort(key=lambda e: (sort_key(e.date), e.path))
+            mark.entries.sort(key=Entry.order)
     return out
 
 

@@ -12,7 +12,7 @@ from .errors import Problems
 from .markup import new_parser, render_markdown
 from .model import Entry
 from .sources import Source
-from .verify import SourceText, mark_id
+from .verify import SourceText, line_spans, mark_id
 
 
 @dataclass
@@ -25,8 +25,7 @@ class Archive:
 
     @classmethod
     def of(cls, source: Source) -> "Archive":
-        starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(source.text) if ch == "\n")
+        starts = [start for start, _ in line_spans(source.text)]
         return cls(SourceText(source.text), starts, source.furniture)
 
     def line_at(self, offset: int) -> int:

@@ -60,7 +60,9 @@ def _fix_inline(children: list[Token], line: int, from_path, entry_paths, found:
     out: list[Token] = []
     drop_close = False
     for tok in children:
-        if tok.type == "link_open":
+        if tok.type in ("softbreak", "hardbreak"):
+            line += 1  # a paragraph's lines: name the line the link is on
+        elif tok.type == "link_open":
             href = _resolve(str(tok.attrGet("href") or ""), from_path, entry_paths, line, found)
             if href is None:
                 drop_close = True

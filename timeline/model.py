@@ -78,6 +78,10 @@ class Entry:
     links: list[tuple[int, str]] = field(default_factory=list)   # (line, slug) of entry links
     hash: str = ""            # of the file and all it was checked against: a cache key
 
+    def order(self) -> tuple:
+        """Timeline order: the earliest moment the date can mean, then the file path."""
+        return (self.date.start(), self.path)
+
     def cited_sources(self) -> list[str]:
         """Every source id the entry cites, in the order it cites them."""
         ids = [c.source for c in self.sources] + [q.source for q in self.quotes] + [x.source for x in self.figures]

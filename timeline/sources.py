@@ -12,6 +12,7 @@ from . import yamlread
 from .dates import PartialDate
 from .errors import ContentError, Problems
 from .fields import Fields
+from .verify import line_spans
 from .yamlread import YMap
 
 SOURCE_KEYS = (
@@ -105,7 +106,7 @@ def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path
     except UnicodeDecodeError as exc:
         problems.error(text_path, data[: exc.start].count(b"\n") + 1, "the archived text is not valid UTF-8")
         return None
-    furniture = _read_furniture(f, text.count("\n") + 1)
+    furniture = _read_furniture(f, len(line_spans(text)))
     return Source(
         id=source_id, file=file, publisher=publisher, title=title, published=published,
         text=text, sha256=hashlib.sha256(data).hexdigest(), line=line, url=url,

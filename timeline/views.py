@@ -11,7 +11,7 @@ from .dates import parse_date
 from .names import page_name
 from .model import Entry, Figure, MarkSpan, Timeline
 from .sources import Source
-from .verify import paragraphs
+from .verify import line_spans, paragraphs
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
@@ -29,15 +29,21 @@ class DayGroup:
     key: str                  # anchor: d-2022-01-07, d-2022-01, d-2022
     label: str
     entries: list[Entry]
+    base: str = ""            # the key before it was made unique
 
 
 def day_groups(entries: list[Entry]) -> list[DayGroup]:
     """Consecutive entries under one heading: their day, month or year."""
     groups: list[DayGroup] = []
+    used: dict[str, int] = {}
     for entry in entries:
         key = "d-" + entry.date.iso()[:10]
-        if not groups or groups[-1].key != key:
-            groups.append(DayGroup(key, _heading(entry), []))
+        if not groups or groups[-1].base != key:
+            # Dates of different precision that begin together ("2019",
+            # "1 January 2019") may alternate; each heading keeps its own id.
+            used[key] = used.get(key, 0) + 1
+            anchor = key if used[key] == 1 else f"{key}-{used[key]}"
+            groups.append(DayGroup(anchor, _heading(entry), [], key))
         groups[-1].entries.append(entry)
     return groups
 
@@ -169,6 +175,7 @@ class Segment:
     marks: list[MarkSpan]     # the marks covering it (innermost last)
     starts: list[str]         # ids of marks that start here
     ends: list[MarkSpan]      # marks that end here: their links back follow
+    muted: bool = False       # a line of page furniture
 
 
 @dataclass
@@ -190,7 +197,9 @@ class SourceView:
 def source_view(source: Source, marks: list[MarkSpan]) -> SourceView:
     text = source.text
     paras = paragraphs(text)
-    bounds = sorted({b for m in marks for s in m.spans for b in s})
+    lines = line_spans(text)
+    furniture = [lines[n - 1] for n in sorted(source.furniture) if n <= len(lines)]
+    bounds = sorted({b for m in marks for s in m.spans for b in s} | {b for f in furniture for b in f})
     shown: list[Paragraph] = []
     previous = -1
     for index, (start, end, line) in enumerate(paras):
@@ -199,20 +208,22 @@ def source_view(source: Source, marks: list[MarkSpan]) -> SourceView:
             continue
         last_line = line + text.count("\n", start, end)
         muted = all(n in source.furniture for n in range(line, last_line + 1))
-        segments = _segments(text, start, end, inside, bounds)
+        segments = _segments(text, start, end, inside, bounds, [] if muted else furniture)
         shown.append(Paragraph(f"para-{index + 1}", line, muted, segments, index - previous - 1))
         previous = index
     return SourceView(shown, len(paras), len(paras) - previous - 1)
 
 
-def _segments(text: str, start: int, end: int, marks: list[MarkSpan], bounds: list[int]) -> list[Segment]:
+def _segments(text: str, start: int, end: int, marks: list[MarkSpan], bounds: list[int], furniture) -> list[Segment]:
+    """The paragraph cut wherever a mark or a furniture line starts or ends."""
     cuts = [start] + [b for b in bounds if start < b < end] + [end]
     out: list[Segment] = []
     for a, b in zip(cuts, cuts[1:]):
         covering = [m for m in marks if any(s <= a and b <= e for s, e in m.spans)]
         starts = [m.id for m in covering if m.spans[0][0] == a]
         ends = [m for m in marks if m.spans[-1][1] == b]
-        out.append(Segment(text[a:b], covering, starts, ends))
+        muted = any(s <= a and b <= e for s, e in furniture)
+        out.append(Segment(text[a:b], covering, starts, ends, muted))
     return out
 
 

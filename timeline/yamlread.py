@@ -62,7 +62,7 @@ def _convert(node, path: str, first_line: int):
     line = first_line + node.start_mark.line
     if isinstance(node, yaml.ScalarNode):
         # An empty plain scalar (`end:`) means "no value"; '' written in quotes is text.
-        if node.value == "" and node.style is None:
+        if node.value == "" and not node.style:  # plain style: None, or "" from the C loader
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
