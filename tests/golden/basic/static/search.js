@@ -1,0 +1,102 @@
+/* Search and filter on the home page. A classic script (file:// forbids
+   modules and fetch); the data comes from search-index.js. Results are built
+   with DOM text only, never as HTML. Without JavaScript the form stays
+   hidden and every entry shows. */
+(function () {
+  "use strict";
+  var data = window.TIMELINE_SEARCH;
+  var box = document.getElementById("search");
+  if (!data || !box) { return; }
+  var input = document.getElementById("q");
+  var tagSelect = document.getElementById("tag-filter");
+  var personSelect = document.getElementById("person-filter");
+  var status = document.getElementById("search-status");
+  var results = document.getElementById("search-results");
+  var onePage = document.querySelector("article.entry") !== null;
+  var MAX_LISTED = 200;
+
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  var rows = data.map(function (r) {
+    return {
+      slug: r[0], title: r[1], date: r[2], url: r[3], page: r[4], tags: r[6], people: r[7],
+      hay: fold([r[1], r[5], r[6].join(" "), r[7].join(" "), r[8]].join(" "))
+    };
+  });
+
+  function readHash() {
+    var h = location.hash.slice(1);
+    if (h.indexOf("=") < 0) { return; }
+    var p = new URLSearchParams(h);
+    input.value = p.get("q") || "";
+    tagSelect.value = p.get("tag") || "";
+    personSelect.value = p.get("person") || "";
+    if (tagSelect.value !== (p.get("tag") || "")) { tagSelect.value = ""; }
+    if (personSelect.value !== (p.get("person") || "")) { personSelect.value = ""; }
+  }
+
+  function writeHash(q, tag, person) {
+    var p = new URLSearchParams();
+    if (q) { p.set("q", q); }
+    if (tag) { p.set("tag", tag); }
+    if (person) { p.set("person", person); }
+    var s = p.toString();
+    var url = location.pathname + location.search + (s ? "#" + s : "");
+    try { history.replaceState(null, "", url); } catch (e) { /* some file:// setups refuse */ }
+  }
+
+  function apply() {
+    var q = input.value.trim();
+    var tag = tagSelect.value, person = personSelect.value;
+    var words = fold(q).split(/\s+/).filter(Boolean);
+    var active = words.length > 0 || tag !== "" || person !== "";
+    var matches = rows.filter(function (r) {
+      if (tag && r.tags.indexOf(tag) < 0) { return false; }
+      if (person && r.people.indexOf(person) < 0) { return false; }
+      return words.every(function (w) { return r.hay.indexOf(w) >= 0; });
+    });
+    writeHash(q, tag, person);
+    if (onePage) {
+      var shown = {};
+      matches.forEach(function (r) { shown[r.slug] = true; });
+      rows.forEach(function (r) {
+        var el = document.getElementById(r.slug);
+        if (el) { el.hidden = active && !shown[r.slug]; }
+      });
+      Array.prototype.forEach.call(document.querySelectorAll(".timeline > .day"), function (day) {
+        day.hidden = day.querySelector("article.entry:not([hidden])") === null;
+      });
+    } else {
+      while (results.firstChild) { results.removeChild(results.firstChild); }
+      matches.slice(0, active ? MAX_LISTED : 0).forEach(function (r) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = r.page ? r.page + "#" + r.slug : r.url;
+        a.textContent = r.title;
+        li.appendChild(document.createTextNode(r.date + ": "));
+        li.appendChild(a);
+        results.appendChild(li);
+      });
+      results.hidden = !active;
+    }
+    if (!active) {
+      status.textContent = "";
+    } else if (matches.length === 0) {
+      status.textContent = "No entry matches.";
+    } else {
+      status.textContent = matches.length + " of " + rows.length + " entries match" +
+        (!onePage && matches.length > MAX_LISTED ? " (the first " + MAX_LISTED + " are listed)." : ".");
+    }
+  }
+
+  box.hidden = false;
+  readHash();
+  input.addEventListener("input", apply);
+  tagSelect.addEventListener("change", apply);
+  personSelect.addEventListener("change", apply);
+  window.addEventListener("hashchange", function () {
+    if (location.hash.indexOf("=") >= 0) { readHash(); apply(); }
+  });
+  if (location.hash.indexOf("=") >= 0) { apply(); }
+}());

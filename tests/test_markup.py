@@ -1,0 +1,210 @@
+"""Unit tests of timeline/markup.py: Markdown bodies made safe and their links
+made relative to whichever page shows them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import parse_html
+from timeline.markup import ROOT, new_parser, render_markdown
+
+
+@pytest.fixture(scope="module")
+def md():
+    return new_parser()
+
+
+def render(md, source, *, first_line=1, doc_id="doc", from_path="a.md", entry_paths=None):
+    return render_markdown(md, source, first_line=first_line, doc_id=doc_id, from_path=from_path,
+                           entry_paths=entry_paths or {})
+
+
+def hrefs(html: str) -> list[str]:
+    return parse_html(html).a_hrefs()
+
+
+def headings(html: str) -> list[str]:
+    return [n.tag for n in parse_html(html).root.iter() if re.fullmatch(r"h[1-6]", n.tag)]
+
+
+# ------------------------------------------------------------------ headings
+
+
+def test_headings_are_shifted_below_the_page_headings(md):
+    tags = headings(render(md, "# One\n\n## Two\n\n### Three\n").html)
+    levels = [int(t[1]) for t in tags]
+    assert levels[0] >= 3, "a body's '#' must not compete with the page's <h1> and section <h2>s"
+    assert levels == [levels[0], levels[0] + 1, levels[0] + 2] or levels[-1] == 6
+
+
+def test_deep_headings_stay_h6(md):
+    tags = headings(render(md, "##### Five\n\n###### Six\n").html)
+    assert tags == ["h6", "h6"]
+
+
+# ------------------------------------------------------------------ raw HTML
+
+
+@pytest.mark.parametrize("source,text", [
+    ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+    ("Some <b>bold</b> words", "Some <b>bold</b> words"),
+    ('<div onclick="x()">block</div>', '<div onclick="x()">block</div>'),
+    ("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),
+    ("a <!-- comment --> b", "a <!-- comment --> b"),
+    ("<iframe src=https://evil.example/></iframe>", "<iframe src=https://evil.example/></iframe>"),
+])
+def test_raw_html_is_shown_as_text(md, source, text):
+    html = render(md, source).html
+    page = parse_html(html)
+    tags = {n.tag for n in page.root.iter()} - {"#document", "p"}
+    assert not tags, f"raw HTML passed through as {tags}: {html!r}"
+    assert text in page.text()
+
+
+def test_nul_cannot_forge_the_root_marker(md):
+    """Only the renderer puts the marker in, once at the start of a relative link."""
+    html = render(md, f"a {ROOT}b [x]({ROOT}y) `{ROOT}`").html
+    assert html.count(ROOT) == 1, html
+    assert hrefs(html)[0].startswith(ROOT) and ROOT not in hrefs(html)[0][len(ROOT):]
+
+
+# ------------------------------------------------------------------ schemes
+
+
+@pytest.mark.parametrize("link", [
+    "javascript:alert(1)", "JavaScript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)",
+    "&#106;avascript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
+    "file:///etc/passwd", "ftp://example.org/x", "//evil.example/x", "irc://example.org/chan",
+])
+def test_unsafe_links_are_dropped_keeping_their_text(md, link):
+    html = render(md, f"before [the words]({link}) after").html
+    page = parse_html(html)
+    assert "the words" in page.text()
+    for href in page.a_hrefs():
+        value = href.replace(ROOT, "").strip().lower()
+        assert not re.match(r"^(javascript|vbscript|data|file|ftp|irc):|^//", value), f"{link!r} became href={href!r}"
+
+
+@pytest.mark.parametrize("source", ["<javascript:alert(1)>", "<ftp://example.org/x>"])
+def test_unsafe_autolinks_are_text(md, source):
+    html = render(md, source).html
+    assert not parse_html(html).a_hrefs(), html
+
+
+@pytest.mark.parametrize("link", ["https://example.org/a?b=c#d", "http://example.org/", "mailto:someone@example.org", "MAILTO:x@example.org"])
+def test_safe_links_survive_unchanged(md, link):
+    assert hrefs(render(md, f"[x]({link})").html) == [link]
+
+
+def test_autolinks_to_http_survive(md):
+    assert hrefs(render(md, "<https://example.org/x>").html) == ["https://example.org/x"]
+
+
+# ------------------------------------------------------------------ images
+
+
+def test_remote_images_become_links(md):
+    html = render(md, "![a map](https://example.org/map.png)").html
+    page = parse_html(html)
+    assert not page.root.find_all("img"), html
+    assert page.a_hrefs() == ["https://example.org/map.png"]
+    assert "a map" in page.text()
+
+
+@pytest.mark.parametrize("src", ["//example.org/map.png", "javascript:alert(1)", "data:image/png;base64,AAAA"])
+def test_other_non_local_images_load_nothing(md, src):
+    page = parse_html(render(md, f"![pic]({src})").html)
+    assert not page.root.find_all("img")
+    assert not [h for h in page.a_hrefs() if not h.startswith(("http:", "https:"))]
+
+
+def test_local_images_are_relative_to_the_site_root(md):
+    page = parse_html(render(md, "![a](static/a.png) ![b](/static/b.png)").html)
+    srcs = [n.attrs["src"] for n in page.root.find_all("img")]
+    assert srcs == [ROOT + "static/a.png", ROOT + "static/b.png"]
+
+
+# ------------------------------------------------------------------ links between entries
+
+
+PATHS = {"2022/a.md": "a", "2022/b.md": "b", "c.md": "c", "2022/jan/d.md": "d", "my file.md": "my file", "färja.md": "färja"}
+
+
+@pytest.mark.parametrize("from_path,link,slug,href", [
+    ("2022/a.md", "b.md", "b", "entries/b.html"),
+    ("2022/a.md", "./b.md", "b", "entries/b.html"),
+    ("2022/a.md", "../c.md", "c", "entries/c.html"),
+    ("2022/a.md", "jan/d.md", "d", "entries/d.html"),
+    ("2022/jan/d.md", "../../c.md", "c", "entries/c.html"),
+    ("2022/jan/d.md", "../a.md", "a", "entries/a.html"),
+    ("c.md", "2022/jan/d.md", "d", "entries/d.html"),
+    ("c.md", "my%20file.md", "my file", "entries/my%20file.html"),
+    ("c.md", "<my file.md>", "my file", "entries/my%20file.html"),
+    ("c.md", "f%C3%A4rja.md", "färja", "entries/f%C3%A4rja.html"),
+])
+def test_entry_links_resolve_from_the_linking_file(md, from_path, link, slug, href):
+    result = render(md, f"[x]({link})", from_path=from_path, entry_paths=PATHS)
+    assert not result.bad_links, result.bad_links
+    assert hrefs(result.html) == [ROOT + href]
+    assert result.links == [(1, slug)]
+
+
+@pytest.mark.parametrize("link,href", [
+    ("b.md#reaction", "entries/b.html#reaction"),
+    ("../c.md#f-2", "entries/c.html#f-2"),
+])
+def test_entry_links_keep_their_fragment(md, link, href):
+    result = render(md, f"[x]({link})", from_path="2022/a.md", entry_paths=PATHS)
+    assert hrefs(result.html) == [ROOT + href]
+
+
+def test_a_link_to_a_missing_entry_is_reported_at_its_line(md):
+    # body starts on file line 10; the link is on the body's 4th line
+    result = render(md, "para\n\nline two\nsee [z](nothere.md)\n", first_line=10, from_path="2022/a.md", entry_paths=PATHS)
+    assert [line for line, _ in result.bad_links] == [13]
+    assert "nothere.md" in result.bad_links[0][1]
+    assert not result.links
+    assert "z" in parse_html(result.html).text()
+
+
+def test_a_link_to_a_file_relative_to_another_folder_is_missing(md):
+    """'b.md' from c.md means content/b.md, not content/2022/b.md."""
+    result = render(md, "[x](b.md)", from_path="c.md", entry_paths=PATHS)
+    assert len(result.bad_links) == 1 and result.bad_links[0][0] == 1
+
+
+def test_entry_links_are_listed_with_line_and_slug(md):
+    result = render(md, "one [a](a.md)\n\n\nthree [b](b.md)\n", first_line=5, from_path="2022/x.md", entry_paths=PATHS)
+    assert result.links == [(5, "a"), (8, "b")]
+
+
+@pytest.mark.parametrize("link,href", [
+    ("sources/index.html", ROOT + "sources/index.html"),
+    ("/tags/a.html", ROOT + "tags/a.html"),
+    ("figures.html#f-x", ROOT + "figures.html#f-x"),
+    ("#top", "#top"),
+])
+def test_other_relative_links_are_relative_to_the_site_root(md, link, href):
+    assert hrefs(render(md, f"[x]({link})").html) == [href]
+
+
+# ------------------------------------------------------------------ the rest
+
+
+def test_tables_and_footnotes(md):
+    html = render(md, "| a | b |\n|---|---|\n| 1 | 2 |\n\nNote.[^1]\n\n[^1]: The note.\n", doc_id="slug").html
+    page = parse_html(html)
+    assert page.root.find_all("table")
+    ids = page.ids
+    assert ids and all("slug" in i for i in ids), ids      # footnote ids are per document
+    for href in page.a_hrefs():
+        assert href.startswith("#") and href[1:] in ids
+
+
+def test_plain_text_for_search(md):
+    result = render(md, "Some **bold** and `code` [link](https://x.org).\n\n# Head\n")
+    for word in ("Some", "bold", "code", "link", "Head"):
+        assert word in result.text
+    assert "<" not in result.text and "**" not in result.text and "https://x.org" not in result.text

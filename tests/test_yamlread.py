@@ -1,0 +1,147 @@
+"""Unit tests of timeline/yamlread.py: YAML read as written, with the line of
+every key and list item."""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline import yamlread
+from timeline.errors import ContentError
+from timeline.yamlread import YList, YMap
+
+
+def load(text: str, first_line: int = 1):
+    return yamlread.load(text, "x.md", first_line=first_line)
+
+
+def error(text: str, first_line: int = 1) -> ContentError:
+    with pytest.raises(ContentError) as info:
+        load(text, first_line)
+    return info.value
+
+
+# ------------------------------------------------------------------ lines
+
+
+def test_lines_of_keys_and_list_items():
+    data = load("title: t\nsources:\n  - a\n  - b\n\n  - c\ntags: [x, y]\nquotes:\n  - text: q\n    by: p\n", first_line=2)
+    assert isinstance(data, YMap)
+    assert data.line_of("title") == 2
+    assert data.line_of("sources") == 3
+    assert isinstance(data["sources"], YList)
+    assert [data["sources"].line_of(i) for i in range(3)] == [4, 5, 7]
+    assert data.line_of("tags") == 8 and [data["tags"].line_of(i) for i in range(2)] == [8, 8]
+    quote = data["quotes"][0]
+    assert data["quotes"].line_of(0) == 10
+    assert quote.line_of("text") == 10 and quote.line_of("by") == 11
+
+
+def test_line_of_a_missing_key_is_the_mappings_line():
+    data = load("a: 1\nb:\n  c: 2\n", first_line=5)
+    assert data.line_of("nothing") == 5
+    assert data["b"].line_of("nothing") == 7
+
+
+def test_nested_mappings_and_flow_mappings():
+    data = load("extra:\n  colour: red\n  list:\n    - {k: v}\n")
+    assert data["extra"].line_of("colour") == 2
+    assert data["extra"]["list"].line_of(0) == 4
+    assert data["extra"]["list"][0] == {"k": "v"}
+
+
+# ------------------------------------------------------------------ values as written
+
+
+@pytest.mark.parametrize("written,value", [
+    ("No", "No"), ("NO", "NO"), ("yes", "yes"), ("off", "off"), ("true", "true"),
+    ("1.0", "1.0"), ("007", "007"), ("0x10", "0x10"), ("1_000", "1_000"), ("1e3", "1e3"), (".inf", ".inf"),
+    ("2022-01-07", "2022-01-07"), ("2022-01-07 15:00:00", "2022-01-07 15:00:00"), ("07:30", "07:30"),
+    ("null", "null"), ("~", "~"), ("'quoted'", "quoted"), ('"a \\"b\\""', 'a "b"'), ("!!int 3", "3"),
+    ("'2022-02-30'", "2022-02-30"), ("2022-02-30", "2022-02-30"),
+])
+def test_scalars_are_the_text_written(written, value):
+    assert load(f"key: {written}\n")["key"] == value
+
+
+def test_block_scalars_keep_their_text():
+    data = load("a: |\n  one\n  two\nb: >-\n  three\n  four\n")
+    assert data["a"] == "one\ntwo\n"
+    assert data["b"] == "three four"
+
+
+def test_an_empty_value_is_no_value_but_quoted_empty_is_text():
+    """yamlread.py: an empty plain scalar (`end:`) means "no value"; '' is text."""
+    data = load("end:\ntags:\nquoted: ''\n")
+    assert data["end"] is None
+    assert data["tags"] is None
+    assert data["quoted"] == ""
+
+
+def test_aliases_resolve_to_the_text():
+    assert load("a: &x one\nb: *x\n") == {"a": "one", "b": "one"}
+
+
+def test_empty_document_and_other_roots():
+    assert load("") is None
+    assert load("# only a comment\n") is None
+    assert load("- a\n- b\n") == ["a", "b"]
+
+
+# ------------------------------------------------------------------ errors
+
+
+def test_duplicate_keys_are_errors_at_the_second_key():
+    e = error("title: a\ndate: 2022\ntitle: b\n", first_line=2)
+    assert (e.path, e.line) == ("x.md", 4)
+    assert "title" in e.message and "duplicate" in e.message
+
+
+def test_duplicate_keys_in_nested_mappings():
+    e = error("quotes:\n  - text: a\n    by: x\n    by: y\n")
+    assert e.line == 4 and "by" in e.message
+
+
+def test_syntax_errors_at_the_line_yaml_reports():
+    e = error("title: ok\nsources: [a\nplace: x\n", first_line=2)
+    assert e.line == 4
+    assert "YAML" in e.message
+    e = error("title: ok\n  place: x\n")
+    assert e.line == 2
+
+
+def test_a_key_that_is_not_text_is_an_error():
+    e = error("a: 1\n? [x, y]\n: z\n")
+    assert e.line == 2
+
+
+# ------------------------------------------------------------------ reading files
+
+
+def test_byte_order_mark_and_line_ends():
+    assert yamlread.read_text(b"\xef\xbb\xbf---\r\ntitle: t\r\n---\r\nbody\r\n", "x.md") == "---\ntitle: t\n---\nbody\n"
+    assert yamlread.read_text(b"a\rb\r\nc\n", "x.md") == "a\nb\nc\n"
+
+
+def test_bom_and_crlf_keep_line_numbers():
+    text = yamlread.read_text("\ufeff---\r\ntitle: t\r\n\r\ndate: 2022\r\n---\r\nbody\r\n".encode(), "x.md")
+    front, body, body_line = yamlread.split_front_matter(text, "x.md")
+    data = load(front, first_line=2)
+    assert data.line_of("title") == 2 and data.line_of("date") == 4
+    assert body == "body\n" and body_line == 6
+
+
+def test_invalid_utf8_is_an_error_at_its_line():
+    with pytest.raises(ContentError) as info:
+        yamlread.read_text(b"---\ntitle: ok\nplace: \xff\n---\n", "x.md")
+    assert (info.value.path, info.value.line) == ("x.md", 3)
+
+
+def test_split_front_matter():
+    assert yamlread.split_front_matter("---\na: 1\n---\nbody\n", "x.md") == ("a: 1", "body\n", 4)
+    assert yamlread.split_front_matter("---\na: 1\nb: 2\n---\n", "x.md") == ("a: 1\nb: 2", "", 5)
+    with pytest.raises(ContentError) as info:
+        yamlread.split_front_matter("a: 1\n", "x.md")
+    assert info.value.line == 1
+    with pytest.raises(ContentError) as info:
+        yamlread.split_front_matter("---\na: 1\n", "x.md")
+    assert info.value.line == 1
