@@ -34,8 +34,11 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
     todo = [i for i, job in enumerate(jobs) if out_dir is None or not _unchanged(out_dir, job, cache)]
     staging = None
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; it may become the site
     try:
         # Workers get indices; the jobs themselves reach them by fork.
         changed = parallel.run(_render_chunk, (renderer, out_dir, staging, jobs), todo, workers, min_items=32)
@@ -43,6 +46,14 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
             return 0, 0
         # Every file is rendered and staged: only now does the site change.
         written = [path for path in changed if path is not None]
+        if _is_empty(out_dir):
+            # A first build: the staged tree is the whole site; move it at once.
+            if out_dir.is_dir():
+                out_dir.rmdir()
+            os.replace(staging, out_dir)
+            staging = None
+            _remember(out_dir, jobs, cache)
+            return len(written), 0
         for rel in written:
             target = out_dir / rel
             if target.is_dir() and not target.is_symlink():
@@ -72,6 +83,14 @@ def _render_chunk(state, indices: list[int]) -> list[str | None]:
         staged.write_bytes(data)
         out.append(job.path)
     return out
+
+
+def _is_empty(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as it:
+            return next(it, None) is None
+    except FileNotFoundError:
+        return True
 
 
 def _unchanged(out_dir: Path, job: Job, cache: BuildCache) -> bool:
