@@ -338,6 +338,25 @@ def test_axe_no_violations_light_and_dark(open_page, sites, site_name, kind):
     clean(opened, f"{site_name}/{rel}")
 
 
+@pytest.mark.parametrize("site_name,query", [("fixture", "bridge"), ("split", "dredger"), ("example", "zzqxj")])
+def test_axe_with_search_active(open_page, sites, site_name, query):
+    """The home page with a search under way (status, hidden entries, a list
+    of results on a split timeline) has no axe violation either, in both themes."""
+    site = sites(site_name)
+    opened = open_page(site.url("index.html"))
+    page = opened.page
+    page.fill("#q", query)
+    assert status_text(page) != ""
+    report = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        violations = run_axe(page)
+        if violations:
+            report.append(format_violations(violations, where=f"[{scheme}] "))
+    assert report == [], f"axe-core on {site_name}/index.html#q={query}:\n" + "\n".join(report)
+    clean(opened, f"{site_name}/index.html#q={query}")
+
+
 def test_themes_differ(open_page, example_site):
     """The dark theme is a dark theme (and the light one light)."""
     colours = {}
@@ -480,6 +499,10 @@ def test_fragment_restores_filtered_view(open_page, fixture_site):
     opened3 = open_page(site.url("index.html", "2021-03-28-mayor"))
     assert visible_articles(opened3.page) == set(site.slugs)
     assert opened3.page.evaluate("() => location.hash") == "#2021-03-28-mayor"
+    # A filter link followed on the same page (hashchange) applies too.
+    opened3.page.evaluate("() => { location.hash = 'q=ferry'; }")
+    opened3.page.wait_for_function("() => document.getElementById('q').value === 'ferry'")
+    assert visible_articles(opened3.page) == expected_matches(site, "ferry")
     for o in (opened, opened2, opened3):
         clean(o, "fixture/index.html#...")
 
@@ -606,6 +629,20 @@ def test_split_results_show_hostile_title_as_text(open_page, split_site):
     assert links.first.text_content() == '<img src=x onerror=alert(1)> "Quay" & <b>band</b>'
     assert page.locator("ol#search-results img, ol#search-results b").count() == 0
     assert dialogs == []
+
+
+def test_search_works_from_disk_without_modules_or_html(fixture_site):
+    """What makes search work from file:// and keeps it safe: the data is a
+    classic script, the code is a classic script that fetches nothing and
+    builds results from DOM text, never from HTML."""
+    home = (fixture_site.root / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script\b[^>]*>", home)
+    assert scripts and all("module" not in tag for tag in scripts), scripts
+    assert all(re.search(r'src="(search-index|static/search)\.js"', tag) for tag in scripts), scripts
+    code = (fixture_site.root / "static" / "search.js").read_text(encoding="utf-8")
+    for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "fetch(",
+                      "XMLHttpRequest", "import(", "createContextualFragment", "DOMParser"):
+        assert forbidden not in code, f"static/search.js uses {forbidden}"
 
 
 # ---------------------------------------------------------------- 4: JavaScript off

@@ -51,31 +51,41 @@ class BuildCache:
 
     @classmethod
     def open(cls, folder: Path | None) -> "BuildCache":
+        """The cache in `folder`, or an empty one if it is missing, damaged
+        or written by another version of the program."""
         cache = cls(folder, f"{FORMAT} {code_version()}")
         if folder is None:
             return cache
+        tables = {"p": cache.pages, "f": cache.fragments, "e": cache.entries}
         try:
-            data = json.loads((folder / "cache.json").read_text("utf-8"))
-            if data.get("format") != cache.salt:
-                return cache
-            entries, pages, fragments = data["entries"], data["pages"], data["fragments"]
-            if not (isinstance(entries, dict) and isinstance(pages, dict) and isinstance(fragments, dict)):
-                return cache
-            cache.entries, cache.pages, cache.fragments = entries, pages, fragments
+            # JSON lines, read one at a time: peak memory stays near the
+            # size of what is kept, not twice it.
+            with open(folder / "cache.json", encoding="utf-8") as f:
+                if json.loads(f.readline()) != {"format": cache.salt}:
+                    return cls(folder, cache.salt)
+                for line in f:
+                    table, key, item = json.loads(line)
+                    if not isinstance(item, list):
+                        raise ValueError("not a cache item")
+                    tables[table][key] = item
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # no cache, or not one of ours: start afresh
+            return cls(folder, cache.salt)  # no cache, or not one of ours: start afresh
         return cache
 
     def save(self) -> None:
+        """Write the cache atomically, one item a line."""
         if self.folder is None:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            data = {"format": self.salt, "entries": self.entries, "pages": self.pages, "fragments": self.fragments}
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # C encoder; json.dump is not
             fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+                f.write(_dumps({"format": self.salt}) + "\n")
+                for table, items in (("p", self.pages), ("f", self.fragments), ("e", self.entries)):
+                    for key, item in items.items():
+                        if table == "e" and isinstance(item[3], Checked):
+                            item = item[:3] + [checked_to_data(item[3])]
+                        f.write(_dumps([table, key, item]) + "\n")
             os.replace(tmp, self.folder / "cache.json")
         except OSError as exc:
             print(f"build.py: warning: cannot write the cache in {self.folder}: {exc.strerror}", file=sys.stderr)
@@ -94,8 +104,12 @@ class BuildCache:
         item = self.entries.get(rel)
         if not item or item[0] != context or item[1] != file_hash:
             return None
+        if isinstance(item[3], Checked):
+            return item[3]
         try:
-            return checked_from_data(item[3])
+            # Keep the object, not the raw data: one copy in memory, not two.
+            item[3] = checked_from_data(item[3])
+            return item[3]
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
@@ -103,7 +117,7 @@ class BuildCache:
         """Remember a check. `stat` is [size, mtime_ns]: pass None when the
         file changed so recently that a further edit within the same clock
         tick would leave its time unchanged; then the next build hashes it."""
-        self.entries[rel] = [context, file_hash, stat, checked_to_data(checked)]
+        self.entries[rel] = [context, file_hash, stat, checked]
 
     def keep_stat(self, rel: str, stat: list | None) -> None:
         self.entries[rel][2] = stat
@@ -122,6 +136,10 @@ class BuildCache:
 
 
 # ---- (de)serialising checked entries ----
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
 
 def _date_out(d: PartialDate | None):
     return None if d is None else d.state()
