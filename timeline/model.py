@@ -6,8 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import PartialDate
+from .names import href, page_name
 from .settings import Settings
 from .sources import Source
+
+
+def source_link(source_id: str, mark: str | None) -> str:
+    """The source's page, at the mark of a cited passage if there is one."""
+    return href("sources", source_id + ".html") + (f"#{mark}" if mark else "")
 
 
 @dataclass
@@ -19,6 +25,10 @@ class Citation:
     passage: str | None = None
     mark: str | None = None          # id of the <mark> on the source page
 
+    @property
+    def link(self) -> str:
+        return source_link(self.source, self.mark)
+
 
 @dataclass
 class Quote:
@@ -27,6 +37,10 @@ class Quote:
     source: str
     line: int
     mark: str | None = None
+
+    @property
+    def link(self) -> str:
+        return source_link(self.source, self.mark)
 
 
 @dataclass
@@ -41,6 +55,10 @@ class Figure:
     according_to: str | None = None
     passage: str | None = None
     mark: str | None = None
+
+    @property
+    def link(self) -> str:
+        return source_link(self.source, self.mark)
 
 
 @dataclass
@@ -88,8 +106,17 @@ class Entry:
         return list(dict.fromkeys(ids))
 
     @property
-    def url(self) -> str:
-        return f"entries/{self.slug}.html"
+    def href(self) -> str:
+        """Its page, relative to the site root and percent-encoded."""
+        return href("entries", self.slug + ".html")
+
+    @property
+    def tag_links(self) -> list[tuple[str, str]]:
+        return [(t, href("tags", page_name(t) + ".html")) for t in self.tags]
+
+    @property
+    def people_links(self) -> list[tuple[str, str]]:
+        return [(p, href("people", page_name(p) + ".html")) for p in self.people]
 
 
 @dataclass

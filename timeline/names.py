@@ -1,10 +1,13 @@
-"""File names made from tags and people's names."""
+"""Names in the site: file names made from tags and people's names, and
+relative links to files."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import unicodedata
+from urllib.parse import quote
 
 _MAX_BYTES = 150
 
@@ -24,3 +27,11 @@ def page_name(label: str) -> str:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
         text = text[:40].rstrip("-") + "-" + digest
     return text
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
+
+
+def href(*parts: str) -> str:
+    """A relative link to a site file, percent-encoded."""
+    return "/".join(p if _PLAIN.fullmatch(p) else quote(p) for p in parts)

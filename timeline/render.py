@@ -14,12 +14,10 @@ from markupsafe import Markup, escape
 from .dates import PartialDate, sort_key
 from .errors import ContentError
 from .markup import ROOT
-from .names import page_name
+from .names import href, page_name
 from .cache import BuildCache, digest
 from .model import Entry, Timeline
-from .views import (
-    day_groups, figure_groups, href, overview, source_view, split_listing,
-)
+from .views import day_groups, figure_groups, overview, source_view, split_listing
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FEED_SIZE = 50
@@ -216,13 +214,13 @@ def timeline_json(t: Timeline, cache: BuildCache) -> bytes:
             "slug": e.slug, "title": e.title, "date": e.date.iso(),
             "end": e.end.iso() if e.end else None, "precision": e.date.precision,
             "approximate": e.approximate, "place": e.place, "tags": e.tags, "people": e.people,
-            "url": href("entries", e.slug + ".html"),
-            "sources": [{"id": c.source, "passage": c.passage, "url": _mark_url(c.source, c.mark)} for c in e.sources],
-            "quotes": [{"text": q.text, "by": q.by, "source": q.source, "url": _mark_url(q.source, q.mark)} for q in e.quotes],
+            "url": e.href,
+            "sources": [{"id": c.source, "passage": c.passage, "url": c.link} for c in e.sources],
+            "quotes": [{"text": q.text, "by": q.by, "source": q.source, "url": q.link} for q in e.quotes],
             "figures": [{
                 "what": x.what, "value": x.value, "qualifier": x.qualifier, "unit": x.unit,
                 "label": x.label, "according_to": x.according_to, "source": x.source,
-                "passage": x.passage, "url": _mark_url(x.source, x.mark),
+                "passage": x.passage, "url": x.link,
             } for x in e.figures],
             "updated": e.updated.iso() if e.updated else None,
             "corrections": [{"date": c.date.iso(), "text": c.text} for c in e.corrections],
@@ -238,7 +236,7 @@ def timeline_json(t: Timeline, cache: BuildCache) -> bytes:
             "id": s.id, "publisher": s.publisher, "title": s.title, "published": s.published.iso(),
             "url": s.url, "author": s.author, "captured": s.captured.iso() if s.captured else None,
             "archive_url": s.archive_url, "note": s.note, "archive": s.archive,
-            "page": href("sources", s.id + ".html"), "sha256": s.sha256,
+            "page": s.href, "sha256": s.sha256,
             "cited_by": len(t.citing[s.id]),
         } for s in t.sources.values()]
     text = (_json(head)[:-1] + ',"entries":[\n' + ",\n".join(parts) + '\n],"sources":' + _json(sources) + "}\n")
@@ -257,17 +255,13 @@ def _fragment(cache: BuildCache, name: str, key: str, make) -> str:
     return text
 
 
-def _mark_url(source: str, mark: str | None) -> str:
-    return href("sources", source + ".html") + (f"#{mark}" if mark else "")
-
-
 def search_index(entries: list[Entry], listed_on: dict[str, str], cache: BuildCache) -> bytes:
     """The search data as a classic script: file:// pages may not fetch."""
     def row(e: Entry) -> str:
         text = " ".join([e.search_text, *(q.text for q in e.quotes), *(q.by for q in e.quotes)])
         where = listed_on.get(e.slug)
         data = _json([
-            e.slug, e.title, e.date.display(), href("entries", e.slug + ".html"),
+            e.slug, e.title, e.date.display(), e.href,
             href(*where.split("/")) if where else "", e.place or "", e.tags, e.people, text,
         ])
         # Old JavaScript engines end a string at U+2028/U+2029.

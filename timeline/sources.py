@@ -12,6 +12,7 @@ from . import yamlread
 from .dates import PartialDate
 from .errors import ContentError, Problems
 from .fields import Fields
+from .names import href
 from .verify import line_spans
 from .yamlread import YMap
 
@@ -44,8 +45,9 @@ class Source:
     furniture: frozenset[int] = field(default_factory=frozenset)
 
     @property
-    def page(self) -> str:
-        return f"sources/{self.id}.html"
+    def href(self) -> str:
+        """Its page, relative to the site root."""
+        return href("sources", self.id + ".html")
 
 
 def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems) -> dict[str, Source]:

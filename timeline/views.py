@@ -3,23 +3,13 @@ so the templates hold markup and no logic beyond loops and conditions."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from .dates import parse_date
-from .names import page_name
+from .names import href, page_name
 from .model import Entry, Figure, MarkSpan, Timeline
 from .sources import Source
 from .verify import line_spans, paragraphs
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
-
-
-def href(*parts: str) -> str:
-    """A relative link to a site file, percent-encoded."""
-    return "/".join(p if _PLAIN.fullmatch(p) else quote(p) for p in parts)
 
 
 # ---- listings: day headings and the split by year and month ----
