@@ -48,6 +48,8 @@ class BuildCache:
         self.entries: dict[str, list] = {}      # content path -> [context, file hash, stat, checked data]
         self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
         self.fragments: dict[str, list] = {}    # name -> [key, text]
+        self.dirty: set[tuple[str, str]] = set()   # (table, key) changed since loading
+        self.lines = 0                              # lines in the file as loaded
 
     @classmethod
     def open(cls, folder: Path | None) -> "BuildCache":
@@ -56,39 +58,53 @@ class BuildCache:
         cache = cls(folder, f"{FORMAT} {code_version()}")
         if folder is None:
             return cache
-        tables = {"p": cache.pages, "f": cache.fragments, "e": cache.entries}
+        tables = cache._tables()
         try:
-            # JSON lines, read one at a time: peak memory stays near the
-            # size of what is kept, not twice it.
+            # JSON lines, one item each; a later line replaces an earlier one
+            # (saving appends what changed). Read a line at a time, so peak
+            # memory stays near the size of what is kept.
             with open(folder / "cache.json", encoding="utf-8") as f:
                 if json.loads(f.readline()) != {"format": cache.salt}:
                     return cls(folder, cache.salt)
-                for line in f:
+                for cache.lines, line in enumerate(f, 1):
                     table, key, item = json.loads(line)
-                    if not isinstance(item, list):
+                    if not isinstance(item, list) or not isinstance(key, str):
                         raise ValueError("not a cache item")
                     tables[table][key] = item
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(folder, cache.salt)  # no cache, or not one of ours: start afresh
         return cache
 
+    def _tables(self) -> dict[str, dict]:
+        return {"p": self.pages, "f": self.fragments, "e": self.entries}
+
     def save(self) -> None:
-        """Write the cache atomically, one item a line."""
+        """Append what changed; rewrite the whole file (atomically) when it
+        is new or when replaced lines would make up most of it."""
         if self.folder is None:
             return
+        tables = self._tables()
+        live = sum(len(t) for t in tables.values())
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            if self.lines and self.lines + len(self.dirty) <= 2 * live:
+                with open(self.folder / "cache.json", "a", encoding="utf-8") as f:
+                    f.write("".join(_line(t, k, tables[t][k]) for t, k in sorted(self.dirty) if k in tables[t]))
+                return
             fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(_dumps({"format": self.salt}) + "\n")
-                for table, items in (("p", self.pages), ("f", self.fragments), ("e", self.entries)):
+                for table, items in tables.items():
                     for key, item in items.items():
-                        if table == "e" and isinstance(item[3], Checked):
-                            item = item[:3] + [checked_to_data(item[3])]
-                        f.write(_dumps([table, key, item]) + "\n")
+                        f.write(_line(table, key, item))
             os.replace(tmp, self.folder / "cache.json")
         except OSError as exc:
             print(f"build.py: warning: cannot write the cache in {self.folder}: {exc.strerror}", file=sys.stderr)
+
+    def keep_page(self, path: str, item: list) -> None:
+        if self.pages.get(path) != item:
+            self.pages[path] = item
+            self.dirty.add(("p", path))
 
     # -- checked entries --
 
@@ -118,9 +134,12 @@ class BuildCache:
         file changed so recently that a further edit within the same clock
         tick would leave its time unchanged; then the next build hashes it."""
         self.entries[rel] = [context, file_hash, stat, checked]
+        self.dirty.add(("e", rel))
 
     def keep_stat(self, rel: str, stat: list | None) -> None:
-        self.entries[rel][2] = stat
+        if self.entries[rel][2] != stat:
+            self.entries[rel][2] = stat
+            self.dirty.add(("e", rel))
 
     def forget_entries_except(self, rels: set[str]) -> None:
         self.entries = {k: v for k, v in self.entries.items() if k in rels}
@@ -133,9 +152,16 @@ class BuildCache:
 
     def keep_fragment(self, name: str, key: str, text: str) -> None:
         self.fragments[name] = [key, text]
+        self.dirty.add(("f", name))
 
 
 # ---- (de)serialising checked entries ----
+
+def _line(table: str, key: str, item: list) -> str:
+    if table == "e" and isinstance(item[3], Checked):
+        item = item[:3] + [checked_to_data(item[3])]
+    return _dumps([table, key, item]) + "\n"
+
 
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -108,7 +108,6 @@ def _unchanged(out_dir: Path, job: Job, cache: BuildCache) -> bool:
 
 
 def _remember(out_dir: Path, jobs: list[Job], cache: BuildCache) -> None:
-    pages = {}
     for job in jobs:
         if job.key is None:
             continue
@@ -116,8 +115,7 @@ def _remember(out_dir: Path, jobs: list[Job], cache: BuildCache) -> None:
             st = os.stat(os.path.join(out_dir, job.path))
         except OSError:
             continue
-        pages[job.path] = [job.key, st.st_size, st.st_mtime_ns]
-    cache.pages = pages
+        cache.keep_page(job.path, [job.key, st.st_size, st.st_mtime_ns])
 
 
 def _same(target: Path, data: bytes) -> bool:
