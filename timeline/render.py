@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import traceback
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,15 +257,38 @@ def _fragment(cache: BuildCache, name: str, key: str, make) -> str:
 
 
 def search_index(entries: list[Entry], listed_on: dict[str, str], cache: BuildCache) -> bytes:
-    """The search data as a classic script: file:// pages may not fetch."""
+    """The search data, as a classic script (file:// pages may not fetch).
+
+    Compact, since a long timeline's index is the heaviest thing search
+    loads: tags, people and listing pages are numbered once, and each
+    entry's text is its distinct words, folded as the search folds them."""
+    tags = sorted({t for e in entries for t in e.tags})
+    people = sorted({p for e in entries for p in e.people})
+    pages = sorted(set(listed_on.values()))
+    numbers = {"t": {t: i for i, t in enumerate(tags)}, "p": {p: i for i, p in enumerate(people)},
+               "l": {p: i for i, p in enumerate(pages)}}
+
     def row(e: Entry) -> str:
         text = " ".join([e.search_text, *(q.text for q in e.quotes), *(q.by for q in e.quotes)])
         where = listed_on.get(e.slug)
-        data = _json([
-            e.slug, e.title, e.date.display(), e.href,
-            href(*where.split("/")) if where else "", e.place or "", e.tags, e.people, text,
-        ])
+        data = [
+            e.slug, e.title, e.date.short(), numbers["l"][where] if where else -1, e.place or "",
+            [numbers["t"][t] for t in e.tags], [numbers["p"][p] for p in e.people],
+            " ".join(dict.fromkeys(fold(text).split())),
+        ]
+        if e.href != f"entries/{e.slug}.html":
+            data.append(e.href)
         # Old JavaScript engines end a string at U+2028/U+2029.
-        return data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    rows = [_fragment(cache, "search:" + e.slug, digest(e.hash, listed_on.get(e.slug)), lambda e=e: row(e)) for e in entries]
-    return ("window.TIMELINE_SEARCH=[\n" + ",\n".join(rows) + "\n];\n").encode("utf-8")
+        return _json(data).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+    key = digest(tags, people, pages)
+    rows = [_fragment(cache, "search:" + e.slug, digest(e.hash, listed_on.get(e.slug), key), lambda e=e: row(e))
+            for e in entries]
+    head = _json({"pages": [href(*p.split("/")) for p in pages], "tags": tags, "people": people})
+    return ("window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n").encode("utf-8")
+
+
+def fold(text: str) -> str:
+    """What static/search.js does to text before comparing: no accents, lower case."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not "\u0300" <= c <= "\u036f").lower()

@@ -1,12 +1,13 @@
 /* Search and filter on the home page. A classic script (file:// forbids
-   modules and fetch); the data comes from search-index.js. Results are built
-   with DOM text only, never as HTML. Without JavaScript the form stays
-   hidden and every entry shows. */
+   modules and fetch). Its data, search-index.js, is also a classic script,
+   loaded only when the reader first uses the search, so that a long
+   timeline's home page stays light. Results are built with DOM text only,
+   never as HTML. Without JavaScript the form stays hidden and every entry
+   shows. */
 (function () {
   "use strict";
-  var data = window.TIMELINE_SEARCH;
   var box = document.getElementById("search");
-  if (!data || !box) { return; }
+  if (!box) { return; }
   var input = document.getElementById("q");
   var tagSelect = document.getElementById("tag-filter");
   var personSelect = document.getElementById("person-filter");
@@ -14,16 +15,46 @@
   var results = document.getElementById("search-results");
   var onePage = document.querySelector("article.entry") !== null;
   var MAX_LISTED = 200;
+  var rows = null;
+  var loading = false;
 
   function fold(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
-  var rows = data.map(function (r) {
-    return {
-      slug: r[0], title: r[1], date: r[2], url: r[3], page: r[4], tags: r[6], people: r[7],
-      hay: fold([r[1], r[5], r[6].join(" "), r[7].join(" "), r[8]].join(" "))
+
+  /* The index: {pages, tags, people, rows: [slug, title, date, page index,
+     place, tag indices, person indices, folded words, href if not plain]}. */
+  function prepare(data) {
+    return data.rows.map(function (r) {
+      var tags = r[5].map(function (i) { return data.tags[i]; });
+      var people = r[6].map(function (i) { return data.people[i]; });
+      return {
+        slug: r[0], title: r[1], date: r[2], page: r[3] >= 0 ? data.pages[r[3]] : "",
+        url: r[8] || "entries/" + r[0] + ".html", tags: tags, people: people,
+        hay: fold([r[1], r[4], tags.join(" "), people.join(" ")].join(" ")) + " " + r[7]
+      };
+    });
+  }
+
+  function withIndex(then) {
+    if (rows) { then(); return; }
+    if (loading) { return; }
+    loading = true;
+    box.setAttribute("data-state", "loading");
+    status.textContent = "Loading the search…";
+    var script = document.createElement("script");
+    script.src = box.getAttribute("data-index");
+    script.onload = function () {
+      rows = prepare(window.TIMELINE_SEARCH);
+      status.textContent = "";
+      apply();
+      box.setAttribute("data-state", "ready");
     };
-  });
+    script.onerror = function () {
+      status.textContent = "The search could not be loaded.";
+    };
+    document.head.appendChild(script);
+  }
 
   function readHash() {
     var h = location.hash.slice(1);
@@ -47,6 +78,7 @@
   }
 
   function apply() {
+    if (!rows) { withIndex(apply); return; }
     var q = input.value.trim();
     var tag = tagSelect.value, person = personSelect.value;
     var words = fold(q).split(/\s+/).filter(Boolean);
@@ -92,6 +124,7 @@
 
   box.hidden = false;
   readHash();
+  box.addEventListener("focusin", function () { withIndex(function () {}); });
   input.addEventListener("input", apply);
   tagSelect.addEventListener("change", apply);
   personSelect.addEventListener("change", apply);
