@@ -266,7 +266,7 @@ WATCH_MUTATIONS = """() => {
     for (const r of records) for (const n of r.addedNodes) {
       if (n.nodeType === 1) {
         // The one element search.js itself adds outside the results: the script of its index.
-        const own = n.tagName === 'SCRIPT' && /(^|\/)search-index\.js$/.test(n.getAttribute('src') || '');
+        const own = n.tagName === 'SCRIPT' && /(^|[/])search-index[.]js$/.test(n.getAttribute('src') || '');
         window.__added.push(n.tagName.toLowerCase() + (own ? '@index' : '') + (n.parentElement && n.parentElement.closest('#search-results') ? '@results' : ''));
       }
     }
