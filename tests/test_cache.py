@@ -310,6 +310,54 @@ def test_an_entry_edit_rebuilds_only_what_depends_on_it(tmp_path):
     assert_same_site(site, tmp_path / "ref")
 
 
+def test_adding_and_removing_entries(tmp_path):
+    """Other entries' checks are cached; links to an entry that is gone (or
+    now a draft left out) must still fail the build."""
+    project = copy_fixture(tmp_path / "project")
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    ok(cached_build(project, site, cache))
+    original = snapshot(site)
+
+    added = project / "content" / "2021-03-29-added.md"
+    added.write_text((project / "content" / "2021-month.md").read_text(encoding="utf-8")
+                     .replace("date: March 2021", "date: 2021-03-29")
+                     .replace("title: Residents fear a split town", "title: An entry added by the cache test"),
+                     encoding="utf-8")
+    result = ok(cached_build(project, site, cache))
+    assert counts(result.stderr)[0] == 10
+    assert "An entry added by the cache test" in entry_page(site, "2021-03-29-added")
+    ok(build(project, tmp_path / "ref", "--no-cache"))
+    assert_same_site(site, tmp_path / "ref")
+
+    added.unlink()
+    result = ok(cached_build(project, site, cache))
+    assert counts(result.stderr)[3] >= 1
+    assert snapshot(site) == original
+
+    # färja links to the café entry: made a draft, then removed.
+    cafe = project / "content" / "2021" / "extra" / "2021-04-02-cafe.md"
+    text = cafe.read_text(encoding="utf-8")
+    cafe.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    for _ in range(2):
+        result = cached_build(project, site, cache)
+        assert "Traceback" not in result.stderr and result.returncode == 1, result.stderr
+        errors = [p for p in problems(result.stderr) if p[2] == "error"]
+        assert any(p[0].endswith("-färja.md") and "2021-04-02-cafe" in p[3] and "draft" in p[3] for p in errors), result.stderr
+    with_drafts = cached_build(project, site, cache, "--drafts")    # fails on 2021-draft.md only
+    assert [os.path.basename(p[0]) for p in problems(with_drafts.stderr) if p[2] == "error"] == ["2021-draft.md"]
+
+    cafe.unlink()
+    for _ in range(2):
+        result = cached_build(project, site, cache)
+        assert "Traceback" not in result.stderr and result.returncode == 1, result.stderr
+        errors = [p for p in problems(result.stderr) if p[2] == "error"]
+        assert any(p[0].endswith("-färja.md") and "2021-04-02-cafe" in p[3] for p in errors), result.stderr
+
+    cafe.write_text(text, encoding="utf-8")
+    ok(cached_build(project, site, cache))
+    assert snapshot(site) == original
+
+
 # ---------------------------------------------------------------- 4. a template edit
 
 def test_a_template_edit_rebuilds_what_uses_it(tmp_path):
@@ -491,7 +539,6 @@ def test_a_corrupt_cache_is_ignored_and_replaced(tmp_path, cache_reference, kind
     cache.mkdir()
     if CORRUPTIONS[kind] is None:
         (cache / "cache.json").mkdir()
-        (cache / "cache.json" / "something").write_text("x")
     else:
         (cache / "cache.json").write_bytes(CORRUPTIONS[kind](good))
 

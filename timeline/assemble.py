@@ -13,7 +13,7 @@ from .cache import BuildCache, digest
 from .check import Checked, CitedSpan, EntryChecker
 from .entries import find_entry_files
 from .errors import Problems
-from .markup import new_parser, render_markdown
+from .markup import render_markdown, slug_of
 from .model import Entry, Group, MarkSpan, Timeline
 from .names import page_name
 from .settings import load_settings
@@ -46,26 +46,25 @@ def load_timeline(
     sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems)
     files = find_entry_files(folders.content)
     entry_paths = _slugs(files, folders.content_shown, problems)
-    checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources, entry_paths)
+    checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources)
     results = _check_all(checker, files, cache, workers)
 
     entries: list[Entry] = []
     cited: list[tuple[Entry, CitedSpan]] = []
+    left_out = {r.path for r in results if r.draft and not drafts}
     for result in results:
         quiet = result.draft and not drafts
         problems.extend(result.problems, as_warnings=quiet)
-        if result.entry is not None and not quiet:
+        found = Problems()
+        _check_links(os.path.join(folders.content_shown, result.path), result.links, entry_paths, left_out, found)
+        problems.extend(found, as_warnings=quiet)
+        if result.entry is not None and not quiet and not found.errors:
             entries.append(result.entry)
             cited.extend((result.entry, c) for c in result.cited)
-    left_out = {entry_paths.get(r.path) for r in results if r.draft and not drafts}
-    _check_links_to_drafts(entries, left_out, problems)
-
     intro = render_markdown(
-        checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro",
-        from_path="_index.md", entry_paths={p: s for p, s in entry_paths.items()},
+        checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro", from_path="_index.md",
     )
-    for line, message in intro.bad_links:
-        problems.error(os.path.join(folders.content_shown, "_index.md"), line, message)
+    _check_links(os.path.join(folders.content_shown, "_index.md"), intro.links, entry_paths, left_out, problems)
     if problems.errors:
         return None, problems
 
@@ -91,7 +90,7 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
     """Check every entry file, taking unchanged ones from the cache."""
     # What a check depends on besides the file itself.
     context = digest(
-        cache.salt, checker.shown_dir, checker.tz, sorted(checker.entry_paths.items()),
+        cache.salt, checker.shown_dir, checker.tz,
         [(s.id, s.sha256, sorted(s.furniture)) for s in checker.sources.values()],
     )
     results: dict[str, Checked] = {}
@@ -141,7 +140,7 @@ def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
     seen: dict[str, str] = {}
     out: dict[str, str] = {}
     for rel in files:
-        slug = rel.rsplit("/", 1)[-1][:-3]
+        slug = slug_of(rel)
         if slug in seen:
             problems.error(os.path.join(shown, rel), 1, f'slug "{slug}" is also the slug of {os.path.join(shown, seen[slug])}: entry file names must be unique')
             continue
@@ -150,12 +149,13 @@ def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
     return out
 
 
-def _check_links_to_drafts(entries: list[Entry], left_out: set[str], problems: Problems) -> None:
-    """A link to a draft left out of the build would be a broken link."""
-    for entry in entries:
-        for line, slug in entry.links:
-            if slug in left_out:
-                problems.error(entry.shown_path, line, f'link to "{slug}", a draft that is left out of this build (build with --drafts, or remove the link)')
+def _check_links(path: str, links, entry_paths: dict[str, str], left_out: set[str], problems: Problems) -> None:
+    """Each link to an entry's file must lead to an entry of this build."""
+    for line, target in links:
+        if target not in entry_paths:
+            problems.error(path, line, f'link to "{target}": there is no such entry in the content folder')
+        elif target in left_out:
+            problems.error(path, line, f'link to "{slug_of(target)}", a draft that is left out of this build (build with --drafts, or remove the link)')
 
 
 def _marks(cited: list[tuple[Entry, CitedSpan]], sources) -> dict[str, list[MarkSpan]]:

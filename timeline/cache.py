@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -68,7 +69,7 @@ class BuildCache:
                     return cls(folder, cache.salt)
                 for cache.lines, line in enumerate(f, 1):
                     table, key, item = json.loads(line)
-                    if not isinstance(item, list) or not isinstance(key, str):
+                    if not isinstance(key, str) or not _SHAPES[table](item):
                         raise ValueError("not a cache item")
                     tables[table][key] = item
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -91,13 +92,20 @@ class BuildCache:
                 with open(self.folder / "cache.json", "a", encoding="utf-8") as f:
                     f.write("".join(_line(t, k, tables[t][k]) for t, k in sorted(self.dirty) if k in tables[t]))
                 return
+            target = self.folder / "cache.json"
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)  # not a cache of ours: replace it
             fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(_dumps({"format": self.salt}) + "\n")
-                for table, items in tables.items():
-                    for key, item in items.items():
-                        f.write(_line(table, key, item))
-            os.replace(tmp, self.folder / "cache.json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(_dumps({"format": self.salt}) + "\n")
+                    for table, items in tables.items():
+                        for key, item in items.items():
+                            f.write(_line(table, key, item))
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
         except OSError as exc:
             print(f"build.py: warning: cannot write the cache in {self.folder}: {exc.strerror}", file=sys.stderr)
 
@@ -148,7 +156,7 @@ class BuildCache:
 
     def fragment(self, name: str, key: str) -> str | None:
         item = self.fragments.get(name)
-        return item[1] if item and item[0] == key and isinstance(item[1], str) else None
+        return item[1] if item and item[0] == key else None
 
     def keep_fragment(self, name: str, key: str, text: str) -> None:
         self.fragments[name] = [key, text]
@@ -156,6 +164,19 @@ class BuildCache:
 
 
 # ---- (de)serialising checked entries ----
+
+def _is_stat(v) -> bool:
+    return v is None or (isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v))
+
+
+# What an item of each table must look like; anything else voids the cache.
+_SHAPES = {
+    "p": lambda v: isinstance(v, list) and len(v) == 3 and isinstance(v[0], str) and _is_stat(v[1:]),
+    "f": lambda v: isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v),
+    "e": lambda v: (isinstance(v, list) and len(v) == 4 and isinstance(v[0], str) and isinstance(v[1], str)
+                    and _is_stat(v[2]) and isinstance(v[3], dict)),
+}
+
 
 def _line(table: str, key: str, item: list) -> str:
     if table == "e" and isinstance(item[3], Checked):
@@ -178,7 +199,7 @@ def _date_in(v) -> PartialDate | None:
 def checked_to_data(c: Checked) -> dict:
     e = c.entry
     return {
-        "path": c.path, "draft": c.draft,
+        "path": c.path, "draft": c.draft, "links": [list(x) for x in c.links],
         "problems": [[p.path, p.line, p.message, p.severity] for p in c.problems.items],
         "cited": [[s.source, s.mark, s.kind, [list(x) for x in s.spans]] for s in c.cited],
         "entry": None if e is None else {
@@ -217,4 +238,4 @@ def checked_from_data(d: dict) -> Checked:
             body_html=e["body_html"], search_text=e["search_text"],
             links=[tuple(x) for x in e["links"]], hash=e["hash"],
         )
-    return Checked(d["path"], entry, cited, problems, d["draft"])
+    return Checked(d["path"], entry, cited, problems, d["draft"], [tuple(x) for x in d["links"]])

@@ -4,7 +4,7 @@ sources, the verbatim text of its passages and quotes, its links."""
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .entries import read_entry
@@ -57,17 +57,17 @@ class Checked:
     cited: list[CitedSpan]
     problems: Problems
     draft: bool = False
+    links: list[tuple[int, str]] = field(default_factory=list)   # (line, content path), checked by the caller
 
 
 class EntryChecker:
     """Reads and checks entries; one per process, as it holds prepared sources."""
 
-    def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source], entry_paths: dict[str, str]):
+    def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source]):
         self.content_dir = content_dir
         self.shown_dir = shown_dir
         self.tz = tz
         self.sources = sources
-        self.entry_paths = entry_paths
         self.archives: dict[str, Archive] = {}
         self.md = new_parser()
 
@@ -94,14 +94,12 @@ class EntryChecker:
                 x.mark = self._verify(entry, x.source, x.passage, "passage", x.line, problems, cited)
         rendered = render_markdown(
             self.md, entry.body, first_line=entry.body_line, doc_id=entry.slug,
-            from_path=entry.path, entry_paths=self.entry_paths,
+            from_path=entry.path,
         )
-        for line, message in rendered.bad_links:
-            problems.error(entry.shown_path, line, message)
         entry.body_html, entry.search_text, entry.links = rendered.html, rendered.text, rendered.links
         if problems.errors:
-            return Checked(rel, None, [], problems, entry.draft)
-        return Checked(rel, entry, cited, problems, entry.draft)
+            return Checked(rel, None, [], problems, entry.draft, entry.links)
+        return Checked(rel, entry, cited, problems, entry.draft, entry.links)
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:
         if source_id in self.sources:

@@ -8,6 +8,7 @@ from pathlib import Path
 from . import yamlread
 from .errors import ContentError, Problems
 from .fields import Fields
+from .markup import slug_of
 from .model import Citation, Correction, Entry, Figure, Quote
 from .yamlread import YList, YMap
 
@@ -65,7 +66,7 @@ def parse_entry(data: YMap, rel: str, path: str, body: str, body_line: int, tz: 
     entry = Entry(
         path=rel,
         shown_path=path,
-        slug=rel.rsplit("/", 1)[-1][:-3],
+        slug=slug_of(rel),
         title=title or "",
         date=date,
         end=end,

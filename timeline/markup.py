@@ -15,6 +15,11 @@ from mdit_py_plugins.footnote import footnote_plugin
 # Markdown turns NUL into U+FFFD, so content can never forge it.
 ROOT = "\x00root\x00"
 _SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def slug_of(path: str) -> str:
+    """An entry's slug: its file name without `.md`."""
+    return path.rsplit("/", 1)[-1][:-3]
 _HEADING_SHIFT = 3
 
 
@@ -27,18 +32,20 @@ def new_parser() -> MarkdownIt:
 class Rendered:
     html: str
     text: str                                              # plain text, for search
-    bad_links: list[tuple[int, str]] = field(default_factory=list)   # (line, message)
-    links: list[tuple[int, str]] = field(default_factory=list)       # (line, slug) of entry links
+    links: list[tuple[int, str]] = field(default_factory=list)   # (line, content path) of links to entries
 
 
 def render_markdown(
     md: MarkdownIt, source: str, *, first_line: int, doc_id: str,
-    from_path: str | None = None, entry_paths: dict[str, str] | None = None,
+    from_path: str | None = None,
 ) -> Rendered:
     """Render Markdown; links to other entries' files become entry pages.
 
-    `from_path` is the linking file's path in content/; `entry_paths` maps
-    content paths to slugs. Relative links get the ROOT marker in front."""
+    `from_path` is the linking file's path in content/. The paths linked to
+    are listed in `links`, for the caller to check that they are entries:
+    the rendering itself does not depend on which entries exist, so it can
+    be cached while entries come and go. Relative links get the ROOT marker
+    in front."""
     env = {"docId": doc_id}
     tokens = md.parse(source, env)
     rendered = Rendered("", "")
@@ -49,21 +56,21 @@ def render_markdown(
             block.tag = f"h{level}"
         if block.children:
             line = first_line + (block.map[0] if block.map else 0)
-            block.children = _fix_inline(block.children, line, from_path, entry_paths or {}, rendered)
+            block.children = _fix_inline(block.children, line, from_path, rendered)
             words.extend(t.content for t in block.children if t.type in ("text", "code_inline"))
     rendered.html = md.renderer.render(tokens, md.options, env)
     rendered.text = " ".join(" ".join(words).split())
     return rendered
 
 
-def _fix_inline(children: list[Token], line: int, from_path, entry_paths, found: Rendered) -> list[Token]:
+def _fix_inline(children: list[Token], line: int, from_path, found: Rendered) -> list[Token]:
     out: list[Token] = []
     drop_close = False
     for tok in children:
         if tok.type in ("softbreak", "hardbreak"):
             line += 1  # a paragraph's lines: name the line the link is on
         elif tok.type == "link_open":
-            href = _resolve(str(tok.attrGet("href") or ""), from_path, entry_paths, line, found)
+            href = _resolve(str(tok.attrGet("href") or ""), from_path, line, found)
             if href is None:
                 drop_close = True
                 continue
@@ -75,23 +82,23 @@ def _fix_inline(children: list[Token], line: int, from_path, entry_paths, found:
             src = str(tok.attrGet("src") or "")
             if urlsplit(src).scheme or src.startswith("//"):
                 # Nothing is loaded from another host: a remote image becomes a link to it.
-                out.extend(_image_as_link(tok, src, line, from_path, entry_paths, found))
+                out.extend(_image_as_link(tok, src, line, from_path, found))
                 continue
             tok.attrSet("src", ROOT + src.lstrip("/"))
         out.append(tok)
     return out
 
 
-def _image_as_link(tok: Token, src: str, line, from_path, entry_paths, found: Rendered) -> list[Token]:
+def _image_as_link(tok: Token, src: str, line, from_path, found: Rendered) -> list[Token]:
     alt = tok.content or src
-    href = _resolve(src, from_path, entry_paths, line, found)
+    href = _resolve(src, from_path, line, found)
     text = Token("text", "", 0, content=f"[image: {alt}]")
     if href is None:
         return [text]
     return [Token("link_open", "a", 1, attrs={"href": href}), text, Token("link_close", "a", -1)]
 
 
-def _resolve(href: str, from_path, entry_paths, line: int, found: Rendered) -> str | None:
+def _resolve(href: str, from_path, line: int, found: Rendered) -> str | None:
     """The href to write, or None to drop the link (keeping its text)."""
     parts = urlsplit(href)
     if parts.scheme or href.startswith("//"):
@@ -102,10 +109,6 @@ def _resolve(href: str, from_path, entry_paths, line: int, found: Rendered) -> s
     fragment = f"#{parts.fragment}" if parts.fragment else ""
     if path.endswith(".md") and from_path is not None:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), path))
-        slug = entry_paths.get(target)
-        if slug is None:
-            found.bad_links.append((line, f'link to "{path}": there is no entry {target} in the content folder'))
-            return None
-        found.links.append((line, slug))
-        return f"{ROOT}entries/{quote(slug)}.html{fragment}"
+        found.links.append((line, target))
+        return f"{ROOT}entries/{quote(slug_of(target))}.html{fragment}"
     return ROOT + href.lstrip("/")
