@@ -31,7 +31,13 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
     """Bring out_dir to exactly `jobs`; with out_dir None, only render (check).
 
     Returns (files written, files removed)."""
-    todo = [i for i, job in enumerate(jobs) if out_dir is None or not _unchanged(out_dir, job, cache)]
+    if out_dir is None:
+        # `check`: render one page of each template, to find template errors
+        # without rendering the whole site only to throw it away.
+        firsts = {job.template: i for i, job in reversed(list(enumerate(jobs))) if job.template}
+        todo = sorted(firsts.values())
+    else:
+        todo = [i for i, job in enumerate(jobs) if not _unchanged(out_dir, job, cache)]
     staging = None
     if out_dir is not None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
