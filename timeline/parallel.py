@@ -6,6 +6,7 @@ fork, without pickling; only the small task lists and results cross."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Any, Callable, Sequence
@@ -26,15 +27,22 @@ def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, work
     if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return list(task(state, items))
     chunks = _chunks(items, workers * 8)
+    # Move what exists now out of the collector's sight: a worker's collector
+    # would otherwise write to every inherited object, copying its pages.
+    gc.freeze()
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init, initargs=(task, state)) as pool:
-        parts = pool.map(_call, chunks, chunksize=1)
+    try:
+        with ctx.Pool(workers, initializer=_init, initargs=(task, state)) as pool:
+            parts = pool.map(_call, chunks, chunksize=1)
+    finally:
+        gc.unfreeze()
     return [result for part in parts for result in part]
 
 
 def _init(task: Callable, state: Any) -> None:
     global _worker_task
     _worker_task = (task, state)
+    gc.enable()  # templates make short-lived cycles; collect them in the worker
 
 
 def _call(chunk: Sequence) -> list:
