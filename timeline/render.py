@@ -18,7 +18,7 @@ from .markup import ROOT
 from .names import href, page_name
 from .cache import BuildCache, digest
 from .model import Entry, Timeline
-from .views import day_groups, figure_groups, overview, source_view, split_listing
+from .views import day_groups, figure_groups, overview, period_nav, source_view, split_listing
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FEED_SIZE = 50
@@ -151,6 +151,7 @@ def plan_site(t: Timeline, base_key: str, cache: BuildCache) -> list[Job]:
         index_key = digest(_hashes(t.entries), tag_counts, t.intro_html)
     page("index.html", "index.html", index_key, intro_html=t.intro_html, bars=bars,
          groups=Lazy(day_groups, t.entries if not listing else []), listing=listing,
+         nav=Lazy(lambda: period_nav(day_groups(t.entries if not listing else []))),
          tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources)
     for part in listing:
         for sub in [part, *part.children]:

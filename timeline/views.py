@@ -38,6 +38,27 @@ def day_groups(entries: list[Entry]) -> list[DayGroup]:
     return groups
 
 
+@dataclass
+class NavPeriod:
+    """A month (or a year) of a one-page timeline, with links to its days."""
+
+    label: str
+    links: list[tuple[str, str]]    # (text, anchor)
+
+
+def period_nav(groups: list[DayGroup]) -> list[NavPeriod]:
+    """Days grouped by month, for the home page's navigation."""
+    periods: list[NavPeriod] = []
+    for group in groups:
+        d = group.entries[0].date
+        label = str(d.year) if d.month is None else parse_date(f"{d.year:04d}-{d.month:02d}").display()
+        if not periods or periods[-1].label != label:
+            periods.append(NavPeriod(label, []))
+        text = d.short().split(",")[0].rsplit(" ", 1)[0] if d.day else ("the year" if d.month is None else "the month")
+        periods[-1].links.append((text, group.key))
+    return periods
+
+
 def _heading(entry: Entry) -> str:
     d = entry.date
     if d.precision in ("year", "month"):
