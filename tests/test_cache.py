@@ -131,7 +131,8 @@ def assert_valid_cache(folder: Path) -> None:
     assert json.loads(first) == {"format": cache.salt}
     assert set(cache.entries) == ENTRY_FILES
     assert "index.html" in cache.pages and "entries/2020-background.html" in cache.pages
-    assert any(name.startswith("json:") for name in cache.fragments)
+    # each entry's part of timeline.json travels with its checked data
+    assert all(item[3]["entry"]["data_json"] for item in cache.entries.values() if item[3]["entry"])
     assert code_version() in cache.salt
     leftovers = [p.name for p in folder.iterdir() if p.name != "cache.json"]
     assert not leftovers, f"left in the cache folder: {leftovers}"
@@ -210,7 +211,7 @@ def test_output_is_identical_with_and_without_the_cache(tmp_path):
 
 
 def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
-    """A cache poisoned with a well-formed but false fragment: --no-cache
+    """A cache poisoned with well-formed but false data: --no-cache
     must not read it (nor rewrite it)."""
     project = copy_fixture(tmp_path / "project")
     cache = tmp_path / "cache"
@@ -220,8 +221,9 @@ def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
     poisoned = []
     for line in lines[1:]:
         table, key, item = json.loads(line)
-        if table == "f" and key.startswith("json:"):
-            item = [item[0], item[1].replace('"title":"', '"title":"POISON ')]
+        if table == "e" and item[3]["entry"]:
+            entry = item[3]["entry"]
+            entry["data_json"] = entry["data_json"].replace('"title":"', '"title":"POISON ')
         poisoned.append(json.dumps([table, key, item], ensure_ascii=False))
     (cache / "cache.json").write_text("\n".join([lines[0], *poisoned]) + "\n", encoding="utf-8")
     stamp = (cache / "cache.json").read_bytes(), (cache / "cache.json").stat().st_mtime_ns
@@ -507,7 +509,7 @@ CORRUPTIONS = {
     "truncated last line": lambda good: good.rstrip(b"\n")[:-25],
     "truncated middle line": _truncate_line(5),
     "wrong-shape lines": lambda good: good + b'{}\n[]\n"text"\n42\nnull\n[1, 2, 3]\n["zz", "k", []]\n["p", "index.html", "not a list"]\n',
-    "fragment item too short": _shorten("f", "json:2020-background", 1),
+    "page item too short": _shorten("p", "index.html", 1),
     "entry item without stat": _shorten("e", "2020-background.md", 2),
     "entry item without data": _shorten("e", "2020-background.md", 3),
     "checked data a list": _bad_checked([1, 2, 3]),

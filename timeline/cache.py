@@ -48,7 +48,6 @@ class BuildCache:
         self.salt = salt
         self.entries: dict[str, list] = {}      # content path -> [context, file hash, stat, checked data]
         self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
-        self.fragments: dict[str, list] = {}    # name -> [key, text]
         self.dirty: set[tuple[str, str]] = set()   # (table, key) changed since loading
         self.lines = 0                              # lines in the file as loaded
 
@@ -77,7 +76,7 @@ class BuildCache:
         return cache
 
     def _tables(self) -> dict[str, dict]:
-        return {"p": self.pages, "f": self.fragments, "e": self.entries}
+        return {"p": self.pages, "e": self.entries}
 
     def save(self) -> None:
         """Append what changed; rewrite the whole file (atomically) when it
@@ -152,17 +151,6 @@ class BuildCache:
     def forget_entries_except(self, rels: set[str]) -> None:
         self.entries = {k: v for k, v in self.entries.items() if k in rels}
 
-    # -- fragments --
-
-    def fragment(self, name: str, key: str) -> str | None:
-        item = self.fragments.get(name)
-        return item[1] if item and item[0] == key else None
-
-    def keep_fragment(self, name: str, key: str, text: str) -> None:
-        self.fragments[name] = [key, text]
-        self.dirty.add(("f", name))
-
-
 # ---- (de)serialising checked entries ----
 
 def _is_stat(v) -> bool:
@@ -172,7 +160,6 @@ def _is_stat(v) -> bool:
 # What an item of each table must look like; anything else voids the cache.
 _SHAPES = {
     "p": lambda v: isinstance(v, list) and len(v) == 3 and isinstance(v[0], str) and _is_stat(v[1:]),
-    "f": lambda v: isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v),
     "e": lambda v: (isinstance(v, list) and len(v) == 4 and isinstance(v[0], str) and isinstance(v[1], str)
                     and _is_stat(v[2]) and isinstance(v[3], dict)),
 }
@@ -215,6 +202,7 @@ def checked_to_data(c: Checked) -> dict:
             "extra": e.extra, "draft": e.draft, "body_line": e.body_line,
             "body_html": e.body_html, "search_text": e.search_text,
             "links": [list(x) for x in e.links], "hash": e.hash,
+            "data_json": e.data_json, "search_words": e.search_words,
         },
     }
 
@@ -237,5 +225,6 @@ def checked_from_data(d: dict) -> Checked:
             extra=e["extra"], draft=e["draft"], body_line=e["body_line"],
             body_html=e["body_html"], search_text=e["search_text"],
             links=[tuple(x) for x in e["links"]], hash=e["hash"],
+            data_json=e["data_json"], search_words=e["search_words"],
         )
     return Checked(d["path"], entry, cited, problems, d["draft"], [tuple(x) for x in d["links"]])

@@ -7,6 +7,7 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .data import entry_json, search_words
 from .entries import read_entry
 from .errors import Problems
 from .markup import new_parser, render_markdown
@@ -99,6 +100,7 @@ class EntryChecker:
         entry.body_html, entry.search_text, entry.links = rendered.html, rendered.text, rendered.links
         if problems.errors:
             return Checked(rel, None, [], problems, entry.draft, entry.links)
+        entry.data_json, entry.search_words = entry_json(entry), search_words(entry)
         return Checked(rel, entry, cited, problems, entry.draft, entry.links)
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:

@@ -71,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             renderer = Renderer(Path(templates[1]), templates[0])
             base_key = digest(cache.salt, renderer.fingerprint(), repr(timeline.settings), args.drafts)
-            jobs = plan_site(timeline, base_key, cache) + static_jobs(Path(static[1]))
+            jobs = plan_site(timeline, base_key) + static_jobs(Path(static[1]))
             files = len(jobs)
             written, removed = write_site(out, jobs, renderer, cache, workers)
         except ContentError as exc:

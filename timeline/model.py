@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,8 @@ class Entry:
     search_text: str = ""     # the body as plain text, for the search index
     links: list[tuple[int, str]] = field(default_factory=list)   # (line, content path) of links to entries
     hash: str = ""            # of the file and all it was checked against: a cache key
+    data_json: str = ""       # its object in timeline.json (see data.py)
+    search_words: str = ""    # its words for the search index (see data.py)
 
     def order(self) -> tuple:
         """Timeline order: the earliest moment the date can mean, then the file path."""
@@ -105,16 +108,16 @@ class Entry:
         ids = [c.source for c in self.sources] + [q.source for q in self.quotes] + [x.source for x in self.figures]
         return list(dict.fromkeys(ids))
 
-    @property
+    @functools.cached_property
     def href(self) -> str:
         """Its page, relative to the site root and percent-encoded."""
         return href("entries", self.slug + ".html")
 
-    @property
+    @functools.cached_property
     def tag_links(self) -> list[tuple[str, str]]:
         return [(t, href("tags", page_name(t) + ".html")) for t in self.tags]
 
-    @property
+    @functools.cached_property
     def people_links(self) -> list[tuple[str, str]]:
         return [(p, href("people", page_name(p) + ".html")) for p in self.people]
 

@@ -3,9 +3,7 @@ data it shows, so what it depends on is plain to see."""
 
 from __future__ import annotations
 
-import json
 import traceback
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +14,8 @@ from .dates import PartialDate, sort_key
 from .errors import ContentError
 from .markup import ROOT
 from .names import href, page_name
-from .cache import BuildCache, digest
+from .cache import digest
+from .data import to_json
 from .model import Entry, Timeline
 from .views import day_groups, figure_groups, overview, period_nav, source_view, split_listing
 
@@ -129,7 +128,7 @@ def job_context(job: Job) -> dict:
     return {name: value() if isinstance(value, Lazy) else value for name, value in job.context.items()}
 
 
-def plan_site(t: Timeline, base_key: str, cache: BuildCache) -> list[Job]:
+def plan_site(t: Timeline, base_key: str) -> list[Job]:
     """Every file of the site, in a fixed order. `base_key` digests what
     every page shares: the program, the templates, the settings."""
     site = t.settings
@@ -182,8 +181,8 @@ def plan_site(t: Timeline, base_key: str, cache: BuildCache) -> list[Job]:
     page("figures.html", "figures.html", _hashes(e for e in t.entries if e.figures),
          groups=Lazy(figure_groups, t), sources=t.sources)
     jobs.append(Job("404.html", digest(base, "404"), "404.html", {**common, "root": site.base_url or ""}))
-    jobs.append(Job("search-index.js", data=search_index(t.entries, listed_on, cache)))
-    jobs.append(Job("timeline.json", data=timeline_json(t, cache)))
+    jobs.append(Job("search-index.js", data=search_index(t.entries, listed_on)))
+    jobs.append(Job("timeline.json", data=timeline_json(t)))
     jobs.append(Job(".nojekyll", data=b""))
     if site.base_url:
         recent = sorted(t.entries, key=lambda e: (sort_key(e.updated or e.date), e.path), reverse=True)[:FEED_SIZE]
@@ -208,32 +207,13 @@ def _latest(entries: list[Entry]) -> PartialDate | None:
     return max(dates, key=sort_key) if dates else None
 
 
-def timeline_json(t: Timeline, cache: BuildCache) -> bytes:
-    """All of it as data; every url relative to the site root. Each entry's
-    part is kept in the cache, so an edit re-encodes one entry, not all."""
-    def entry_data(e: Entry) -> dict:
-        return {
-            "slug": e.slug, "title": e.title, "date": e.date.iso(),
-            "end": e.end.iso() if e.end else None, "precision": e.date.precision,
-            "approximate": e.approximate, "place": e.place, "tags": e.tags, "people": e.people,
-            "url": e.href,
-            "sources": [{"id": c.source, "passage": c.passage, "url": c.link} for c in e.sources],
-            "quotes": [{"text": q.text, "by": q.by, "source": q.source, "url": q.link} for q in e.quotes],
-            "figures": [{
-                "what": x.what, "value": x.value, "qualifier": x.qualifier, "unit": x.unit,
-                "label": x.label, "according_to": x.according_to, "source": x.source,
-                "passage": x.passage, "url": x.link,
-            } for x in e.figures],
-            "updated": e.updated.iso() if e.updated else None,
-            "corrections": [{"date": c.date.iso(), "text": c.text} for c in e.corrections],
-            "draft": e.draft, "extra": e.extra,
-        }
+def timeline_json(t: Timeline) -> bytes:
+    """All of it as data; every url relative to the site root."""
     head = {
         "title": t.settings.title, "description": t.settings.description,
         "language": t.settings.language, "timezone": t.settings.timezone,
         "base_url": t.settings.base_url,
     }
-    parts = [_fragment(cache, "json:" + e.slug, e.hash, lambda e=e: _json(entry_data(e))) for e in t.entries]
     sources = [{
             "id": s.id, "publisher": s.publisher, "title": s.title, "published": s.published.iso(),
             "url": s.url, "author": s.author, "captured": s.captured.iso() if s.captured else None,
@@ -241,23 +221,12 @@ def timeline_json(t: Timeline, cache: BuildCache) -> bytes:
             "page": s.href, "sha256": s.sha256,
             "cited_by": len(t.citing[s.id]),
         } for s in t.sources.values()]
-    text = (_json(head)[:-1] + ',"entries":[\n' + ",\n".join(parts) + '\n],"sources":' + _json(sources) + "}\n")
+    entries = ",\n".join(e.data_json for e in t.entries)
+    text = to_json(head)[:-1] + ',"entries":[\n' + entries + '\n],"sources":' + to_json(sources) + "}\n"
     return text.encode("utf-8")
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _fragment(cache: BuildCache, name: str, key: str, make) -> str:
-    text = cache.fragment(name, key)
-    if text is None:
-        text = make()
-        cache.keep_fragment(name, key, text)
-    return text
-
-
-def search_index(entries: list[Entry], listed_on: dict[str, str], cache: BuildCache) -> bytes:
+def search_index(entries: list[Entry], listed_on: dict[str, str]) -> bytes:
     """The search data, as a classic script (file:// pages may not fetch).
 
     Compact, since a long timeline's index is the heaviest thing search
@@ -266,30 +235,20 @@ def search_index(entries: list[Entry], listed_on: dict[str, str], cache: BuildCa
     tags = sorted({t for e in entries for t in e.tags})
     people = sorted({p for e in entries for p in e.people})
     pages = sorted(set(listed_on.values()))
-    numbers = {"t": {t: i for i, t in enumerate(tags)}, "p": {p: i for i, p in enumerate(people)},
-               "l": {p: i for i, p in enumerate(pages)}}
-
-    def row(e: Entry) -> str:
-        text = " ".join([e.search_text, *(q.text for q in e.quotes), *(q.by for q in e.quotes)])
+    tag_no = {t: i for i, t in enumerate(tags)}
+    person_no = {p: i for i, p in enumerate(people)}
+    page_no = {p: i for i, p in enumerate(pages)}
+    rows = []
+    for e in entries:
         where = listed_on.get(e.slug)
-        data = [
-            e.slug, e.title, e.date.short(), numbers["l"][where] if where else -1, e.place or "",
-            [numbers["t"][t] for t in e.tags], [numbers["p"][p] for p in e.people],
-            " ".join(dict.fromkeys(fold(text).split())),
+        row = [
+            e.slug, e.title, e.date.short(), page_no[where] if where else -1, e.place or "",
+            [tag_no[t] for t in e.tags], [person_no[p] for p in e.people], e.search_words,
         ]
         if e.href != f"entries/{e.slug}.html":
-            data.append(e.href)
-        # Old JavaScript engines end a string at U+2028/U+2029.
-        return _json(data).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-    key = digest(tags, people, pages)
-    rows = [_fragment(cache, "search:" + e.slug, digest(e.hash, listed_on.get(e.slug), key), lambda e=e: row(e))
-            for e in entries]
-    head = _json({"pages": [href(*p.split("/")) for p in pages], "tags": tags, "people": people})
-    return ("window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n").encode("utf-8")
-
-
-def fold(text: str) -> str:
-    """What static/search.js does to text before comparing: no accents, lower case."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not "\u0300" <= c <= "\u036f").lower()
+            row.append(e.href)
+        rows.append(to_json(row))
+    head = to_json({"pages": [href(*p.split("/")) for p in pages], "tags": tags, "people": people})
+    text = "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n"
+    # Old JavaScript engines end a string at U+2028/U+2029.
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
