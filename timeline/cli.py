@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
         print("build.py: error: --base-url must be an http(s) URL", file=sys.stderr)
         return EXIT_USAGE
-    folders = Folders(Path(content[1]), Path(seeds[1]), content[0], seeds[0])
+    folders = Folders(Path(content), Path(seeds), content, seeds)
     workers = args.jobs if args.jobs > 0 else parallel.cores()
     cache = BuildCache.open(None if args.no_cache else Path(args.cache))
     timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache, workers=workers)
@@ -69,9 +69,9 @@ def _run(args: argparse.Namespace) -> int:
     written = removed = files = 0
     if timeline is not None:
         try:
-            renderer = Renderer(Path(templates[1]), templates[0])
+            renderer = Renderer(Path(templates), templates)
             base_key = digest(cache.salt, renderer.fingerprint(), repr(timeline.settings), args.drafts)
-            jobs = plan_site(timeline, base_key) + static_jobs(Path(static[1]))
+            jobs = plan_site(timeline, base_key) + static_jobs(Path(static))
             files = len(jobs)
             written, removed = write_site(out, jobs, renderer, cache, workers)
         except ContentError as exc:
@@ -96,14 +96,14 @@ class _UsageError(Exception):
     pass
 
 
-def _folder(given: str | None, default: str, option: str, fallback: Path | None = None) -> tuple[str, str]:
-    """(as shown in messages, actual path); a missing folder is wrong usage."""
+def _folder(given: str | None, default: str, option: str, fallback: Path | None = None) -> str:
+    """The folder as the user wrote it (messages name it so); a missing one is wrong usage."""
     if given is not None:
         if not Path(given).is_dir():
             raise _UsageError(f"{option} {given}: no such folder")
-        return given, given
+        return given
     if Path(default).is_dir():
-        return default, default
+        return default
     if fallback is not None:
-        return str(fallback), str(fallback)
+        return str(fallback)
     raise _UsageError(f"no {default}/ folder here; run from a timeline project or give {option}")

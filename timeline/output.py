@@ -48,7 +48,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
     try:
         # Workers get indices; the jobs themselves reach them by fork.
         changed = parallel.run(_render_chunk, (renderer, out_dir, staging, jobs), todo, workers, min_items=32)
-        if out_dir is None or staging is None:
+        if out_dir is None:
             return 0, 0
         # Every file is rendered and staged: only now does the site change.
         written = [path for path in changed if path is not None]

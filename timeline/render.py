@@ -17,7 +17,7 @@ from .names import href, page_name
 from .cache import digest
 from .data import to_json
 from .model import Entry, Timeline
-from .views import day_groups, figure_groups, overview, period_nav, source_view, split_listing
+from .views import day_groups, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FEED_SIZE = 50
@@ -134,7 +134,8 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     site = t.settings
     jobs: list[Job] = []
     listing = split_listing(t.entries, site.page_size)
-    bars = overview(t.entries, listing)
+    where_listed = listed_on(listing)
+    bars = overview(t.entries, where_listed)
     common = {"site": site}
     sources_key = digest([(s.id, s.publisher, s.title, s.published.iso(), s.url) for s in t.sources.values()])
     base = digest(base_key, sources_key)
@@ -156,11 +157,10 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         for sub in [part, *part.children]:
             page(sub.path, "listing.html", (sub.label, [c.path for c in sub.children], _hashes(sub.entries)),
                  page=sub, groups=Lazy(day_groups, sub.entries), sources=t.sources, listing=listing)
-    listed_on = {e.slug: sub.path for part in listing for sub in [part, *part.children] for e in sub.entries}
     for i, entry in enumerate(t.entries):
         previous = t.entries[i - 1] if i else None
         following = t.entries[i + 1] if i + 1 < len(t.entries) else None
-        where = href(*listed_on.get(entry.slug, "index.html").split("/"))
+        where = href(*where_listed.get(entry.slug, "index.html").split("/"))
         page(f"entries/{entry.slug}.html", "entry.html",
              (entry.hash, _neighbour(previous), _neighbour(following), where),
              entry=entry, previous=previous, next=following, sources=t.sources, listed_on=where)
@@ -181,7 +181,7 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     page("figures.html", "figures.html", _hashes(e for e in t.entries if e.figures),
          groups=Lazy(figure_groups, t), sources=t.sources)
     jobs.append(Job("404.html", digest(base, "404"), "404.html", {**common, "root": site.base_url or ""}))
-    jobs.append(Job("search-index.js", data=search_index(t.entries, listed_on)))
+    jobs.append(Job("search-index.js", data=search_index(t.entries, where_listed)))
     jobs.append(Job("timeline.json", data=timeline_json(t)))
     jobs.append(Job(".nojekyll", data=b""))
     if site.base_url:
@@ -226,7 +226,7 @@ def timeline_json(t: Timeline) -> bytes:
     return text.encode("utf-8")
 
 
-def search_index(entries: list[Entry], listed_on: dict[str, str]) -> bytes:
+def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
     """The search data, as a classic script (file:// pages may not fetch).
 
     Compact, since a long timeline's index is the heaviest thing search
@@ -234,13 +234,13 @@ def search_index(entries: list[Entry], listed_on: dict[str, str]) -> bytes:
     entry's text is its distinct words, folded as the search folds them."""
     tags = sorted({t for e in entries for t in e.tags})
     people = sorted({p for e in entries for p in e.people})
-    pages = sorted(set(listed_on.values()))
+    pages = sorted(set(where_listed.values()))
     tag_no = {t: i for i, t in enumerate(tags)}
     person_no = {p: i for i, p in enumerate(people)}
     page_no = {p: i for i, p in enumerate(pages)}
     rows = []
     for e in entries:
-        where = listed_on.get(e.slug)
+        where = where_listed.get(e.slug)
         row = [
             e.slug, e.title, e.date.short(), page_no[where] if where else -1, e.place or "",
             [tag_no[t] for t in e.tags], [person_no[p] for p in e.people], e.search_words,

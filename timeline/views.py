@@ -4,6 +4,7 @@ so the templates hold markup and no logic beyond loops and conditions."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from .dates import parse_date
 from .names import href, page_name
@@ -122,18 +123,19 @@ class Bar:
     link: str | None          # where its entries are listed
 
 
-def overview(entries: list[Entry], pages: list[ListingPage]) -> list[Bar]:
-    """How many entries fall on each day, month or year, as the span needs."""
+def listed_on(pages: list[ListingPage]) -> dict[str, str]:
+    """slug -> the listing page that lists the entry (none: the home page)."""
+    return {e.slug: sub.path for page in pages for sub in [page, *page.children] for e in sub.entries}
+
+
+def overview(entries: list[Entry], where: dict[str, str]) -> list[Bar]:
+    """How many entries fall on each day, month or year, as the span needs;
+    `where` tells which listing page shows each entry."""
     if not entries:
         return []
     first, last = entries[0].date.start(), max(e.date.start() for e in entries)
     days = (last - first).days
     unit = "day" if days <= 92 else "month" if days <= 366 * 8 else "year"
-    where = {}
-    for page in pages:
-        for sub in [page, *page.children]:
-            for e in sub.entries:
-                where[e.slug] = sub.path
     counts: dict[str, list] = {}
     for e in entries:
         iso = e.date.iso()
@@ -156,7 +158,6 @@ def overview(entries: list[Entry], pages: list[ListingPage]) -> list[Bar]:
 
 def _fill(keys: list[str], unit: str) -> list[str]:
     """The keys with the empty days (months, years) between them."""
-    from datetime import date, timedelta
     full = [k for k in keys if len(k) == {"day": 10, "month": 7, "year": 4}[unit]]
     coarse = [k for k in keys if k not in full]
     if not full:
