@@ -200,7 +200,7 @@ def checked_to_data(c: Checked) -> dict:
             "updated": _date_out(e.updated),
             "corrections": [[_date_out(x.date), x.text] for x in e.corrections],
             "extra": e.extra, "draft": e.draft, "body_line": e.body_line,
-            "body_html": e.body_html, "search_text": e.search_text,
+            "body_html": e.body_html,
             "links": [list(x) for x in e.links], "hash": e.hash,
             "data_json": e.data_json, "search_words": e.search_words,
         },
@@ -223,7 +223,7 @@ def checked_from_data(d: dict) -> Checked:
             updated=_date_in(e["updated"]),
             corrections=[Correction(_date_in(c), t) for c, t in e["corrections"]],
             extra=e["extra"], draft=e["draft"], body_line=e["body_line"],
-            body_html=e["body_html"], search_text=e["search_text"],
+            body_html=e["body_html"],
             links=[tuple(x) for x in e["links"]], hash=e["hash"],
             data_json=e["data_json"], search_words=e["search_words"],
         )

@@ -97,10 +97,10 @@ class EntryChecker:
             self.md, entry.body, first_line=entry.body_line, doc_id=entry.slug,
             from_path=entry.path,
         )
-        entry.body_html, entry.search_text, entry.links = rendered.html, rendered.text, rendered.links
+        entry.body_html, entry.links = rendered.html, rendered.links
         if problems.errors:
             return Checked(rel, None, [], problems, entry.draft, entry.links)
-        entry.data_json, entry.search_words = entry_json(entry), search_words(entry)
+        entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
         return Checked(rel, entry, cited, problems, entry.draft, entry.links)
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:

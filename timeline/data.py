@@ -9,7 +9,7 @@ import json
 import re
 import unicodedata
 
-from .model import Entry
+from .model import Entry, Quote
 
 _ACCENTS = re.compile("[\u0300-\u036f]+")
 
@@ -43,8 +43,8 @@ def fold(text: str) -> str:
     return _ACCENTS.sub("", unicodedata.normalize("NFD", text)).lower()
 
 
-def search_words(e: Entry) -> str:
-    """The entry's body, quotes and speakers as distinct folded words: all
-    the search needs of them, in far fewer bytes."""
-    text = " ".join([e.search_text, *(q.text for q in e.quotes), *(q.by for q in e.quotes)])
+def search_words(body_text: str, quotes: list[Quote]) -> str:
+    """An entry's body (as plain text), quotes and speakers as distinct
+    folded words: all the search needs of them, in far fewer bytes."""
+    text = " ".join([body_text, *(q.text for q in quotes), *(q.by for q in quotes)])
     return " ".join(dict.fromkeys(fold(text).split()))
