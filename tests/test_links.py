@@ -7,8 +7,9 @@
 - nothing is loaded from another host: no <link>, <script src>, <img src>,
   ... with a scheme or '//' , and no url(...) to another host in CSS.
 
-Sites: tests/fixtures/basic, and the example timeline at the repository root
-(content/ + seeds/) when `build.py check` accepts it.
+Sites: tests/fixtures/basic, the same split into archive pages (page_size
+2), and the example timeline at the repository root (content/ + seeds/) when
+`build.py check` accepts it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build, built_basic, html_pages, run_build, site_path, snapshot
+from helpers import REPO, build, built_basic, copy_fixture, html_pages, run_build, site_path, snapshot
 
 ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", re.I)
@@ -44,10 +45,25 @@ def example_site(tmp_path_factory) -> Path:
     return _EXAMPLE["site"]  # type: ignore[return-value]
 
 
-@pytest.fixture(scope="module", params=["basic", "example"])
+def split_site(tmp_path_factory) -> Path:
+    """The basic fixture with page_size 2: the listing moves to archive/
+    year and month pages, and the overview strip links into them."""
+    project = copy_fixture(tmp_path_factory.mktemp("split") / "project")
+    index = project / "content" / "_index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("page_size: 500", "page_size: 2"), encoding="utf-8")
+    out = project.parent / "site"
+    result = build(project, out, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert (out / "archive").is_dir()
+    return out
+
+
+@pytest.fixture(scope="module", params=["basic", "example", "split"])
 def site(request, tmp_path_factory):
     if request.param == "basic":
         path = built_basic(tmp_path_factory)
+    elif request.param == "split":
+        path = split_site(tmp_path_factory)
     else:
         path = example_site(tmp_path_factory)
     return path, html_pages(path)
