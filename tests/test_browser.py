@@ -240,6 +240,7 @@ def empty_visible_days(page) -> list[str]:
 
 
 def hash_params(page) -> dict[str, str]:
+    settle(page)
     fragment = page.evaluate("() => location.hash").lstrip("#")
     return {k: v[0] for k, v in urllib.parse.parse_qs(fragment).items()}
 
@@ -586,6 +587,7 @@ def test_split_search_lists_matches_from_all_pages(open_page, split_site):
 
     # Filters narrow the list too; the fragment restores it.
     opened2 = open_page(site.url("index.html", "tag=works&person="))
+    settle(opened2.page)
     assert opened2.page.input_value("#tag-filter") == "works"
     listed = opened2.page.eval_on_selector_all(
         "ol#search-results a", "as => as.map(a => new URL(a.href).hash.slice(1))")
@@ -593,6 +595,7 @@ def test_split_search_lists_matches_from_all_pages(open_page, split_site):
 
     page3 = open_page(site.url("index.html")).page
     page3.select_option("#person-filter", "Ada Lind")
+    settle(page3)
     listed = page3.eval_on_selector_all("ol#search-results a", "as => as.map(a => new URL(a.href).hash.slice(1))")
     assert set(listed) == expected_matches(site, person="Ada Lind")
     assert hash_params(page3) == {"person": "Ada Lind"}

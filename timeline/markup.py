@@ -25,7 +25,36 @@ _HEADING_SHIFT = 3
 
 def new_parser() -> MarkdownIt:
     """One parser per process: raw HTML off, tables and footnotes on."""
-    return MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+    for kind in ("table", "fence", "code_block"):
+        _scroll_box(md, kind)
+    return md
+
+
+# A wide table or code block scrolls inside a box, never the page; the box
+# takes keyboard focus so that it can be scrolled without a mouse (WCAG 2.1.1).
+_BOX_OPEN = '<div class="scroll-box" tabindex="0" role="region" aria-label="{}">\n'
+_BOX_LABEL = {"table": "Table", "fence": "Code", "code_block": "Code"}
+
+
+def _scroll_box(md: MarkdownIt, kind: str) -> None:
+    label = _BOX_LABEL[kind]
+    if kind == "table":
+        def table_open(self, tokens, idx, options, env):
+            return _BOX_OPEN.format(label) + self.renderToken(tokens, idx, options, env)
+
+        def table_close(self, tokens, idx, options, env):
+            return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+        md.add_render_rule("table_open", table_open)
+        md.add_render_rule("table_close", table_close)
+        return
+    default = md.renderer.rules[kind]
+
+    def boxed(self, tokens, idx, options, env):
+        return _BOX_OPEN.format(label) + default(tokens, idx, options, env) + "</div>\n"
+
+    md.add_render_rule(kind, boxed)
 
 
 @dataclass
