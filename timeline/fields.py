@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from .dates import DateError, PartialDate, parse_date
-from .errors import ContentError, Problems, unknown_key_message
+from .errors import Problems, unknown_key_message
 from .yamlread import YList, YMap
 
 _TRUE = {"true", "yes", "on"}
@@ -113,9 +113,3 @@ def _kind(value) -> str:
     if isinstance(value, list):
         return "list"
     return "text"
-
-
-def require_mapping(value, path: str, line: int, what: str) -> YMap:
-    if not isinstance(value, YMap):
-        raise ContentError(path, getattr(value, "line", line), f"{what} must be a mapping of keys to values")
-    return value
