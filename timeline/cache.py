@@ -201,7 +201,7 @@ def checked_to_data(c: Checked) -> dict:
             "corrections": [[_date_out(x.date), x.text] for x in e.corrections],
             "extra": e.extra, "draft": e.draft, "body_line": e.body_line,
             "body_html": e.body_html,
-            "links": [list(x) for x in e.links], "hash": e.hash,
+            "hash": e.hash,
             "data_json": e.data_json, "search_words": e.search_words,
         },
     }
@@ -224,7 +224,7 @@ def checked_from_data(d: dict) -> Checked:
             corrections=[Correction(_date_in(c), t) for c, t in e["corrections"]],
             extra=e["extra"], draft=e["draft"], body_line=e["body_line"],
             body_html=e["body_html"],
-            links=[tuple(x) for x in e["links"]], hash=e["hash"],
+            hash=e["hash"],
             data_json=e["data_json"], search_words=e["search_words"],
         )
     return Checked(d["path"], entry, cited, problems, d["draft"], [tuple(x) for x in d["links"]])

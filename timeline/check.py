@@ -97,11 +97,11 @@ class EntryChecker:
             self.md, entry.body, first_line=entry.body_line, doc_id=entry.slug,
             from_path=entry.path,
         )
-        entry.body_html, entry.links = rendered.html, rendered.links
+        entry.body_html = rendered.html
         if problems.errors:
-            return Checked(rel, None, [], problems, entry.draft, entry.links)
+            return Checked(rel, None, [], problems, entry.draft, rendered.links)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
-        return Checked(rel, entry, cited, problems, entry.draft, entry.links)
+        return Checked(rel, entry, cited, problems, entry.draft, rendered.links)
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:
         if source_id in self.sources:

@@ -93,7 +93,6 @@ class Entry:
     body: str = ""            # Markdown source
     body_line: int = 1
     body_html: str = ""       # rendered, with ROOT markers for relative links
-    links: list[tuple[int, str]] = field(default_factory=list)   # (line, content path) of links to entries
     hash: str = ""            # of the file and all it was checked against: a cache key
     data_json: str = ""       # its object in timeline.json (see data.py)
     search_words: str = ""    # its words for the search index (see data.py)
