@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from pathlib import Path
 
 from . import parallel
 from .cache import BuildCache, digest
-from .check import Checked, CitedSpan, EntryChecker
+from .check import Checked, CitedSpan, EntryChecker, file_digest
 from .entries import find_entry_files
 from .errors import Problems
 from .markup import render_markdown, slug_of
@@ -94,7 +93,6 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
         [(s.id, s.sha256, sorted(s.furniture)) for s in checker.sources.values()],
     )
     results: dict[str, Checked] = {}
-    hashes: dict[str, str] = {}
     stats: dict[str, list | None] = {}
     todo: list[str] = []
     trust_before = time.time_ns() - _CLOCK_TICK_NS
@@ -105,17 +103,17 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
             stat = [st.st_size, st.st_mtime_ns]
         except OSError:
             stat = None
-        # Size and time first; the contents only if they changed.
+        stats[rel] = stat if stat and stat[1] < trust_before else None
+        # Size and time first; the contents only if a kept check could match
+        # them (otherwise the checker hashes the bytes it reads anyway).
         file_hash = cache.file_hash(rel, context, stat)
-        if file_hash is None:
+        if file_hash is None and cache.knows(rel, context):
             try:
                 with open(path, "rb") as f:
-                    file_hash = hashlib.blake2b(f.read(), digest_size=16).hexdigest()
+                    file_hash = file_digest(f.read())
             except OSError:
                 file_hash = ""
-        hashes[rel] = file_hash
-        stats[rel] = stat if stat and stat[1] < trust_before else None
-        hit = cache.checked(rel, context, file_hash)
+        hit = cache.checked(rel, context, file_hash) if file_hash is not None else None
         if hit is None:
             todo.append(rel)
         else:
@@ -124,9 +122,9 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
     for checked in parallel.run(_check_chunk, checker, todo, workers):
         rel = checked.path
         if checked.entry is not None:
-            checked.entry.hash = digest(context, hashes[rel])
+            checked.entry.hash = digest(context, checked.file_hash)
         results[rel] = checked
-        cache.keep_checked(rel, context, hashes[rel], stats[rel], checked)
+        cache.keep_checked(rel, context, checked.file_hash, stats[rel], checked)
     cache.forget_entries_except(set(files))
     return [results[rel] for rel in files]
 

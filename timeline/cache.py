@@ -123,6 +123,11 @@ class BuildCache:
             return item[1]
         return None
 
+    def knows(self, rel: str, context: str) -> bool:
+        """Whether a check of this file under this context is kept at all."""
+        item = self.entries.get(rel)
+        return bool(item) and item[0] == context
+
     def checked(self, rel: str, context: str, file_hash: str) -> Checked | None:
         item = self.entries.get(rel)
         if not item or item[0] != context or item[1] != file_hash:

@@ -4,6 +4,8 @@ sources, the verbatim text of its passages and quotes, its links."""
 from __future__ import annotations
 
 import bisect
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +51,11 @@ class CitedSpan:
     spans: tuple[tuple[int, int], ...]
 
 
+def file_digest(raw: bytes) -> str:
+    """What identifies an entry file's contents in the build cache."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
 @dataclass
 class Checked:
     """The outcome of checking one file: the entry, if it has no error."""
@@ -59,6 +66,7 @@ class Checked:
     problems: Problems
     draft: bool = False
     links: list[tuple[int, str]] = field(default_factory=list)   # (line, content path), checked by the caller
+    file_hash: str = ""       # of the bytes that were checked
 
 
 class EntryChecker:
@@ -80,9 +88,15 @@ class EntryChecker:
     def check(self, rel: str) -> Checked:
         """Read, validate and verify one entry file; render its body."""
         problems = Problems()
-        entry = read_entry(self.content_dir, rel, self.shown_dir, self.tz, problems)
-        if entry is None:
+        try:
+            raw = (self.content_dir / rel).read_bytes()
+        except OSError as exc:
+            problems.error(os.path.join(self.shown_dir, rel), 1, f"cannot read the file: {exc.strerror}")
             return Checked(rel, None, [], problems)
+        file_hash = file_digest(raw)
+        entry = read_entry(raw, rel, self.shown_dir, self.tz, problems)
+        if entry is None:
+            return Checked(rel, None, [], problems, file_hash=file_hash)
         cited: list[CitedSpan] = []
         for c in entry.sources:
             if self._known(entry, c.source, c.line, problems) and c.passage:
@@ -99,9 +113,9 @@ class EntryChecker:
         )
         entry.body_html = rendered.html
         if problems.errors:
-            return Checked(rel, None, [], problems, entry.draft, rendered.links)
+            return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
-        return Checked(rel, entry, cited, problems, entry.draft, rendered.links)
+        return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash)
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:
         if source_id in self.sources:

@@ -36,18 +36,15 @@ def find_entry_files(content_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def read_entry(content_dir: Path, rel: str, shown_dir: str, tz: str, problems: Problems) -> Entry | None:
-    """Read one entry; every problem found goes to `problems`."""
+def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems) -> Entry | None:
+    """Read one entry from its file's bytes; every problem found goes to `problems`."""
     path = os.path.join(shown_dir, rel)
     try:
-        text = yamlread.read_text((content_dir / rel).read_bytes(), path)
+        text = yamlread.read_text(raw, path)
         front, body, body_line = yamlread.split_front_matter(text, path)
         data = yamlread.load(front, path, first_line=2)
     except ContentError as exc:
         problems.add(exc)
-        return None
-    except OSError as exc:
-        problems.error(path, 1, f"cannot read the file: {exc.strerror}")
         return None
     if not isinstance(data, YMap):
         problems.error(path, 2, "the front matter must be a mapping of keys (title, date, sources, ...)")
