@@ -115,13 +115,18 @@ class Job:
 
 
 class Lazy:
-    """A context value computed only if its page is rendered at all."""
+    """A context value computed only if its page is rendered at all, and
+    then once. Arguments that are Lazy themselves are computed first."""
 
     def __init__(self, fn, *args):
         self.fn, self.args = fn, args
+        self.value, self.done = None, False
 
     def __call__(self):
-        return self.fn(*self.args)
+        if not self.done:
+            self.value = self.fn(*(a() if isinstance(a, Lazy) else a for a in self.args))
+            self.done = True
+        return self.value
 
 
 def job_context(job: Job) -> dict:
@@ -149,9 +154,9 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         index_key = digest(summary, [vars(b) for b in bars], tag_counts, t.intro_html)
     else:
         index_key = digest(_hashes(t.entries), tag_counts, t.intro_html)
+    home_groups = Lazy(day_groups, t.entries if not listing else [])
     page("index.html", "index.html", index_key, intro_html=t.intro_html, bars=bars,
-         groups=Lazy(day_groups, t.entries if not listing else []), listing=listing,
-         nav=Lazy(lambda: period_nav(day_groups(t.entries if not listing else []))),
+         groups=home_groups, listing=listing, nav=Lazy(period_nav, home_groups),
          tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources)
     for part in listing:
         for sub in [part, *part.children]:
