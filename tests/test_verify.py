@@ -543,3 +543,9 @@ def test_paragraphs_properties(text: str) -> None:
             assert len(inside) == 1
         else:
             assert not inside
+
+
+def test_kept_character_classes_match_a_fresh_computation():
+    # timeline/unicode_classes.py saves computing them at every start.
+    from timeline import verify
+    assert (verify._NB_CLASS, verify._UNSTABLE_CLASS) == verify._char_classes()

@@ -16,12 +16,12 @@ from .markup import render_markdown, slug_of
 from .model import Entry, Group, MarkSpan, Timeline
 from .names import page_name
 from .settings import load_settings
-from .sources import load_sources
+from .sources import Source, load_sources
 
 
 # Two edits of a file within one tick of the file system's clock leave the
 # same modification time; times this recent are not trusted to show a change.
-_CLOCK_TICK_NS = 2_000_000_000
+CLOCK_TICK_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -87,15 +87,11 @@ def load_timeline(
 
 def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, workers: int) -> list[Checked]:
     """Check every entry file, taking unchanged ones from the cache."""
-    # What a check depends on besides the file itself.
-    context = digest(
-        cache.salt, checker.shown_dir, checker.tz,
-        [(s.id, s.sha256, sorted(s.furniture)) for s in checker.sources.values()],
-    )
+    context = check_context(cache.salt, checker.shown_dir, checker.tz, checker.sources)
     results: dict[str, Checked] = {}
     stats: dict[str, list | None] = {}
     todo: list[str] = []
-    trust_before = time.time_ns() - _CLOCK_TICK_NS
+    trust_before = time.time_ns() - CLOCK_TICK_NS
     for rel in files:
         path = os.path.join(checker.content_dir, rel)
         try:
@@ -127,6 +123,12 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
         cache.keep_checked(rel, context, checked.file_hash, stats[rel], checked)
     cache.forget_entries_except(set(files))
     return [results[rel] for rel in files]
+
+
+def check_context(salt: str, shown_dir: str, tz: str, sources: dict[str, Source]) -> str:
+    """What checking an entry depends on besides its file."""
+    ordered = sorted(sources.values(), key=lambda s: s.id)
+    return digest(salt, shown_dir, tz, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered])
 
 
 def _check_chunk(checker: EntryChecker, rels) -> list[Checked]:

@@ -40,6 +40,11 @@ def code_version() -> str:
     return h.hexdigest()
 
 
+def current_salt() -> str:
+    """What a cache (and the quick rebuild's manifest) must be written by."""
+    return f"{FORMAT} {code_version()}"
+
+
 class BuildCache:
     """Load with `BuildCache.open(folder)`; `None` folder means no cache."""
 
@@ -55,7 +60,7 @@ class BuildCache:
     def open(cls, folder: Path | None) -> "BuildCache":
         """The cache in `folder`, or an empty one if it is missing, damaged
         or written by another version of the program."""
-        cache = cls(folder, f"{FORMAT} {code_version()}")
+        cache = cls(folder, current_salt())
         if folder is None:
             return cache
         tables = cache._tables()
@@ -207,7 +212,7 @@ def checked_to_data(c: Checked) -> dict:
             "extra": e.extra, "draft": e.draft, "body_line": e.body_line,
             "body_html": e.body_html,
             "hash": e.hash,
-            "data_json": e.data_json, "search_words": e.search_words,
+            "data_json": e.data_json, "search_words": e.search_words, "outline": e.outline,
         },
     }
 
@@ -230,6 +235,6 @@ def checked_from_data(d: dict) -> Checked:
             extra=e["extra"], draft=e["draft"], body_line=e["body_line"],
             body_html=e["body_html"],
             hash=e["hash"],
-            data_json=e["data_json"], search_words=e["search_words"],
+            data_json=e["data_json"], search_words=e["search_words"], outline=e["outline"],
         )
     return Checked(d["path"], entry, cited, problems, d["draft"], [tuple(x) for x in d["links"]])

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import entry_json, search_words
+from .data import entry_json, outline, search_words
 from .entries import read_entry
 from .errors import Problems
 from .markup import new_parser, render_markdown
@@ -115,6 +115,7 @@ class EntryChecker:
         if problems.errors:
             return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
+        entry.outline = outline(entry)
         return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash)
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:

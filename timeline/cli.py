@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 from . import parallel
-from .assemble import Folders, load_timeline
-from .cache import BuildCache, digest
+from . import quick
+from .assemble import Folders, check_context, load_timeline
+from .cache import BuildCache, current_salt, digest
+from .check import Checked
 from .errors import ContentError
 from .output import static_jobs, write_site
 from .render import BUNDLED_TEMPLATES, Renderer, plan_site
@@ -63,16 +65,30 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     folders = Folders(Path(content), Path(seeds), content, seeds)
     workers = args.jobs if args.jobs > 0 else parallel.cores()
-    cache = BuildCache.open(None if args.no_cache else Path(args.cache))
-    timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache, workers=workers)
     out = None if args.command == "check" else Path(args.out or "site")
+    cache_folder = None if args.no_cache else Path(args.cache)
+    options = quick.Options(folders, out or Path("site"), Path(templates), templates, Path(static), args.drafts, args.base_url)
+    if out is not None and cache_folder is not None:
+        done = quick.rebuild(options, cache_folder, current_salt())
+        if done is not None:
+            count, files, written, warnings = done
+            for warning in warnings:
+                print(warning, file=sys.stderr)
+            print("quick rebuild: only what the changed entries show was redone", file=sys.stderr)
+            print(f"built {out}: {count} entries, {files} files ({written} written, 0 removed)", file=sys.stderr)
+            return EXIT_OK
+    cache = BuildCache.open(cache_folder)
+    timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache, workers=workers)
     written = removed = files = 0
     if timeline is not None:
         try:
             renderer = Renderer(Path(templates), templates)
             base_key = digest(cache.salt, renderer.fingerprint(), repr(timeline.settings), args.drafts)
-            jobs = plan_site(timeline, base_key) + static_jobs(Path(static))
+            static_files = static_jobs(Path(static))
+            jobs = plan_site(timeline, base_key) + static_files
             files = len(jobs)
+            if out is not None and cache_folder is not None:
+                quick.forget_manifest(cache_folder)
             written, removed = write_site(out, jobs, renderer, cache, workers)
         except ContentError as exc:
             problems.add(exc)
@@ -88,8 +104,30 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ok: {len(timeline.entries)} entries, {len(timeline.sources)} sources checked", file=sys.stderr)
         return EXIT_OK
     cache.save()
+    if cache_folder is not None:
+        _leave_manifest(cache, options, timeline, renderer, static_files, [job.path for job in jobs], problems.sorted())
     print(f"built {out}: {len(timeline.entries)} entries, {files} files ({written} written, {removed} removed)", file=sys.stderr)
     return EXIT_OK
+
+
+def _leave_manifest(cache: BuildCache, options, timeline, renderer, static_files, paths: list[str], warnings) -> None:
+    """What the next build's quick way needs to know of this one."""
+    files = {}
+    for rel, (_, file_hash, stat, checked) in cache.entries.items():
+        if not isinstance(checked, Checked):
+            return
+        # No entry: a draft with errors, left out (else the build failed).
+        files[rel] = [stat, file_hash, checked.entry.outline if checked.entry else None]
+    settings = timeline.settings
+    try:
+        quick.save_manifest(
+            cache.folder, cache.salt,
+            quick.inputs_digest(options, cache.salt, settings, timeline.sources, renderer, static_files),
+            check_context(cache.salt, options.folders.content_shown, settings.timezone, timeline.sources),
+            timeline, files, options.out_dir, paths, [str(p) for p in warnings],
+        )
+    except OSError:
+        quick.forget_manifest(cache.folder)
 
 
 class _UsageError(Exception):

@@ -5,6 +5,7 @@ is a matter of joining strings."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -48,3 +49,20 @@ def search_words(body_text: str, quotes: list[Quote]) -> str:
     folded words: all the search needs of them, in far fewer bytes."""
     text = " ".join([body_text, *(q.text for q in quotes), *(q.by for q in quotes)])
     return " ".join(dict.fromkeys(fold(text).split()))
+
+
+def outline(e: Entry) -> str:
+    """Digest of everything about the entry that the site shows outside its
+    own page, its card, its feed summary and its pieces of timeline.json and
+    the search index: its place in the order, the lists it is on, the
+    marks it makes on source pages, its figures. An edit that keeps the
+    outline can be rebuilt by redoing just those (see quick.py)."""
+    parts = (
+        e.path, e.slug, e.title, e.date.state(), e.end and e.end.state(), e.approximate, e.place,
+        e.tags, e.people, e.draft, e.updated and e.updated.state(),
+        [(c.source, c.passage, c.mark) for c in e.sources],
+        [(q.text, q.by, q.source, q.mark) for q in e.quotes],
+        [(x.what, x.value, x.source, x.qualifier, x.unit, x.label, x.according_to, x.passage, x.mark)
+         for x in e.figures],
+    )
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -26,14 +26,35 @@ def find_entry_files(content_dir: Path) -> list[str]:
     """Paths (with '/') of every entry inside content_dir, sorted.
 
     Names starting with '_' or '.' are skipped, folders included."""
-    found: list[str] = []
-    for folder, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
-        rel = os.path.relpath(folder, content_dir)
-        for name in files:
-            if name.endswith(".md") and not name.startswith(("_", ".")):
-                found.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
-    return sorted(found)
+    return sorted(scan_entry_files(content_dir))
+
+
+def scan_entry_files(content_dir: Path) -> dict[str, list[int] | None]:
+    """Every entry file (as `find_entry_files` finds them, in no order) and
+    its [size, mtime_ns], or None if it cannot be read. Linked folders are
+    not followed."""
+    found: dict[str, list[int] | None] = {}
+    folders = [(str(content_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            items = list(os.scandir(folder))
+        except OSError:
+            continue  # an unreadable folder is skipped, as os.walk skips it
+        for item in items:
+            name = item.name
+            if name.startswith(("_", ".")):
+                continue
+            if item.is_dir():
+                if not item.is_symlink():
+                    folders.append((item.path, prefix + name + "/"))
+            elif name.endswith(".md"):
+                try:
+                    st = item.stat()
+                    found[prefix + name] = [st.st_size, st.st_mtime_ns]
+                except OSError:
+                    found[prefix + name] = None
+    return found
 
 
 def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems) -> Entry | None:

@@ -7,7 +7,6 @@ fork, without pickling; only the small task lists and results cross."""
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from typing import Any, Callable, Sequence
 
@@ -24,7 +23,11 @@ def cores() -> int:
 
 def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, workers: int, min_items: int = 64) -> list:
     """task(state, chunk) for chunks of items, in order; results concatenated."""
-    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(items) < min_items:
+        return list(task(state, items))
+    import multiprocessing  # here: a quick rebuild never starts a pool, nor pays for the import
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return list(task(state, items))
     chunks = _chunks(items, workers * 8)
     # Move what exists now out of the collector's sight: a worker's collector

@@ -160,15 +160,13 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
          tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources)
     for part in listing:
         for sub in [part, *part.children]:
-            page(sub.path, "listing.html", (sub.label, [c.path for c in sub.children], _hashes(sub.entries)),
+            page(sub.path, "listing.html", (sub.label, [(c.path, c.label, c.total) for c in sub.children], _hashes(sub.entries)),
                  page=sub, groups=Lazy(day_groups, sub.entries), sources=t.sources, listing=listing)
     for i, entry in enumerate(t.entries):
         previous = t.entries[i - 1] if i else None
         following = t.entries[i + 1] if i + 1 < len(t.entries) else None
-        where = href(*where_listed.get(entry.slug, "index.html").split("/"))
-        page(f"entries/{entry.slug}.html", "entry.html",
-             (entry.hash, _neighbour(previous), _neighbour(following), where),
-             entry=entry, previous=previous, next=following, sources=t.sources, listed_on=where)
+        path, context = entry_page(entry, previous, following, where_listed.get(entry.slug, "index.html"), t.sources)
+        page(path, "entry.html", (entry.hash, _neighbour(previous), _neighbour(following), context["listed_on"]), **context)
     citing_key = {sid: _hashes(es) for sid, es in t.citing.items()}
     page("sources/index.html", "sources.html", [(sid, len(es)) for sid, es in t.citing.items()],
          sources=list(t.sources.values()), citing=t.citing)
@@ -195,6 +193,14 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         html = [href(*j.path.split("/")) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
         page("sitemap.xml", "sitemap.xml", html, paths=html)
     return jobs
+
+
+def entry_page(entry: Entry, previous: Entry | None, following: Entry | None, listed: str, sources) -> tuple[str, dict]:
+    """The path of an entry's page and what its template is given, but the site."""
+    return f"entries/{entry.slug}.html", {
+        "entry": entry, "previous": previous, "next": following, "sources": sources,
+        "listed_on": href(*listed.split("/")),
+    }
 
 
 def _hashes(entries) -> str:

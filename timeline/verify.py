@@ -134,7 +134,38 @@ def _char_classes() -> tuple[str, str]:
     return _class_body(non_boundary), _class_body(unstable)
 
 
-_NB_CLASS, _UNSTABLE_CLASS = _char_classes()
+def write_char_classes(path: str | None = None) -> None:
+    """Write timeline/unicode_classes.py: the classes, computed now."""
+    import os
+    non_boundary, unstable = _char_classes()
+    target = path or os.path.join(os.path.dirname(__file__), "unicode_classes.py")
+    with open(target, "w", encoding="ascii") as f:
+        f.write(_TABLES_DOC)
+        f.write(f"\nUNIDATA_VERSION = {unicodedata.unidata_version!r}\n")
+        f.write(f"NON_BOUNDARY = {ascii(non_boundary)}\n")
+        f.write(f"NFC_UNSTABLE = {ascii(unstable)}\n")
+
+
+_TABLES_DOC = '''"""Character classes for verify.py, computed by `verify._char_classes()`
+from the Unicode database of Python's `unicodedata` (fixed for each Python
+version). Computing them takes about 0.1 s, a quarter of a quick rebuild,
+so they are kept here; verify.py computes them afresh whenever
+`unicodedata.unidata_version` differs. tests/test_verify.py checks them
+against a fresh computation. To write this file again:
+
+    python -c "from timeline.verify import write_char_classes; write_char_classes()"
+"""
+'''
+
+
+def _load_char_classes() -> tuple[str, str]:
+    from . import unicode_classes as kept
+    if kept.UNIDATA_VERSION == unicodedata.unidata_version:
+        return kept.NON_BOUNDARY, kept.NFC_UNSTABLE
+    return _char_classes()
+
+
+_NB_CLASS, _UNSTABLE_CLASS = _load_char_classes()
 _ZW_CLASS = _class_body({ord(c) for c in _ZERO_WIDTH})
 _FOLD_CLASS = _class_body({ord(c) for c in SINGLE_QUOTES + DOUBLE_QUOTES})
 # The source is read as a sequence of tokens, each one of:

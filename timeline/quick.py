@@ -1,0 +1,429 @@
+"""The quick rebuild: a one-entry edit redoes a handful of files.
+
+Most edits change an entry's text and nothing else: not its date, title,
+tags, people, quotes, passages or figures, the things other pages show.
+Such an edit changes only the entry's page, its card on the listing page
+that shows it, its summary in the feed, and its pieces of timeline.json
+and of the search index. The quick rebuild redoes just those: the page is
+rendered, and in the other four the old piece is replaced by the new one.
+It reads neither the whole build cache nor every entry, and plans no other
+page, so its cost hardly grows with the timeline.
+
+It rests on a manifest that every successful build leaves in the cache
+folder: a digest of every input but the entries, every entry file (size
+and time, contents, outline: see `data.outline`), the timeline's order
+and where each entry is listed, and every output file's size and time.
+Whenever anything is not as the quick way expects (another input changed,
+an entry file came or went, an edit changed an outline or has any problem,
+an output file was touched, templates of the user's own are in use, a
+piece is not found exactly once), `rebuild` returns None and the full
+build runs; both give the same bytes (tests/test_quick.py)."""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assemble import CLOCK_TICK_NS, Folders, check_context
+from .cache import checked_from_data, checked_to_data, digest
+from .check import Checked, EntryChecker, file_digest
+from .data import to_json
+from .entries import scan_entry_files
+from .errors import Problems
+from .markup import ROOT
+from .model import Entry, Timeline
+from .names import href
+from .output import static_jobs
+from .render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html
+from .settings import Settings, load_settings
+from .sources import Source, load_sources
+from .views import listed_on, split_listing
+
+MANIFEST = "manifest.json"
+# What quick rebuilds changed since: JSON lines ["f", entry file, record]
+# or ["p", output file, stat], applied in order over the manifest.
+MANIFEST_LOG = "manifest.log"
+# More changed entries than this, and a full build is about as quick.
+MAX_CHANGED = 32
+MAX_LOG = 4000
+
+
+@dataclass
+class Options:
+    """What the command line says about a build."""
+
+    folders: Folders
+    out_dir: Path
+    templates: Path
+    templates_shown: str
+    static: Path
+    drafts: bool
+    base_url: str | None
+
+
+@dataclass
+class Inputs:
+    """Everything a build reads but the entry files, loaded."""
+
+    settings: Settings
+    sources: dict[str, Source]
+    renderer: Renderer
+    static: list[Job]
+    digest: str
+
+
+def read_inputs(options: Options, salt: str, problems: Problems) -> Inputs:
+    folders = options.folders
+    settings = load_settings(folders.content, folders.content_shown, problems, options.base_url)
+    sources = dict(sorted(load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems).items()))
+    renderer = Renderer(options.templates, options.templates_shown)
+    static = static_jobs(options.static)
+    return Inputs(settings, sources, renderer, static, inputs_digest(options, salt, settings, sources, renderer, static))
+
+
+def inputs_digest(options: Options, salt: str, settings: Settings, sources: dict[str, Source],
+                  renderer: Renderer, static: list[Job]) -> str:
+    folders = options.folders
+    return digest(
+        salt, [str(p.resolve()) for p in (folders.content, folders.seeds, options.out_dir, options.static)],
+        folders.content_shown, folders.seeds_shown, options.drafts, repr(settings),
+        [(s.id, s.sha256, repr({**vars(s), "text": None})) for s in sources.values()],
+        renderer.fingerprint(), [(j.path, digest(j.data)) for j in static],
+    )
+
+
+def _bundled_templates_only(renderer: Renderer) -> bool:
+    """The quick way knows where the bundled templates show what; a user's
+    own templates may show an entry's text anywhere."""
+    return renderer.fingerprint() == Renderer(BUNDLED_TEMPLATES, "").fingerprint()
+
+
+# ---- after a full build ----
+
+def save_manifest(cache_folder: Path, salt: str, inputs_key: str, context: str, timeline: Timeline,
+                  files: dict[str, list], out_dir: Path, site_paths: list[str], warnings: list[str]) -> None:
+    """Describe the site just built. `files` maps each entry file to
+    [stat or None, contents hash, outline or None]; `warnings` are those the
+    build printed (of drafts left out), for a quick rebuild to print again."""
+    listing = listed_on(split_listing(timeline.entries, timeline.settings.page_size))
+    pages = {}
+    for path in site_paths:
+        st = os.stat(os.path.join(out_dir, path))
+        pages[path] = [st.st_size, st.st_mtime_ns]
+    _write_manifest(cache_folder, {
+        "format": salt, "inputs": inputs_key, "context": context, "files": files,
+        "order": [[e.path, listing.get(e.slug, "index.html")] for e in timeline.entries],
+        "pages": pages, "warnings": warnings,
+    })
+
+
+def forget_manifest(cache_folder: Path) -> None:
+    """Before a full build changes the site: a manifest must never describe
+    a site other than the one on disk."""
+    for name in (MANIFEST, MANIFEST_LOG):
+        try:
+            os.unlink(cache_folder / name)
+        except OSError:
+            pass
+
+
+def _write_manifest(cache_folder: Path, manifest: dict) -> None:
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    forget_manifest(cache_folder)
+    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=cache_folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
+        os.replace(tmp, cache_folder / MANIFEST)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
+    try:
+        with open(cache_folder / MANIFEST, encoding="utf-8") as f:
+            m = json.load(f)
+        if m["format"] != salt:
+            return None
+        for key, kind in (("inputs", str), ("context", str), ("files", dict), ("order", list), ("pages", dict), ("warnings", list)):
+            if not isinstance(m[key], kind):
+                return None
+        try:
+            with open(cache_folder / MANIFEST_LOG, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+        except FileNotFoundError:
+            lines = []
+        if len(lines) > MAX_LOG:
+            return None  # a full build starts the manifest afresh
+        tables = {"f": m["files"], "p": m["pages"]}
+        for line in lines:
+            table, key, value = json.loads(line)
+            if key not in tables[table] or not isinstance(value, list):
+                return None
+            tables[table][key] = value
+        return m
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _append_log(cache_folder: Path, log: list[list]) -> None:
+    _append_lines(cache_folder / MANIFEST_LOG, log)
+
+
+def _append_lines(path: Path, items: list[list]) -> None:
+    if items:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write("".join(json.dumps(x, ensure_ascii=False, separators=(",", ":")) + "\n" for x in items))
+
+
+# ---- the quick rebuild ----
+
+class _NotQuick(Exception):
+    """Something the quick rebuild does not handle: do a full build."""
+
+
+def rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int, int, list[str]] | None:
+    """Rebuild the quick way if it applies: (entries, files, written,
+    warnings to print), or None for a full build. Never leaves the site
+    half-changed."""
+    try:
+        return _rebuild(options, cache_folder, salt)
+    except (_NotQuick, OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int, int, list[str]]:
+    trust_before = time.time_ns() - CLOCK_TICK_NS
+    m = _read_manifest(cache_folder, salt)
+    if m is None:
+        raise _NotQuick("no manifest")
+    problems = Problems()
+    inputs = read_inputs(options, salt, problems)
+    if problems.items or inputs.digest != m["inputs"] or not _bundled_templates_only(inputs.renderer):
+        raise _NotQuick("inputs changed")
+    files = scan_entry_files(options.folders.content)
+    known: dict[str, list] = m["files"]
+    if len(files) != len(known) or any(rel not in known for rel in files):
+        raise _NotQuick("entries added or removed")
+    if not _site_as_left(options.out_dir, m["pages"]):
+        raise _NotQuick("output files changed")
+
+    changed: list[str] = []
+    log: list[list] = []      # what changes in the manifest
+    for rel, stat in files.items():
+        if stat is not None and stat == known[rel][0]:
+            continue
+        with open(os.path.join(options.folders.content, rel), "rb") as f:
+            if file_digest(f.read()) != known[rel][1]:
+                changed.append(rel)
+                if len(changed) > MAX_CHANGED:
+                    raise _NotQuick("many entries changed")
+                continue
+        trusted = stat if stat is not None and stat[1] < trust_before else None
+        if trusted != known[rel][0]:
+            known[rel][0] = trusted
+            log.append(["f", rel, known[rel]])
+    order = [rel for rel, _ in m["order"]]
+    if not changed:
+        _append_log(cache_folder, log)
+        return len(order), len(m["pages"]), 0, m["warnings"]
+
+    checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone, inputs.sources)
+    context = check_context(salt, checker.shown_dir, checker.tz, checker.sources)
+    if context != m["context"]:
+        raise _NotQuick("checks depend on other things now")
+    position = {rel: i for i, rel in enumerate(order)}
+    new: dict[str, Checked] = {}
+    for rel in changed:
+        checked = checker.check(rel)
+        if (checked.entry is None or checked.problems.items or rel not in position
+                or checked.entry.outline != known[rel][2]
+                or any(target not in position for _, target in checked.links)):
+            raise _NotQuick("the edit changes more than the entry's own pieces")
+        checked.entry.hash = digest(context, checked.file_hash)
+        new[rel] = checked
+
+    neighbours = {order[j] for rel in changed for j in (position[rel] - 1, position[rel] + 1) if 0 <= j < len(order)}
+    old = _cached_entries(cache_folder, salt, context, set(changed) | neighbours, known)
+    current = {rel: new[rel].entry if rel in new else old[rel] for rel in old}
+
+    site = _Site(options.out_dir)
+    renderer, sources = inputs.renderer, inputs.sources
+    macros = renderer.env.get_template("_macros.html").module
+    for rel in changed:
+        entry, before = current[rel], old[rel]
+        i = position[rel]
+        previous = current[order[i - 1]] if i else None
+        following = current[order[i + 1]] if i + 1 < len(order) else None
+        listed = m["order"][i][1]
+        path, context_ = entry_page(entry, previous, following, listed, sources)
+        site.put(path, renderer.render("entry.html", path, site=inputs.settings, **context_))
+        root = "../" * listed.count("/")
+        site.splice(listed, str(macros.card(before, root, sources)), str(macros.card(entry, root, sources)))
+        if inputs.settings.base_url:
+            base = inputs.settings.base_url
+            if site.holds("feed.xml", f"<id>{escaped_html(base + entry.href, '')}</id>"):
+                site.splice("feed.xml", _summary(before, base), _summary(entry, base))
+        site.splice("timeline.json", before.data_json, entry.data_json)
+        site.replace_line("search-index.js", _row_prefix(entry), lambda row, e=entry: _with_words(row, e))
+
+    written = site.commit()
+    for path in written:
+        log.append(["p", path, _stat(os.path.join(options.out_dir, path))])
+    cache_lines = []
+    for rel, checked in new.items():
+        stat = files[rel]
+        trusted = stat if stat is not None and stat[1] < trust_before else None
+        log.append(["f", rel, [trusted, checked.file_hash, checked.entry.outline]])
+        cache_lines.append(["e", rel, [m["context"], checked.file_hash, trusted, checked_to_data(checked)]])
+    # The build cache gets the new checks, so that a full build need not
+    # redo them; the manifest, what is now on disk.
+    _append_lines(cache_folder / "cache.json", cache_lines)
+    _append_log(cache_folder, log)
+    return len(order), len(m["pages"]), len(written), m["warnings"]
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _site_as_left(out_dir: Path, pages: dict[str, list]) -> bool:
+    """Every output file as the last build left it, and no other file."""
+    seen = 0
+    folders = [(str(out_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as it:
+            for item in it:
+                if item.is_dir(follow_symlinks=False):
+                    folders.append((item.path, prefix + item.name + "/"))
+                    continue
+                recorded = pages.get(prefix + item.name)
+                st = item.stat()
+                if recorded is None or recorded[0] != st.st_size or recorded[1] != st.st_mtime_ns:
+                    return False
+                seen += 1
+    return seen == len(pages)
+
+
+def _cached_entries(cache_folder: Path, salt: str, context: str, rels: set[str], known: dict) -> dict[str, Entry]:
+    """The kept checks of a few entry files, found in the build cache
+    without reading all of it: the last line of each wins (see cache.py)."""
+    with open(cache_folder / "cache.json", "rb") as f:
+        if json.loads(f.readline()) != {"format": salt}:
+            raise _NotQuick("not our cache")
+        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    with data:
+        return {rel: _cached_entry(data, rel, context, known[rel][1]) for rel in rels}
+
+
+def _cached_entry(data: mmap.mmap, rel: str, context: str, file_hash: str) -> Entry:
+    key = b'\n["e",' + to_json(rel).encode("utf-8") + b","
+    start = data.rfind(key)
+    if start < 0:
+        raise _NotQuick("not in the cache")
+    end = data.find(b"\n", start + 1)
+    _, _, item = json.loads(data[start + 1 : end if end >= 0 else len(data)])
+    if item[0] != context or item[1] != file_hash:
+        raise _NotQuick("the cache holds another check")
+    entry = checked_from_data(item[3]).entry
+    if entry is None:
+        raise _NotQuick("the cache holds no entry")
+    return entry
+
+
+def _summary(entry: Entry, base: str) -> str:
+    return f'<summary type="html">{escaped_html(entry.body_html, base)}</summary>'
+
+
+def _row_prefix(entry: Entry) -> str:
+    return to_json([entry.slug])[:-1] + ","
+
+
+def _with_words(line: str, entry: Entry) -> str:
+    """A search index row with the entry's new words; the row format is
+    render.search_index's, and a row it would not write is refused."""
+    body = line[:-1] if line.endswith(",") else line
+    row = json.loads(body)
+    if _js_json(row) != body:
+        raise _NotQuick("search row not as expected")
+    row[7] = entry.search_words
+    return _js_json(row) + line[len(body):]
+
+
+def _js_json(value) -> str:
+    return to_json(value).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+class _Site:
+    """Output files read, changed in memory, then moved into place together.
+    Pieces are found and replaced as UTF-8 bytes: decoding a large file
+    only to find one piece in it would cost more than the rest."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.old: dict[str, bytes] = {}
+        self.new: dict[str, bytes] = {}
+
+    def read(self, path: str) -> bytes:
+        if path not in self.new:
+            with open(self.out_dir / path, "rb") as f:
+                self.old[path] = self.new[path] = f.read()
+        return self.new[path]
+
+    def put(self, path: str, data: bytes) -> None:
+        self.read(path)
+        self.new[path] = data
+
+    def holds(self, path: str, piece: str) -> bool:
+        return piece.encode("utf-8") in self.read(path)
+
+    def splice(self, path: str, before: str, after: str) -> None:
+        """Replace the one occurrence of `before`."""
+        data, old = self.read(path), before.encode("utf-8")
+        at = data.find(old)
+        if at < 0 or data.find(old, at + 1) >= 0:
+            raise _NotQuick(f"piece not found once in {path}")
+        self.new[path] = data[:at] + after.encode("utf-8") + data[at + len(old):]
+
+    def replace_line(self, path: str, prefix: str, change) -> None:
+        """Change the one line that starts with `prefix`."""
+        data, start = self.read(path), b"\n" + prefix.encode("utf-8")
+        at = data.find(start)
+        if at < 0 or data.find(start, at + 1) >= 0:
+            raise _NotQuick(f"line not found once in {path}")
+        end = data.find(b"\n", at + 1)
+        end = len(data) if end < 0 else end
+        line = change(data[at + 1 : end].decode("utf-8"))
+        self.new[path] = data[: at + 1] + line.encode("utf-8") + data[end:]
+
+    def commit(self) -> list[str]:
+        """Write every changed file beside its target, then move them all in."""
+        changed = [p for p in self.new if self.new[p] != self.old[p]]
+        staged: list[tuple[str, str]] = []
+        try:
+            for path in changed:
+                target = os.path.join(self.out_dir, path)
+                tmp = os.path.join(os.path.dirname(target), f".quick-{os.getpid()}-{os.path.basename(target)}")
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as f:
+                    f.write(self.new[path])
+            for tmp, target in staged:
+                os.replace(tmp, target)
+            staged = []
+        finally:
+            for tmp, _ in staged:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        return changed
