@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import parallel
-from .cache import BuildCache, digest
+from .cache import BuildCache, checked_to_data, digest
+from .data import to_json
 from .check import Checked, CitedSpan, EntryChecker, file_digest
 from .entries import find_entry_files
 from .errors import Problems
@@ -115,10 +116,8 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
         else:
             results[rel] = hit
             cache.keep_stat(rel, stats[rel])
-    for checked in parallel.run(_check_chunk, checker, todo, workers):
+    for checked in parallel.run(_check_chunk, (checker, context), todo, workers):
         rel = checked.path
-        if checked.entry is not None:
-            checked.entry.hash = digest(context, checked.file_hash)
         results[rel] = checked
         cache.keep_checked(rel, context, checked.file_hash, stats[rel], checked)
     cache.forget_entries_except(set(files))
@@ -131,8 +130,18 @@ def check_context(salt: str, shown_dir: str, tz: str, sources: dict[str, Source]
     return digest(salt, shown_dir, tz, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered])
 
 
-def _check_chunk(checker: EntryChecker, rels) -> list[Checked]:
-    return [checker.check(rel) for rel in rels]
+def _check_chunk(state: tuple[EntryChecker, str], rels) -> list[Checked]:
+    """Check entries, and encode each result for the build cache: in the
+    workers, where the encoding costs no time of the parent's."""
+    checker, context = state
+    out = []
+    for rel in rels:
+        checked = checker.check(rel)
+        if checked.entry is not None:
+            checked.entry.hash = digest(context, checked.file_hash)
+        checked.cache_json = to_json(checked_to_data(checked))
+        out.append(checked)
+    return out
 
 
 def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:

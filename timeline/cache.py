@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .check import Checked, CitedSpan
+from .data import to_json
 from .dates import PartialDate
 from .errors import ContentError, Problems
 from .model import Citation, Correction, Entry, Figure, Quote
@@ -177,12 +178,13 @@ _SHAPES = {
 
 def _line(table: str, key: str, item: list) -> str:
     if table == "e" and isinstance(item[3], Checked):
-        item = item[:3] + [checked_to_data(item[3])]
+        # The checked data is encoded where it was checked, in a worker.
+        data = item[3].cache_json or _dumps(checked_to_data(item[3]))
+        return f'["e",{_dumps(key)},[{_dumps(item[0])},{_dumps(item[1])},{_dumps(item[2])},{data}]]\n'
     return _dumps([table, key, item]) + "\n"
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+_dumps = to_json
 
 
 def _date_out(d: PartialDate | None):

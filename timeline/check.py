@@ -67,6 +67,7 @@ class Checked:
     draft: bool = False
     links: list[tuple[int, str]] = field(default_factory=list)   # (line, content path), checked by the caller
     file_hash: str = ""       # of the bytes that were checked
+    cache_json: str = ""      # this, as the build cache keeps it (made where it was checked)
 
 
 class EntryChecker:

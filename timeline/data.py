@@ -15,8 +15,14 @@ from .model import Entry, Quote
 _ACCENTS = re.compile("[\u0300-\u036f]+")
 
 
+# One encoder for all: json.dumps with options makes a new one every call,
+# which costs more than encoding a small value.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def to_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, UTF-8 text as it is."""
+    return _ENCODER.encode(value)
 
 
 def entry_json(e: Entry) -> str:

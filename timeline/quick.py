@@ -35,9 +35,7 @@ from .check import Checked, EntryChecker, file_digest
 from .data import to_json
 from .entries import scan_entry_files
 from .errors import Problems
-from .markup import ROOT
 from .model import Entry, Timeline
-from .names import href
 from .output import static_jobs
 from .render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html
 from .settings import Settings, load_settings
