@@ -549,3 +549,11 @@ def test_kept_character_classes_match_a_fresh_computation():
     # timeline/unicode_classes.py saves computing them at every start.
     from timeline import verify
     assert (verify._NB_CLASS, verify._UNSTABLE_CLASS) == verify._char_classes()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))) | st.text(alphabet=" \t\n\x0b\x0c\x1c\x85\xa0`'\"abc\u2018\u201c\u200b\ufeff\u0301e"))
+def test_normalise_is_its_definition(s):
+    # normalise takes shortcuts (ASCII text, str.split); the definition:
+    from timeline.verify import _DROP, _FOLD
+    folded = unicodedata.normalize("NFC", s.translate(_DROP)).translate(_FOLD)
+    assert normalise(s) == re.sub(r"\s+", " ", folded).strip()

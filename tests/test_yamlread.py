@@ -145,3 +145,93 @@ def test_split_front_matter():
     with pytest.raises(ContentError) as info:
         yamlread.split_front_matter("---\na: 1\n", "x.md")
     assert info.value.line == 1
+
+
+# ------------------------------------------------------------------ the fast reader
+#
+# yamlread.read_simple reads the common kind of front matter without PyYAML
+# and gives up (None) on anything else. Where it does not give up, it must
+# give exactly what PyYAML gives, lines included; where PyYAML refuses the
+# text, it must give up.
+
+import yaml  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def composed(text: str, first_line: int):
+    node = yaml.compose(text, Loader=yamlread._Loader)
+    return None if node is None else yamlread._convert(node, "x.md", first_line)
+
+
+def same(a, b) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, YMap):
+        return (a.line, a.key_lines, list(a)) == (b.line, b.key_lines, list(b)) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, YList):
+        return (a.line, a.item_lines, len(a)) == (b.line, b.item_lines, len(b)) and all(map(same, a, b))
+    return a == b
+
+
+TRICKY = " :#-,[]{}'\"&*!|>%@`?\\\t\u2028\x85\xa0aé”"
+words = st.lists(st.sampled_from(list(TRICKY) + ["ab", "x y", ": ", " #", "- "]), max_size=8).map("".join)
+scalars = st.one_of(
+    words,
+    words.map(lambda w: f'"{w}"'),
+    words.map(lambda w: f"'{w}'"),
+    st.lists(words, max_size=4).map(lambda ws: "[" + ", ".join(ws) + "]"),
+    st.sampled_from(["", " ", "plain text", "3,500", "No", "~", "[]", "[a,b]", "a#b", "x:y"]),
+)
+keys = st.sampled_from(["title", "date", "tags", "x", "a_b", "Title", "2", "-k", "k k"])
+indents = st.sampled_from(["", "  ", "   ", "    "])
+
+
+@st.composite
+def documents(draw):
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["scalar", "scalar", "list", "maps", "blank", "comment", "nested"]))
+        key = draw(keys)
+        if kind == "scalar":
+            lines.append(f"{key}: {draw(scalars)}".rstrip(" ") if draw(st.booleans()) else f"{key}:{draw(scalars)}")
+        elif kind == "blank":
+            lines.append(draw(st.sampled_from(["", "  "])))
+        elif kind == "comment":
+            lines.append(draw(indents) + "# note")
+        elif kind == "nested":
+            lines += [f"{key}:", f"{draw(indents)}a: {draw(scalars)}"]
+        else:
+            lines.append(f"{key}:")
+            indent = draw(indents)
+            for _ in range(draw(st.integers(0, 3))):
+                if kind == "list":
+                    lines.append(f"{indent}- {draw(scalars)}")
+                else:
+                    lines.append(f"{indent}- {draw(keys)}: {draw(scalars)}")
+                    for _ in range(draw(st.integers(0, 2))):
+                        lines.append(f"{indent}{draw(st.sampled_from(['  ', '   ', ' ']))}{draw(keys)}: {draw(scalars)}")
+    return "\n".join(lines)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(documents(), st.integers(1, 3))
+def test_the_fast_reader_agrees_with_pyyaml(text, first_line):
+    fast = yamlread.read_simple(text, first_line)
+    try:
+        slow = composed(text, first_line)
+    except (yaml.YAMLError, ContentError):
+        assert fast is None
+        return
+    if fast is not None:
+        assert same(fast, slow), (fast, slow)
+
+
+def test_the_fast_reader_reads_common_front_matter():
+    text = (
+        "title: Police detained 3,000 people\ndate: 2022-01-07T15:00\ntags: [arrests, Almaty]\n"
+        "people: [Kassym-Jomart Tokayev]\nsources:\n  - id: dw\n    passage: \"More than 3,000 people were detained.\"\n"
+        "  - id: voa\nquotes:\n  - text: 'shoot to kill'\n    by: Tokayev\n    source: dw\n"
+    )
+    fast = yamlread.read_simple(text, 2)
+    assert fast is not None and same(fast, composed(text, 2))

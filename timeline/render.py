@@ -45,7 +45,9 @@ class Renderer:
         self.env.filters["number"] = number
         self.env.filters["escaped_html"] = escaped_html
         self.env.globals["href"] = href
+        self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
+        self._fragments: dict[tuple[str, int, str], Markup] = {}
 
     def fingerprint(self) -> str:
         """Digest of every template this renderer can load (their sources:
@@ -55,6 +57,18 @@ class Renderer:
             source, _, _ = self.env.loader.get_source(self.env, name)
             parts.append((name, source))
         return digest(parts)
+
+    def entry_fragment(self, template: str, entry: Entry, root: str) -> Markup:
+        """A small template (`e` and `root` its only names) rendered for an
+        entry once per page depth, then reused: an entry is on several
+        compact lists (its tags, its people, its sources), all on pages of
+        one depth, and a template call costs more than the markup."""
+        key = (template, id(entry), root)
+        html = self._fragments.get(key)
+        if html is None:
+            text = self.env.get_template(template).render(e=entry, root=root)
+            html = self._fragments[key] = Markup(text.rstrip("\n"))
+        return html
 
     def render(self, template: str, path: str, **context) -> bytes:
         depth = path.count("/")

@@ -70,7 +70,6 @@ _FOLD = str.maketrans(
     {**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES}}
 )
 _DROP = str.maketrans({c: None for c in _ZERO_WIDTH})
-_WS = re.compile(r"\s+")  # for str patterns, \s is exactly str.isspace()
 
 # Ellipses marking words left out: [...] / […] (spaces allowed inside the
 # brackets), three or more dots (also spaced: ". . ."), one or more "…".
@@ -197,8 +196,12 @@ def normalise(s: str) -> str:
     space (:meth:`str.isspace`: includes NBSP, U+2009, line ends) becomes
     one space, and white space at both ends is removed. Idempotent.
     """
+    if s.isascii():
+        # Most text: ASCII is already NFC, and of the quotation marks only
+        # the grave accent folds. (str.split splits at str.isspace.)
+        return " ".join(s.replace("`", "'").split())
     s = unicodedata.normalize("NFC", s.translate(_DROP)).translate(_FOLD)
-    return _WS.sub(" ", s).strip()
+    return " ".join(s.split())
 
 
 def split_pieces(needle: str) -> list[str]:

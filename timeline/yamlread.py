@@ -4,6 +4,8 @@ that errors can point at them."""
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from .errors import ContentError
@@ -44,6 +46,9 @@ def read_text(data: bytes, path: str) -> str:
 
 def load(text: str, path: str, first_line: int = 1):
     """Parse YAML text into YMap/YList/str/None, lines counted from first_line."""
+    simple = read_simple(text, first_line)
+    if simple is not None:
+        return simple
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -96,3 +101,161 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
         if lines[i].rstrip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
     raise ContentError(path, 1, "the front matter block is not closed by a line '---'")
+
+
+# ---- the common case, read without PyYAML ----
+#
+# Front matter is nearly always a mapping of plain keys to plain or quoted
+# one-line scalars, flow lists of plain scalars, and block lists of such
+# scalars or of one-level mappings. Composing it with PyYAML costs more
+# than everything else done with an entry but Markdown, so read_simple
+# reads that subset itself and gives up (None) on anything else, which then
+# goes to PyYAML; where it does not give up, its result is PyYAML's, lines
+# included (tests/test_yamlread.py compares the two on generated text).
+
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?")
+_ITEM = re.compile(r"( *)- (\S.*)?")
+_UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+
+
+def read_simple(text: str, first_line: int = 1) -> YMap | None:
+    """The mapping the text holds, if it is of the simple kind; else None."""
+    lines = text.split("\n")
+    out = _ymap(None)
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        m = _KEY.fullmatch(line)
+        if m is None or m[1] in out:
+            return None
+        key, raw = m[1], m[2]
+        key_line = first_line + i
+        if out.line is None:
+            out.line = key_line
+        out.key_lines[key] = key_line
+        i += 1
+        if raw is not None and raw.strip():
+            value = _scalar_or_flow(raw.rstrip(" "), key_line)
+            if value is _NO:
+                return None
+            out[key] = value
+            continue
+        block, i = _block_list(lines, i, first_line)
+        if block is _NO:
+            return None
+        out[key] = block
+    return out if out.line is not None else None
+
+
+class _No:
+    pass
+
+
+_NO = _No()
+
+
+def _ymap(line) -> YMap:
+    m = YMap()
+    m.line = line
+    m.key_lines = {}
+    return m
+
+
+def _scalar_or_flow(raw: str, line: int):
+    if raw.startswith("[") and raw.endswith("]"):
+        inner = raw[1:-1]
+        out = YList()
+        out.line = line
+        out.item_lines = []
+        if not inner.strip():
+            return out
+        for part in inner.split(","):
+            item = part.strip(" ")
+            if not _plain(item) or any(c in item for c in "[]{}"):
+                return _NO
+            out.append(item)
+            out.item_lines.append(line)
+        return out
+    return _scalar(raw)
+
+
+def _scalar(raw: str):
+    first = raw[0]
+    if first in "\"'":
+        # Quoted, with nothing to unescape or fold (YAML breaks lines at
+        # U+2028 and the like: isprintable refuses them, tabs and controls).
+        inner = raw[1:-1]
+        if len(raw) < 2 or raw[-1] != first or first in inner or "\\" in inner or not inner.isprintable():
+            return _NO
+        return inner
+    return raw if _plain(raw) else _NO
+
+
+def _plain(s: str) -> bool:
+    """A one-line plain scalar that means itself, whatever its context."""
+    return bool(s) and s[0] not in _UNSAFE_START and s[-1] not in ": " and ": " not in s \
+        and " #" not in s and "\t" not in s and s.isprintable()
+
+
+def _block_list(lines: list[str], i: int, first_line: int):
+    """A block list starting at lines[i] (after a key with no value), or
+    None if there is none (the key's value is empty); (value, next line)."""
+    j = i
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    m = _ITEM.fullmatch(lines[j]) if j < len(lines) else None
+    if m is None:
+        if j < len(lines) and lines[j].startswith(" "):
+            return _NO, j   # something nested that is not a list
+        return None, i
+    indent = m[1]
+    out = YList()
+    out.line = first_line + j
+    out.item_lines = []
+    while j < len(lines):
+        line = lines[j]
+        if not line.strip():
+            j += 1
+            continue
+        m = _ITEM.fullmatch(line)
+        if m is None or m[1] != indent:
+            if line.startswith(" ") or (indent == "" and line.startswith("-")):
+                return _NO, j
+            break
+        item_line = first_line + j
+        raw = (m[2] or "").rstrip(" ")
+        j += 1
+        if not raw:
+            return _NO, j
+        k = _KEY.fullmatch(raw)
+        if k is None:
+            value = _scalar(raw)
+            if value is _NO:
+                return _NO, j
+            out.append(value)
+            out.item_lines.append(item_line)
+            continue
+        item = _ymap(item_line)
+        inner = indent + "  "
+        while True:
+            key, value_raw = k[1], k[2]
+            if key in item or value_raw is None or not value_raw.strip():
+                return _NO, j
+            value = _scalar(value_raw.rstrip(" "))
+            if value is _NO:
+                return _NO, j
+            item[key] = value
+            item.key_lines[key] = item_line
+            if j >= len(lines) or not lines[j].startswith(inner) or lines[j][len(inner):len(inner) + 1] == " ":
+                break
+            k = _KEY.fullmatch(lines[j][len(inner):])
+            if k is None:
+                return _NO, j
+            item_line = first_line + j
+            j += 1
+        out.append(item)
+        out.item_lines.append(item.line)
+    return out, j
