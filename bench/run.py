@@ -187,11 +187,16 @@ SNAPSHOT_SKIP = (".git", ".venv", "venv", "site", ".cache", "__pycache__", "test
                  "bench", "content", "seeds", "node_modules", ".pytest_cache", "*.pyc")
 
 
-def snapshot_project(project: str, dest: str) -> str:
+def snapshot_project(project: str, dest: str, python: str) -> str:
     """Copy the program (build.py, its package, templates/, static/, ...) so that
-    edits made to the working tree during a long run do not mix versions."""
+    edits made to the working tree during a long run do not mix versions.
+
+    Its modules are compiled once, as installing a program compiles them:
+    under PYTHONDONTWRITEBYTECODE (set on some machines) every run would
+    otherwise compile them again, a cost no installed copy pays."""
     rmtree(dest)
     shutil.copytree(project, dest, symlinks=True, ignore=shutil.ignore_patterns(*SNAPSHOT_SKIP))
+    subprocess.run([python, "-m", "compileall", "-q", dest], check=True)
     return dest
 
 
@@ -507,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
     ours_ok, has_cache = False, False
     if not args.no_ours and not args.no_snapshot and os.path.isfile(os.path.join(project, "build.py")):
         src = project
-        project = snapshot_project(project, os.path.join(work, "program"))
+        project = snapshot_project(project, os.path.join(work, "program"), python)
         log(f"build.py and its package copied from {src} to {project}")
     if not args.no_ours:
         ours_ok, has_cache, why = probe_build(python, project)

@@ -201,3 +201,52 @@ def test_plain_text_for_search(md):
     for word in ("Some", "bold", "code", "link", "Head"):
         assert word in result.text
     assert "<" not in result.text and "**" not in result.text and "https://x.org" not in result.text
+
+
+# ------------------------------------------------------------------ the fast renderer
+#
+# simplemd.py renders the plainest Markdown without markdown-it and gives up
+# on anything else. Where it does not give up, the HTML, the text for search
+# and the links must be markdown-it's; generated text mixes what it reads
+# with what it must refuse.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from timeline.simplemd import render_simple  # noqa: E402
+
+PIECES = [
+    "word", "Two words", "3,000", "émigré", "«q»", " ", "  ", "\t", ".", ",", "!", "?", ":", ";", "'", '"', "(", ")",
+    ">", "<b>", "&amp;", "&", "\\*", "_x_", "`c`", "~", "|", "#", "- ", "* ", "+ ", "1. ", "2) ", "---", "***", "===",
+    "*em*", "**strong**", "*a b*", "* x*", "*x *", "foo*bar*", "*x*y", "***x***", "**x*", "*x**", "*x.*", "(*x*)",
+    "[link](https://example.org/a?b=c)", "[t](../2017/2017-05-02-x.md)", "[t](x.md#frag)", "[t](javascript:alert(1))",
+    "[t](/abs)", "[t](mailto:a@b.c)", "[t](ftp://x)", "[t]", "[t][r]", "[^1]", "![i](x.png)", "[a *b*](c)", "[](x)",
+    "[t](<x>)", "[t](x \"title\")", "[x]: /u", "\u2028", "\xa0", "\x00", "http://bare.example",
+]
+# Mostly what it reads, so that it does not always give up at once.
+SAFE = ["word", "Two words", "3,000", "émigré", ".", ",", "?", "(", ")", "'", '"', ">", "*em*", "**strong**",
+        "*a b*", "*x.*", "(*x*)", "[link](https://example.org/a?b=c)", "[t](../2017/2017-05-02-x.md)",
+        "[t](x.md#frag)", "[t](/abs)", "[t](mailto:a@b.c)", "[t](ftp://x)", "!", "2021", "1st", "#3"]
+tricky = st.lists(st.sampled_from(PIECES), min_size=0, max_size=6).map("".join)
+plain = st.lists(st.sampled_from(SAFE), min_size=1, max_size=6).flatmap(
+    lambda ws: st.sampled_from([" ", ""]).map(lambda sep: sep.join(ws)))
+lines = st.one_of(plain, plain, tricky)
+bodies = st.lists(st.one_of(lines, lines.map(lambda x: "- " + x), st.just("")), max_size=8).map("\n".join)
+
+
+@settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 3000)), deadline=None)
+@given(bodies, st.integers(1, 4))
+def test_the_fast_renderer_agrees_with_markdown_it(md, body, first_line):
+    fast = render(md, body, first_line=first_line, from_path="2021/a.md")
+    full = render_markdown(md, body, first_line=first_line, doc_id="doc", from_path="2021/a.md", simple=False)
+    assert (fast.html, fast.text, fast.links) == (full.html, full.text, full.links)
+
+
+def test_the_fast_renderer_takes_plain_bodies(md):
+    body = ("Police detained *more than* 3,000 people, **officials** said (see [the report](../2022/x.md)).\n"
+            "A second line.\n\n- one item\n- [two](https://example.org/a)\n\n*A closing line.*\n")
+    assert render_simple(md, body, 1, lambda href, line: href) is not None
+    fast = render(md, body, from_path="2021/a.md")
+    full = render_markdown(md, body, first_line=1, doc_id="doc", from_path="2021/a.md", simple=False)
+    assert (fast.html, fast.text, fast.links) == (full.html, full.text, full.links)
+    assert fast.links == [(1, "2022/x.md")]

@@ -11,6 +11,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .simplemd import render_simple
+
 # Stands for the path from the showing page to the site root ("" or "../").
 # Markdown turns NUL into U+FFFD, so content can never forge it.
 ROOT = "\x00root\x00"
@@ -66,7 +68,7 @@ class Rendered:
 
 def render_markdown(
     md: MarkdownIt, source: str, *, first_line: int, doc_id: str,
-    from_path: str | None = None,
+    from_path: str | None = None, simple: bool = True,
 ) -> Rendered:
     """Render Markdown; links to other entries' files become entry pages.
 
@@ -74,10 +76,18 @@ def render_markdown(
     are listed in `links`, for the caller to check that they are entries:
     the rendering itself does not depend on which entries exist, so it can
     be cached while entries come and go. Relative links get the ROOT marker
-    in front."""
+    in front. With `simple` (the default), the plainest Markdown is
+    rendered by simplemd.py, with the same result."""
+    rendered = Rendered("", "")
+    if simple:
+        done = render_simple(md, source, first_line, lambda href, line: _resolve(href, from_path, line, rendered))
+        if done is not None:
+            rendered.html, words = done
+            rendered.text = " ".join(" ".join(words).split())
+            return rendered
+        rendered.links.clear()
     env = {"docId": doc_id}
     tokens = md.parse(source, env)
-    rendered = Rendered("", "")
     words: list[str] = []
     for block in tokens:
         if block.type == "heading_open" or block.type == "heading_close":
