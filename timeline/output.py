@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import parallel
 from .cache import BuildCache
-from .render import Job, Renderer, job_context
+from .render import Job, Renderer
 
 
 def static_jobs(static_dir: Path | None) -> list[Job]:
@@ -80,7 +80,7 @@ def _render_chunk(state, indices: list[int]) -> list[str | None]:
     out: list[str | None] = []
     for i in indices:
         job = jobs[i]
-        data = job.data if job.data is not None else renderer.render(job.template, job.path, **job_context(job))
+        data = job.bytes(renderer)
         if out_dir is None or _same(out_dir / job.path, data):
             out.append(None)
             continue

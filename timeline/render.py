@@ -125,7 +125,12 @@ class Job:
     key: str | None = None
     template: str | None = None
     context: dict | None = None
-    data: bytes | None = None
+    data: "bytes | Lazy | None" = None     # Lazy: made where the job is done
+
+    def bytes(self, renderer: "Renderer") -> bytes:
+        if self.data is None:
+            return renderer.render(self.template, self.path, **job_context(self))
+        return self.data() if isinstance(self.data, Lazy) else self.data
 
 
 class Lazy:
@@ -151,9 +156,14 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     """Every file of the site, in a fixed order. `base_key` digests what
     every page shares: the program, the templates, the settings."""
     site = t.settings
-    jobs: list[Job] = []
     listing = split_listing(t.entries, site.page_size)
     where_listed = listed_on(listing)
+    # The two data files first: each is one long job, best begun early in
+    # the pool rather than left to the end.
+    jobs: list[Job] = [
+        Job("search-index.js", data=Lazy(search_index, t.entries, where_listed)),
+        Job("timeline.json", data=Lazy(timeline_json, t)),
+    ]
     bars = overview(t.entries, where_listed)
     common = {"site": site}
     sources_key = digest([(s.id, s.publisher, s.title, s.published.iso(), s.url) for s in t.sources.values()])
@@ -198,8 +208,6 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     page("figures.html", "figures.html", _hashes(e for e in t.entries if e.figures),
          groups=Lazy(figure_groups, t), sources=t.sources)
     jobs.append(Job("404.html", digest(base, "404"), "404.html", {**common, "root": site.base_url or ""}))
-    jobs.append(Job("search-index.js", data=search_index(t.entries, where_listed)))
-    jobs.append(Job("timeline.json", data=timeline_json(t)))
     jobs.append(Job(".nojekyll", data=b""))
     if site.base_url:
         recent = sorted(t.entries, key=lambda e: (sort_key(e.updated or e.date), e.path), reverse=True)[:FEED_SIZE]
