@@ -26,7 +26,7 @@ class Citation:
     passage: str | None = None
     mark: str | None = None          # id of the <mark> on the source page
 
-    @property
+    @functools.cached_property
     def link(self) -> str:
         return source_link(self.source, self.mark)
 
@@ -39,7 +39,7 @@ class Quote:
     line: int
     mark: str | None = None
 
-    @property
+    @functools.cached_property
     def link(self) -> str:
         return source_link(self.source, self.mark)
 
@@ -57,7 +57,7 @@ class Figure:
     passage: str | None = None
     mark: str | None = None
 
-    @property
+    @functools.cached_property
     def link(self) -> str:
         return source_link(self.source, self.mark)
 

@@ -45,14 +45,19 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; it may become the site
+    fresh = out_dir is not None and _is_empty(out_dir)
+    if staging is not None:
+        # Folders made once here, not once per file in the workers.
+        for folder in sorted({os.path.dirname(jobs[i].path) for i in todo}):
+            os.makedirs(os.path.join(staging, folder), exist_ok=True)
     try:
         # Workers get indices; the jobs themselves reach them by fork.
-        changed = parallel.run(_render_chunk, (renderer, out_dir, staging, jobs), todo, workers, min_items=32)
+        changed = parallel.run(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo, workers, min_items=32)
         if out_dir is None:
             return 0, 0
         # Every file is rendered and staged: only now does the site change.
         written = [path for path in changed if path is not None]
-        if _is_empty(out_dir):
+        if fresh:
             # A first build: the staged tree is the whole site; move it at once.
             if out_dir.is_dir():
                 out_dir.rmdir()
@@ -75,18 +80,18 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
 
 
 def _render_chunk(state, indices: list[int]) -> list[str | None]:
-    """Render jobs; stage those whose bytes differ from the site's. In a worker."""
+    """Render jobs; stage those whose bytes differ from the site's (all of
+    them when there is no site yet). In a worker."""
     renderer, out_dir, staging, jobs = state
     out: list[str | None] = []
     for i in indices:
         job = jobs[i]
         data = job.bytes(renderer)
-        if out_dir is None or _same(out_dir / job.path, data):
+        if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
             out.append(None)
             continue
-        staged = staging / job.path
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
+        with open(os.path.join(staging, job.path), "wb") as f:
+            f.write(data)
         out.append(job.path)
     return out
 
