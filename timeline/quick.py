@@ -34,7 +34,7 @@ from .cache import checked_from_data, checked_to_data, digest
 from .check import Checked, EntryChecker, file_digest
 from .data import to_json
 from .entries import scan_entry_files
-from .errors import Problems
+from .errors import ContentError, Problems
 from .model import Entry, Timeline
 from .output import static_jobs
 from .render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html
@@ -192,7 +192,9 @@ def rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int, 
     half-changed."""
     try:
         return _rebuild(options, cache_folder, salt)
-    except (_NotQuick, OSError, ValueError, KeyError, TypeError, IndexError):
+    except (_NotQuick, ContentError, OSError, ValueError, KeyError, TypeError, IndexError):
+        # Anything unexpected, a template error included: the full build
+        # does it all again, and reports what it finds as usual.
         return None
 
 
