@@ -108,16 +108,31 @@ def save_manifest(cache_folder: Path, salt: str, inputs_key: str, context: str, 
     """Describe the site just built. `files` maps each entry file to
     [stat or None, contents hash, outline or None]; `warnings` are those the
     build printed (of drafts left out), for a quick rebuild to print again."""
-    listing = listed_on(split_listing(timeline.entries, timeline.settings.page_size))
-    pages = {}
-    for path in site_paths:
-        st = os.stat(os.path.join(out_dir, path))
-        pages[path] = [st.st_size, st.st_mtime_ns]
+    where = listed_on(split_listing(timeline.entries, timeline.settings.page_size))
+    listed = [where.get(e.slug, "index.html") for e in timeline.entries]
+    listings = sorted(set(listed))
+    number = {path: i for i, path in enumerate(listings)}
     _write_manifest(cache_folder, {
-        "format": salt, "inputs": inputs_key, "context": context, "files": files,
-        "order": [[e.path, listing.get(e.slug, "index.html")] for e in timeline.entries],
-        "pages": pages, "warnings": warnings,
+        "format": salt, "inputs": inputs_key, "context": context,
+        "files": {rel: _file_record(*item) for rel, item in files.items()},
+        "order": [e.path for e in timeline.entries],
+        "listings": listings, "listed": [number[path] for path in listed],
+        "pages": {path: _stat_text(_stat(os.path.join(out_dir, path))) for path in site_paths},
+        "warnings": warnings,
     })
+
+
+# Records are short strings rather than lists: the manifest is read at the
+# start of every rebuild, and JSON decodes one string faster than a list.
+
+def _stat_text(stat: list[int] | None) -> str:
+    """[size, mtime_ns] as "size:mtime_ns"; "" for none (not to be trusted)."""
+    return "" if stat is None else f"{stat[0]}:{stat[1]}"
+
+
+def _file_record(stat: list[int] | None, file_hash: str, outline: str | None) -> str:
+    """An entry file: "size:mtime_ns HASH OUTLINE" (outline "-": no entry)."""
+    return f"{_stat_text(stat)} {file_hash} {outline or '-'}"
 
 
 def forget_manifest(cache_folder: Path) -> None:
@@ -149,9 +164,12 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
             m = json.load(f)
         if m["format"] != salt:
             return None
-        for key, kind in (("inputs", str), ("context", str), ("files", dict), ("order", list), ("pages", dict), ("warnings", list)):
+        for key, kind in (("inputs", str), ("context", str), ("files", dict), ("order", list),
+                          ("listings", list), ("listed", list), ("pages", dict), ("warnings", list)):
             if not isinstance(m[key], kind):
                 return None
+        if len(m["listed"]) != len(m["order"]) or not all(isinstance(v, str) for v in m["files"].values()):
+            return None
         try:
             with open(cache_folder / MANIFEST_LOG, encoding="utf-8") as f:
                 lines = f.read().splitlines()
@@ -162,7 +180,7 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
         tables = {"f": m["files"], "p": m["pages"]}
         for line in lines:
             table, key, value = json.loads(line)
-            if key not in tables[table] or not isinstance(value, list):
+            if key not in tables[table] or not isinstance(value, str):
                 return None
             tables[table][key] = value
         return m
@@ -208,7 +226,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
     if problems.items or inputs.digest != m["inputs"] or not _bundled_templates_only(inputs.renderer):
         raise _NotQuick("inputs changed")
     files = scan_entry_files(options.folders.content)
-    known: dict[str, list] = m["files"]
+    known: dict[str, str] = m["files"]
     if len(files) != len(known) or any(rel not in known for rel in files):
         raise _NotQuick("entries added or removed")
     if not _site_as_left(options.out_dir, m["pages"]):
@@ -216,20 +234,22 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
 
     changed: list[str] = []
     log: list[list] = []      # what changes in the manifest
+    was: dict[str, list[str]] = {}   # [stat, hash, outline] of files not unchanged
     for rel, stat in files.items():
-        if stat is not None and stat == known[rel][0]:
+        record = known[rel]
+        if stat is not None and record.startswith(_stat_text(stat) + " "):
             continue
+        was[rel] = record.split(" ")
         with open(os.path.join(options.folders.content, rel), "rb") as f:
-            if file_digest(f.read()) != known[rel][1]:
+            if file_digest(f.read()) != was[rel][1]:
                 changed.append(rel)
                 if len(changed) > MAX_CHANGED:
                     raise _NotQuick("many entries changed")
                 continue
         trusted = stat if stat is not None and stat[1] < trust_before else None
-        if trusted != known[rel][0]:
-            known[rel][0] = trusted
-            log.append(["f", rel, known[rel]])
-    order = [rel for rel, _ in m["order"]]
+        if _stat_text(trusted) != was[rel][0]:
+            log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
+    order: list[str] = m["order"]
     if not changed:
         _append_log(cache_folder, log)
         return len(order), len(m["pages"]), 0, m["warnings"]
@@ -243,14 +263,15 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
     for rel in changed:
         checked = checker.check(rel)
         if (checked.entry is None or checked.problems.items or rel not in position
-                or checked.entry.outline != known[rel][2]
+                or checked.entry.outline != was[rel][2]
                 or any(target not in position for _, target in checked.links)):
             raise _NotQuick("the edit changes more than the entry's own pieces")
         checked.entry.hash = digest(context, checked.file_hash)
         new[rel] = checked
 
     neighbours = {order[j] for rel in changed for j in (position[rel] - 1, position[rel] + 1) if 0 <= j < len(order)}
-    old = _cached_entries(cache_folder, salt, context, set(changed) | neighbours, known)
+    hashes = {rel: (was[rel] if rel in was else known[rel].split(" "))[1] for rel in set(changed) | neighbours}
+    old = _cached_entries(cache_folder, salt, context, hashes)
     current = {rel: new[rel].entry if rel in new else old[rel] for rel in old}
 
     site = _Site(options.out_dir)
@@ -261,7 +282,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
         i = position[rel]
         previous = current[order[i - 1]] if i else None
         following = current[order[i + 1]] if i + 1 < len(order) else None
-        listed = m["order"][i][1]
+        listed = m["listings"][m["listed"][i]]
         path, context_ = entry_page(entry, previous, following, listed, sources)
         site.put(path, renderer.render("entry.html", path, site=inputs.settings, **context_))
         root = "../" * listed.count("/")
@@ -275,12 +296,12 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
 
     written = site.commit()
     for path in written:
-        log.append(["p", path, _stat(os.path.join(options.out_dir, path))])
+        log.append(["p", path, _stat_text(_stat(os.path.join(options.out_dir, path)))])
     cache_lines = []
     for rel, checked in new.items():
         stat = files[rel]
         trusted = stat if stat is not None and stat[1] < trust_before else None
-        log.append(["f", rel, [trusted, checked.file_hash, checked.entry.outline]])
+        log.append(["f", rel, _file_record(trusted, checked.file_hash, checked.entry.outline)])
         cache_lines.append(["e", rel, [m["context"], checked.file_hash, trusted, checked_to_data(checked)]])
     # The build cache gets the new checks, so that a full build need not
     # redo them; the manifest, what is now on disk.
@@ -297,7 +318,7 @@ def _stat(path: str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
-def _site_as_left(out_dir: Path, pages: dict[str, list]) -> bool:
+def _site_as_left(out_dir: Path, pages: dict[str, str]) -> bool:
     """Every output file as the last build left it, and no other file."""
     seen = 0
     folders = [(str(out_dir), "")]
@@ -308,15 +329,14 @@ def _site_as_left(out_dir: Path, pages: dict[str, list]) -> bool:
                 if item.is_dir(follow_symlinks=False):
                     folders.append((item.path, prefix + item.name + "/"))
                     continue
-                recorded = pages.get(prefix + item.name)
                 st = item.stat()
-                if recorded is None or recorded[0] != st.st_size or recorded[1] != st.st_mtime_ns:
+                if pages.get(prefix + item.name) != f"{st.st_size}:{st.st_mtime_ns}":
                     return False
                 seen += 1
     return seen == len(pages)
 
 
-def _cached_entries(cache_folder: Path, salt: str, context: str, rels: set[str], known: dict) -> dict[str, Entry]:
+def _cached_entries(cache_folder: Path, salt: str, context: str, hashes: dict[str, str]) -> dict[str, Entry]:
     """The kept checks of a few entry files, found in the build cache
     without reading all of it: the last line of each wins (see cache.py)."""
     with open(cache_folder / "cache.json", "rb") as f:
@@ -324,7 +344,7 @@ def _cached_entries(cache_folder: Path, salt: str, context: str, rels: set[str],
             raise _NotQuick("not our cache")
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     with data:
-        return {rel: _cached_entry(data, rel, context, known[rel][1]) for rel in rels}
+        return {rel: _cached_entry(data, rel, context, file_hash) for rel, file_hash in hashes.items()}
 
 
 def _cached_entry(data: mmap.mmap, rel: str, context: str, file_hash: str) -> Entry:
