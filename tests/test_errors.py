@@ -271,3 +271,36 @@ def test_paths_are_shown_as_given(tmp_path):
     dotted = run_build("check", "--content", "./" + rel(project / "content"), "--seeds", rel(project / "seeds"))
     assert dotted.returncode == 1
     assert (os.path.join("./" + rel(project / "content"), "bad.md"), 3, "error") in [p[:3] for p in problems(dotted.stderr)], dotted.stderr
+
+
+def test_two_citations_whose_mark_ids_collide_fail_the_build(tmp_path):
+    # Mark ids are eight hex digits of a hash: two different passages of one
+    # source can get the same id. Merging them would link one citation to a
+    # passage it does not cite, so the build refuses (found by search here).
+    from timeline.verify import mark_id
+
+    seen: dict[str, str] = {}
+    n = 0
+    while True:
+        text = f"Passage {n} of the record."
+        first = seen.setdefault(mark_id("p", "collide", text), text)
+        if first != text:
+            second = text
+            break
+        n += 1
+    project = copy_fixture(tmp_path / "project")
+    (project / "seeds" / "texts" / "collide.txt").write_text(f"{first}\n\n{second}\n", encoding="utf-8")
+    with open(project / "seeds" / "sources.yaml", "a", encoding="utf-8") as f:
+        f.write("collide:\n  file: texts/collide.txt\n  publisher: P\n  title: T\n  published: 2021-01-01\n")
+    for name, passage in (("2021-05-01-a", first), ("2021-05-02-b", second)):
+        (project / "content" / f"{name}.md").write_text(
+            f"---\ntitle: {name}\ndate: 2021-05-01\nsources:\n  - id: collide\n    passage: {passage}\n---\nBody.\n",
+            encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    errors = [p for p in problems(result.stderr) if p[2] == "error"]
+    assert len(errors) == 1, result.stderr
+    path, line, _, message = errors[0]
+    assert path.endswith("2021-05-02-b.md") and line == 6, result.stderr   # its passage
+    assert "2021-05-01-a.md:6" in message and mark_id("p", "collide", first) in message
+    assert not (tmp_path / "site").exists()

@@ -65,6 +65,7 @@ def load_timeline(
         checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro", from_path="_index.md",
     )
     _check_links(os.path.join(folders.content_shown, "_index.md"), intro.links, entry_paths, left_out, problems)
+    marks = _marks(cited, sources, problems)
     if problems.errors:
         return None, problems
 
@@ -78,7 +79,7 @@ def load_timeline(
         intro_html=intro.html,
         entries=entries,
         sources=dict(sorted(sources.items())),
-        marks=_marks(cited, sources),
+        marks=marks,
         tags=groups(entries, lambda e: e.tags),
         people=groups(entries, lambda e: e.people),
         citing=citing,
@@ -167,13 +168,23 @@ def _check_links(path: str, links, entry_paths: dict[str, str], left_out: set[st
             problems.error(path, line, f'link to "{slug_of(target)}", a draft that is left out of this build (build with --drafts, or remove the link)')
 
 
-def _marks(cited: list[tuple[Entry, CitedSpan]], sources) -> dict[str, list[MarkSpan]]:
+def _marks(cited: list[tuple[Entry, CitedSpan]], sources, problems: Problems) -> dict[str, list[MarkSpan]]:
     """The marks of each source page: one per distinct citation, in text order."""
     by_id: dict[tuple[str, str], MarkSpan] = {}
     for entry, c in cited:
         mark = by_id.get((c.source, c.mark))
         if mark is None:
             mark = by_id[(c.source, c.mark)] = MarkSpan(c.mark, c.kind, c.spans)
+        elif mark.spans != c.spans:
+            # One text is always found at one place: other places mean other
+            # texts whose ids collide (8 hex digits of a hash). Merging them
+            # would link a citation to a passage it does not cite.
+            other = mark.entries[0]
+            problems.error(entry.shown_path, _citation_line(entry, c), (
+                f'the mark id "{c.mark}" of this citation of "{c.source}" is also the id of a different '
+                f"passage, cited by {other.shown_path}:{_citation_line(other, c)}; two ids of eight hex digits "
+                "collided: cite a slightly longer or shorter stretch of the text in one of them"))
+            continue
         if entry not in mark.entries:
             mark.entries.append(entry)
     out: dict[str, list[MarkSpan]] = {sid: [] for sid in sources}
@@ -184,6 +195,14 @@ def _marks(cited: list[tuple[Entry, CitedSpan]], sources) -> dict[str, list[Mark
         for mark in marks:
             mark.entries.sort(key=Entry.order)
     return out
+
+
+def _citation_line(entry: Entry, c: CitedSpan) -> int:
+    """The line of the entry's citation that made the mark."""
+    for item in [*entry.sources, *entry.quotes, *entry.figures]:
+        if item.source == c.source and item.mark == c.mark:
+            return item.line
+    return 1
 
 
 def groups(entries: list[Entry], labels_of) -> list[Group]:
