@@ -160,7 +160,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 
 def composed(text: str, first_line: int):
-    node = yaml.compose(text, Loader=yamlread._Loader)
+    node = yaml.compose(text, Loader=yamlread._yaml()[1])
     return None if node is None else yamlread._convert(node, "x.md", first_line)
 
 
@@ -183,7 +183,7 @@ scalars = st.one_of(
     st.lists(words, max_size=4).map(lambda ws: "[" + ", ".join(ws) + "]"),
     st.sampled_from(["", " ", "plain text", "3,500", "No", "~", "[]", "[a,b]", "a#b", "x:y"]),
 )
-keys = st.sampled_from(["title", "date", "tags", "x", "a_b", "Title", "2", "-k", "k k"])
+keys = st.sampled_from(["title", "date", "tags", "x", "a_b", "Title", "2", "-k", "k k", "dw-01", "k-", "2021-03-01"])
 indents = st.sampled_from(["", "  ", "   ", "    "])
 
 
@@ -191,7 +191,7 @@ indents = st.sampled_from(["", "  ", "   ", "    "])
 def documents(draw):
     lines = []
     for _ in range(draw(st.integers(1, 5))):
-        kind = draw(st.sampled_from(["scalar", "scalar", "list", "maps", "blank", "comment", "nested"]))
+        kind = draw(st.sampled_from(["scalar", "scalar", "list", "maps", "blank", "comment", "nested", "nested"]))
         key = draw(keys)
         if kind == "scalar":
             lines.append(f"{key}: {draw(scalars)}".rstrip(" ") if draw(st.booleans()) else f"{key}:{draw(scalars)}")
@@ -200,7 +200,13 @@ def documents(draw):
         elif kind == "comment":
             lines.append(draw(indents) + "# note")
         elif kind == "nested":
-            lines += [f"{key}:", f"{draw(indents)}a: {draw(scalars)}"]
+            lines.append(f"{key}:")
+            indent = draw(indents)
+            for _ in range(draw(st.integers(1, 3))):
+                extra = draw(st.sampled_from(["", "", "", " ", "# c", "  # c"]))
+                if extra.strip().startswith("#"):
+                    lines.append(indent + extra)
+                lines.append(f"{indent}{extra if not extra.strip() else ''}{draw(keys)}: {draw(scalars)}")
         else:
             lines.append(f"{key}:")
             indent = draw(indents)
@@ -214,7 +220,7 @@ def documents(draw):
     return "\n".join(lines)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 3000)), deadline=None)
 @given(documents(), st.integers(1, 3))
 def test_the_fast_reader_agrees_with_pyyaml(text, first_line):
     fast = yamlread.read_simple(text, first_line)

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from .errors import ContentError
 
-# The base loaders resolve no implicit types: every scalar is a str.
-_Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+def _yaml():
+    """PyYAML and its loader: imported only for text read_simple gives up
+    on. The base loaders resolve no implicit types: every scalar is a str."""
+    import yaml
+
+    return yaml, getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 class YMap(dict):
@@ -49,8 +52,9 @@ def load(text: str, path: str, first_line: int = 1):
     simple = read_simple(text, first_line)
     if simple is not None:
         return simple
+    yaml, loader = _yaml()
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -64,6 +68,7 @@ def load(text: str, path: str, first_line: int = 1):
 
 
 def _convert(node, path: str, first_line: int):
+    yaml, _ = _yaml()
     line = first_line + node.start_mark.line
     if isinstance(node, yaml.ScalarNode):
         # An empty plain scalar (`end:`) means "no value"; '' written in quotes is text.
@@ -107,25 +112,29 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 #
 # Front matter is nearly always a mapping of plain keys to plain or quoted
 # one-line scalars, flow lists of plain scalars, and block lists of such
-# scalars or of one-level mappings. Composing it with PyYAML costs more
-# than everything else done with an entry but Markdown, so read_simple
-# reads that subset itself and gives up (None) on anything else, which then
-# goes to PyYAML; where it does not give up, its result is PyYAML's, lines
-# included (tests/test_yamlread.py compares the two on generated text).
+# scalars or of one-level mappings; sources.yaml a mapping of such mappings.
+# Composing it with PyYAML costs more than everything else done with an
+# entry but Markdown, so read_simple reads that subset itself and gives up
+# (None) on anything else, which then goes to PyYAML; where it does not give
+# up, its result is PyYAML's, lines included (tests/test_yamlread.py
+# compares the two on generated text).
 
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?")
+_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?")
 _ITEM = re.compile(r"( *)- (\S.*)?")
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029\t]")
 _UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 
 
 def read_simple(text: str, first_line: int = 1) -> YMap | None:
     """The mapping the text holds, if it is of the simple kind; else None."""
+    if _OTHER_BREAKS.search(text):
+        return None  # YAML breaks lines at these too; and tabs have rules of their own
     lines = text.split("\n")
     out = _ymap(None)
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
-        if not line.strip():
+        if _skipped(line):
             i += 1
             continue
         m = _KEY.fullmatch(line)
@@ -137,17 +146,57 @@ def read_simple(text: str, first_line: int = 1) -> YMap | None:
             out.line = key_line
         out.key_lines[key] = key_line
         i += 1
-        if raw is not None and raw.strip():
+        if raw is not None and raw.strip(" "):
             value = _scalar_or_flow(raw.rstrip(" "), key_line)
             if value is _NO:
                 return None
             out[key] = value
             continue
-        block, i = _block_list(lines, i, first_line)
+        block, i = _block_value(lines, i, first_line)
         if block is _NO:
             return None
         out[key] = block
     return out if out.line is not None else None
+
+
+def _skipped(line: str) -> bool:
+    """A blank line, or one holding only a comment."""
+    rest = line.lstrip(" ")
+    return not rest or rest[0] == "#"
+
+
+def _block_value(lines: list[str], i: int, first_line: int):
+    """The value of a key written with none on its line: a block list, a
+    mapping of scalars indented below it, or nothing; (value, next line)."""
+    j = i
+    while j < len(lines) and _skipped(lines[j]):
+        j += 1
+    if j < len(lines) and lines[j].startswith(" ") and not _ITEM.fullmatch(lines[j]):
+        return _block_map(lines, j, first_line)
+    return _block_list(lines, i, first_line)
+
+
+def _block_map(lines: list[str], j: int, first_line: int):
+    """Keys with one-line values, all at the indentation of lines[j]."""
+    indent = len(lines[j]) - len(lines[j].lstrip(" "))
+    out = _ymap(first_line + j)
+    while j < len(lines):
+        line = lines[j]
+        if _skipped(line):
+            j += 1
+            continue
+        if not line.startswith(" "):
+            break
+        m = _KEY.fullmatch(line[indent:]) if len(line) - len(line.lstrip(" ")) == indent else None
+        if m is None or m[1] in out or m[2] is None or not m[2].strip(" "):
+            return _NO, j
+        value = _scalar_or_flow(m[2].rstrip(" "), first_line + j)
+        if value is _NO:
+            return _NO, j
+        out[m[1]] = value
+        out.key_lines[m[1]] = first_line + j
+        j += 1
+    return out, j
 
 
 class _No:
@@ -170,7 +219,7 @@ def _scalar_or_flow(raw: str, line: int):
         out = YList()
         out.line = line
         out.item_lines = []
-        if not inner.strip():
+        if not inner.strip(" "):
             return out
         for part in inner.split(","):
             item = part.strip(" ")
@@ -204,7 +253,7 @@ def _block_list(lines: list[str], i: int, first_line: int):
     """A block list starting at lines[i] (after a key with no value), or
     None if there is none (the key's value is empty); (value, next line)."""
     j = i
-    while j < len(lines) and not lines[j].strip():
+    while j < len(lines) and _skipped(lines[j]):
         j += 1
     m = _ITEM.fullmatch(lines[j]) if j < len(lines) else None
     if m is None:
@@ -217,7 +266,7 @@ def _block_list(lines: list[str], i: int, first_line: int):
     out.item_lines = []
     while j < len(lines):
         line = lines[j]
-        if not line.strip():
+        if _skipped(line):
             j += 1
             continue
         m = _ITEM.fullmatch(line)
@@ -242,7 +291,7 @@ def _block_list(lines: list[str], i: int, first_line: int):
         inner = indent + "  "
         while True:
             key, value_raw = k[1], k[2]
-            if key in item or value_raw is None or not value_raw.strip():
+            if key in item or value_raw is None or not value_raw.strip(" "):
                 return _NO, j
             value = _scalar(value_raw.rstrip(" "))
             if value is _NO:
