@@ -287,12 +287,15 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
         site.put(path, renderer.render("entry.html", path, site=inputs.settings, **context_))
         root = "../" * listed.count("/")
         site.splice(listed, str(macros.card(before, root, sources)), str(macros.card(entry, root, sources)))
-        if inputs.settings.base_url:
+        if inputs.settings.base_url and entry.body_html != before.body_html:
             base = inputs.settings.base_url
             if site.holds("feed.xml", f"<id>{escaped_html(base + entry.href, '')}</id>"):
                 site.splice("feed.xml", _summary(before, base), _summary(entry, base))
-        site.splice("timeline.json", before.data_json, entry.data_json)
-        site.replace_line("search-index.js", _row_prefix(entry), lambda row, e=entry: _with_words(row, e))
+        # Pieces that did not change are not looked for: these files are large.
+        if entry.data_json != before.data_json:
+            site.splice("timeline.json", before.data_json, entry.data_json)
+        if entry.search_words != before.search_words:
+            site.replace_line("search-index.js", _row_prefix(entry), lambda row, e=entry: _with_words(row, e))
 
     written = site.commit()
     for path in written:
