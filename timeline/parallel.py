@@ -22,14 +22,18 @@ def cores() -> int:
 
 
 def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, workers: int, min_items: int = 64) -> list:
-    """task(state, chunk) for chunks of items, in order; results concatenated."""
+    """task(state, chunk) over chunks of items; the results in the order of items."""
     if workers <= 1 or len(items) < min_items:
         return list(task(state, items))
     import multiprocessing  # here: a quick rebuild never starts a pool, nor pays for the import
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return list(task(state, items))
-    chunks = _chunks(items, workers * 8)
+    count = min(len(items), workers * 8)
+    # Items are dealt like cards, not cut in slices: costly items tend to sit
+    # together (the pages listing many entries), and a slice of them alone
+    # would leave one worker busy long after the other has finished.
+    chunks = [items[k::count] for k in range(count)]
     # Move what exists now out of the collector's sight: a worker's collector
     # would otherwise write to every inherited object, copying its pages.
     gc.freeze()
@@ -39,7 +43,10 @@ def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, work
             parts = pool.map(_call, chunks, chunksize=1)
     finally:
         gc.unfreeze()
-    return [result for part in parts for result in part]
+    out: list = [None] * len(items)
+    for k, part in enumerate(parts):
+        out[k::count] = part
+    return out
 
 
 def _init(task: Callable, state: Any) -> None:
@@ -52,8 +59,3 @@ def _call(chunk: Sequence) -> list:
     assert _worker_task is not None
     task, state = _worker_task
     return list(task(state, chunk))
-
-
-def _chunks(items: Sequence, count: int) -> list[Sequence]:
-    size = max(1, -(-len(items) // count))
-    return [items[i : i + size] for i in range(0, len(items), size)]
