@@ -11,7 +11,7 @@ from . import parallel
 from .cache import BuildCache, checked_to_data, digest
 from .data import to_json
 from .check import Checked, CitedSpan, EntryChecker, file_digest
-from .entries import find_entry_files
+from .entries import file_stat, find_entry_files
 from .errors import Problems
 from .markup import render_markdown, slug_of
 from .model import Entry, Group, MarkSpan, Timeline
@@ -96,11 +96,7 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
     trust_before = time.time_ns() - CLOCK_TICK_NS
     for rel in files:
         path = os.path.join(checker.content_dir, rel)
-        try:
-            st = os.stat(path)
-            stat = [st.st_size, st.st_mtime_ns]
-        except OSError:
-            stat = None
+        stat = file_stat(path)
         stats[rel] = stat if stat and stat[1] < trust_before else None
         # Size and time first; the contents only if a kept check could match
         # them (otherwise the checker hashes the bytes it reads anyway).

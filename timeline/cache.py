@@ -95,7 +95,7 @@ class BuildCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self.lines and self.lines + len(self.dirty) <= 2 * live:
                 with open(self.folder / "cache.json", "a", encoding="utf-8") as f:
-                    f.write("".join(_line(t, k, tables[t][k]) for t, k in sorted(self.dirty) if k in tables[t]))
+                    f.write("".join(cache_line(t, k, tables[t][k]) for t, k in sorted(self.dirty) if k in tables[t]))
                 return
             target = self.folder / "cache.json"
             if target.is_dir() and not target.is_symlink():
@@ -106,7 +106,7 @@ class BuildCache:
                     f.write(_dumps({"format": self.salt}) + "\n")
                     for table, items in tables.items():
                         for key, item in items.items():
-                            f.write(_line(table, key, item))
+                            f.write(cache_line(table, key, item))
                 os.replace(tmp, target)
             finally:
                 if os.path.exists(tmp):
@@ -176,7 +176,8 @@ _SHAPES = {
 }
 
 
-def _line(table: str, key: str, item: list) -> str:
+def cache_line(table: str, key: str, item: list) -> str:
+    """One line of cache.json (appended by a quick rebuild too)."""
     if table == "e" and isinstance(item[3], Checked):
         # The checked data is encoded where it was checked, in a worker.
         data = item[3].cache_json or _dumps(checked_to_data(item[3]))

@@ -89,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
             files = len(jobs)
             if out is not None and cache_folder is not None:
                 quick.forget_manifest(cache_folder)
-            written, removed = write_site(out, jobs, renderer, cache, workers)
+            written, removed, stats = write_site(out, jobs, renderer, cache, workers)
         except ContentError as exc:
             problems.add(exc)
         except OSError as exc:
@@ -105,12 +105,12 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     cache.save()
     if cache_folder is not None:
-        _leave_manifest(cache, options, timeline, renderer, static_files, [job.path for job in jobs], problems.sorted())
+        _leave_manifest(cache, options, timeline, renderer, static_files, stats, problems.sorted())
     print(f"built {out}: {len(timeline.entries)} entries, {files} files ({written} written, {removed} removed)", file=sys.stderr)
     return EXIT_OK
 
 
-def _leave_manifest(cache: BuildCache, options, timeline, renderer, static_files, paths: list[str], warnings) -> None:
+def _leave_manifest(cache: BuildCache, options, timeline, renderer, static_files, stats, warnings) -> None:
     """What the next build's quick way needs to know of this one."""
     files = {}
     for rel, (_, file_hash, stat, checked) in cache.entries.items():
@@ -124,7 +124,7 @@ def _leave_manifest(cache: BuildCache, options, timeline, renderer, static_files
             cache.folder, cache.salt,
             quick.inputs_digest(options, cache.salt, settings, timeline.sources, renderer, static_files),
             check_context(cache.salt, options.folders.content_shown, settings.timezone, timeline.sources),
-            timeline, files, options.out_dir, paths, [str(p) for p in warnings],
+            timeline, files, stats, [str(p) for p in warnings],
         )
     except OSError:
         quick.forget_manifest(cache.folder)

@@ -29,6 +29,16 @@ def find_entry_files(content_dir: Path) -> list[str]:
     return sorted(scan_entry_files(content_dir))
 
 
+def file_stat(path: str) -> list[int] | None:
+    """[size, mtime_ns] of a file, or None if it cannot be read: what the
+    build cache and the quick rebuild's manifest compare."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
 def scan_entry_files(content_dir: Path) -> dict[str, list[int] | None]:
     """Every entry file (as `find_entry_files` finds them, in no order) and
     its [size, mtime_ns], or None if it cannot be read. Linked folders are

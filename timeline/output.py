@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import parallel
 from .cache import BuildCache
+from .entries import file_stat
 from .render import Job, Renderer
 
 
@@ -27,10 +28,11 @@ def static_jobs(static_dir: Path | None) -> list[Job]:
     return jobs
 
 
-def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache: BuildCache, workers: int) -> tuple[int, int]:
+def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache: BuildCache,
+               workers: int) -> tuple[int, int, dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`; with out_dir None, only render (check).
 
-    Returns (files written, files removed)."""
+    Returns (files written, files removed, [size, mtime_ns] of every file)."""
     if out_dir is None:
         # `check`: render one page of each template, to find template errors
         # without rendering the whole site only to throw it away.
@@ -54,7 +56,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
         # Workers get indices; the jobs themselves reach them by fork.
         changed = parallel.run(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo, workers, min_items=32)
         if out_dir is None:
-            return 0, 0
+            return 0, 0, {}
         # Every file is rendered and staged: only now does the site change.
         written = [path for path in changed if path is not None]
         if fresh:
@@ -63,8 +65,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
                 out_dir.rmdir()
             os.replace(staging, out_dir)
             staging = None
-            _remember(out_dir, jobs, cache)
-            return len(written), 0
+            return len(written), 0, _remember(out_dir, jobs, cache)
         for rel in written:
             target = out_dir / rel
             if target.is_dir() and not target.is_symlink():
@@ -72,8 +73,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, target)
         removed = _remove_stale(out_dir, {job.path for job in jobs})
-        _remember(out_dir, jobs, cache)
-        return len(written), removed
+        return len(written), removed, _remember(out_dir, jobs, cache)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -111,22 +111,18 @@ def _unchanged(out_dir: Path, job: Job, cache: BuildCache) -> bool:
     seen = cache.pages.get(job.path)
     if not seen or seen[0] != job.key:
         return False
-    try:
-        st = os.stat(os.path.join(out_dir, job.path))
-    except OSError:
-        return False
-    return [st.st_size, st.st_mtime_ns] == seen[1:]
+    return file_stat(os.path.join(out_dir, job.path)) == seen[1:]
 
 
-def _remember(out_dir: Path, jobs: list[Job], cache: BuildCache) -> None:
+def _remember(out_dir: Path, jobs: list[Job], cache: BuildCache) -> dict[str, list[int] | None]:
+    """Every file's size and time as written; the cache keeps those of the
+    files made from a key."""
+    stats = {}
     for job in jobs:
-        if job.key is None:
-            continue
-        try:
-            st = os.stat(os.path.join(out_dir, job.path))
-        except OSError:
-            continue
-        cache.keep_page(job.path, [job.key, st.st_size, st.st_mtime_ns])
+        stat = stats[job.path] = file_stat(os.path.join(out_dir, job.path))
+        if job.key is not None and stat is not None:
+            cache.keep_page(job.path, [job.key, *stat])
+    return stats
 
 
 def _same(target: Path, data: bytes) -> bool:

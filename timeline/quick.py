@@ -30,14 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import CLOCK_TICK_NS, Folders, check_context
-from .cache import checked_from_data, checked_to_data, digest
+from .cache import cache_line, checked_from_data, digest
 from .check import Checked, EntryChecker, file_digest
 from .data import to_json
-from .entries import scan_entry_files
+from .entries import file_stat, scan_entry_files
 from .errors import ContentError, Problems
 from .model import Entry, Timeline
 from .output import static_jobs
-from .render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html
+from .render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html, js_safe
 from .settings import Settings, load_settings
 from .sources import Source, load_sources
 from .views import listed_on, split_listing
@@ -104,10 +104,11 @@ def _bundled_templates_only(renderer: Renderer) -> bool:
 # ---- after a full build ----
 
 def save_manifest(cache_folder: Path, salt: str, inputs_key: str, context: str, timeline: Timeline,
-                  files: dict[str, list], out_dir: Path, site_paths: list[str], warnings: list[str]) -> None:
+                  files: dict[str, list], site: dict[str, list[int] | None], warnings: list[str]) -> None:
     """Describe the site just built. `files` maps each entry file to
-    [stat or None, contents hash, outline or None]; `warnings` are those the
-    build printed (of drafts left out), for a quick rebuild to print again."""
+    [stat or None, contents hash, outline or None], `site` each output file
+    to its stat as written; `warnings` are those the build printed (of
+    drafts left out), for a quick rebuild to print again."""
     where = listed_on(split_listing(timeline.entries, timeline.settings.page_size))
     listed = [where.get(e.slug, "index.html") for e in timeline.entries]
     listings = sorted(set(listed))
@@ -117,7 +118,7 @@ def save_manifest(cache_folder: Path, salt: str, inputs_key: str, context: str, 
         "files": {rel: _file_record(*item) for rel, item in files.items()},
         "order": [e.path for e in timeline.entries],
         "listings": listings, "listed": [number[path] for path in listed],
-        "pages": {path: _stat_text(_stat(os.path.join(out_dir, path))) for path in site_paths},
+        "pages": {path: _stat_text(stat) for path, stat in site.items()},
         "warnings": warnings,
     })
 
@@ -151,7 +152,7 @@ def _write_manifest(cache_folder: Path, manifest: dict) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=cache_folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))
+            f.write(to_json(manifest))
         os.replace(tmp, cache_folder / MANIFEST)
     finally:
         if os.path.exists(tmp):
@@ -189,13 +190,13 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
 
 
 def _append_log(cache_folder: Path, log: list[list]) -> None:
-    _append_lines(cache_folder / MANIFEST_LOG, log)
+    _append_lines(cache_folder / MANIFEST_LOG, [to_json(item) + "\n" for item in log])
 
 
-def _append_lines(path: Path, items: list[list]) -> None:
-    if items:
+def _append_lines(path: Path, lines: list[str]) -> None:
+    if lines:
         with open(path, "a", encoding="utf-8") as f:
-            f.write("".join(json.dumps(x, ensure_ascii=False, separators=(",", ":")) + "\n" for x in items))
+            f.write("".join(lines))
 
 
 # ---- the quick rebuild ----
@@ -299,26 +300,18 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
 
     written = site.commit()
     for path in written:
-        log.append(["p", path, _stat_text(_stat(os.path.join(options.out_dir, path)))])
+        log.append(["p", path, _stat_text(file_stat(os.path.join(options.out_dir, path)))])
     cache_lines = []
     for rel, checked in new.items():
         stat = files[rel]
         trusted = stat if stat is not None and stat[1] < trust_before else None
         log.append(["f", rel, _file_record(trusted, checked.file_hash, checked.entry.outline)])
-        cache_lines.append(["e", rel, [m["context"], checked.file_hash, trusted, checked_to_data(checked)]])
+        cache_lines.append(cache_line("e", rel, [m["context"], checked.file_hash, trusted, checked]))
     # The build cache gets the new checks, so that a full build need not
     # redo them; the manifest, what is now on disk.
     _append_lines(cache_folder / "cache.json", cache_lines)
     _append_log(cache_folder, log)
     return len(order), len(m["pages"]), len(written), m["warnings"]
-
-
-def _stat(path: str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
 
 
 def _site_as_left(out_dir: Path, pages: dict[str, str]) -> bool:
@@ -378,14 +371,10 @@ def _with_words(line: str, entry: Entry) -> str:
     render.search_index's, and a row it would not write is refused."""
     body = line[:-1] if line.endswith(",") else line
     row = json.loads(body)
-    if _js_json(row) != body:
+    if js_safe(to_json(row)) != body:
         raise _NotQuick("search row not as expected")
     row[7] = entry.search_words
-    return _js_json(row) + line[len(body):]
-
-
-def _js_json(value) -> str:
-    return to_json(value).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return js_safe(to_json(row)) + line[len(body):]
 
 
 class _Site:

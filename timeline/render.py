@@ -283,5 +283,10 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
         rows.append(to_json(row))
     head = to_json({"pages": [href(*p.split("/")) for p in pages], "tags": tags, "people": people})
     text = "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n"
-    # Old JavaScript engines end a string at U+2028/U+2029.
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
+    return js_safe(text).encode("utf-8")
+
+
+def js_safe(json_text: str) -> str:
+    """JSON made safe to embed in a script: old JavaScript engines end a
+    string at U+2028/U+2029."""
+    return json_text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 # Characters that could start a construct this reader does not handle.
 _PLAIN = re.compile(r"[^\n*\[\]`<&\\_|~!]+")
-_URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$+,;=%'_]+")
+_URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$+,;=%']+")
 _ORDERED = re.compile(r"\d{1,9}[.)](?: |$)")
 _REFERENCE = re.compile(r"\[[^\]]*\]:")
 _EMPHASIS_START = re.compile(r"\*{1,2}[^\s*]")

@@ -68,14 +68,13 @@ def load(text: str, path: str, first_line: int = 1):
 
 
 def _convert(node, path: str, first_line: int):
-    yaml, _ = _yaml()
     line = first_line + node.start_mark.line
-    if isinstance(node, yaml.ScalarNode):
+    if node.id == "scalar":
         # An empty plain scalar (`end:`) means "no value"; '' written in quotes is text.
         if node.value == "" and not node.style:  # plain style: None, or "" from the C loader
             return None
         return node.value
-    if isinstance(node, yaml.SequenceNode):
+    if node.id == "sequence":
         out = YList(_convert(item, path, first_line) for item in node.value)
         out.line = line
         out.item_lines = [first_line + item.start_mark.line for item in node.value]
@@ -85,7 +84,7 @@ def _convert(node, path: str, first_line: int):
     out.key_lines = {}
     for key_node, value_node in node.value:
         key_line = first_line + key_node.start_mark.line
-        if not isinstance(key_node, yaml.ScalarNode):
+        if key_node.id != "scalar":
             raise ContentError(path, key_line, "a key must be plain text")
         key = key_node.value
         if key in out:
