@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import entry_json, outline, search_words
+from .data import entry_json, search_words
 from .entries import read_entry
 from .errors import Problems
 from .markup import new_parser, render_markdown
@@ -69,6 +70,22 @@ class Checked:
     file_hash: str = ""       # of the bytes that were checked
     cache_json: str = ""      # this, as the build cache keeps it (made where it was checked)
 
+    def __reduce_ex__(self, protocol):
+        # A worker sends a check back to the parent as the cache's JSON of
+        # it, made anyway: one string crosses, not a tree of small objects,
+        # and the parent reads it as it reads the cache.
+        if self.cache_json:
+            return _from_cache_json, (self.cache_json, self.file_hash)
+        return super().__reduce_ex__(protocol)
+
+
+def _from_cache_json(text: str, file_hash: str) -> Checked:
+    from .cache import checked_from_data  # the cache module imports this one
+
+    checked = checked_from_data(json.loads(text))
+    checked.file_hash, checked.cache_json = file_hash, text
+    return checked
+
 
 class EntryChecker:
     """Reads and checks entries; one per process, as it holds prepared sources."""
@@ -116,7 +133,6 @@ class EntryChecker:
         if problems.errors:
             return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
-        entry.outline = outline(entry)
         return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash)
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from . import yamlread
 from .errors import ContentError, Problems
 from .fields import Fields
+from .data import outline
 from .markup import slug_of
 from .model import Citation, Correction, Entry, Figure, Quote
 from .yamlread import YList, YMap
@@ -80,7 +81,9 @@ def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems
     if not isinstance(data, YMap):
         problems.error(path, 2, "the front matter must be a mapping of keys (title, date, sources, ...)")
         return None
-    return parse_entry(data, rel, path, body, body_line, tz, problems)
+    entry = parse_entry(data, rel, path, body, body_line, tz, problems)
+    entry.outline = outline(rel, front)
+    return entry
 
 
 def parse_entry(data: YMap, rel: str, path: str, body: str, body_line: int, tz: str, problems: Problems) -> Entry:

@@ -96,7 +96,7 @@ class Entry:
     hash: str = ""            # of the file and all it was checked against: a cache key
     data_json: str = ""       # its object in timeline.json (see data.py)
     search_words: str = ""    # its words for the search index (see data.py)
-    outline: str = ""         # digest of what pages other than its own show of it (see data.py)
+    outline: str = ""         # digest of its path and front matter (see data.outline)
 
     def order(self) -> tuple:
         """Timeline order: the earliest moment the date can mean, then the file path."""
