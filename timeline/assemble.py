@@ -49,8 +49,7 @@ def load_timeline(
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources)
     results = _check_all(checker, files, cache, workers)
 
-    entries: list[Entry] = []
-    cited: list[tuple[Entry, CitedSpan]] = []
+    kept: list[tuple[Entry, list[CitedSpan]]] = []
     left_out = {r.path for r in results if r.draft and not drafts}
     for result in results:
         quiet = result.draft and not drafts
@@ -59,17 +58,18 @@ def load_timeline(
         _check_links(os.path.join(folders.content_shown, result.path), result.links, entry_paths, left_out, found)
         problems.extend(found, as_warnings=quiet)
         if result.entry is not None and not quiet and not found.errors:
-            entries.append(result.entry)
-            cited.extend((result.entry, c) for c in result.cited)
+            kept.append((result.entry, result.cited))
     intro = render_markdown(
         checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro", from_path="_index.md",
     )
     _check_links(os.path.join(folders.content_shown, "_index.md"), intro.links, entry_paths, left_out, problems)
-    marks = _marks(cited, sources, problems)
+    # In timeline order from here on: the marks list their entries so.
+    kept.sort(key=lambda k: k[0].order())
+    entries = [entry for entry, _ in kept]
+    marks = _marks(kept, sources, problems)
     if problems.errors:
         return None, problems
 
-    entries.sort(key=Entry.order)
     citing: dict[str, list[Entry]] = {sid: [] for sid in sources}
     for entry in entries:
         for sid in dict.fromkeys(entry.cited_sources()):
@@ -164,10 +164,11 @@ def _check_links(path: str, links, entry_paths: dict[str, str], left_out: set[st
             problems.error(path, line, f'link to "{slug_of(target)}", a draft that is left out of this build (build with --drafts, or remove the link)')
 
 
-def _marks(cited: list[tuple[Entry, CitedSpan]], sources, problems: Problems) -> dict[str, list[MarkSpan]]:
-    """The marks of each source page: one per distinct citation, in text order."""
+def _marks(kept: list[tuple[Entry, list[CitedSpan]]], sources, problems: Problems) -> dict[str, list[MarkSpan]]:
+    """The marks of each source page: one per distinct citation, in text
+    order, each listing the entries that cite it in the order of `kept`."""
     by_id: dict[tuple[str, str], MarkSpan] = {}
-    for entry, c in cited:
+    for entry, c in ((entry, c) for entry, cited in kept for c in cited):
         mark = by_id.get((c.source, c.mark))
         if mark is None:
             mark = by_id[(c.source, c.mark)] = MarkSpan(c.mark, c.kind, c.spans)
@@ -181,15 +182,13 @@ def _marks(cited: list[tuple[Entry, CitedSpan]], sources, problems: Problems) ->
                 f"passage, cited by {other.shown_path}:{_citation_line(other, c)}; two ids of eight hex digits "
                 "collided: cite a slightly longer or shorter stretch of the text in one of them"))
             continue
-        if entry not in mark.entries:
+        if not mark.entries or mark.entries[-1] is not entry:
             mark.entries.append(entry)
     out: dict[str, list[MarkSpan]] = {sid: [] for sid in sources}
     for (sid, _), mark in by_id.items():
         out[sid].append(mark)
     for marks in out.values():
         marks.sort(key=lambda m: (m.spans[0], m.id))
-        for mark in marks:
-            mark.entries.sort(key=Entry.order)
     return out
 
 
@@ -204,10 +203,13 @@ def _citation_line(entry: Entry, c: CitedSpan) -> int:
 def groups(entries: list[Entry], labels_of) -> list[Group]:
     """Group entries by tag (or person); labels that make one name share a page."""
     by_name: dict[str, Group] = {}
+    by_label: dict[str, Group] = {}
     for entry in entries:
         for label in labels_of(entry):
-            name = page_name(label)
-            group = by_name.setdefault(name, Group(name, label))
+            group = by_label.get(label)
+            if group is None:
+                name = page_name(label)
+                group = by_label[label] = by_name.get(name) or by_name.setdefault(name, Group(name, label))
             if not group.entries or group.entries[-1] is not entry:
                 group.entries.append(entry)
     return sorted(by_name.values(), key=lambda g: (g.label.casefold(), g.name))

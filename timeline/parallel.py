@@ -29,7 +29,7 @@ def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, work
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return list(task(state, items))
-    count = min(len(items), workers * 8)
+    count = min(len(items), workers * 32)
     # Items are dealt like cards, not cut in slices: costly items tend to sit
     # together (the pages listing many entries), and a slice of them alone
     # would leave one worker busy long after the other has finished.
