@@ -21,6 +21,7 @@ from timeline.verify import (
     paragraphs,
     split_pieces,
 )
+from timeline.verify import _normalised_pieces
 
 
 def found(text: str, needle: str) -> list[str] | None:
@@ -429,6 +430,15 @@ def test_whole_text_found(text: str) -> None:
     assert m is not None
     (s, e), = m.spans
     assert normalise(text[s:e]) == normalise(text)
+
+
+@given(st.text() | st.text(alphabet=" .\u2026[]a\u200b\xa0\u0301e"))
+@example("a . . . b")
+@example("[ … ]")
+@example(" \u0301x")
+def test_the_pieces_find_looks_for_are_the_normalised_split_pieces(needle: str) -> None:
+    # find() skips the split when there is no dot or ellipsis to split at.
+    assert _normalised_pieces(needle) == [normalise(p) for p in split_pieces(needle)]
 
 
 # ----------------------------------------------------------------- mark_id

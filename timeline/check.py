@@ -36,6 +36,8 @@ class Archive:
         return bisect.bisect_right(self.line_starts, offset)
 
     def furniture_lines(self, spans) -> list[int]:
+        if not self.furniture:
+            return []
         lines: set[int] = set()
         for start, end in spans:
             lines.update(range(self.line_at(start), self.line_at(max(start, end - 1)) + 1))

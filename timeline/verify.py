@@ -217,6 +217,15 @@ def split_pieces(needle: str) -> list[str]:
     return [p.strip() for p in _ELLIPSIS.split(needle) if normalise(p)]
 
 
+def _normalised_pieces(needle: str) -> list[str]:
+    """`normalise` of each of `split_pieces(needle)`; without a dot or an
+    ellipsis character there is nothing to split, the usual case."""
+    if "." not in needle and "…" not in needle:
+        whole = normalise(needle)
+        return [whole] if whole else []
+    return [piece for piece in map(normalise, _ELLIPSIS.split(needle)) if piece]
+
+
 def mark_id(prefix: str, source_id: str, text: str) -> str:
     """Return a stable id for a cited passage or quote, e.g. ``q-3f2a9c1b``.
 
@@ -363,7 +372,7 @@ class SourceText:
         occur, or when the needle has no piece (empty, only white space or
         only ellipses).
         """
-        pieces = [normalise(p) for p in split_pieces(needle)]
+        pieces = _normalised_pieces(needle)
         if not pieces:
             return None
         spans: list[tuple[int, int]] = []
