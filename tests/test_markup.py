@@ -250,3 +250,24 @@ def test_the_fast_renderer_takes_plain_bodies(md):
     full = render_markdown(md, body, first_line=1, doc_id="doc", from_path="2021/a.md", simple=False)
     assert (fast.html, fast.text, fast.links) == (full.html, full.text, full.links)
     assert fast.links == [(1, "2022/x.md")]
+
+
+URL_PARTS = st.sampled_from(["a", "Z", "0", "-", ".", "_", "~", "/", "?", "=", "&", "#", "%", "%2F", "é", ":", "@", "'", "(", "+", " ", "xn--"])
+urls = st.tuples(st.sampled_from(["http://", "https://", "HTTP://", "https://Ex.", "https://ex.org", "https://a-b.c"]),
+                 st.lists(URL_PARTS, max_size=12).map("".join)).map("".join)
+# Addresses of the kept kind, so that the test is not only about refusals.
+_kept_chars = st.lists(st.sampled_from(list("aZ0-._~")), min_size=1, max_size=6).map("".join)
+urls = urls | st.tuples(
+    st.sampled_from(["http://", "https://"]), st.sampled_from(["ex.org", "a-b.example", "xn--bcher-kva.de", "1.2.3.4"]),
+    st.lists(_kept_chars, max_size=4).map(lambda xs: "".join("/" + x for x in xs)),
+    st.sampled_from(["", "?", "?a=1", "?a=1&b=x.y", "?q=~_-"]), st.sampled_from(["", "#", "#top", "#p-1a.b"]),
+).map("".join)
+
+
+@settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 3000)), deadline=None)
+@given(urls)
+def test_addresses_the_fast_renderer_keeps_are_those_markdown_it_keeps(md, url):
+    from timeline.simplemd import _KEPT_URL
+
+    if _KEPT_URL.fullmatch(url):
+        assert md.normalizeLink(url) == url and md.validateLink(url)

@@ -20,6 +20,12 @@ from markdown_it import MarkdownIt
 # Characters that could start a construct this reader does not handle.
 _PLAIN = re.compile(r"[^\n*\[\]`<&\\_|~!]+")
 _URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$+,;=%']+")
+# A web address that markdown-it's normalizeLink gives back as it is: a
+# lower-case host and only characters its encoding keeps. Most links are
+# such, and normalizing one costs more than rendering the rest of a body.
+_KEPT_URL = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?(?:\?[A-Za-z0-9._~=&-]*)?(?:#[A-Za-z0-9._~-]*)?"
+)
 _ORDERED = re.compile(r"\d{1,9}[.)](?: |$)")
 _REFERENCE = re.compile(r"\[[^\]]*\]:")
 _EMPHASIS_START = re.compile(r"\*{1,2}[^\s*]")
@@ -178,9 +184,11 @@ def _link(md: MarkdownIt, text: str, pos: int, line: int, resolve: Resolve, out:
     m = _URL.match(text, close + 2)
     if m is None or not text.startswith(")", m.end()):
         raise _GiveUp
-    href = md.normalizeLink(m.group())
-    if not md.validateLink(href):
-        raise _GiveUp
+    href = m.group()
+    if _KEPT_URL.fullmatch(href) is None:
+        href = md.normalizeLink(href)
+        if not md.validateLink(href):
+            raise _GiveUp
     words.append(label)
     target = resolve(href, line)
     if target is None:
