@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import re
 import zoneinfo
 from collections.abc import Mapping
@@ -571,6 +572,14 @@ def parse_date(value: str, tz: str = "UTC") -> PartialDate:
     """
     if not isinstance(value, str):
         raise DateError(f"a date must be written as text, got {type(value).__name__} {value!r}")
+    return _parse_text(value, tz)
+
+
+# Dates are immutable and a timeline writes the same ones again and again
+# (every entry of a day or a month): each text is read, and its instants
+# worked out in its zone, once. Errors are not kept: they are raised anew.
+@functools.lru_cache(maxsize=8192)
+def _parse_text(value: str, tz: str) -> PartialDate:
     text = value.strip()
     if not text:
         raise DateError(f"the date is empty: {ACCEPTED_FORMS}")
