@@ -29,9 +29,11 @@ def page_name(label: str) -> str:
     return text
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9._~-]*")
+_PLAIN = re.compile(r"[A-Za-z0-9._~/-]*")
 
 
 def href(*parts: str) -> str:
-    """A relative link to a site file, percent-encoded."""
-    return "/".join(p if _PLAIN.fullmatch(p) else quote(p) for p in parts)
+    """A relative link to a site file, percent-encoded. (quote keeps "/"
+    and every character of _PLAIN, so the parts are quoted all at once.)"""
+    path = "/".join(parts)
+    return path if _PLAIN.fullmatch(path) else quote(path)
