@@ -441,6 +441,16 @@ def test_the_pieces_find_looks_for_are_the_normalised_split_pieces(needle: str) 
     assert _normalised_pieces(needle) == [normalise(p) for p in split_pieces(needle)]
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f`'\"ab.,"))
+@example(" `a` \x1c b\r\n\r\n'c'  ")
+def test_ascii_text_is_prepared_as_any_text_is(text: str) -> None:
+    fast, full = object.__new__(SourceText), object.__new__(SourceText)
+    fast._prepare_ascii(text)
+    full._prepare(text)
+    assert (fast.normalised, fast._starts, fast._ends) == (full.normalised, full._starts, full._ends)
+    assert fast.normalised == normalise(text)
+
+
 # ----------------------------------------------------------------- mark_id
 
 
