@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -40,8 +41,13 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, exit_when_done: bool = False) -> int:
+    """Run the command line; returns the exit status. With `exit_when_done`
+    (build.py), a successful build ends the process where it finishes,
+    without freeing what it made one object at a time (0.1 s at 10,000
+    entries): the system takes the memory back at once."""
     args = parser().parse_args(argv)
+    args.exit_when_done = exit_when_done
     # A build makes many long-lived objects and few cycles: the cyclic
     # collector would spend about a quarter of a rebuild finding nothing.
     gc.disable()
@@ -107,6 +113,10 @@ def _run(args: argparse.Namespace) -> int:
     if cache_folder is not None:
         _leave_manifest(cache, options, timeline, renderer, static_files, stats, problems.sorted())
     print(f"built {out}: {len(timeline.entries)} entries, {files} files ({written} written, {removed} removed)", file=sys.stderr)
+    if args.exit_when_done:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_OK)
     return EXIT_OK
 
 
