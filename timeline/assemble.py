@@ -54,10 +54,13 @@ def load_timeline(
     for result in results:
         quiet = result.draft and not drafts
         problems.extend(result.problems, as_warnings=quiet)
-        found = Problems()
-        _check_links(os.path.join(folders.content_shown, result.path), result.links, entry_paths, left_out, found)
-        problems.extend(found, as_warnings=quiet)
-        if result.entry is not None and not quiet and not found.errors:
+        if result.links:
+            found = Problems()
+            _check_links(os.path.join(folders.content_shown, result.path), result.links, entry_paths, left_out, found)
+            problems.extend(found, as_warnings=quiet)
+            if found.errors:
+                continue
+        if result.entry is not None and not quiet:
             kept.append((result.entry, result.cited))
     intro = render_markdown(
         checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro", from_path="_index.md",
