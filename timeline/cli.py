@@ -82,7 +82,7 @@ def _run(args: argparse.Namespace) -> int:
                 print(warning, file=sys.stderr)
             print("quick rebuild: only what the changed entries show was redone", file=sys.stderr)
             print(f"built {out}: {count} entries, {files} files ({written} written, 0 removed)", file=sys.stderr)
-            return EXIT_OK
+            return _done(args)
     cache = BuildCache.open(cache_folder)
     timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache, workers=workers)
     written = removed = files = 0
@@ -113,6 +113,11 @@ def _run(args: argparse.Namespace) -> int:
     if cache_folder is not None:
         _leave_manifest(cache, options, timeline, renderer, static_files, stats, problems.sorted())
     print(f"built {out}: {len(timeline.entries)} entries, {files} files ({written} written, {removed} removed)", file=sys.stderr)
+    return _done(args)
+
+
+def _done(args: argparse.Namespace) -> int:
+    """A successful build's end (see `main`)."""
     if args.exit_when_done:
         sys.stdout.flush()
         sys.stderr.flush()
