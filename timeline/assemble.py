@@ -116,6 +116,8 @@ def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, worke
         else:
             results[rel] = hit
             cache.keep_stat(rel, stats[rel])
+    if workers > 1 and len(todo) > len(checker.sources):
+        checker.prepare_all()  # once, here: forked workers inherit them
     for checked in parallel.run(_check_chunk, (checker, context), todo, workers):
         rel = checked.path
         results[rel] = checked

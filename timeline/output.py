@@ -54,6 +54,8 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
             os.makedirs(os.path.join(staging, folder), exist_ok=True)
     try:
         # Workers get indices; the jobs themselves reach them by fork.
+        if workers > 1:
+            renderer.compile({jobs[i].template for i in todo if jobs[i].template})  # once: workers inherit them
         changed = parallel.run(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo, workers, min_items=32)
         if out_dir is None:
             return 0, 0, {}

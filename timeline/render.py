@@ -58,6 +58,16 @@ class Renderer:
             parts.append((name, source))
         return digest(parts)
 
+    def compile(self, names) -> None:
+        """Compile these templates and the ones they use now, not in each
+        worker. A template that does not compile is left for its page's
+        rendering to report, with its line."""
+        for name in sorted(names) + ["_list_item.html", "_macros.html"]:
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass
+
     def entry_fragment(self, template: str, entry: Entry, root: str) -> Markup:
         """A small template (`e` and `root` its only names) rendered for an
         entry once per page depth, then reused: an entry is on several
