@@ -1,7 +1,8 @@
 """The quick rebuild: a one-entry edit redoes a handful of files.
 
-Most edits change an entry's text and nothing else: not its date, title,
-tags, people, quotes, passages or figures, the things other pages show.
+Most edits change an entry's text below its front matter and nothing
+else: not its date, title, tags, people, quotes, passages or figures, the
+things other pages show, which all live in the front matter.
 Such an edit changes only the entry's page, its card on the listing page
 that shows it, its summary in the feed, and its pieces of timeline.json
 and of the search index. The quick rebuild redoes just those: the page is
@@ -14,7 +15,7 @@ folder: a digest of every input but the entries, every entry file (size
 and time, contents, outline: see `data.outline`), the timeline's order
 and where each entry is listed, and every output file's size and time.
 Whenever anything is not as the quick way expects (another input changed,
-an entry file came or went, an edit changed an outline or has any problem,
+an entry file came or went, an edit changed a front matter or has any problem,
 an output file was touched, templates of the user's own are in use, a
 piece is not found exactly once), `rebuild` returns None and the full
 build runs; both give the same bytes (tests/test_quick.py)."""
