@@ -7,11 +7,13 @@ import posixpath
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING
 
 from .simplemd import render_simple
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # Stands for the path from the showing page to the site root ("" or "../").
 # Markdown turns NUL into U+FFFD, so content can never forge it.
@@ -25,8 +27,31 @@ def slug_of(path: str) -> str:
 _HEADING_SHIFT = 3
 
 
+class LazyParser:
+    """markdown-it, made when first used. Most bodies are rendered by
+    simplemd.py without it, and importing it alone takes longer than a
+    quick rebuild spends on the edited entry's page."""
+
+    def __init__(self) -> None:
+        self._parser: MarkdownIt | None = None
+
+    def __getattr__(self, name: str):
+        # Called only for names the proxy itself lacks: the parser's.
+        if self._parser is None:
+            self._parser = _make_parser()
+        return getattr(self._parser, name)
+
+
 def new_parser() -> MarkdownIt:
-    """One parser per process: raw HTML off, tables and footnotes on."""
+    """One parser per process (made when first used): raw HTML off, tables
+    and footnotes on."""
+    return LazyParser()  # type: ignore[return-value]
+
+
+def _make_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
     for kind in ("table", "fence", "code_block"):
         _scroll_box(md, kind)
@@ -129,6 +154,7 @@ def _fix_inline(children: list[Token], line: int, from_path, found: Rendered) ->
 
 
 def _image_as_link(tok: Token, src: str, line, from_path, found: Rendered) -> list[Token]:
+    from markdown_it.token import Token
     alt = tok.content or src
     href = _resolve(src, from_path, line, found)
     text = Token("text", "", 0, content=f"[image: {alt}]")

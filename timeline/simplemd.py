@@ -13,9 +13,11 @@ not give up, its HTML, its text and its links are markdown-it's
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 
 # Characters that could start a construct this reader does not handle.
 _PLAIN = re.compile(r"[^\n*\[\]`<&\\_|~!]+")
