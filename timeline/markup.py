@@ -165,6 +165,8 @@ def _image_as_link(tok: Token, src: str, line, from_path, found: Rendered) -> li
 
 def _resolve(href: str, from_path, line: int, found: Rendered) -> str | None:
     """The href to write, or None to drop the link (keeping its text)."""
+    if href.startswith(("https://", "http://")):
+        return href  # the usual case, and a safe scheme
     parts = urlsplit(href)
     if parts.scheme or href.startswith("//"):
         return href if parts.scheme.lower() in _SAFE_SCHEMES else None

@@ -219,9 +219,9 @@ def split_pieces(needle: str) -> list[str]:
 
 
 def _normalised_pieces(needle: str) -> list[str]:
-    """`normalise` of each of `split_pieces(needle)`; without a dot or an
-    ellipsis character there is nothing to split, the usual case."""
-    if "." not in needle and "…" not in needle:
+    """`normalise` of each of `split_pieces(needle)`; with fewer than three
+    dots and no ellipsis character there is nothing to split, the usual case."""
+    if "…" not in needle and needle.count(".") < 3:
         whole = normalise(needle)
         return [whole] if whole else []
     return [piece for piece in map(normalise, _ELLIPSIS.split(needle)) if piece]
