@@ -441,11 +441,20 @@ def test_the_pieces_find_looks_for_are_the_normalised_split_pieces(needle: str) 
     assert _normalised_pieces(needle) == [normalise(p) for p in split_pieces(needle)]
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f`'\"ab.,"))
+@given(st.text(alphabet=st.characters(max_codepoint=127))
+       | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f`'\"ab.,")
+       | st.text(alphabet=" \xa0\u2009\u3000ab\xe9\xfc\u2019\u201c\u201d\u2014\u4e2d\u0301\u200b\u1100\u1161\uac00e`")
+       | st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
 @example(" `a` \x1c b\r\n\r\n'c'  ")
-def test_ascii_text_is_prepared_as_any_text_is(text: str) -> None:
+@example("\u2018quoted\u2019 \xa0 caf\xe9 \u201cZ\xfcrich\u201d\u3000x")
+def test_plain_text_is_prepared_as_any_text_is(text: str) -> None:
+    from timeline.verify import _NEEDS_CARE, _needs_care
+
+    assert _needs_care(text) == bool(_NEEDS_CARE.search(text))
+    if not text.isascii() and _needs_care(text):
+        return  # the general preparation only
     fast, full = object.__new__(SourceText), object.__new__(SourceText)
-    fast._prepare_ascii(text)
+    fast._prepare_plain(text)
     full._prepare(text)
     assert (fast.normalised, fast._starts, fast._ends) == (full.normalised, full._starts, full._ends)
     assert fast.normalised == normalise(text)

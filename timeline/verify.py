@@ -185,6 +185,14 @@ _TOKEN = re.compile(
 )
 _HAS_ZW = re.compile(f"[{_ZW_CLASS}]")
 _WORD = re.compile(r"\S+")
+# A character that may combine with the one before it, that NFC may change,
+# or a zero-width space: a text without any is prepared word by word.
+_NEEDS_CARE = re.compile(f"[{_NB_CLASS}{_UNSTABLE_CLASS}{_ZW_CLASS}]")
+
+
+def _needs_care(text: str) -> bool:
+    # Each distinct character once: the class is long, and slow to test.
+    return any(_NEEDS_CARE.match(c) for c in set(text) if not c.isascii())
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 
@@ -279,15 +287,17 @@ class SourceText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if text.isascii():
-            self._prepare_ascii(text)
+        if text.isascii() or not _needs_care(text):
+            self._prepare_plain(text)
         else:
             self._prepare(text)
 
-    def _prepare_ascii(self, text: str) -> None:
-        """What `_prepare` makes of ASCII text, word by word instead of
-        token by token: nothing in it composes, is dropped or folds but
-        the grave accent (tests/test_verify.py compares the two)."""
+    def _prepare_plain(self, text: str) -> None:
+        """What `_prepare` makes of a text in which no character composes,
+        combines, is dropped or changes under NFC (all ASCII text, and most
+        other): word by word instead of token by token, each quotation mark
+        folded to its one-character stand-in (tests/test_verify.py compares
+        the two)."""
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -302,7 +312,7 @@ class SourceText:
             starts.extend(range(s, e))
             ends.extend(range(s + 1, e + 1))
             after = e
-        self.normalised = "".join(chars).replace("`", "'")
+        self.normalised = "".join(chars).translate(_FOLD)
         self._starts = starts
         self._ends = ends
 
