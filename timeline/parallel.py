@@ -46,6 +46,10 @@ def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, work
     gc.freeze()
     try:
         with ctx.Pool(workers - 1, initializer=_init, initargs=(task, state, chunks, taken)) as pool:
+            # Each forked worker sends all its results at once, when no chunk
+            # is left: results read while the parent works would have the
+            # pool's reading thread fight the parent's own work for the GIL
+            # (tried chunk by chunk: 10k went from 5.4 s to 6.3 s).
             theirs = pool.map_async(_drain, range(workers - 1), chunksize=1)
             parts = dict(_take(task, state, chunks, taken))
             for done in theirs.get():
