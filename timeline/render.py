@@ -250,7 +250,7 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     if site.base_url:
         recent = sorted(t.entries, key=lambda e: (sort_key(e.updated or e.date), e.path), reverse=True)[:FEED_SIZE]
         page("feed.xml", "feed.xml", _hashes(recent), entries=recent, updated=_latest(recent))
-        html = [href(*j.path.split("/")) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
+        html = [href(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
         page("sitemap.xml", "sitemap.xml", html, paths=html)
     return jobs
 
@@ -259,7 +259,7 @@ def entry_page(entry: Entry, previous: Entry | None, following: Entry | None, li
     """The path of an entry's page and what its template is given, but the site."""
     return f"entries/{entry.slug}.html", {
         "entry": entry, "previous": previous, "next": following, "sources": sources,
-        "listed_on": href(*listed.split("/")),
+        "listed_on": href(listed),
     }
 
 
@@ -319,7 +319,7 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
         if e.href != f"entries/{e.slug}.html":
             row.append(e.href)
         rows.append(to_json(row))
-    head = to_json({"pages": [href(*p.split("/")) for p in pages], "tags": tags, "people": people})
+    head = to_json({"pages": [href(p) for p in pages], "tags": tags, "people": people})
     text = "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n"
     return js_safe(text).encode("utf-8")
 

@@ -151,7 +151,7 @@ def overview(entries: list[Entry], where: dict[str, str]) -> list[Bar]:
         link = None
         if e is not None:
             anchor = "#d-" + e.date.iso()[:10]
-            link = (href(*where[e.slug].split("/")) if e.slug in where else "") + anchor
+            link = (href(where[e.slug]) if e.slug in where else "") + anchor
         bars.append(Bar(key, count, 100 * count / top, i * width, width, link))
     return bars
 
