@@ -11,7 +11,7 @@ from . import parallel
 from .cache import BuildCache, checked_to_data, digest
 from .data import to_json
 from .check import Checked, CitedSpan, EntryChecker, file_digest
-from .entries import file_stat, find_entry_files
+from .entries import scan_entry_files
 from .errors import Problems
 from .markup import render_markdown, slug_of
 from .model import Entry, Group, MarkSpan, Timeline
@@ -44,10 +44,11 @@ def load_timeline(
     problems = Problems()
     settings = load_settings(folders.content, folders.content_shown, problems, base_url)
     sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems)
-    files = find_entry_files(folders.content)
+    found = scan_entry_files(folders.content)   # each file with its size and time
+    files = sorted(found)
     entry_paths = _slugs(files, folders.content_shown, problems)
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources)
-    results = _check_all(checker, files, cache, workers)
+    results = _check_all(checker, files, found, cache, workers)
 
     kept: list[tuple[Entry, list[CitedSpan]]] = []
     left_out = {r.path for r in results if r.draft and not drafts}
@@ -90,23 +91,24 @@ def load_timeline(
     return timeline, problems
 
 
-def _check_all(checker: EntryChecker, files: list[str], cache: BuildCache, workers: int) -> list[Checked]:
-    """Check every entry file, taking unchanged ones from the cache."""
+def _check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, list[int] | None],
+               cache: BuildCache, workers: int) -> list[Checked]:
+    """Check every entry file, taking unchanged ones from the cache.
+    `stats_found` holds each file's [size, mtime_ns] as the scan found it."""
     context = check_context(cache.salt, checker.shown_dir, checker.tz, checker.sources)
     results: dict[str, Checked] = {}
     stats: dict[str, list | None] = {}
     todo: list[str] = []
     trust_before = time.time_ns() - CLOCK_TICK_NS
     for rel in files:
-        path = os.path.join(checker.content_dir, rel)
-        stat = file_stat(path)
+        stat = stats_found[rel]
         stats[rel] = stat if stat and stat[1] < trust_before else None
         # Size and time first; the contents only if a kept check could match
         # them (otherwise the checker hashes the bytes it reads anyway).
         file_hash = cache.file_hash(rel, context, stat)
         if file_hash is None and cache.knows(rel, context):
             try:
-                with open(path, "rb") as f:
+                with open(os.path.join(checker.content_dir, rel), "rb") as f:
                     file_hash = file_digest(f.read())
             except OSError:
                 file_hash = ""

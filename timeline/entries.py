@@ -23,13 +23,6 @@ FIGURE_KEYS = ("what", "value", "qualifier", "unit", "label", "according_to", "s
 CORRECTION_KEYS = ("date", "text")
 
 
-def find_entry_files(content_dir: Path) -> list[str]:
-    """Paths (with '/') of every entry inside content_dir, sorted.
-
-    Names starting with '_' or '.' are skipped, folders included."""
-    return sorted(scan_entry_files(content_dir))
-
-
 def file_stat(path: str) -> list[int] | None:
     """[size, mtime_ns] of a file, or None if it cannot be read: what the
     build cache and the quick rebuild's manifest compare."""
@@ -41,9 +34,10 @@ def file_stat(path: str) -> list[int] | None:
 
 
 def scan_entry_files(content_dir: Path) -> dict[str, list[int] | None]:
-    """Every entry file (as `find_entry_files` finds them, in no order) and
-    its [size, mtime_ns], or None if it cannot be read. Linked folders are
-    not followed."""
+    """Every entry file (its path inside content_dir, with '/') and its
+    [size, mtime_ns], or None if it cannot be read; in no order. Names
+    starting with '_' or '.' are skipped, folders included; linked folders
+    are not followed."""
     found: dict[str, list[int] | None] = {}
     folders = [(str(content_dir), "")]
     while folders:
