@@ -175,22 +175,23 @@ def _marks(kept: list[tuple[Entry, list[CitedSpan]]], sources, problems: Problem
     """The marks of each source page: one per distinct citation, in text
     order, each listing the entries that cite it in the order of `kept`."""
     by_id: dict[tuple[str, str], MarkSpan] = {}
-    for entry, c in ((entry, c) for entry, cited in kept for c in cited):
-        mark = by_id.get((c.source, c.mark))
-        if mark is None:
-            mark = by_id[(c.source, c.mark)] = MarkSpan(c.mark, c.kind, c.spans)
-        elif mark.spans != c.spans:
-            # One text is always found at one place: other places mean other
-            # texts whose ids collide (8 hex digits of a hash). Merging them
-            # would link a citation to a passage it does not cite.
-            other = mark.entries[0]
-            problems.error(entry.shown_path, _citation_line(entry, c), (
-                f'the mark id "{c.mark}" of this citation of "{c.source}" is also the id of a different '
-                f"passage, cited by {other.shown_path}:{_citation_line(other, c)}; two ids of eight hex digits "
-                "collided: cite a slightly longer or shorter stretch of the text in one of them"))
-            continue
-        if not mark.entries or mark.entries[-1] is not entry:
-            mark.entries.append(entry)
+    for entry, cited in kept:
+        for c in cited:
+            mark = by_id.get((c.source, c.mark))
+            if mark is None:
+                mark = by_id[(c.source, c.mark)] = MarkSpan(c.mark, c.kind, c.spans)
+            elif mark.spans != c.spans:
+                # One text is always found at one place: other places mean other
+                # texts whose ids collide (8 hex digits of a hash). Merging them
+                # would link a citation to a passage it does not cite.
+                other = mark.entries[0]
+                problems.error(entry.shown_path, _citation_line(entry, c), (
+                    f'the mark id "{c.mark}" of this citation of "{c.source}" is also the id of a different '
+                    f"passage, cited by {other.shown_path}:{_citation_line(other, c)}; two ids of eight hex digits "
+                    "collided: cite a slightly longer or shorter stretch of the text in one of them"))
+                continue
+            if not mark.entries or mark.entries[-1] is not entry:
+                mark.entries.append(entry)
     out: dict[str, list[MarkSpan]] = {sid: [] for sid in sources}
     for (sid, _), mark in by_id.items():
         out[sid].append(mark)
@@ -216,7 +217,9 @@ def groups(entries: list[Entry], labels_of) -> list[Group]:
             group = by_label.get(label)
             if group is None:
                 name = page_name(label)
-                group = by_label[label] = by_name.get(name) or by_name.setdefault(name, Group(name, label))
+                if name not in by_name:
+                    by_name[name] = Group(name, label)
+                group = by_label[label] = by_name[name]
             if not group.entries or group.entries[-1] is not entry:
                 group.entries.append(entry)
     return sorted(by_name.values(), key=lambda g: (g.label.casefold(), g.name))
