@@ -1,0 +1,120 @@
+"""The forked worker pool (timeline/parallel.py): results in order, work
+shared, errors from any process raised in the parent, no process left."""
+
+import os
+import time
+
+import pytest
+
+from timeline import parallel
+from timeline.errors import ContentError
+
+PARENT = os.getpid()
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _square_with_pid(_state, chunk):
+    time.sleep(0.002)   # so that no one process can take every chunk alone
+    return [(x * x, os.getpid()) for x in chunk]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_results_come_back_in_the_order_of_items_and_every_process_works(workers):
+    items = list(range(1000))
+    out = parallel.run(_square_with_pid, None, items, workers)
+    assert [square for square, _ in out] == [x * x for x in items]
+    pids = {pid for _, pid in out}
+    assert PARENT in pids, "the parent did no share of the work"
+    assert len(pids) == workers
+    assert _no_children_left()
+
+
+def test_few_items_or_one_worker_run_in_the_parent_alone():
+    assert {pid for _, pid in parallel.run(_square_with_pid, None, list(range(10)), 2)} == {PARENT}
+    assert {pid for _, pid in parallel.run(_square_with_pid, None, list(range(500)), 1)} == {PARENT}
+
+
+def _large_results(state, chunk):
+    # 4 KB a result, 8 MB in all: far more than a pipe holds, so the parent
+    # must read while the worker writes.
+    return [f"{x:08d}" + state for x in chunk]
+
+
+def test_results_larger_than_a_pipe_arrive_whole():
+    filler = "x" * 4000
+    out = parallel.run(_large_results, filler, list(range(2000)), 2)
+    assert out == [f"{x:08d}" + filler for x in range(2000)]
+    assert _no_children_left()
+
+
+def _fail_in_worker(_state, chunk):
+    if os.getpid() != PARENT:
+        raise ContentError("content/a.md", 7, "broken in a worker")
+    time.sleep(0.01)
+    return list(chunk)
+
+
+def test_an_error_raised_in_a_worker_is_raised_in_the_parent_whole():
+    with pytest.raises(ContentError) as caught:
+        parallel.run(_fail_in_worker, None, list(range(200)), 2)
+    assert str(caught.value) == "content/a.md:7: error: broken in a worker"
+    assert isinstance(caught.value.__cause__, parallel.WorkerFailed)
+    assert "_fail_in_worker" in str(caught.value.__cause__), "the worker's traceback is kept"
+    assert _no_children_left()
+
+
+class _Unpicklable(Exception):
+    def __init__(self, thing):
+        super().__init__("cannot travel")
+        self.thing = thing
+
+    def __reduce__(self):
+        raise TypeError("no")
+
+
+def _fail_unpicklably(_state, chunk):
+    if os.getpid() != PARENT:
+        raise _Unpicklable(lambda: 0)
+    time.sleep(0.01)
+    return list(chunk)
+
+
+def test_an_error_that_cannot_be_pickled_still_arrives_described():
+    with pytest.raises(parallel.WorkerFailed, match="_Unpicklable: cannot travel"):
+        parallel.run(_fail_unpicklably, None, list(range(200)), 2)
+    assert _no_children_left()
+
+
+def _die_in_worker(_state, chunk):
+    if os.getpid() != PARENT:
+        os._exit(3)
+    time.sleep(0.01)
+    return list(chunk)
+
+
+def test_a_worker_that_dies_is_reported():
+    with pytest.raises(parallel.WorkerFailed, match="ended before finishing"):
+        parallel.run(_die_in_worker, None, list(range(200)), 2)
+    assert _no_children_left()
+
+
+def _fail_in_parent(_state, chunk):
+    if os.getpid() == PARENT:
+        raise ContentError("content/b.md", 2, "broken in the parent")
+    time.sleep(60)   # a worker that would outlive the parent's error
+    return list(chunk)
+
+
+def test_an_error_in_the_parent_stops_the_workers():
+    started = time.monotonic()
+    with pytest.raises(ContentError, match="broken in the parent"):
+        parallel.run(_fail_in_parent, None, list(range(200)), 3)
+    assert time.monotonic() - started < 30, "the parent waited for its workers instead of stopping them"
+    assert _no_children_left()
