@@ -35,3 +35,43 @@ def test_compiled_templates_call_the_plain_text_escape(tmp_path: Path):
     (tmp_path / "t.html").write_text("{{ a }}", encoding="utf-8")
     template = Renderer(tmp_path, "t").env.get_template("t.html")
     assert template.root_render_func.__globals__["escape"] is escape_text
+
+
+def test_calls_from_templates_pass_the_context_only_to_what_asks_for_it(tmp_path: Path):
+    # Calls skip Jinja's per-call question (render._Context): whatever asks
+    # for the context, the environment or the evaluation context still gets
+    # it, in loops and blocks too, and everything else is called as written.
+    import jinja2
+
+    @jinja2.pass_context
+    def with_context(context, x):
+        return f"{context['a']}+{x}"
+
+    @jinja2.pass_environment
+    def with_environment(environment, x):
+        return f"{type(environment).__name__}+{x}"
+
+    @jinja2.pass_eval_context
+    def with_eval_context(eval_context, x):
+        return f"{eval_context.autoescape}+{x}"
+
+    class Thing:
+        def plain(self, x):
+            return f"plain+{x}"
+
+        @jinja2.pass_context
+        def method_with_context(self, context, x):
+            return f"{context['a']}*{x}"
+
+    def stops():
+        raise StopIteration
+
+    (tmp_path / "t.html").write_text(
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}{% macro w(x) %}<{{ x }}{{ caller() }}>{% endmacro %}"
+        "{{ c(1) }}|{{ e(2) }}|{{ v(3) }}|{{ thing.plain(4) }}|{{ thing.method_with_context(5) }}|{{ m(6) }}"
+        "|{% call w(7) %}in{% endcall %}|{% for i in [8] %}{{ c(i) }}{{ m(i) }}{% endfor %}"
+        "|{% block b %}{{ c(9) }}{% endblock %}|{{ stops() is undefined }}", encoding="utf-8")
+    html = Renderer(tmp_path, "t").render(
+        "t.html", "t.html", a="A", c=with_context, e=with_environment, v=with_eval_context,
+        thing=Thing(), stops=stops)
+    assert html.decode() == "A+1|_Environment+2|True+3|plain+4|A*5|<6>|<7in>|A+8<8>|A+9|True"
