@@ -253,7 +253,8 @@ def test_the_fast_renderer_takes_plain_bodies(md):
 
 
 URL_PARTS = st.sampled_from(["a", "Z", "0", "-", ".", "_", "~", "/", "?", "=", "&", "#", "%", "%2F", "é", ":", "@", "'", "(", "+", " ", "xn--"])
-urls = st.tuples(st.sampled_from(["http://", "https://", "HTTP://", "https://Ex.", "https://ex.org", "https://a-b.c"]),
+urls = st.tuples(st.sampled_from(["http://", "https://", "HTTP://", "https://Ex.", "https://ex.org", "https://a-b.c",
+                                  "", "/", "//", "../", "./", "a/", "mailto:", "javascript:", "Ex.org"]),
                  st.lists(URL_PARTS, max_size=12).map("".join)).map("".join)
 # Addresses of the kept kind, so that the test is not only about refusals.
 _kept_chars = st.lists(st.sampled_from(list("aZ0-._~")), min_size=1, max_size=6).map("".join)
@@ -261,6 +262,10 @@ urls = urls | st.tuples(
     st.sampled_from(["http://", "https://"]), st.sampled_from(["ex.org", "a-b.example", "xn--bcher-kva.de", "1.2.3.4"]),
     st.lists(_kept_chars, max_size=4).map(lambda xs: "".join("/" + x for x in xs)),
     st.sampled_from(["", "?", "?a=1", "?a=1&b=x.y", "?q=~_-"]), st.sampled_from(["", "#", "#top", "#p-1a.b"]),
+).map("".join) | st.tuples(   # relative ones: other entries' files, mostly
+    st.sampled_from(["", "/", "../", "./", "../../", "~"]),
+    st.lists(_kept_chars, min_size=1, max_size=4).map("/".join),
+    st.sampled_from(["", ".md", "?a=1", "#top"]),
 ).map("".join)
 
 

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 # Characters that could start a construct this reader does not handle.
 _PLAIN = re.compile(r"[^\n*\[\]`<&\\_|~!]+")
 _URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$+,;=%']+")
-# A web address that markdown-it's normalizeLink gives back as it is: a
-# lower-case host and only characters its encoding keeps. Most links are
-# such, and normalizing one costs more than rendering the rest of a body.
+# An address that markdown-it's normalizeLink gives back as it is: a web
+# address with a lower-case host, or a relative path (no scheme, no host),
+# in characters its encoding keeps. Most links are such, and normalizing one
+# costs more than rendering the rest of a body.
 _KEPT_URL = re.compile(
-    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?(?:\?[A-Za-z0-9._~=&-]*)?(?:#[A-Za-z0-9._~-]*)?"
+    r"(?:https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?|(?!//)[A-Za-z0-9._~/-]+)"
+    r"(?:\?[A-Za-z0-9._~=&-]*)?(?:#[A-Za-z0-9._~-]*)?"
 )
 _ORDERED = re.compile(r"\d{1,9}[.)](?: |$)")
 _REFERENCE = re.compile(r"\[[^\]]*\]:")
