@@ -181,6 +181,8 @@ scalars = st.one_of(
     words.map(lambda w: f'"{w}"'),
     words.map(lambda w: f"'{w}'"),
     st.lists(words, max_size=4).map(lambda ws: "[" + ", ".join(ws) + "]"),
+    st.lists(st.one_of(words, words.map(lambda w: f'"{w}"'), words.map(lambda w: f"'{w}'")), max_size=4).map(
+        lambda ws: "[" + ",".join(ws) + "]"),
     st.sampled_from(["", " ", "plain text", "3,500", "No", "~", "[]", "[a,b]", "a#b", "x:y"]),
 )
 keys = st.sampled_from(["title", "date", "tags", "x", "a_b", "Title", "2", "-k", "k k", "dw-01", "k-", "2021-03-01"])
@@ -236,7 +238,7 @@ def test_the_fast_reader_agrees_with_pyyaml(text, first_line):
 def test_the_fast_reader_reads_common_front_matter():
     text = (
         "title: Police detained 3,000 people\ndate: 2022-01-07T15:00\ntags: [arrests, Almaty]\n"
-        "people: [Kassym-Jomart Tokayev]\nsources:\n  - id: dw\n    passage: \"More than 3,000 people were detained.\"\n"
+        "people: [Kassym-Jomart Tokayev, \"Søren O'Neill\", 'A. \"B\" C']\nsources:\n  - id: dw\n    passage: \"More than 3,000 people were detained.\"\n"
         "  - id: voa\nquotes:\n  - text: 'shoot to kill'\n    by: Tokayev\n    source: dw\n"
     )
     fast = yamlread.read_simple(text, 2)

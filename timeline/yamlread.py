@@ -110,7 +110,7 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 # ---- the common case, read without PyYAML ----
 #
 # Front matter is nearly always a mapping of plain keys to plain or quoted
-# one-line scalars, flow lists of plain scalars, and block lists of such
+# one-line scalars, flow lists of such scalars, and block lists of such
 # scalars or of one-level mappings; sources.yaml a mapping of such mappings.
 # Composing it with PyYAML costs more than everything else done with an
 # entry but Markdown, so read_simple reads that subset itself and gives up
@@ -222,7 +222,13 @@ def _scalar_or_flow(raw: str, line: int):
             return out
         for part in inner.split(","):
             item = part.strip(" ")
-            if not _plain(item) or any(c in item for c in "[]{}"):
+            if item[:1] in ("'", '"'):
+                # A comma inside quotes split the item: it then fails to
+                # end with its quote, and the list goes to PyYAML.
+                item = _scalar(item)
+                if item is _NO:
+                    return _NO
+            elif not _plain(item) or any(c in item for c in "[]{}"):
                 return _NO
             out.append(item)
             out.item_lines.append(line)
