@@ -81,6 +81,34 @@ def test_aliases_resolve_to_the_text():
     assert load("a: &x one\nb: *x\n") == {"a": "one", "b": "one"}
 
 
+def test_an_alias_inside_what_it_names_is_an_error_not_a_crash():
+    e = error("title: x\nextra: &a\n  - *a\n", first_line=2)
+    assert (e.line, e.message) == (3, "an alias refers to a list or mapping that contains it")
+
+
+def test_aliases_that_multiply_without_end_are_refused():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{n}: &{n} [{', '.join(['*' + p] * 10)}]" for p, n in zip("abcdefg", "bcdefgh")]
+    e = error("\n".join(lines) + "\n")
+    assert "more than 100,000 values" in e.message
+    assert load("\n".join(lines[:3]) + "\n")["c"][0][0] == ["x"] * 10   # a thousand is fine
+
+
+@pytest.mark.parametrize("text,line", [
+    ("extra: " + "[" * 200_000 + "]" * 200_000 + "\n", 2),        # in the C composer, this ended the process
+    ("extra:\n" + "[\n" * 5000 + "]\n" * 5000, 1003),
+    ("extra: " + "- " * 5000 + "x\n", 2),
+    ("extra: " + "[" * 150 + "]" * 150 + "\n", 2),               # the converter's own limit
+])
+def test_nesting_too_deep_is_an_error_not_a_crash(text, line):
+    e = error(text, first_line=2)
+    assert (e.line, e.message) == (line, "lists and mappings are nested more than 100 deep")
+
+
+def test_nesting_as_deep_as_real_text_goes_is_read():
+    assert load("extra: " + "[" * 20 + "x" + "]" * 20 + "\n")["extra"] is not None
+
+
 def test_empty_document_and_other_roots():
     assert load("") is None
     assert load("# only a comment\n") is None

@@ -52,6 +52,7 @@ def load(text: str, path: str, first_line: int = 1):
     simple = read_simple(text, first_line)
     if simple is not None:
         return simple
+    _refuse_deep_nesting(text, path, first_line)
     yaml, loader = _yaml()
     try:
         node = yaml.compose(text, Loader=loader)
@@ -67,31 +68,70 @@ def load(text: str, path: str, first_line: int = 1):
     return _convert(node, path, first_line)
 
 
+# Aliases repeat what they name: text where a few lines expand to millions
+# of values (the "billion laughs") is refused, as is nesting deeper than any
+# front matter needs (Python's own stack has a limit).
+_MAX_VALUES = 100_000
+_MAX_DEPTH = 100
+
+
 def _convert(node, path: str, first_line: int):
-    line = first_line + node.start_mark.line
-    if node.id == "scalar":
-        # An empty plain scalar (`end:`) means "no value"; '' written in quotes is text.
-        if node.value == "" and not node.style:  # plain style: None, or "" from the C loader
-            return None
-        return node.value
-    if node.id == "sequence":
-        out = YList(_convert(item, path, first_line) for item in node.value)
+    return _Converter(path, first_line).convert(node, ())
+
+
+def _refuse_deep_nesting(text: str, path: str, first_line: int) -> None:
+    """PyYAML composes nested values by recursion in C: nesting some
+    hundred thousand deep ends the process. This bound on the depth (the
+    indentation, the markers of nested items and the open brackets of each
+    line) is far above any real text and far below that."""
+    flow = 0
+    for i, line in enumerate(text.split("\n")):
+        rest = line.lstrip(" ")
+        opens = rest.count("[") + rest.count("{")
+        bound = len(line) - len(rest) + rest.count("- ") + rest.count("? ") + rest.count(": ") + flow + opens
+        if bound > 10 * _MAX_DEPTH:
+            raise ContentError(path, first_line + i, f"lists and mappings are nested more than {_MAX_DEPTH} deep")
+        flow = max(0, flow + opens - rest.count("]") - rest.count("}"))
+
+
+class _Converter:
+    def __init__(self, path: str, first_line: int):
+        self.path, self.first_line = path, first_line
+        self.values = 0
+
+    def convert(self, node, within: tuple):
+        line = self.first_line + node.start_mark.line
+        self.values += 1
+        if self.values > _MAX_VALUES:
+            raise ContentError(self.path, line, f"the YAML holds more than {_MAX_VALUES:,} values (are aliases repeating aliases?)")
+        if node.id == "scalar":
+            # An empty plain scalar (`end:`) means "no value"; '' written in quotes is text.
+            if node.value == "" and not node.style:  # plain style: None, or "" from the C loader
+                return None
+            return node.value
+        if any(node is outer for outer in within):
+            raise ContentError(self.path, line, "an alias refers to a list or mapping that contains it")
+        if len(within) >= _MAX_DEPTH:
+            raise ContentError(self.path, line, f"lists and mappings are nested more than {_MAX_DEPTH} deep")
+        within = (*within, node)
+        if node.id == "sequence":
+            out = YList(self.convert(item, within) for item in node.value)
+            out.line = line
+            out.item_lines = [self.first_line + item.start_mark.line for item in node.value]
+            return out
+        out = YMap()
         out.line = line
-        out.item_lines = [first_line + item.start_mark.line for item in node.value]
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key_line = self.first_line + key_node.start_mark.line
+            if key_node.id != "scalar":
+                raise ContentError(self.path, key_line, "a key must be plain text")
+            key = key_node.value
+            if key in out:
+                raise ContentError(self.path, key_line, f'duplicate key "{key}"')
+            out[key] = self.convert(value_node, within)
+            out.key_lines[key] = key_line
         return out
-    out = YMap()
-    out.line = line
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key_line = first_line + key_node.start_mark.line
-        if key_node.id != "scalar":
-            raise ContentError(path, key_line, "a key must be plain text")
-        key = key_node.value
-        if key in out:
-            raise ContentError(path, key_line, f'duplicate key "{key}"')
-        out[key] = _convert(value_node, path, first_line)
-        out.key_lines[key] = key_line
-    return out
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
