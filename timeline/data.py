@@ -16,8 +16,9 @@ _ACCENTS = re.compile("[\u0300-\u036f]+")
 
 
 # One encoder for all: json.dumps with options makes a new one every call,
-# which costs more than encoding a small value.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# which costs more than encoding a small value. What it encodes is made of
+# fresh lists and dicts, never circular: checking costs a tenth of the time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def to_json(value) -> str:

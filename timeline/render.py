@@ -94,6 +94,18 @@ class _Environment(jinja2.Environment):
     def __init__(self, **options):
         super().__init__(**options)
         self.plain_callables: dict[object, bool] = {}   # function -> wants nothing passed
+        self.loaded: dict[tuple[str, str | None], jinja2.Template] = {}
+
+    def get_template(self, name, parent=None, globals=None):
+        # Every page asks for its template, the one it extends and the ones
+        # it imports; Jinja's own cache costs a lock and a reordering each
+        # time. Templates never change while a build runs (auto_reload off).
+        if globals is not None or not isinstance(name, str):
+            return super().get_template(name, parent, globals)
+        template = self.loaded.get((name, parent))
+        if template is None:
+            template = self.loaded[(name, parent)] = super().get_template(name, parent)
+        return template
 
 
 class Renderer:
