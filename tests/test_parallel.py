@@ -118,3 +118,21 @@ def test_an_error_in_the_parent_stops_the_workers():
         parallel.run(_fail_in_parent, None, list(range(200)), 3)
     assert time.monotonic() - started < 30, "the parent waited for its workers instead of stopping them"
     assert _no_children_left()
+
+
+def test_the_parents_own_work_is_done_once_while_the_workers_take_the_chunks():
+    calls = []
+
+    def meanwhile():
+        calls.append(os.getpid())
+        time.sleep(0.5)   # the worker goes on meanwhile, chunk after chunk
+
+    out = parallel.run(_square_with_pid, None, list(range(1000)), 2, meanwhile=meanwhile)
+    assert calls == [PARENT]
+    by_parent = sum(1 for _, pid in out if pid == PARENT)
+    assert by_parent < 500, "the parent took an equal share though it was busy"
+    assert [square for square, _ in out] == [x * x for x in range(1000)]
+
+    calls.clear()
+    assert parallel.run(_square_with_pid, None, list(range(10)), 2, meanwhile=meanwhile)[0] == (0, PARENT)
+    assert calls == [PARENT], "without workers it is done all the same"

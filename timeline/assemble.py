@@ -6,6 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import parallel
 from .cache import BuildCache, checked_to_data, digest
@@ -37,9 +38,11 @@ class Folders:
 
 def load_timeline(
     folders: Folders, *, drafts: bool = False, base_url: str | None = None,
-    cache: BuildCache | None = None, workers: int = 1,
+    cache: BuildCache | None = None, workers: int = 1, meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Timeline | None, Problems]:
-    """Everything before rendering. Returns (None, problems) if any error."""
+    """Everything before rendering. Returns (None, problems) if any error.
+    `meanwhile`, if given, is done while the entries are checked (see
+    parallel.run), or after, when none needs checking."""
     cache = cache or BuildCache(None, "")
     problems = Problems()
     settings = load_settings(folders.content, folders.content_shown, problems, base_url)
@@ -48,7 +51,7 @@ def load_timeline(
     files = sorted(found)
     entry_paths = _slugs(files, folders.content_shown, problems)
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources)
-    results = _check_all(checker, files, found, cache, workers)
+    results = _check_all(checker, files, found, cache, workers, meanwhile)
 
     kept: list[tuple[Entry, list[CitedSpan]]] = []
     left_out = {r.path for r in results if r.draft and not drafts}
@@ -92,7 +95,7 @@ def load_timeline(
 
 
 def _check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, list[int] | None],
-               cache: BuildCache, workers: int) -> list[Checked]:
+               cache: BuildCache, workers: int, meanwhile: Callable[[], None] | None) -> list[Checked]:
     """Check every entry file, taking unchanged ones from the cache.
     `stats_found` holds each file's [size, mtime_ns] as the scan found it."""
     context = check_context(cache.salt, checker.shown_dir, checker.tz, checker.sources)
@@ -120,7 +123,7 @@ def _check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, l
             cache.keep_stat(rel, stats[rel])
     if workers > 1 and len(todo) > len(checker.sources):
         checker.prepare_all()  # once, here: forked workers inherit them
-    for checked in parallel.run(_check_chunk, (checker, context), todo, workers):
+    for checked in parallel.run(_check_chunk, (checker, context), todo, workers, meanwhile=meanwhile):
         rel = checked.path
         results[rel] = checked
         cache.keep_checked(rel, context, checked.file_hash, stats[rel], checked)

@@ -84,11 +84,14 @@ def _run(args: argparse.Namespace) -> int:
             print(f"built {out}: {count} entries, {files} files ({written} written, 0 removed)", file=sys.stderr)
             return _done(args)
     cache = BuildCache.open(cache_folder)
-    timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache, workers=workers)
+    renderer = Renderer(Path(templates), templates)
+    # The templates are compiled while the entries are checked: a build
+    # without errors needs them next, and the workers render with them.
+    timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache,
+                                       workers=workers, meanwhile=renderer.compile)
     written = removed = files = 0
     if timeline is not None:
         try:
-            renderer = Renderer(Path(templates), templates)
             base_key = digest(cache.salt, renderer.fingerprint(), repr(timeline.settings), args.drafts)
             static_files = static_jobs(Path(static))
             jobs = plan_site(timeline, base_key) + static_files

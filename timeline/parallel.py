@@ -51,11 +51,19 @@ class WorkerFailed(RuntimeError):
     """A forked worker ended without finishing its chunks."""
 
 
-def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, workers: int, min_items: int = 64) -> list:
+def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, workers: int, min_items: int = 64,
+        meanwhile: Callable[[], None] | None = None) -> list:
     """task(state, chunk) over chunks of items; the results in the order of
-    items. An exception raised by the task, in any process, is raised here."""
+    items. An exception raised by the task, in any process, is raised here.
+
+    `meanwhile` is work of the parent's own that the task does not need:
+    it is done once the workers have started, which then take a larger
+    share of the chunks, instead of before or after while they idle."""
     if workers <= 1 or len(items) < min_items or not hasattr(os, "fork"):
-        return list(task(state, items))
+        out = list(task(state, items))
+        if meanwhile is not None:
+            meanwhile()
+        return out
     count = min(len(items), workers * 32, _MAX_CHUNKS)
     # Items are dealt like cards, not cut in slices: costly items tend to sit
     # together (the pages listing many entries), and a slice of them alone
@@ -75,6 +83,8 @@ def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, work
     try:
         for _ in range(workers - 1):
             children.append(_Child.fork(task, state, chunks, numbers, children))
+        if meanwhile is not None:
+            meanwhile()
         while (k := _next_chunk(numbers)) is not None:
             parts[k] = list(task(state, chunks[k]))
             for child in children:

@@ -22,6 +22,9 @@ from .model import Entry, Timeline
 from .views import day_groups, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The templates of the pages plan_site makes.
+PAGE_TEMPLATES = ("index.html", "listing.html", "entry.html", "sources.html", "source.html", "group.html",
+                  "figures.html", "404.html", "feed.xml", "sitemap.xml")
 FEED_SIZE = 50
 
 try:  # markupsafe's own escaping, in C
@@ -143,14 +146,14 @@ class Renderer:
             parts.append((name, source))
         return digest(parts)
 
-    def compile(self, names) -> None:
+    def compile(self, names=PAGE_TEMPLATES) -> None:
         """Compile these templates and the ones they use now, not in each
         worker. A template that does not compile is left for its page's
         rendering to report, with its line."""
         for name in sorted(names) + ["_list_item.html", "_macros.html"]:
             try:
                 self.env.get_template(name)
-            except jinja2.TemplateError:
+            except Exception:
                 pass
 
     def entry_fragment(self, template: str, entry: Entry, root: str) -> Markup:
