@@ -264,6 +264,61 @@ def test_one_and_two_workers_give_identical_output(tmp_path):
     assert "A paragraph added after the capture." in (two / "sources" / "gazette.html").read_text(encoding="utf-8")
 
 
+def test_a_first_build_writes_its_cache_while_rendering_and_a_failed_one_leaves_none(tmp_path):
+    # The checked entries of a first build are written to a temporary file
+    # while the pool renders (BuildCache.begin_save); the file becomes the
+    # cache only when the build succeeds.
+    project = make_large(tmp_path / "project")
+    templates = project / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    entry_template = (templates / "entry.html").read_text(encoding="utf-8")
+    replace_in(templates / "entry.html", "<h1>{{ entry.title }}</h1>", "<h1>{{ entry.no_such_field }}</h1>")
+    cache, site = tmp_path / "cache", tmp_path / "site"
+
+    failed = cached_build(project, site, cache, "--templates", templates, "--jobs", "2")
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
+    assert re.search(r"templates/entry\.html:\d+: error: template error: UndefinedError", failed.stderr), failed.stderr
+    assert not site.exists()
+    assert not cache.exists() or not list(cache.iterdir()), f"left in the cache folder: {list(cache.iterdir())}"
+
+    (templates / "entry.html").write_text(entry_template, encoding="utf-8")
+    ok(cached_build(project, site, cache, "--templates", templates, "--jobs", "2"))
+    leftovers = [p.name for p in cache.iterdir() if p.name not in ("cache.json", "manifest.json")]
+    assert not leftovers, f"left in the cache folder: {leftovers}"
+    kept = load_cache(cache)
+    assert len(kept.entries) >= 150 and len(kept.pages) >= 150
+    ref = tmp_path / "ref"
+    ok(build(project, ref, "--no-cache", "--templates", templates))
+    assert_same_site(site, ref)
+    # Read back whole, the cache leaves nothing to check or render again.
+    shutil.rmtree(site)
+    warm = ok(cached_build(project, site, cache, "--templates", templates, "--jobs", "2"))
+    assert "quick rebuild" not in warm.stderr
+    assert_same_site(site, ref)
+    assert load_cache(cache).entries.keys() == kept.entries.keys()
+
+
+def test_a_cache_begun_early_is_not_used_if_the_entries_changed_since(tmp_path):
+    from timeline.cache import BuildCache, Checked
+    from timeline.errors import Problems
+
+    cache = BuildCache(tmp_path / "c", "salt")
+    cache.keep_checked("a.md", "ctx", "h1", [1, 2], Checked("a.md", None, [], Problems()))
+    cache.begin_save()
+    assert [p.name.startswith(".cache-") for p in (tmp_path / "c").iterdir()] == [True]
+    cache.keep_checked("b.md", "ctx", "h2", [3, 4], Checked("b.md", None, [], Problems()))
+    cache.keep_page("index.html", ["key", 5, 6])
+    cache.save()
+    assert [p.name for p in (tmp_path / "c").iterdir()] == ["cache.json"]
+    lines = (tmp_path / "c" / "cache.json").read_text(encoding="utf-8").splitlines()
+    assert {tuple(json.loads(line)[:2]) for line in lines[1:]} == {("e", "a.md"), ("e", "b.md"), ("p", "index.html")}
+
+    cache = BuildCache(tmp_path / "d", "salt")
+    cache.begin_save()
+    cache.abandon()
+    assert list((tmp_path / "d").iterdir()) == []
+
+
 # ---------------------------------------------------------------- 3. an entry edit
 
 def test_an_entry_edit_rebuilds_only_what_depends_on_it(tmp_path):

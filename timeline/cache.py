@@ -57,6 +57,8 @@ class BuildCache:
         self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
         self.dirty: set[tuple[str, str]] = set()   # (table, key) changed since loading
         self.lines = 0                              # lines in the file as loaded
+        self.changes = 0                            # to the entries, since opening
+        self.early: tuple[str, int] | None = None   # (temporary file, self.changes) of begin_save
 
     @classmethod
     def open(cls, folder: Path | None) -> "BuildCache":
@@ -85,6 +87,32 @@ class BuildCache:
     def _tables(self) -> dict[str, dict]:
         return {"p": self.pages, "e": self.entries}
 
+    def begin_save(self) -> None:
+        """Write the checked entries now, if the coming save rewrites the
+        whole file (a first build): 40 MB at 10,000 entries, written while
+        the workers render rather than after. Nothing is replaced until
+        `save`; `abandon` removes what this wrote."""
+        if self.folder is None or self.lines or self.early is not None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(_dumps({"format": self.salt}) + "\n")
+                f.writelines(cache_line("e", key, item) for key, item in self.entries.items())
+            self.early = tmp, self.changes
+        except OSError:
+            self.abandon()   # save will try again, and warn
+
+    def abandon(self) -> None:
+        """Remove what begin_save wrote, the build having failed."""
+        if self.early is not None:
+            try:
+                os.unlink(self.early[0])
+            except OSError:
+                pass
+            self.early = None
+
     def save(self) -> None:
         """Append what changed; rewrite the whole file (atomically) when it
         is new or when replaced lines would make up most of it."""
@@ -94,20 +122,26 @@ class BuildCache:
         live = sum(len(t) for t in tables.values())
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if self.lines and self.lines + len(self.dirty) <= 2 * live:
+            if self.early is None and self.lines and self.lines + len(self.dirty) <= 2 * live:
                 with open(self.folder / "cache.json", "a", encoding="utf-8") as f:
                     f.write("".join(cache_line(t, k, tables[t][k]) for t, k in sorted(self.dirty) if k in tables[t]))
                 return
             target = self.folder / "cache.json"
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)  # not a cache of ours: replace it
-            fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
+            if self.early is not None and self.early[1] == self.changes:
+                tmp, rest, mode = self.early[0], {"p": self.pages}, "a"   # the entries are written
+                self.early = None
+            else:
+                self.abandon()
+                fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
+                os.close(fd)
+                rest, mode = tables, "w"
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(_dumps({"format": self.salt}) + "\n")
-                    for table, items in tables.items():
-                        for key, item in items.items():
-                            f.write(cache_line(table, key, item))
+                with open(tmp, mode, encoding="utf-8") as f:
+                    if mode == "w":
+                        f.write(_dumps({"format": self.salt}) + "\n")
+                    f.writelines(cache_line(table, key, item) for table, items in rest.items() for key, item in items.items())
                 os.replace(tmp, target)
             finally:
                 if os.path.exists(tmp):
@@ -154,14 +188,17 @@ class BuildCache:
         tick would leave its time unchanged; then the next build hashes it."""
         self.entries[rel] = [context, file_hash, stat, checked]
         self.dirty.add(("e", rel))
+        self.changes += 1
 
     def keep_stat(self, rel: str, stat: list | None) -> None:
         if self.entries[rel][2] != stat:
             self.entries[rel][2] = stat
             self.dirty.add(("e", rel))
+            self.changes += 1
 
     def forget_entries_except(self, rels: set[str]) -> None:
         self.entries = {k: v for k, v in self.entries.items() if k in rels}
+        self.changes += 1
 
 # ---- (de)serialising checked entries ----
 

@@ -84,7 +84,16 @@ def _run(args: argparse.Namespace) -> int:
             print(f"built {out}: {count} entries, {files} files ({written} written, 0 removed)", file=sys.stderr)
             return _done(args)
     cache = BuildCache.open(cache_folder)
-    renderer = Renderer(Path(templates), templates)
+    try:
+        return _build(args, options, out, cache, workers)
+    finally:
+        cache.abandon()   # what a failed build began to save of the cache
+
+
+def _build(args: argparse.Namespace, options: quick.Options, out: Path | None, cache: BuildCache, workers: int) -> int:
+    """A full build (or check) with the cache as it was found."""
+    folders, templates, cache_folder = options.folders, options.templates_shown, cache.folder
+    renderer = Renderer(options.templates, templates)
     # The templates are compiled while the entries are checked: a build
     # without errors needs them next, and the workers render with them.
     timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache,
@@ -93,12 +102,14 @@ def _run(args: argparse.Namespace) -> int:
     if timeline is not None:
         try:
             base_key = digest(cache.salt, renderer.fingerprint(), repr(timeline.settings), args.drafts)
-            static_files = static_jobs(Path(static))
+            static_files = static_jobs(options.static)
             jobs = plan_site(timeline, base_key) + static_files
             files = len(jobs)
             if out is not None and cache_folder is not None:
                 quick.forget_manifest(cache_folder)
-            written, removed, stats = write_site(out, jobs, renderer, cache, workers)
+            # The cache's checked entries are written while the workers render.
+            written, removed, stats = write_site(out, jobs, renderer, cache, workers,
+                                                 meanwhile=cache.begin_save if out is not None else None)
         except ContentError as exc:
             problems.add(exc)
         except OSError as exc:

@@ -29,8 +29,10 @@ def static_jobs(static_dir: Path | None) -> list[Job]:
 
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache: BuildCache,
-               workers: int) -> tuple[int, int, dict[str, list[int] | None]]:
+               workers: int, meanwhile=None) -> tuple[int, int, dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`; with out_dir None, only render (check).
+    `meanwhile` is the caller's own work, done while the workers render
+    (see parallel.run).
 
     Returns (files written, files removed, [size, mtime_ns] of every file)."""
     if out_dir is None:
@@ -56,7 +58,8 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
         # Workers get indices; the jobs themselves reach them by fork.
         if workers > 1:
             renderer.compile({jobs[i].template for i in todo if jobs[i].template})  # once: workers inherit them
-        changed = parallel.run(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo, workers, min_items=32)
+        changed = parallel.run(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo, workers,
+                               min_items=32, meanwhile=meanwhile)
         if out_dir is None:
             return 0, 0, {}
         # Every file is rendered and staged: only now does the site change.
