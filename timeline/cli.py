@@ -107,9 +107,20 @@ def _build(args: argparse.Namespace, options: quick.Options, out: Path | None, c
             files = len(jobs)
             if out is not None and cache_folder is not None:
                 quick.forget_manifest(cache_folder)
-            # The cache's checked entries are written while the workers render.
+            head: list[str | None] = []
+
+            def meanwhile() -> None:
+                # The parent's part in saving the cache and the manifest,
+                # done while the workers render: all but the pages' lines.
+                cache.begin_save()
+                if cache_folder is not None:
+                    try:
+                        head.append(_manifest_head(cache, options, timeline, renderer, static_files, problems.sorted()))
+                    except OSError:
+                        head.append(None)   # no manifest: the next build takes the full way
+
             written, removed, stats = write_site(out, jobs, renderer, cache, workers,
-                                                 meanwhile=cache.begin_save if out is not None else None)
+                                                 meanwhile=meanwhile if out is not None else None)
         except ContentError as exc:
             problems.add(exc)
         except OSError as exc:
@@ -124,8 +135,11 @@ def _build(args: argparse.Namespace, options: quick.Options, out: Path | None, c
         print(f"ok: {len(timeline.entries)} entries, {len(timeline.sources)} sources checked", file=sys.stderr)
         return EXIT_OK
     cache.save()
-    if cache_folder is not None:
-        _leave_manifest(cache, options, timeline, renderer, static_files, stats, problems.sorted())
+    if cache_folder is not None and head and head[0] is not None:
+        try:
+            quick.save_manifest(cache_folder, head[0], stats)
+        except OSError:
+            quick.forget_manifest(cache_folder)
     print(f"built {out}: {len(timeline.entries)} entries, {files} files ({written} written, {removed} removed)", file=sys.stderr)
     return _done(args)
 
@@ -139,24 +153,22 @@ def _done(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _leave_manifest(cache: BuildCache, options, timeline, renderer, static_files, stats, warnings) -> None:
-    """What the next build's quick way needs to know of this one."""
+def _manifest_head(cache: BuildCache, options, timeline, renderer, static_files, warnings) -> str | None:
+    """What the next build's quick way needs to know of this one, but the
+    output files (see quick.manifest_head); None if there is to be none."""
     files = {}
     for rel, (_, file_hash, stat, checked) in cache.entries.items():
         if not isinstance(checked, Checked):
-            return
+            return None
         # No entry: a draft with errors, left out (else the build failed).
         files[rel] = [stat, file_hash, checked.entry.outline if checked.entry else None]
     settings = timeline.settings
-    try:
-        quick.save_manifest(
-            cache.folder, cache.salt,
-            quick.inputs_digest(options, cache.salt, settings, timeline.sources, renderer, static_files),
-            check_context(cache.salt, options.folders.content_shown, settings.timezone, timeline.sources),
-            timeline, files, stats, [str(p) for p in warnings],
-        )
-    except OSError:
-        quick.forget_manifest(cache.folder)
+    return quick.manifest_head(
+        cache.salt,
+        quick.inputs_digest(options, cache.salt, settings, timeline.sources, renderer, static_files),
+        check_context(cache.salt, options.folders.content_shown, settings.timezone, timeline.sources),
+        timeline, files, [str(p) for p in warnings],
+    )
 
 
 class _UsageError(Exception):

@@ -104,24 +104,31 @@ def _bundled_templates_only(renderer: Renderer) -> bool:
 
 # ---- after a full build ----
 
-def save_manifest(cache_folder: Path, salt: str, inputs_key: str, context: str, timeline: Timeline,
-                  files: dict[str, list], site: dict[str, list[int] | None], warnings: list[str]) -> None:
-    """Describe the site just built. `files` maps each entry file to
-    [stat or None, contents hash, outline or None], `site` each output file
-    to its stat as written; `warnings` are those the build printed (of
-    drafts left out), for a quick rebuild to print again."""
+def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
+                  files: dict[str, list], warnings: list[str]) -> str:
+    """The manifest of the site being built but its output files, as JSON
+    text: made while the workers render, as it needs nothing they make.
+    `files` maps each entry file to [stat or None, contents hash, outline
+    or None]; `warnings` are those the build prints (of drafts left out),
+    for a quick rebuild to print again."""
     where = listed_on(split_listing(timeline.entries, timeline.settings.page_size))
     listed = [where.get(e.slug, "index.html") for e in timeline.entries]
     listings = sorted(set(listed))
     number = {path: i for i, path in enumerate(listings)}
-    _write_manifest(cache_folder, {
+    return to_json({
         "format": salt, "inputs": inputs_key, "context": context,
         "files": {rel: _file_record(*item) for rel, item in files.items()},
         "order": [e.path for e in timeline.entries],
         "listings": listings, "listed": [number[path] for path in listed],
-        "pages": {path: _stat_text(stat) for path, stat in site.items()},
         "warnings": warnings,
     })
+
+
+def save_manifest(cache_folder: Path, head: str, site: dict[str, list[int] | None]) -> None:
+    """Describe the site just built: `head` from manifest_head, `site`
+    each output file's stat as written."""
+    pages = to_json({path: _stat_text(stat) for path, stat in site.items()})
+    _write_manifest(cache_folder, f'{head[:-1]},"pages":{pages}}}')
 
 
 # Records are short strings rather than lists: the manifest is read at the
@@ -147,13 +154,13 @@ def forget_manifest(cache_folder: Path) -> None:
             pass
 
 
-def _write_manifest(cache_folder: Path, manifest: dict) -> None:
+def _write_manifest(cache_folder: Path, text: str) -> None:
     cache_folder.mkdir(parents=True, exist_ok=True)
     forget_manifest(cache_folder)
     fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=cache_folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(to_json(manifest))
+            f.write(text)
         os.replace(tmp, cache_folder / MANIFEST)
     finally:
         if os.path.exists(tmp):
