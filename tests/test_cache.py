@@ -367,6 +367,19 @@ def test_an_entry_edit_rebuilds_only_what_depends_on_it(tmp_path):
     assert_same_site(site, tmp_path / "ref")
 
 
+def test_a_renamed_entry_is_shown_by_its_new_name_on_every_page(tmp_path):
+    # Same bytes under a new name: every page that lists or links the entry
+    # must change, though what the entry says does not.
+    project = copy_fixture(tmp_path / "project")
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    ok(cached_build(project, site, cache))
+    (project / "content" / "2021-03-27-night.md").rename(project / "content" / "2021-03-27-the-night.md")
+    ok(cached_build(project, site, cache))
+    ok(build(project, tmp_path / "ref", "--no-cache"))
+    assert_same_site(site, tmp_path / "ref")
+    assert "entries/2021-03-27-the-night.html" in snapshot(site)
+
+
 def test_adding_and_removing_entries(tmp_path):
     """Other entries' checks are cached; links to an entry that is gone (or
     now a draft left out) must still fail the build."""

@@ -145,10 +145,17 @@ def _check_chunk(state: tuple[EntryChecker, str], rels) -> list[Checked]:
     for rel in rels:
         checked = checker.check(rel)
         if checked.entry is not None:
-            checked.entry.hash = digest(context, checked.file_hash)
+            checked.entry.hash = entry_hash(context, rel, checked.file_hash)
         checked.cache_json = to_json(checked_to_data(checked))
         out.append(checked)
     return out
+
+
+def entry_hash(context: str, rel: str, file_hash: str) -> str:
+    """What every page key says of an entry: its file's bytes and what they
+    were checked against (`context`), and its path, which gives its slug:
+    a file renamed, its bytes unchanged, is linked by its new name."""
+    return digest(context, rel, file_hash)
 
 
 def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:

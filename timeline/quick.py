@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assemble import CLOCK_TICK_NS, Folders, check_context
+from .assemble import CLOCK_TICK_NS, Folders, check_context, entry_hash
 from .cache import cache_line, checked_from_data, digest
 from .check import Checked, EntryChecker, file_digest
 from .data import to_json
@@ -275,7 +275,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
                 or checked.entry.outline != was[rel][2]
                 or any(target not in position for _, target in checked.links)):
             raise _NotQuick("the edit changes more than the entry's own pieces")
-        checked.entry.hash = digest(context, checked.file_hash)
+        checked.entry.hash = entry_hash(context, rel, checked.file_hash)
         new[rel] = checked
 
     neighbours = {order[j] for rel in changed for j in (position[rel] - 1, position[rel] + 1) if 0 <= j < len(order)}
