@@ -51,7 +51,18 @@ def load_timeline(
     files = sorted(found)
     entry_paths = _slugs(files, folders.content_shown, problems)
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources)
-    results = _check_all(checker, files, found, cache, workers, meanwhile)
+    intro = []
+
+    def parents_part() -> None:
+        # The intro is rendered while the workers check entries: it is the
+        # text most likely to need markdown-it, whose import takes a while.
+        intro.append(render_markdown(
+            checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro", from_path="_index.md",
+        ))
+        if meanwhile is not None:
+            meanwhile()
+
+    results = _check_all(checker, files, found, cache, workers, parents_part)
 
     kept: list[tuple[Entry, list[CitedSpan]]] = []
     left_out = {r.path for r in results if r.draft and not drafts}
@@ -66,10 +77,7 @@ def load_timeline(
                 continue
         if result.entry is not None and not quiet:
             kept.append((result.entry, result.cited))
-    intro = render_markdown(
-        checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro", from_path="_index.md",
-    )
-    _check_links(os.path.join(folders.content_shown, "_index.md"), intro.links, entry_paths, left_out, problems)
+    _check_links(os.path.join(folders.content_shown, "_index.md"), intro[0].links, entry_paths, left_out, problems)
     # In timeline order from here on: the marks list their entries so.
     kept.sort(key=lambda k: k[0].order())
     entries = [entry for entry, _ in kept]
@@ -83,7 +91,7 @@ def load_timeline(
             citing[sid].append(entry)
     timeline = Timeline(
         settings=settings,
-        intro_html=intro.html,
+        intro_html=intro[0].html,
         entries=entries,
         sources=dict(sorted(sources.items())),
         marks=marks,
