@@ -40,8 +40,11 @@ def escape_text(value) -> str:
     """What markupsafe.escape writes, as a plain str. A template only joins
     the pieces it writes out, so wrapping each in a Markup object, as
     markupsafe.escape does, is wasted: it was a fifth of all rendering."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return _escape_str(value)
+    if kind is Markup:
+        return value   # markupsafe would copy it into a new Markup: lists of cards are made of these
     return escape(value)
 
 
