@@ -129,8 +129,9 @@ def _check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, l
         else:
             results[rel] = hit
             cache.keep_stat(rel, stats[rel])
-    if workers > 1 and len(todo) > len(checker.sources):
-        checker.prepare_all()  # once, here: forked workers inherit them
+    # Each process prepares the sources it verifies against when it first
+    # needs them: the worker while the parent does its own part of the work
+    # (templates, intro), rather than the parent before forking (0.05 s).
     for checked in parallel.run(_check_chunk, (checker, context), todo, workers, meanwhile=meanwhile):
         rel = checked.path
         results[rel] = checked

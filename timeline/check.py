@@ -100,11 +100,6 @@ class EntryChecker:
         self.archives: dict[str, Archive] = {}
         self.md = new_parser()
 
-    def prepare_all(self) -> None:
-        """Prepare every source for look-ups now rather than when first cited."""
-        for source_id in self.sources:
-            self.archive(source_id)
-
     def archive(self, source_id: str) -> Archive:
         if source_id not in self.archives:
             self.archives[source_id] = Archive.of(self.sources[source_id])

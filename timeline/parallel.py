@@ -1,7 +1,7 @@
 """Spread work over the machine's cores with forked processes.
 
-Workers are forked after the parent has prepared what they need (prepared
-sources, compiled templates, the timeline), so that state reaches them by
+Workers are forked after the parent has made what they need (the sources
+read, the timeline, compiled templates), so that state reaches them by
 fork, without pickling; only chunk numbers and results cross.
 
 The parent is one of the workers: it would otherwise sit idle, and its own
