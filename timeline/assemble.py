@@ -87,7 +87,7 @@ def load_timeline(
 
     citing: dict[str, list[Entry]] = {sid: [] for sid in sources}
     for entry in entries:
-        for sid in dict.fromkeys(entry.cited_sources()):
+        for sid in entry.cited_sources():
             citing[sid].append(entry)
     timeline = Timeline(
         settings=settings,
