@@ -298,6 +298,21 @@ def test_a_first_build_writes_its_cache_while_rendering_and_a_failed_one_leaves_
     assert load_cache(cache).entries.keys() == kept.entries.keys()
 
 
+def test_the_cache_and_manifest_hold_each_files_size_and_time_as_on_disk(tmp_path):
+    # The workers give the size and time of each file as they write it; a
+    # wrong one would send every later build the slow way.
+    project = make_large(tmp_path / "project")
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    ok(cached_build(project, site, cache, "--jobs", "2"))
+    on_disk = {p.relative_to(site).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns]
+               for p in site.rglob("*") if p.is_file()}
+    kept = load_cache(cache).pages
+    assert len(kept) >= 150
+    assert {path: item[1:] for path, item in kept.items()} == {path: on_disk[path] for path in kept}
+    manifest = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pages"] == {path: f"{size}:{mtime}" for path, (size, mtime) in on_disk.items()}
+
+
 def test_a_cache_begun_early_is_not_used_if_the_entries_changed_since(tmp_path):
     from timeline.cache import BuildCache, Checked
     from timeline.errors import Problems
