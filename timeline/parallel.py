@@ -37,7 +37,7 @@ from typing import Any, Callable, Sequence
 
 _NUMBER = struct.Struct("<I")   # a chunk number in the queue pipe
 _LENGTH = struct.Struct("<Q")   # the length of a pickled message
-_MAX_CHUNKS = 4096              # their numbers fit in a pipe's buffer
+_MAX_CHUNKS = 1024              # their numbers fit in one page, the least a pipe holds
 
 
 def cores() -> int:
