@@ -54,19 +54,27 @@ def test_results_larger_than_a_pipe_arrive_whole():
     assert _no_children_left()
 
 
-def _fail_in_worker(_state, chunk):
-    if os.getpid() != PARENT:
-        raise ContentError("content/a.md", 7, "broken in a worker")
-    time.sleep(0.01)
-    return list(chunk)
+def _in_a_worker(then):
+    """A task that calls `then()` in a forked worker; the parent works on."""
+    def task(_state, chunk):
+        if os.getpid() != PARENT:
+            then()
+        time.sleep(0.01)
+        return list(chunk)
+    return task
+
+
+def _raise(exc):
+    raise exc
 
 
 def test_an_error_raised_in_a_worker_is_raised_in_the_parent_whole():
+    task = _in_a_worker(lambda: _raise(ContentError("content/a.md", 7, "broken in a worker")))
     with pytest.raises(ContentError) as caught:
-        parallel.run(_fail_in_worker, None, list(range(200)), 2)
+        parallel.run(task, None, list(range(200)), 2)
     assert str(caught.value) == "content/a.md:7: error: broken in a worker"
     assert isinstance(caught.value.__cause__, parallel.WorkerFailed)
-    assert "_fail_in_worker" in str(caught.value.__cause__), "the worker's traceback is kept"
+    assert "in _raise" in str(caught.value.__cause__), "the worker's traceback is kept"
     assert _no_children_left()
 
 
@@ -79,29 +87,15 @@ class _Unpicklable(Exception):
         raise TypeError("no")
 
 
-def _fail_unpicklably(_state, chunk):
-    if os.getpid() != PARENT:
-        raise _Unpicklable(lambda: 0)
-    time.sleep(0.01)
-    return list(chunk)
-
-
 def test_an_error_that_cannot_be_pickled_still_arrives_described():
     with pytest.raises(parallel.WorkerFailed, match="_Unpicklable: cannot travel"):
-        parallel.run(_fail_unpicklably, None, list(range(200)), 2)
+        parallel.run(_in_a_worker(lambda: _raise(_Unpicklable(lambda: 0))), None, list(range(200)), 2)
     assert _no_children_left()
-
-
-def _die_in_worker(_state, chunk):
-    if os.getpid() != PARENT:
-        os._exit(3)
-    time.sleep(0.01)
-    return list(chunk)
 
 
 def test_a_worker_that_dies_is_reported():
     with pytest.raises(parallel.WorkerFailed, match="ended before finishing"):
-        parallel.run(_die_in_worker, None, list(range(200)), 2)
+        parallel.run(_in_a_worker(lambda: os._exit(3)), None, list(range(200)), 2)
     assert _no_children_left()
 
 
