@@ -12,12 +12,33 @@ from timeline.errors import ContentError
 PARENT = os.getpid()
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+@pytest.fixture
+def forked(monkeypatch) -> list[int]:
+    """The pids of the processes forked during the test."""
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def _all_reaped(pids: list[int]) -> bool:
+    """Each has ended and been waited for (other children of the test
+    process, such as a browser, are none of this test's business)."""
+    assert pids, "no worker was forked: the test tests nothing"
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
 
 
 def _square_with_pid(_state, chunk):
@@ -26,14 +47,14 @@ def _square_with_pid(_state, chunk):
 
 
 @pytest.mark.parametrize("workers", [2, 3])
-def test_results_come_back_in_the_order_of_items_and_every_process_works(workers):
+def test_results_come_back_in_the_order_of_items_and_every_process_works(workers, forked):
     items = list(range(1000))
     out = parallel.run(_square_with_pid, None, items, workers)
     assert [square for square, _ in out] == [x * x for x in items]
     pids = {pid for _, pid in out}
     assert PARENT in pids, "the parent did no share of the work"
     assert len(pids) == workers
-    assert _no_children_left()
+    assert _all_reaped(forked)
 
 
 def test_few_items_or_one_worker_run_in_the_parent_alone():
@@ -47,11 +68,11 @@ def _large_results(state, chunk):
     return [f"{x:08d}" + state for x in chunk]
 
 
-def test_results_larger_than_a_pipe_arrive_whole():
+def test_results_larger_than_a_pipe_arrive_whole(forked):
     filler = "x" * 4000
     out = parallel.run(_large_results, filler, list(range(2000)), 2)
     assert out == [f"{x:08d}" + filler for x in range(2000)]
-    assert _no_children_left()
+    assert _all_reaped(forked)
 
 
 def _in_a_worker(then):
@@ -68,14 +89,14 @@ def _raise(exc):
     raise exc
 
 
-def test_an_error_raised_in_a_worker_is_raised_in_the_parent_whole():
+def test_an_error_raised_in_a_worker_is_raised_in_the_parent_whole(forked):
     task = _in_a_worker(lambda: _raise(ContentError("content/a.md", 7, "broken in a worker")))
     with pytest.raises(ContentError) as caught:
         parallel.run(task, None, list(range(200)), 2)
     assert str(caught.value) == "content/a.md:7: error: broken in a worker"
     assert isinstance(caught.value.__cause__, parallel.WorkerFailed)
     assert "in _raise" in str(caught.value.__cause__), "the worker's traceback is kept"
-    assert _no_children_left()
+    assert _all_reaped(forked)
 
 
 class _Unpicklable(Exception):
@@ -87,16 +108,16 @@ class _Unpicklable(Exception):
         raise TypeError("no")
 
 
-def test_an_error_that_cannot_be_pickled_still_arrives_described():
+def test_an_error_that_cannot_be_pickled_still_arrives_described(forked):
     with pytest.raises(parallel.WorkerFailed, match="_Unpicklable: cannot travel"):
         parallel.run(_in_a_worker(lambda: _raise(_Unpicklable(lambda: 0))), None, list(range(200)), 2)
-    assert _no_children_left()
+    assert _all_reaped(forked)
 
 
-def test_a_worker_that_dies_is_reported():
+def test_a_worker_that_dies_is_reported(forked):
     with pytest.raises(parallel.WorkerFailed, match="ended before finishing"):
         parallel.run(_in_a_worker(lambda: os._exit(3)), None, list(range(200)), 2)
-    assert _no_children_left()
+    assert _all_reaped(forked)
 
 
 def _fail_in_parent(_state, chunk):
@@ -106,12 +127,12 @@ def _fail_in_parent(_state, chunk):
     return list(chunk)
 
 
-def test_an_error_in_the_parent_stops_the_workers():
+def test_an_error_in_the_parent_stops_the_workers(forked):
     started = time.monotonic()
     with pytest.raises(ContentError, match="broken in the parent"):
         parallel.run(_fail_in_parent, None, list(range(200)), 3)
     assert time.monotonic() - started < 30, "the parent waited for its workers instead of stopping them"
-    assert _no_children_left()
+    assert _all_reaped(forked)
 
 
 def test_the_parents_own_work_is_done_once_while_the_workers_take_the_chunks():
