@@ -162,6 +162,7 @@ _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?")
 _ITEM = re.compile(r"( *)- (\S.*)?")
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029\t]")
 _UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_MARKS = frozenset("[]{}")
 
 
 def read_simple(text: str, first_line: int = 1) -> YMap | None:
@@ -173,7 +174,7 @@ def read_simple(text: str, first_line: int = 1) -> YMap | None:
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
-        if _skipped(line):
+        if (not line or line[0] in " #") and _skipped(line):
             i += 1
             continue
         m = _KEY.fullmatch(line)
@@ -268,7 +269,7 @@ def _scalar_or_flow(raw: str, line: int):
                 item = _scalar(item)
                 if item is _NO:
                     return _NO
-            elif not _plain(item) or any(c in item for c in "[]{}"):
+            elif not _plain(item) or not _FLOW_MARKS.isdisjoint(item):
                 return _NO
             out.append(item)
             out.item_lines.append(line)
