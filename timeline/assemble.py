@@ -51,7 +51,7 @@ def load_timeline(
     files = sorted(found)
     entry_paths = _slugs(files, folders.content_shown, problems)
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources)
-    intro = []
+    intro: list = []   # the intro rendered, by parents_part
 
     def parents_part() -> None:
         # The intro is rendered while the workers check entries: it is the

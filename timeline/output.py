@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from . import parallel
 from .cache import BuildCache
@@ -29,7 +30,7 @@ def static_jobs(static_dir: Path | None) -> list[Job]:
 
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache: BuildCache,
-               workers: int, meanwhile=None) -> tuple[int, int, dict[str, list[int] | None]]:
+               workers: int, meanwhile: Callable[[], None] | None = None) -> tuple[int, int, dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`; with out_dir None, only render (check).
     `meanwhile` is the caller's own work, done while the workers render
     (see parallel.run).
