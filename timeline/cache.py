@@ -28,7 +28,13 @@ FORMAT = f"timeline-cache/1 {__version__} py{sys.version_info[0]}.{sys.version_i
 def digest(*parts) -> str:
     """A short stable hash of parts made of str, int, float, bool, None,
     tuples and lists (their repr is stable, and quicker than JSON)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return digest_text(repr(parts))
+
+
+def digest_text(text: str) -> str:
+    """The same kind of hash of text that is unambiguous as it is (joined
+    hashes, paths), without the cost of its repr."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def code_version() -> str:

@@ -3,7 +3,6 @@ data it shows, so what it depends on is plain to see."""
 
 from __future__ import annotations
 
-import hashlib
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from .dates import PartialDate, sort_key
 from .errors import ContentError
 from .markup import ROOT
 from .names import href, page_name
-from .cache import digest
+from .cache import digest, digest_text
 from .data import to_json
 from .model import Entry, Timeline
 from .views import day_groups, figure_groups, listed_on, overview, period_nav, source_view, split_listing
@@ -296,7 +295,7 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         # (and more, which costs at most a page made again). Put together
         # without repr: there is one such key a page, 10,000 at 10k.
         key = f"{base}{path}\0{entry.hash}{previous.hash if previous else '-'}{following.hash if following else '-'}{context['listed_on']}"
-        jobs.append(Job(path, _blake(key), "entry.html", {**common, **context}))
+        jobs.append(Job(path, digest_text(key), "entry.html", {**common, **context}))
     citing_key = {sid: _hashes(es) for sid, es in t.citing.items()}
     page("sources/index.html", "sources.html", [(sid, len(es)) for sid, es in t.citing.items()],
          sources=list(t.sources.values()), citing=t.citing)
@@ -334,12 +333,7 @@ def entry_page(entry: Entry, previous: Entry | None, following: Entry | None, li
 def _hashes(entries) -> str:
     """One digest for a list of entries: each entry's hash covers its file
     and everything it was checked against, so this covers all they show."""
-    return _blake("".join([e.hash for e in entries]))
-
-
-def _blake(text: str) -> str:
-    """A digest of text that is unambiguous as it is (hashes, paths)."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return digest_text("".join([e.hash for e in entries]))
 
 
 def _latest(entries: list[Entry]) -> PartialDate | None:
