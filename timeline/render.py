@@ -139,15 +139,19 @@ class Renderer:
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple[str, int, str], Markup] = {}
+        self._fingerprint: str | None = None
 
     def fingerprint(self) -> str:
         """Digest of every template this renderer can load (their sources:
-        templates are compiled only when a page needs them)."""
-        parts = []
-        for name in sorted(self.env.list_templates()):
-            source, _, _ = self.env.loader.get_source(self.env, name)
-            parts.append((name, source))
-        return digest(parts)
+        templates are compiled only when a page needs them). Read once: a
+        build asks for it for its page keys and again for its manifest."""
+        if self._fingerprint is None:
+            parts = []
+            for name in sorted(self.env.list_templates()):
+                source, _, _ = self.env.loader.get_source(self.env, name)
+                parts.append((name, source))
+            self._fingerprint = digest(parts)
+        return self._fingerprint
 
     def compile(self, names=PAGE_TEMPLATES) -> None:
         """Compile these templates and the ones they use now, not in each
