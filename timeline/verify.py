@@ -188,12 +188,12 @@ _WORD = re.compile(r"\S+")
 # A character that may combine with the one before it, that NFC may change,
 # or a zero-width space: a text without any is prepared word by word.
 _NEEDS_CARE = re.compile(f"[{_NB_CLASS}{_UNSTABLE_CLASS}{_ZW_CLASS}]")
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 
 def _needs_care(text: str) -> bool:
     # Each distinct character once: the class is long, and slow to test.
     return any(_NEEDS_CARE.match(c) for c in set(text) if not c.isascii())
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 
 def normalise(s: str) -> str:
