@@ -8,4 +8,4 @@ import sys
 from timeline.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(exit_when_done=True))
+    sys.exit(main())

@@ -111,7 +111,7 @@ def neighbours(site: Path, slug: str) -> set[str]:
 
 def load_cache(folder: Path):
     """The cache as build.py would load it (in this process)."""
-    from timeline.cache import BuildCache
+    from timeline.speedups.cache import BuildCache
     return BuildCache.open(folder)
 
 
@@ -126,7 +126,7 @@ def assert_valid_cache(folder: Path) -> None:
     """cache.json is a cache this program reads back in full, and nothing else is left."""
     assert (folder / "cache.json").is_file()
     first = (folder / "cache.json").read_text(encoding="utf-8").splitlines()[0]
-    from timeline.cache import code_version
+    from timeline.speedups.cache import code_version
     cache = load_cache(folder)
     assert json.loads(first) == {"format": cache.salt}
     assert set(cache.entries) == ENTRY_FILES
@@ -314,7 +314,8 @@ def test_the_cache_and_manifest_hold_each_files_size_and_time_as_on_disk(tmp_pat
 
 
 def test_a_cache_begun_early_is_not_used_if_the_entries_changed_since(tmp_path):
-    from timeline.cache import BuildCache, Checked
+    from timeline.check import Checked
+    from timeline.speedups.cache import BuildCache
     from timeline.errors import Problems
 
     cache = BuildCache(tmp_path / "c", "salt")

@@ -9,6 +9,7 @@ import pytest
 
 from helpers import parse_html
 from timeline.markup import ROOT, new_parser, render_markdown
+from timeline.speedups.simplemd import render_simple
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,9 @@ def md():
 
 
 def render(md, source, *, first_line=1, doc_id="doc", from_path="a.md"):
-    return render_markdown(md, source, first_line=first_line, doc_id=doc_id, from_path=from_path)
+    """As a build renders a body: the fast renderer where it can."""
+    return render_markdown(md, source, first_line=first_line, doc_id=doc_id, from_path=from_path,
+                           shortcut=render_simple)
 
 
 def hrefs(html: str) -> list[str]:
@@ -213,7 +216,6 @@ def test_plain_text_for_search(md):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from timeline.simplemd import render_simple  # noqa: E402
 
 PIECES = [
     "word", "Two words", "3,000", "émigré", "«q»", " ", "  ", "\t", ".", ",", "!", "?", ":", ";", "'", '"', "(", ")",
@@ -238,7 +240,7 @@ bodies = st.lists(st.one_of(lines, lines.map(lambda x: "- " + x), st.just("")), 
 @given(bodies, st.integers(1, 4))
 def test_the_fast_renderer_agrees_with_markdown_it(md, body, first_line):
     fast = render(md, body, first_line=first_line, from_path="2021/a.md")
-    full = render_markdown(md, body, first_line=first_line, doc_id="doc", from_path="2021/a.md", simple=False)
+    full = render_markdown(md, body, first_line=first_line, doc_id="doc", from_path="2021/a.md", shortcut=None)
     assert (fast.html, fast.text, fast.links) == (full.html, full.text, full.links)
 
 
@@ -247,7 +249,7 @@ def test_the_fast_renderer_takes_plain_bodies(md):
             "A second line.\n\n- one item\n- [two](https://example.org/a)\n\n*A closing line.*\n")
     assert render_simple(md, body, 1, lambda href, line: href) is not None
     fast = render(md, body, from_path="2021/a.md")
-    full = render_markdown(md, body, first_line=1, doc_id="doc", from_path="2021/a.md", simple=False)
+    full = render_markdown(md, body, first_line=1, doc_id="doc", from_path="2021/a.md", shortcut=None)
     assert (fast.html, fast.text, fast.links) == (full.html, full.text, full.links)
     assert fast.links == [(1, "2022/x.md")]
 
@@ -272,7 +274,7 @@ urls = urls | st.tuples(
 @settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 3000)), deadline=None)
 @given(urls)
 def test_addresses_the_fast_renderer_keeps_are_those_markdown_it_keeps(md, url):
-    from timeline.simplemd import _KEPT_URL
+    from timeline.speedups.simplemd import _KEPT_URL
 
     if _KEPT_URL.fullmatch(url):
         assert md.normalizeLink(url) == url and md.validateLink(url)

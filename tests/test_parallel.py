@@ -1,4 +1,4 @@
-"""The forked worker pool (timeline/parallel.py): results in order, work
+"""The forked worker pool (timeline/speedups/parallel.py): results in order, work
 shared, errors from any process raised in the parent, no process left."""
 
 import os
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from timeline import parallel
+from timeline.speedups import parallel
 from timeline.errors import ContentError
 
 PARENT = os.getpid()

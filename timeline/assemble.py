@@ -8,22 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import parallel
-from .cache import BuildCache, checked_to_data, digest
-from .data import to_json
-from .check import Checked, CitedSpan, EntryChecker, file_digest
+from .check import Checked, CitedSpan, EntryChecker, check_chunk
+from .engine import Engine
 from .entries import scan_entry_files
 from .errors import Problems
-from .markup import render_markdown, slug_of
+from .markup import slug_of
+from .memory import CLOCK_TICK_NS, Memory
 from .model import Entry, Group, MarkSpan, Timeline
 from .names import page_name
 from .settings import load_settings
-from .sources import Source, load_sources
-
-
-# Two edits of a file within one tick of the file system's clock leave the
-# same modification time; times this recent are not trusted to show a change.
-CLOCK_TICK_NS = 2_000_000_000
+from .sources import load_sources
 
 
 @dataclass(frozen=True)
@@ -38,31 +32,33 @@ class Folders:
 
 def load_timeline(
     folders: Folders, *, drafts: bool = False, base_url: str | None = None,
-    cache: BuildCache | None = None, workers: int = 1, meanwhile: Callable[[], None] | None = None,
+    engine: Engine | None = None, memory: Memory | None = None, meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Timeline | None, Problems]:
     """Everything before rendering. Returns (None, problems) if any error.
-    `meanwhile`, if given, is done while the entries are checked (see
-    parallel.run), or after, when none needs checking."""
-    cache = cache or BuildCache(None, "")
+    Checks that `memory` holds and that still hold are reused, and the new
+    ones kept there. `meanwhile`, if given, is done while the entries are
+    checked (see Engine.map)."""
+    engine = engine or Engine()
+    memory = memory if memory is not None else Memory()
+    readers = engine.readers
     problems = Problems()
-    settings = load_settings(folders.content, folders.content_shown, problems, base_url)
-    sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems)
+    settings = load_settings(folders.content, folders.content_shown, problems, base_url, readers.load_yaml)
+    sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems, readers.load_yaml)
     found = scan_entry_files(folders.content)   # each file with its size and time
     files = sorted(found)
     entry_paths = _slugs(files, folders.content_shown, problems)
-    checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources)
+    checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources, readers, memory.salt)
     intro: list = []   # the intro rendered, by parents_part
 
     def parents_part() -> None:
-        # The intro is rendered while the workers check entries: it is the
-        # text most likely to need markdown-it, whose import takes a while.
-        intro.append(render_markdown(
-            checker.md, settings.intro, first_line=settings.intro_line, doc_id="intro", from_path="_index.md",
-        ))
+        # Done while the entries are checked: the intro is the text most
+        # likely to need markdown-it, whose import takes a while.
+        intro.append(checker.markdown(settings.intro, first_line=settings.intro_line, doc_id="intro",
+                                      from_path="_index.md"))
         if meanwhile is not None:
             meanwhile()
 
-    results = _check_all(checker, files, found, cache, workers, parents_part)
+    results = check_all(checker, files, found, memory, engine, parents_part)
 
     kept: list[tuple[Entry, list[CitedSpan]]] = []
     left_out = {r.path for r in results if r.draft and not drafts}
@@ -70,10 +66,10 @@ def load_timeline(
         quiet = result.draft and not drafts
         problems.extend(result.problems, as_warnings=quiet)
         if result.links:
-            found = Problems()
-            _check_links(os.path.join(folders.content_shown, result.path), result.links, entry_paths, left_out, found)
-            problems.extend(found, as_warnings=quiet)
-            if found.errors:
+            found_here = Problems()
+            _check_links(os.path.join(folders.content_shown, result.path), result.links, entry_paths, left_out, found_here)
+            problems.extend(found_here, as_warnings=quiet)
+            if found_here.errors:
                 continue
         if result.entry is not None and not quiet:
             kept.append((result.entry, result.cited))
@@ -98,15 +94,16 @@ def load_timeline(
         tags=groups(entries, lambda e: e.tags),
         people=groups(entries, lambda e: e.people),
         citing=citing,
+        context=checker.context,
     )
     return timeline, problems
 
 
-def _check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, list[int] | None],
-               cache: BuildCache, workers: int, meanwhile: Callable[[], None] | None) -> list[Checked]:
-    """Check every entry file, taking unchanged ones from the cache.
-    `stats_found` holds each file's [size, mtime_ns] as the scan found it."""
-    context = check_context(cache.salt, checker.shown_dir, checker.tz, checker.sources)
+def check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, list[int] | None],
+              memory: Memory, engine: Engine, meanwhile: Callable[[], None] | None = None) -> list[Checked]:
+    """Check every entry file, reusing the checks `memory` holds of
+    unchanged ones. `stats_found` holds each file's [size, mtime_ns]."""
+    context = checker.context
     results: dict[str, Checked] = {}
     stats: dict[str, list | None] = {}
     todo: list[str] = []
@@ -114,57 +111,18 @@ def _check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, l
     for rel in files:
         stat = stats_found[rel]
         stats[rel] = stat if stat and stat[1] < trust_before else None
-        # Size and time first; the contents only if a kept check could match
-        # them (otherwise the checker hashes the bytes it reads anyway).
-        file_hash = cache.file_hash(rel, context, stat)
-        if file_hash is None and cache.knows(rel, context):
-            try:
-                with open(os.path.join(checker.content_dir, rel), "rb") as f:
-                    file_hash = file_digest(f.read())
-            except OSError:
-                file_hash = ""
-        hit = cache.checked(rel, context, file_hash) if file_hash is not None else None
+        hit, _ = memory.reuse(rel, context, stat, str(checker.content_dir))
         if hit is None:
             todo.append(rel)
         else:
             results[rel] = hit
-            cache.keep_stat(rel, stats[rel])
-    # Each process prepares the sources it verifies against when it first
-    # needs them: the worker while the parent does its own part of the work
-    # (templates, intro), rather than the parent before forking (0.05 s).
-    for checked in parallel.run(_check_chunk, (checker, context), todo, workers, meanwhile=meanwhile):
+            memory.keep_stat(rel, stats[rel])
+    for checked in engine.check_entries(checker, todo, meanwhile):
         rel = checked.path
         results[rel] = checked
-        cache.keep_checked(rel, context, checked.file_hash, stats[rel], checked)
-    cache.forget_entries_except(set(files))
+        memory.keep_checked(rel, context, checked.file_hash, stats[rel], checked)
+    memory.forget_entries_except(set(files))
     return [results[rel] for rel in files]
-
-
-def check_context(salt: str, shown_dir: str, tz: str, sources: dict[str, Source]) -> str:
-    """What checking an entry depends on besides its file."""
-    ordered = sorted(sources.values(), key=lambda s: s.id)
-    return digest(salt, shown_dir, tz, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered])
-
-
-def _check_chunk(state: tuple[EntryChecker, str], rels) -> list[Checked]:
-    """Check entries, and encode each result for the build cache: in the
-    workers, where the encoding costs no time of the parent's."""
-    checker, context = state
-    out = []
-    for rel in rels:
-        checked = checker.check(rel)
-        if checked.entry is not None:
-            checked.entry.hash = entry_hash(context, rel, checked.file_hash)
-        checked.cache_json = to_json(checked_to_data(checked))
-        out.append(checked)
-    return out
-
-
-def entry_hash(context: str, rel: str, file_hash: str) -> str:
-    """What every page key says of an entry: its file's bytes and what they
-    were checked against (`context`), and its path, which gives its slug:
-    a file renamed, its bytes unchanged, is linked by its new name."""
-    return digest(context, rel, file_hash)
 
 
 def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:

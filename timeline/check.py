@@ -4,8 +4,6 @@ sources, the verbatim text of its passages and quotes, its links."""
 from __future__ import annotations
 
 import bisect
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +11,10 @@ from pathlib import Path
 from .data import entry_json, search_words
 from .entries import read_entry
 from .errors import Problems
+from .hashing import digest, file_digest
 from .markup import new_parser, render_markdown
 from .model import Entry
+from .readers import Readers
 from .sources import Source
 from .verify import SourceText, line_spans, mark_id
 
@@ -54,11 +54,6 @@ class CitedSpan:
     spans: tuple[tuple[int, int], ...]
 
 
-def file_digest(raw: bytes) -> str:
-    """What identifies an entry file's contents in the build cache."""
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
 @dataclass
 class Checked:
     """The outcome of checking one file: the entry, if it has no error."""
@@ -70,35 +65,29 @@ class Checked:
     draft: bool = False
     links: list[tuple[int, str]] = field(default_factory=list)   # (line, content path), checked by the caller
     file_hash: str = ""       # of the bytes that were checked
-    cache_json: str = ""      # this, as the build cache keeps it (made where it was checked)
-
-    def __reduce_ex__(self, protocol):
-        # A worker sends a check back to the parent as the cache's JSON of
-        # it, made anyway: one string crosses, not a tree of small objects,
-        # and the parent reads it as it reads the cache.
-        if self.cache_json:
-            return _from_cache_json, (self.cache_json, self.file_hash)
-        return super().__reduce_ex__(protocol)
-
-
-def _from_cache_json(text: str, file_hash: str) -> Checked:
-    from .cache import checked_from_data  # the cache module imports this one
-
-    checked = checked_from_data(json.loads(text))
-    checked.file_hash, checked.cache_json = file_hash, text
-    return checked
 
 
 class EntryChecker:
     """Reads and checks entries; one per process, as it holds prepared sources."""
 
-    def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source]):
+    def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source],
+                 readers: Readers = Readers(), salt: str = ""):
         self.content_dir = content_dir
         self.shown_dir = shown_dir
         self.tz = tz
         self.sources = sources
+        self.readers = readers
         self.archives: dict[str, Archive] = {}
         self.md = new_parser()
+        # What a check depends on besides the file: a kept check made
+        # under another context is not reused.
+        ordered = sorted(sources.values(), key=lambda s: s.id)
+        self.context = digest(salt, shown_dir, tz, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered])
+
+    def markdown(self, text: str, *, first_line: int, doc_id: str, from_path: str):
+        """Markdown rendered with this checker's parser and readers."""
+        return render_markdown(self.md, text, first_line=first_line, doc_id=doc_id, from_path=from_path,
+                               shortcut=self.readers.markdown_shortcut)
 
     def archive(self, source_id: str) -> Archive:
         if source_id not in self.archives:
@@ -114,7 +103,7 @@ class EntryChecker:
             problems.error(os.path.join(self.shown_dir, rel), 1, f"cannot read the file: {exc.strerror}")
             return Checked(rel, None, [], problems)
         file_hash = file_digest(raw)
-        entry = read_entry(raw, rel, self.shown_dir, self.tz, problems)
+        entry = read_entry(raw, rel, self.shown_dir, self.tz, problems, self.readers.load_yaml)
         if entry is None:
             return Checked(rel, None, [], problems, file_hash=file_hash)
         cited: list[CitedSpan] = []
@@ -127,13 +116,11 @@ class EntryChecker:
         for x in entry.figures:
             if self._known(entry, x.source, x.line, problems) and x.passage:
                 x.mark = self._verify(entry, x.source, x.passage, "passage", x.line, problems, cited)
-        rendered = render_markdown(
-            self.md, entry.body, first_line=entry.body_line, doc_id=entry.slug,
-            from_path=entry.path,
-        )
+        rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
         entry.body_html = rendered.html
         if problems.errors:
             return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash)
+        entry.hash = entry_hash(self.context, rel, file_hash)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
         return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash)
 
@@ -157,6 +144,18 @@ class EntryChecker:
         mark = mark_id("q" if kind == "quote" else "p", source_id, text)
         cited.append(CitedSpan(source_id, mark, kind, match.spans))
         return mark
+
+
+def entry_hash(context: str, rel: str, file_hash: str) -> str:
+    """What every page key says of an entry: its file's bytes and what they
+    were checked against (`context`), and its path, which gives its slug:
+    a file renamed, its bytes unchanged, is linked by its new name."""
+    return digest(context, rel, file_hash)
+
+
+def check_chunk(checker: EntryChecker, rels) -> list[Checked]:
+    """Check entry files: a task for Engine.map."""
+    return [checker.check(rel) for rel in rels]
 
 
 def _short(text: str, limit: int = 80) -> str:

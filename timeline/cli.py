@@ -1,4 +1,8 @@
-"""The command line: `build` and `check`, their options and exit status."""
+"""The command line: `build` and `check`, their options and exit status.
+
+A thin front: it turns the options into a project.Project, wires in the
+speed-ups (speedups.FastEngine) unless TIMELINE_REFERENCE=1 asks for the
+reference pipeline, runs it and prints what it found."""
 
 from __future__ import annotations
 
@@ -8,17 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import parallel
-from . import quick
-from .assemble import Folders, check_context, load_timeline
-from .cache import BuildCache, current_salt, digest
-from .check import Checked
-from .errors import ContentError
-from .output import static_jobs, write_site
-from .render import BUNDLED_TEMPLATES, Renderer, plan_site
+from .assemble import Folders
+from .engine import Engine
+from .project import BUNDLED_STATIC, BUNDLED_TEMPLATES, Options, OutputError, Project, Result
+from .speedups import FastEngine
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -41,147 +40,72 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None, *, exit_when_done: bool = False) -> int:
-    """Run the command line; returns the exit status. With `exit_when_done`
-    (build.py), a successful build ends the process where it finishes,
-    without freeing what it made one object at a time (0.1 s at 10,000
-    entries): the system takes the memory back at once."""
+def reference_wanted() -> bool:
+    """TIMELINE_REFERENCE=1: the plain pipeline, one process, no cache."""
+    return os.environ.get("TIMELINE_REFERENCE", "") not in ("", "0")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
     args = parser().parse_args(argv)
-    args.exit_when_done = exit_when_done
+    try:
+        options = _options(args)
+    except _UsageError as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if reference_wanted():
+        engine: Engine = Engine()
+        return _run(Project(options, engine), args)
     # A build makes many long-lived objects and few cycles: the cyclic
-    # collector would spend about a quarter of a rebuild finding nothing.
+    # collector would spend much of its time finding nothing.
     gc.disable()
     try:
-        return _run(args)
+        engine = FastEngine(None if args.no_cache else Path(args.cache), args.jobs)
+        return _run(Project(options, engine), args)
     finally:
         gc.enable()
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(project: Project, args: argparse.Namespace) -> int:
     try:
-        content = _folder(args.content, "content", "--content")
-        seeds = _folder(args.seeds, "seeds", "--seeds")
-        templates = _folder(args.templates, "templates", "--templates", BUNDLED_TEMPLATES)
-        static = _folder(args.static, "static", "--static", BUNDLED_STATIC)
-    except _UsageError as exc:
+        result = project.check() if args.command == "check" else project.build()
+    except OutputError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
-        print("build.py: error: --base-url must be an http(s) URL", file=sys.stderr)
-        return EXIT_USAGE
-    folders = Folders(Path(content), Path(seeds), content, seeds)
-    workers = args.jobs if args.jobs > 0 else parallel.cores()
-    out = None if args.command == "check" else Path(args.out or "site")
-    cache_folder = None if args.no_cache else Path(args.cache)
-    options = quick.Options(folders, out or Path("site"), Path(templates), templates, Path(static), args.drafts, args.base_url)
-    if out is not None and cache_folder is not None:
-        done = quick.rebuild(options, cache_folder, current_salt())
-        if done is not None:
-            count, files, written, warnings = done
-            for warning in warnings:
-                print(warning, file=sys.stderr)
-            print("quick rebuild: only what the changed entries show was redone", file=sys.stderr)
-            print(f"built {out}: {count} entries, {files} files ({written} written, 0 removed)", file=sys.stderr)
-            return _done(args)
-    cache = BuildCache.open(cache_folder)
-    try:
-        return _build(args, options, out, cache, workers)
-    finally:
-        cache.abandon()   # what a failed build began to save of the cache
-
-
-def _build(args: argparse.Namespace, options: quick.Options, out: Path | None, cache: BuildCache, workers: int) -> int:
-    """A full build (or check) with the cache as it was found."""
-    folders, templates, cache_folder = options.folders, options.templates_shown, cache.folder
-    renderer = Renderer(options.templates, templates)
-    # The templates are compiled while the entries are checked: a build
-    # without errors needs them next, and the workers render with them.
-    timeline, problems = load_timeline(folders, drafts=args.drafts, base_url=args.base_url, cache=cache,
-                                       workers=workers, meanwhile=renderer.compile)
-    written = removed = files = 0
-    if timeline is not None:
-        try:
-            base_key = digest(cache.salt, renderer.fingerprint(), repr(timeline.settings), args.drafts)
-            static_files = static_jobs(options.static)
-            jobs = plan_site(timeline, base_key) + static_files
-            files = len(jobs)
-            if out is not None and cache_folder is not None:
-                quick.forget_manifest(cache_folder)
-            saving = _Saving(cache, options, timeline, renderer, static_files, problems.sorted())
-            written, removed, stats = write_site(out, jobs, renderer, cache, workers,
-                                                 meanwhile=saving.begin if out is not None else None)
-        except ContentError as exc:
-            problems.add(exc)
-        except OSError as exc:
-            # The content is fine but the output cannot be written (a full disk, a read-only folder).
-            print(f"build.py: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr)
-            return EXIT_CONTENT
-    for problem in problems.sorted():
-        print(problem, file=sys.stderr)
-    if problems.errors:
         return EXIT_CONTENT
-    if out is None:
-        print(f"ok: {len(timeline.entries)} entries, {len(timeline.sources)} sources checked", file=sys.stderr)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if not result.ok:
+        return EXIT_CONTENT
+    if args.command == "check":
+        timeline = result.timeline
+        print(f"ok: {result.entries} entries, {len(timeline.sources) if timeline else 0} sources checked",
+              file=sys.stderr)
         return EXIT_OK
-    saving.finish(stats)
-    print(f"built {out}: {len(timeline.entries)} entries, {files} files ({written} written, {removed} removed)", file=sys.stderr)
-    return _done(args)
-
-
-def _done(args: argparse.Namespace) -> int:
-    """A successful build's end (see `main`)."""
-    if args.exit_when_done:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(EXIT_OK)
+    print(_summary(project.options.out_dir, result), file=sys.stderr)
     return EXIT_OK
 
 
-class _Saving:
-    """The build cache and the quick rebuild's manifest, saved after a
-    build. All but what the written files make is done while the workers
-    render (`begin`, the pool's meanwhile): the checked entries' lines of
-    the cache (40 MB at 10,000 entries) and the manifest's text."""
+def _summary(out: Path | None, result: Result) -> str:
+    line = (f"built {out}: {result.entries} entries, {result.files} files "
+            f"({len(result.written)} written, {len(result.removed)} removed)")
+    if result.quick:
+        return "quick rebuild: only what the changed entries show was redone\n" + line
+    return line
 
-    def __init__(self, cache: BuildCache, options: quick.Options, timeline, renderer, static_files, warnings):
-        self.cache, self.options, self.timeline = cache, options, timeline
-        self.renderer, self.static_files, self.warnings = renderer, static_files, warnings
-        self.head: str | None = None   # the manifest but its output files
 
-    def begin(self) -> None:
-        self.cache.begin_save()
-        if self.cache.folder is not None:
-            try:
-                self.head = self._manifest_head()
-            except OSError:
-                self.head = None   # no manifest: the next build takes the full way
-
-    def finish(self, stats: dict[str, list[int] | None]) -> None:
-        self.cache.save()
-        if self.cache.folder is not None and self.head is not None:
-            try:
-                quick.save_manifest(self.cache.folder, self.head, stats)
-            except OSError:
-                quick.forget_manifest(self.cache.folder)
-
-    def _manifest_head(self) -> str | None:
-        """What the next build's quick way needs to know of this one, but
-        the output files (see quick.manifest_head); None if there is to be
-        none."""
-        cache, timeline = self.cache, self.timeline
-        files = {}
-        for rel, (_, file_hash, stat, checked) in cache.entries.items():
-            if not isinstance(checked, Checked):
-                return None
-            # No entry: a draft with errors, left out (else the build failed).
-            files[rel] = [stat, file_hash, checked.entry.outline if checked.entry else None]
-        settings = timeline.settings
-        return quick.manifest_head(
-            cache.salt,
-            quick.inputs_digest(self.options, cache.salt, settings, timeline.sources, self.renderer, self.static_files),
-            check_context(cache.salt, self.options.folders.content_shown, settings.timezone, timeline.sources),
-            timeline, files, [str(p) for p in self.warnings],
-        )
+def _options(args: argparse.Namespace) -> Options:
+    content = _folder(args.content, "content", "--content")
+    seeds = _folder(args.seeds, "seeds", "--seeds")
+    templates = _folder(args.templates, "templates", "--templates", BUNDLED_TEMPLATES)
+    static = _folder(args.static, "static", "--static", BUNDLED_STATIC)
+    if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
+        raise _UsageError("--base-url must be an http(s) URL")
+    return Options(
+        folders=Folders(Path(content), Path(seeds), content, seeds),
+        out_dir=None if args.command == "check" else Path(args.out or "site"),
+        templates=Path(templates), templates_shown=templates, static=Path(static),
+        drafts=args.drafts, base_url=args.base_url,
+    )
 
 
 class _UsageError(Exception):

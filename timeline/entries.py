@@ -23,16 +23,6 @@ FIGURE_KEYS = ("what", "value", "qualifier", "unit", "label", "according_to", "s
 CORRECTION_KEYS = ("date", "text")
 
 
-def file_stat(path: str) -> list[int] | None:
-    """[size, mtime_ns] of a file, or None if it cannot be read: what the
-    build cache and the quick rebuild's manifest compare."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
 def scan_entry_files(content_dir: Path) -> dict[str, list[int] | None]:
     """Every entry file (its path inside content_dir, with '/') and its
     [size, mtime_ns], or None if it cannot be read; in no order. Names
@@ -62,13 +52,14 @@ def scan_entry_files(content_dir: Path) -> dict[str, list[int] | None]:
     return found
 
 
-def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems) -> Entry | None:
+def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems,
+               load_yaml=yamlread.load) -> Entry | None:
     """Read one entry from its file's bytes; every problem found goes to `problems`."""
     path = os.path.join(shown_dir, rel)
     try:
         text = yamlread.read_text(raw, path)
         front, body, body_line = yamlread.split_front_matter(text, path)
-        data = yamlread.load(front, path, first_line=2)
+        data = load_yaml(front, path, first_line=2)
     except ContentError as exc:
         problems.add(exc)
         return None

@@ -7,9 +7,7 @@ import posixpath
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
-from typing import TYPE_CHECKING
-
-from .simplemd import render_simple
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -93,7 +91,7 @@ class Rendered:
 
 def render_markdown(
     md: MarkdownIt, source: str, *, first_line: int, doc_id: str,
-    from_path: str | None = None, simple: bool = True,
+    from_path: str | None = None, shortcut: Callable | None = None,
 ) -> Rendered:
     """Render Markdown; links to other entries' files become entry pages.
 
@@ -101,11 +99,11 @@ def render_markdown(
     are listed in `links`, for the caller to check that they are entries:
     the rendering itself does not depend on which entries exist, so it can
     be cached while entries come and go. Relative links get the ROOT marker
-    in front. With `simple` (the default), the plainest Markdown is
-    rendered by simplemd.py, with the same result."""
+    in front. `shortcut` (engine.Readers.markdown_shortcut), if given, may
+    render the text itself, with the same result."""
     rendered = Rendered("", "")
-    if simple:
-        done = render_simple(md, source, first_line, lambda href, line: _resolve(href, from_path, line, rendered))
+    if shortcut is not None:
+        done = shortcut(md, source, first_line, lambda href, line: _resolve(href, from_path, line, rendered))
         if done is not None:
             rendered.html, words = done
             rendered.text = " ".join(" ".join(words).split())

@@ -167,3 +167,4 @@ class Timeline:
     tags: list[Group]
     people: list[Group]
     citing: dict[str, list[Entry]]             # source id -> entries citing it
+    context: str = ""                          # what the entries were checked against (EntryChecker.context)

@@ -10,9 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from . import parallel
-from .cache import BuildCache
-from .entries import file_stat
+from .engine import Engine
+from .memory import Memory, file_stat
 from .render import Job, Renderer
 
 
@@ -29,20 +28,20 @@ def static_jobs(static_dir: Path | None) -> list[Job]:
     return jobs
 
 
-def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache: BuildCache,
-               workers: int, meanwhile: Callable[[], None] | None = None) -> tuple[int, int, dict[str, list[int] | None]]:
-    """Bring out_dir to exactly `jobs`; with out_dir None, only render (check).
-    `meanwhile` is the caller's own work, done while the workers render
-    (see parallel.run).
+def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,
+               meanwhile: Callable[[], None] | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
+    """Bring out_dir to exactly `jobs`, rendering those `memory` does not
+    know to be up to date; with out_dir None, only render every page
+    (check: a template error may depend on the data). `meanwhile` is the
+    caller's own work, done while the engine renders (see Engine.map).
 
-    Returns (files written, files removed, [size, mtime_ns] of every file)."""
+    Returns (files written, files removed, [size, mtime_ns] of every file),
+    the files as paths inside the site."""
     if out_dir is None:
-        # `check`: render one page of each template, to find template errors
-        # without rendering the whole site only to throw it away.
-        firsts = {job.template: i for i, job in reversed(list(enumerate(jobs))) if job.template}
-        todo = sorted(firsts.values())
+        todo = list(range(len(jobs)))
     else:
-        todo = [i for i, job in enumerate(jobs) if not _unchanged(out_dir, job, cache)]
+        folder = str(out_dir)
+        todo = [i for i, job in enumerate(jobs) if not memory.page_unchanged(folder, job.path, job.key)]
     staging = None
     if out_dir is not None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -57,12 +56,12 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
             os.makedirs(os.path.join(staging, folder), exist_ok=True)
     try:
         # Workers get indices; the jobs themselves reach them by fork.
-        if workers > 1:
-            renderer.compile({jobs[i].template for i in todo if jobs[i].template})  # once: workers inherit them
-        changed = parallel.run(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo, workers,
-                               min_items=32, meanwhile=meanwhile)
+        # Compiled once here: workers, if the engine has any, inherit them.
+        renderer.compile({jobs[i].template for i in todo if jobs[i].template})
+        changed = engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo,
+                             min_items=32, meanwhile=meanwhile)
         if out_dir is None:
-            return 0, 0, {}
+            return [], [], {}
         # Every file is rendered and staged: only now does the site change.
         # Moving a file keeps its size and time: those taken as it was
         # written stand (and save stating 10,000 files again).
@@ -73,7 +72,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
                 out_dir.rmdir()
             os.replace(staging, out_dir)
             staging = None
-            return len(written), 0, _remember(out_dir, jobs, cache, written)
+            return list(written), [], _remember(out_dir, jobs, memory, written)
         for rel in written:
             target = out_dir / rel
             if target.is_dir() and not target.is_symlink():
@@ -81,7 +80,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, cache:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, target)
         removed = _remove_stale(out_dir, {job.path for job in jobs})
-        return len(written), removed, _remember(out_dir, jobs, cache, written)
+        return list(written), removed, _remember(out_dir, jobs, memory, written)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -115,26 +114,16 @@ def _is_empty(folder: Path) -> bool:
         return True
 
 
-def _unchanged(out_dir: Path, job: Job, cache: BuildCache) -> bool:
-    """Made from the same inputs as the file already there, untouched since."""
-    if job.key is None:
-        return False
-    seen = cache.pages.get(job.path)
-    if not seen or seen[0] != job.key:
-        return False
-    return file_stat(os.path.join(out_dir, job.path)) == seen[1:]
-
-
-def _remember(out_dir: Path, jobs: list[Job], cache: BuildCache,
+def _remember(out_dir: Path, jobs: list[Job], memory: Memory,
               known: dict[str, list[int]]) -> dict[str, list[int] | None]:
     """Every file's size and time as written (`known` for those written
-    now); the cache keeps those of the files made from a key."""
+    now); the memory keeps those of the files made from a key."""
     stats = {}
     for job in jobs:
         stat = known.get(job.path) or file_stat(os.path.join(out_dir, job.path))
         stats[job.path] = stat
         if job.key is not None and stat is not None:
-            cache.keep_page(job.path, [job.key, *stat])
+            memory.keep_page(job.path, [job.key, *stat])
     return stats
 
 
@@ -147,9 +136,9 @@ def _same(target: Path, data: bytes) -> bool:
         return False
 
 
-def _remove_stale(out_dir: Path, keep: set[str]) -> int:
+def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:
     """Remove what the site no longer has: files, then emptied folders."""
-    removed = 0
+    removed = []
     root = str(out_dir)
     for folder, dirs, files in os.walk(root, topdown=False):
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
@@ -157,7 +146,7 @@ def _remove_stale(out_dir: Path, keep: set[str]) -> int:
         for name in files:
             if prefix + name not in keep:
                 os.unlink(os.path.join(folder, name))
-                removed += 1
+                removed.append(prefix + name)
         for name in dirs:
             full = os.path.join(folder, name)
             if os.path.islink(full):

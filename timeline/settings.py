@@ -27,12 +27,13 @@ class Settings:
     intro_line: int = 1
 
 
-def load_settings(content_dir: Path, shown_dir: str, problems: Problems, base_url: str | None = None) -> Settings:
+def load_settings(content_dir: Path, shown_dir: str, problems: Problems, base_url: str | None = None,
+                  load_yaml=yamlread.load) -> Settings:
     path = os.path.join(shown_dir, "_index.md")
     file = content_dir / "_index.md"
     settings = Settings()
     if file.is_file():
-        settings = _read(file, path, problems) or settings
+        settings = _read(file, path, problems, load_yaml) or settings
     if base_url is not None:
         settings = replace(settings, base_url=base_url)
     if settings.base_url and not settings.base_url.endswith("/"):
@@ -40,13 +41,13 @@ def load_settings(content_dir: Path, shown_dir: str, problems: Problems, base_ur
     return settings
 
 
-def _read(file: Path, path: str, problems: Problems) -> Settings | None:
+def _read(file: Path, path: str, problems: Problems, load_yaml) -> Settings | None:
     try:
         text = yamlread.read_text(file.read_bytes(), path)
         if not text.startswith("---"):
             return Settings(intro=text)
         front, body, body_line = yamlread.split_front_matter(text, path)
-        data = yamlread.load(front, path, first_line=2)
+        data = load_yaml(front, path, first_line=2)
     except ContentError as exc:
         problems.add(exc)
         return None

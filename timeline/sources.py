@@ -50,7 +50,8 @@ class Source:
         return href("sources", self.id + ".html")
 
 
-def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems) -> dict[str, Source]:
+def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
+                 load_yaml=yamlread.load) -> dict[str, Source]:
     """Read seeds/sources.yaml and every text it names; problems go to `problems`."""
     path = os.path.join(shown_dir, "sources.yaml")
     yaml_file = seeds_dir / "sources.yaml"
@@ -59,7 +60,7 @@ def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems) -
         return {}
     try:
         text = yamlread.read_text(yaml_file.read_bytes(), path)
-        data = yamlread.load(text, path)
+        data = load_yaml(text, path)
     except ContentError as exc:
         problems.add(exc)
         return {}

@@ -1,5 +1,7 @@
-"""The build cache: what checking each entry produced, and what each output
-file was made from, so a rebuild redoes only what an edit touched.
+"""The build cache: the memory of the last build (memory.Memory: what
+checking each entry produced, and what each output file was made from)
+saved in a folder, so that the next run of build.py redoes only what an
+edit touched.
 
 It is JSON, not pickle, so that a damaged or foreign cache can at worst be
 ignored, never executed. Anything unexpected in it means: start afresh."""
@@ -15,36 +17,24 @@ import tempfile
 from json.encoder import encode_basestring
 from pathlib import Path
 
-from . import __version__
-from .check import Checked, CitedSpan
-from .data import to_json
-from .dates import PartialDate
-from .errors import ContentError, Problems
-from .model import Citation, Correction, Entry, Figure, Quote
+from .. import __version__
+from ..check import Checked, CitedSpan
+from ..data import to_json
+from ..dates import PartialDate
+from ..errors import ContentError, Problems
+from ..memory import Memory
+from ..model import Citation, Correction, Entry, Figure, Quote
 
 FORMAT = f"timeline-cache/1 {__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-def digest(*parts) -> str:
-    """A short stable hash of parts made of str, int, float, bool, None,
-    tuples and lists (their repr is stable, and quicker than JSON)."""
-    return digest_text(repr(parts))
-
-
-def digest_text(text: str) -> str:
-    """The same kind of hash of text that is unambiguous as it is (joined
-    hashes, paths), without the cost of its repr."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def code_version() -> str:
     """Changes whenever the program's own code does."""
     h = hashlib.blake2b(digest_size=16)
-    folder = Path(__file__).resolve().parent
-    for name in sorted(os.listdir(folder)):
-        if name.endswith(".py"):
-            h.update(name.encode())
-            h.update((folder / name).read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for file in sorted(package.rglob("*.py")):
+        h.update(file.relative_to(package).as_posix().encode())
+        h.update(file.read_bytes())
     return h.hexdigest()
 
 
@@ -53,18 +43,18 @@ def current_salt() -> str:
     return f"{FORMAT} {code_version()}"
 
 
-class BuildCache:
+class BuildCache(Memory):
     """Load with `BuildCache.open(folder)`; `None` folder means no cache."""
 
     def __init__(self, folder: Path | None, salt: str):
+        super().__init__(salt)
         self.folder = folder
-        self.salt = salt
-        self.entries: dict[str, list] = {}      # content path -> [context, file hash, stat, checked data]
-        self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
-        self.dirty: set[tuple[str, str]] = set()   # (table, key) changed since loading
         self.lines = 0                              # lines in the file as loaded
-        self.changes = 0                            # to the entries, since opening
         self.early: tuple[str, int] | None = None   # (temporary file, self.changes) of begin_save
+        self.encoded: dict[str, str] = {}           # content path -> its check's JSON, made in a worker
+
+    def decode(self, data) -> Checked:
+        return checked_from_data(data)
 
     @classmethod
     def open(cls, folder: Path | None) -> "BuildCache":
@@ -105,7 +95,7 @@ class BuildCache:
             fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=self.folder)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(_dumps({"format": self.salt}) + "\n")
-                f.writelines(cache_line("e", key, item) for key, item in self.entries.items())
+                f.writelines(cache_line("e", key, item, self.encoded.get(key)) for key, item in self.entries.items())
             self.early = tmp, self.changes
         except OSError:
             self.abandon()   # save will try again, and warn
@@ -130,7 +120,8 @@ class BuildCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self.early is None and self.lines and self.lines + len(self.dirty) <= 2 * live:
                 with open(self.folder / "cache.json", "a", encoding="utf-8") as f:
-                    f.write("".join(cache_line(t, k, tables[t][k]) for t, k in sorted(self.dirty) if k in tables[t]))
+                    f.write("".join(cache_line(t, k, tables[t][k], self.encoded.get(k) if t == "e" else None)
+                                    for t, k in sorted(self.dirty) if k in tables[t]))
                 return
             target = self.folder / "cache.json"
             if target.is_dir() and not target.is_symlink():
@@ -147,64 +138,14 @@ class BuildCache:
                 with open(tmp, mode, encoding="utf-8") as f:
                     if mode == "w":
                         f.write(_dumps({"format": self.salt}) + "\n")
-                    f.writelines(cache_line(table, key, item) for table, items in rest.items() for key, item in items.items())
+                    f.writelines(cache_line(table, key, item, self.encoded.get(key) if table == "e" else None)
+                                 for table, items in rest.items() for key, item in items.items())
                 os.replace(tmp, target)
             finally:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
         except OSError as exc:
             print(f"build.py: warning: cannot write the cache in {self.folder}: {exc.strerror}", file=sys.stderr)
-
-    def keep_page(self, path: str, item: list) -> None:
-        if self.pages.get(path) != item:
-            self.pages[path] = item
-            self.dirty.add(("p", path))
-
-    # -- checked entries --
-
-    def file_hash(self, rel: str, context: str, stat: list | None) -> str | None:
-        """The stored hash of a file whose size and time are as recorded, if
-        that record can be trusted (see `keep_checked`)."""
-        item = self.entries.get(rel)
-        if item and item[0] == context and stat is not None and item[2] == stat:
-            return item[1]
-        return None
-
-    def knows(self, rel: str, context: str) -> bool:
-        """Whether a check of this file under this context is kept at all."""
-        item = self.entries.get(rel)
-        return bool(item) and item[0] == context
-
-    def checked(self, rel: str, context: str, file_hash: str) -> Checked | None:
-        item = self.entries.get(rel)
-        if not item or item[0] != context or item[1] != file_hash:
-            return None
-        if isinstance(item[3], Checked):
-            return item[3]
-        try:
-            # Keep the object, not the raw data: one copy in memory, not two.
-            item[3] = checked_from_data(item[3])
-            return item[3]
-        except (KeyError, TypeError, ValueError, IndexError):
-            return None
-
-    def keep_checked(self, rel: str, context: str, file_hash: str, stat: list | None, checked: Checked) -> None:
-        """Remember a check. `stat` is [size, mtime_ns]: pass None when the
-        file changed so recently that a further edit within the same clock
-        tick would leave its time unchanged; then the next build hashes it."""
-        self.entries[rel] = [context, file_hash, stat, checked]
-        self.dirty.add(("e", rel))
-        self.changes += 1
-
-    def keep_stat(self, rel: str, stat: list | None) -> None:
-        if self.entries[rel][2] != stat:
-            self.entries[rel][2] = stat
-            self.dirty.add(("e", rel))
-            self.changes += 1
-
-    def forget_entries_except(self, rels: set[str]) -> None:
-        self.entries = {k: v for k, v in self.entries.items() if k in rels}
-        self.changes += 1
 
 # ---- (de)serialising checked entries ----
 
@@ -220,13 +161,13 @@ _SHAPES = {
 }
 
 
-def cache_line(table: str, key: str, item: list) -> str:
-    """One line of cache.json (appended by a quick rebuild too). The two
-    usual kinds are put together here, not by the encoder: a line for each
-    entry and output file adds up to a tenth of a second at 10,000 entries."""
+def cache_line(table: str, key: str, item: list, encoded: str | None = None) -> str:
+    """One line of cache.json (appended by a quick rebuild too); `encoded`,
+    the check's JSON if it was made already (in a worker). The two usual
+    kinds of line are put together here, not by the encoder: there is one
+    for each entry and output file."""
     if table == "e" and isinstance(item[3], Checked):
-        # The checked data is encoded where it was checked, in a worker.
-        data = item[3].cache_json or _dumps(checked_to_data(item[3]))
+        data = encoded or _dumps(checked_to_data(item[3]))
         return f'["e",{_text(key)},[{_text(item[0])},{_text(item[1])},{_stat(item[2])},{data}]]\n'
     if table == "p" and len(item) == 3 and isinstance(item[0], str) and _is_stat(item[1:]):
         return f'["p",{_text(key)},[{_text(item[0])},{item[1]},{item[2]}]]\n'

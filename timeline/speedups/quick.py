@@ -30,18 +30,21 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assemble import CLOCK_TICK_NS, Folders, check_context, entry_hash
-from .cache import cache_line, checked_from_data, digest
-from .check import Checked, EntryChecker, file_digest
-from .data import to_json
-from .entries import file_stat, scan_entry_files
-from .errors import ContentError, Problems
-from .model import Entry, Timeline
-from .output import static_jobs
-from .render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html, js_safe
-from .settings import Settings, load_settings
-from .sources import Source, load_sources
-from .views import listed_on, split_listing
+from ..check import Checked, EntryChecker
+from ..data import to_json
+from ..entries import scan_entry_files
+from ..errors import ContentError, Problems
+from ..hashing import digest, file_digest
+from ..memory import CLOCK_TICK_NS, file_stat
+from ..model import Entry, Timeline
+from ..output import static_jobs
+from ..project import Options
+from ..readers import Readers
+from ..render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html, js_safe
+from ..settings import Settings, load_settings
+from ..sources import Source, load_sources
+from ..views import listed_on, split_listing
+from .cache import cache_line, checked_from_data
 
 MANIFEST = "manifest.json"
 # What quick rebuilds changed since: JSON lines ["f", entry file, record]
@@ -50,19 +53,6 @@ MANIFEST_LOG = "manifest.log"
 # More changed entries than this, and a full build is about as quick.
 MAX_CHANGED = 32
 MAX_LOG = 4000
-
-
-@dataclass
-class Options:
-    """What the command line says about a build."""
-
-    folders: Folders
-    out_dir: Path
-    templates: Path
-    templates_shown: str
-    static: Path
-    drafts: bool
-    base_url: str | None
 
 
 @dataclass
@@ -76,11 +66,12 @@ class Inputs:
     digest: str
 
 
-def read_inputs(options: Options, salt: str, problems: Problems) -> Inputs:
+def read_inputs(options: Options, salt: str, problems: Problems, readers: Readers, environment) -> Inputs:
     folders = options.folders
-    settings = load_settings(folders.content, folders.content_shown, problems, options.base_url)
-    sources = dict(sorted(load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems).items()))
-    renderer = Renderer(options.templates, options.templates_shown)
+    settings = load_settings(folders.content, folders.content_shown, problems, options.base_url, readers.load_yaml)
+    sources = dict(sorted(load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems,
+                                       readers.load_yaml).items()))
+    renderer = Renderer(options.templates, options.templates_shown, environment)
     static = static_jobs(options.static)
     return Inputs(settings, sources, renderer, static, inputs_digest(options, salt, settings, sources, renderer, static))
 
@@ -105,7 +96,7 @@ def _bundled_templates_only(renderer: Renderer) -> bool:
 # ---- after a full build ----
 
 def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
-                  files: dict[str, list], warnings: list[str]) -> str:
+                  files: dict[str, list], warnings: list[ContentError]) -> str:
     """The manifest of the site being built but its output files, as JSON
     text: made while the workers render, as it needs nothing they make.
     `files` maps each entry file to [stat or None, contents hash, outline
@@ -120,7 +111,7 @@ def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
         "files": {rel: _file_record(*item) for rel, item in files.items()},
         "order": [e.path for e in timeline.entries],
         "listings": listings, "listed": [number[path] for path in listed],
-        "warnings": warnings,
+        "warnings": [[p.path, p.line, p.message, p.severity] for p in warnings],
     })
 
 
@@ -213,25 +204,27 @@ class _NotQuick(Exception):
     """Something the quick rebuild does not handle: do a full build."""
 
 
-def rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int, int, list[str]] | None:
-    """Rebuild the quick way if it applies: (entries, files, written,
+def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
+            environment) -> tuple[int, int, list[str], list[ContentError]] | None:
+    """Rebuild the quick way if it applies: (entries, files, files written,
     warnings to print), or None for a full build. Never leaves the site
     half-changed."""
     try:
-        return _rebuild(options, cache_folder, salt)
+        return _rebuild(options, cache_folder, salt, readers, environment)
     except (_NotQuick, ContentError, OSError, ValueError, KeyError, TypeError, IndexError):
         # Anything unexpected, a template error included: the full build
         # does it all again, and reports what it finds as usual.
         return None
 
 
-def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int, int, list[str]]:
+def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
+             environment) -> tuple[int, int, list[str], list[ContentError]]:
     trust_before = time.time_ns() - CLOCK_TICK_NS
     m = _read_manifest(cache_folder, salt)
     if m is None:
         raise _NotQuick("no manifest")
     problems = Problems()
-    inputs = read_inputs(options, salt, problems)
+    inputs = read_inputs(options, salt, problems, readers, environment)
     if problems.items or inputs.digest != m["inputs"] or not _bundled_templates_only(inputs.renderer):
         raise _NotQuick("inputs changed")
     files = scan_entry_files(options.folders.content)
@@ -261,10 +254,11 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
     order: list[str] = m["order"]
     if not changed:
         _append_log(cache_folder, log)
-        return len(order), len(m["pages"]), 0, m["warnings"]
+        return len(order), len(m["pages"]), [], _warnings(m)
 
-    checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone, inputs.sources)
-    context = check_context(salt, checker.shown_dir, checker.tz, checker.sources)
+    checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone,
+                           inputs.sources, readers, salt)
+    context = checker.context
     if context != m["context"]:
         raise _NotQuick("checks depend on other things now")
     position = {rel: i for i, rel in enumerate(order)}
@@ -275,7 +269,6 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
                 or checked.entry.outline != was[rel][2]
                 or any(target not in position for _, target in checked.links)):
             raise _NotQuick("the edit changes more than the entry's own pieces")
-        checked.entry.hash = entry_hash(context, rel, checked.file_hash)
         new[rel] = checked
 
     neighbours = {order[j] for rel in changed for j in (position[rel] - 1, position[rel] + 1) if 0 <= j < len(order)}
@@ -319,7 +312,11 @@ def _rebuild(options: Options, cache_folder: Path, salt: str) -> tuple[int, int,
     # redo them; the manifest, what is now on disk.
     _append_lines(cache_folder / "cache.json", cache_lines)
     _append_log(cache_folder, log)
-    return len(order), len(m["pages"]), len(written), m["warnings"]
+    return len(order), len(m["pages"]), written, _warnings(m)
+
+
+def _warnings(m: dict) -> list[ContentError]:
+    return [ContentError(*w) for w in m["warnings"]]
 
 
 def _site_as_left(out_dir: Path, pages: dict[str, str]) -> bool:

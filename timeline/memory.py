@@ -1,0 +1,117 @@
+"""What the last build made, kept so that the next one redoes only what
+changed: each entry file's check, and the key each output file was made
+from. A `Project` holds one in memory between its builds (live preview
+rebuilds so); speedups/cache.py loads it from disk and saves it back, so
+that separate runs of build.py share it too. A fresh Memory knows nothing:
+a build with it does everything."""
+
+from __future__ import annotations
+
+import os
+
+from .check import Checked
+from .hashing import file_digest
+
+# Two edits of a file within one tick of the file system's clock leave the
+# same modification time; times this recent are not trusted to show a change.
+CLOCK_TICK_NS = 2_000_000_000
+
+
+def file_stat(path: str) -> list[int] | None:
+    """[size, mtime_ns] of a file, or None if it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+class Memory:
+    """Checked entries and page keys of the last build."""
+
+    def __init__(self, salt: str = "") -> None:
+        self.salt = salt                        # what wrote it: a program version
+        self.entries: dict[str, list] = {}      # content path -> [context, file hash, stat, Checked or its data]
+        self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
+        self.dirty: set[tuple[str, str]] = set()   # (table, key) changed since loading
+        self.changes = 0                            # to the entries, since loading
+
+    # -- checked entries --
+
+    def file_hash(self, rel: str, context: str, stat: list | None) -> str | None:
+        """The stored hash of a file whose size and time are as recorded, if
+        that record can be trusted (see `keep_checked`)."""
+        item = self.entries.get(rel)
+        if item and item[0] == context and stat is not None and item[2] == stat:
+            return item[1]
+        return None
+
+    def knows(self, rel: str, context: str) -> bool:
+        """Whether a check of this file under this context is kept at all."""
+        item = self.entries.get(rel)
+        return bool(item) and item[0] == context
+
+    def checked(self, rel: str, context: str, file_hash: str) -> Checked | None:
+        item = self.entries.get(rel)
+        if not item or item[0] != context or item[1] != file_hash:
+            return None
+        if isinstance(item[3], Checked):
+            return item[3]
+        try:
+            # Keep the object, not the raw data: one copy in memory, not two.
+            item[3] = self.decode(item[3])
+            return item[3]
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def decode(self, data) -> Checked:
+        """A check as a store kept it (see speedups/cache.py); in memory it
+        is the object itself."""
+        raise ValueError("not a check")
+
+    def reuse(self, rel: str, context: str, stat: list | None, folder: str) -> tuple[Checked | None, str | None]:
+        """(the kept check of this file, if it still holds, and the hash of
+        its bytes, if it was read): size and time first, then the contents
+        only when a kept check could match them."""
+        file_hash = self.file_hash(rel, context, stat)
+        if file_hash is None and self.knows(rel, context):
+            try:
+                with open(os.path.join(folder, rel), "rb") as f:
+                    file_hash = file_digest(f.read())
+            except OSError:
+                file_hash = ""
+        return (self.checked(rel, context, file_hash) if file_hash is not None else None), file_hash
+
+    def keep_checked(self, rel: str, context: str, file_hash: str, stat: list | None, checked: Checked) -> None:
+        """Remember a check. `stat` is [size, mtime_ns]: pass None when the
+        file changed so recently that a further edit within the same clock
+        tick would leave its time unchanged; then the next build hashes it."""
+        self.entries[rel] = [context, file_hash, stat, checked]
+        self.dirty.add(("e", rel))
+        self.changes += 1
+
+    def keep_stat(self, rel: str, stat: list | None) -> None:
+        if self.entries[rel][2] != stat:
+            self.entries[rel][2] = stat
+            self.dirty.add(("e", rel))
+            self.changes += 1
+
+    def forget_entries_except(self, rels: set[str]) -> None:
+        self.entries = {k: v for k, v in self.entries.items() if k in rels}
+        self.changes += 1
+
+    # -- output files --
+
+    def page_unchanged(self, out_dir: str, path: str, key: str | None) -> bool:
+        """Made from the same inputs as the file already there, untouched since."""
+        if key is None:
+            return False
+        seen = self.pages.get(path)
+        if not seen or seen[0] != key:
+            return False
+        return file_stat(os.path.join(out_dir, path)) == seen[1:]
+
+    def keep_page(self, path: str, item: list) -> None:
+        if self.pages.get(path) != item:
+            self.pages[path] = item
+            self.dirty.add(("p", path))

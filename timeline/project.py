@@ -1,0 +1,152 @@
+"""A timeline project and its builds: the pipeline from the folders to the
+site, read -> check and verify -> model -> render -> write.
+
+    project = Project(Options(folders, out_dir=Path("site"), ...))
+    result = project.build()        # or project.check()
+    result = project.rebuild(["content/2022-01-07-arrests.md"])
+
+A Project keeps what its last build made (memory.Memory), so a rebuild
+redoes only what the changed files touch. Its engine decides how the work
+is done (engine.Engine: in order, in this process; speedups.FastEngine:
+the fast readers, a process pool, the build cache and the quick rebuild);
+both write the same bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .assemble import Folders, load_timeline
+from .engine import Engine
+from .errors import ContentError
+from .hashing import digest
+from .model import Timeline
+from .output import static_jobs, write_site
+from .render import BUNDLED_TEMPLATES, Job, Renderer, plan_site
+
+BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a build reads and where it writes; `out_dir` None only checks."""
+
+    folders: Folders
+    out_dir: Path | None
+    templates: Path = BUNDLED_TEMPLATES
+    templates_shown: str = "templates"
+    static: Path = BUNDLED_STATIC
+    drafts: bool = False
+    base_url: str | None = None
+
+
+@dataclass
+class Result:
+    """What a build did. `problems` are in a stable order (file, line);
+    `written` and `removed` are paths inside the site."""
+
+    timeline: Timeline | None    # None: errors, or the engine's quick way did it
+    problems: list[ContentError]
+    files: int = 0
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    quick: bool = False          # the engine's quick way did it
+    entries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+class OutputError(Exception):
+    """The content is fine but the site cannot be written (a full disk, a
+    read-only folder)."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"cannot write {path}: {reason}")
+
+
+@dataclass
+class Build:
+    """One build under way: what the engine's hooks are shown."""
+
+    project: "Project"
+    timeline: Timeline
+    renderer: Renderer
+    static: list[Job]
+    warnings: list[ContentError]
+
+
+class Project:
+    """The folders of one timeline, and what its last build made."""
+
+    def __init__(self, options: Options, engine: Engine | None = None):
+        self.options = options
+        self.engine = engine or Engine()
+        self.memory = self.engine.open_memory()
+
+    def check(self) -> Result:
+        """Read, check and render everything; write nothing."""
+        return self._build(None)
+
+    def build(self) -> Result:
+        """Bring the output folder to what the folders say. A failed build
+        leaves it as it was."""
+        if self.options.out_dir is None:
+            return self.check()
+        done = self.engine.shortcut(self)
+        if done is not None:
+            return done
+        return self._build(self.options.out_dir)
+
+    def rebuild(self, changed: Iterable[str | Path]) -> Result:
+        """Build again after these files changed: checks and pages the
+        memory holds that they do not touch are reused."""
+        content = self.options.folders.content.resolve()
+        for path in changed:
+            full = Path(path).resolve()
+            if full.is_relative_to(content):
+                # Hashed again, whatever its size and time say.
+                rel = full.relative_to(content).as_posix()
+                if rel in self.memory.entries:
+                    self.memory.entries[rel][2] = None
+        return self.build()
+
+    def _build(self, out_dir: Path | None) -> Result:
+        options, engine, memory = self.options, self.engine, self.memory
+        renderer = Renderer(options.templates, options.templates_shown, engine.environment)
+        # The templates are compiled while the entries are checked: a build
+        # without errors needs them next.
+        timeline, problems = load_timeline(options.folders, drafts=options.drafts, base_url=options.base_url,
+                                           engine=engine, memory=memory, meanwhile=renderer.compile)
+        if timeline is None:
+            return Result(None, problems.sorted())
+        try:
+            base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts)
+            static = static_jobs(options.static)
+            jobs = plan_site(timeline, base_key) + static
+            build = Build(self, timeline, renderer, static, problems.sorted())
+            if out_dir is not None:
+                engine.before_writing(build)
+            try:
+                written, removed, stats = write_site(
+                    out_dir, jobs, renderer, engine, memory,
+                    meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None)
+            except BaseException:
+                engine.abandon()
+                raise
+        except ContentError as exc:
+            problems.add(exc)
+            return Result(None, problems.sorted())
+        except OSError as exc:
+            raise OutputError(str(exc.filename or out_dir), exc.strerror or str(exc)) from None
+        if out_dir is not None:
+            engine.after_writing(build, stats)
+        return Result(timeline, problems.sorted(), len(jobs), written, removed, entries=len(timeline.entries))
+
+
+def folders(content: str, seeds: str) -> Folders:
+    """Folders as the user wrote them."""
+    return Folders(Path(content), Path(seeds), content, seeds)
+

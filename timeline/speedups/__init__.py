@@ -1,0 +1,140 @@
+"""The speed-ups: the same build as engine.Engine, faster.
+
+Each plugs into one of the pipeline's hooks (see engine.py) and none is
+needed to understand it:
+
+- fastyaml.py, simplemd.py: readers of the usual shapes of front matter
+  and Markdown, giving the libraries' results without the libraries;
+- jinja.py: Jinja's calls and escaping made cheaper, by its public classes;
+- parallel.py: a pool of forked processes for checking and rendering;
+- cache.py: the memory of the last build saved in a folder (.cache/);
+- quick.py: a one-entry edit rebuilt by redoing its few pieces of the site.
+
+`FastEngine` puts them together; cli.py uses it unless TIMELINE_REFERENCE=1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from ..check import Checked, EntryChecker
+from ..data import to_json
+from ..engine import Engine
+from ..memory import Memory
+from ..project import Result
+from ..readers import Readers
+from . import fastyaml, parallel, quick
+from .cache import BuildCache, checked_from_data, checked_to_data, current_salt
+from .jinja import FastEnvironment
+from .simplemd import render_simple
+
+if TYPE_CHECKING:
+    from ..project import Build, Project
+
+
+class FastEngine(Engine):
+    """The build cache in `cache_folder` (None: none), `workers` processes."""
+
+    readers = Readers(load_yaml=fastyaml.load, markdown_shortcut=render_simple)
+    environment = FastEnvironment
+
+    def __init__(self, cache_folder: Path | None, workers: int = 0):
+        self.cache_folder = cache_folder
+        self.workers = workers if workers > 0 else parallel.cores()
+        self.cache: BuildCache | None = None
+        self.head: str | None = None   # the manifest but its output files, while writing
+
+    def open_memory(self) -> Memory:
+        self.cache = BuildCache.open(self.cache_folder)
+        return self.cache
+
+    def map(self, task, state, items: Sequence, *, min_items: int = 64, meanwhile=None) -> list:
+        return parallel.run(task, state, items, self.workers, min_items=min_items, meanwhile=meanwhile)
+
+    def check_entries(self, checker: EntryChecker, rels: Sequence[str], meanwhile=None) -> list[Checked]:
+        assert self.cache is not None
+        done = []
+        for item in self.map(_check_encoded, checker, rels, meanwhile=meanwhile):
+            self.cache.encoded[item.checked.path] = item.text
+            done.append(item.checked)
+        return done
+
+    def shortcut(self, project: "Project") -> "Result | None":
+        options = project.options
+        if self.cache_folder is None or options.out_dir is None:
+            return None
+        done = quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment)
+        if done is None:
+            return None
+        count, files, written, warnings = done
+        return Result(None, warnings, files, written, [], quick=True, entries=count)
+
+    def before_writing(self, build: "Build") -> None:
+        if self.cache_folder is not None:
+            quick.forget_manifest(self.cache_folder)
+
+    def while_writing(self, build: "Build") -> None:
+        """The checked entries' lines of the cache and the manifest's text,
+        made while the workers render: neither needs what they make."""
+        assert self.cache is not None
+        self.cache.begin_save()
+        self.head = None
+        if self.cache_folder is not None:
+            try:
+                self.head = _manifest_head(self.cache, build)
+            except OSError:
+                self.head = None   # no manifest: the next build takes the full way
+
+    def after_writing(self, build: "Build", stats) -> None:
+        assert self.cache is not None
+        self.cache.save()
+        if self.cache_folder is not None and self.head is not None:
+            try:
+                quick.save_manifest(self.cache_folder, self.head, stats)
+            except OSError:
+                quick.forget_manifest(self.cache_folder)
+
+    def abandon(self) -> None:
+        if self.cache is not None:
+            self.cache.abandon()
+
+
+class _Encoded:
+    """A check on its way back from a worker: it crosses as the cache's
+    JSON of it, made anyway (one string, not a tree of small objects), and
+    the parent reads it as it reads the cache."""
+
+    def __init__(self, checked: Checked, text: str | None = None):
+        self.checked = checked
+        self.text = text if text is not None else to_json(checked_to_data(checked))
+
+    def __reduce__(self):
+        return _decode, (self.text, self.checked.file_hash)
+
+
+def _decode(text: str, file_hash: str) -> _Encoded:
+    checked = checked_from_data(json.loads(text))
+    checked.file_hash = file_hash
+    return _Encoded(checked, text)
+
+
+def _check_encoded(checker: EntryChecker, rels) -> list[_Encoded]:
+    return [_Encoded(checker.check(rel)) for rel in rels]
+
+
+def _manifest_head(cache: BuildCache, build: "Build") -> str | None:
+    """What the next build's quick way needs to know of this one, but the
+    output files (see quick.manifest_head); None if there is to be none."""
+    files = {}
+    for rel, (_, file_hash, stat, checked) in cache.entries.items():
+        if not isinstance(checked, Checked):
+            return None
+        # No entry: a draft with errors, left out (else the build failed).
+        files[rel] = [stat, file_hash, checked.entry.outline if checked.entry else None]
+    timeline, options = build.timeline, build.project.options
+    return quick.manifest_head(
+        cache.salt,
+        quick.inputs_digest(options, cache.salt, timeline.settings, timeline.sources, build.renderer, build.static),
+        timeline.context, timeline, files, build.warnings,
+    )

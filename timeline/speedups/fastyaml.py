@@ -1,0 +1,223 @@
+"""Front matter of the usual shape, read without PyYAML.
+
+Front matter is nearly always a mapping of plain keys to plain or quoted
+one-line scalars, flow lists of such scalars, and block lists of such
+scalars or of one-level mappings; sources.yaml a mapping of such mappings.
+Composing it with PyYAML costs more than everything else done with an
+entry but Markdown, so `read_simple` reads that subset itself and gives up
+(None) on anything else, which then goes to PyYAML; where it does not give
+up, its result is PyYAML's, lines included (tests/test_yamlread.py
+compares the two on generated text)."""
+
+from __future__ import annotations
+
+import re
+
+from ..yamlread import YList, YMap
+from ..yamlread import load as load_with_pyyaml
+
+
+def load(text: str, path: str, first_line: int = 1):
+    """`yamlread.load`, the simple kind of text read here."""
+    simple = read_simple(text, first_line)
+    if simple is not None:
+        return simple
+    return load_with_pyyaml(text, path, first_line)
+
+
+_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?")
+_ITEM = re.compile(r"( *)- (\S.*)?")
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029\t]")
+_UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_MARKS = frozenset("[]{}")
+
+
+def read_simple(text: str, first_line: int = 1) -> YMap | None:
+    """The mapping the text holds, if it is of the simple kind; else None."""
+    if _OTHER_BREAKS.search(text):
+        return None  # YAML breaks lines at these too; and tabs have rules of their own
+    lines = text.split("\n")
+    out = _ymap(None)
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if (not line or line[0] in " #") and _skipped(line):
+            i += 1
+            continue
+        m = _KEY.fullmatch(line)
+        if m is None or m[1] in out:
+            return None
+        key, raw = m[1], m[2]
+        key_line = first_line + i
+        if out.line is None:
+            out.line = key_line
+        out.key_lines[key] = key_line
+        i += 1
+        if raw is not None and raw.strip(" "):
+            value = _scalar_or_flow(raw.rstrip(" "), key_line)
+            if value is _NO:
+                return None
+            out[key] = value
+            continue
+        block, i = _block_value(lines, i, first_line)
+        if block is _NO:
+            return None
+        out[key] = block
+    return out if out.line is not None else None
+
+
+def _skipped(line: str) -> bool:
+    """A blank line, or one holding only a comment."""
+    rest = line.lstrip(" ")
+    return not rest or rest[0] == "#"
+
+
+def _block_value(lines: list[str], i: int, first_line: int):
+    """The value of a key written with none on its line: a block list, a
+    mapping of scalars indented below it, or nothing; (value, next line)."""
+    j = i
+    while j < len(lines) and _skipped(lines[j]):
+        j += 1
+    if j < len(lines) and lines[j].startswith(" ") and not _ITEM.fullmatch(lines[j]):
+        return _block_map(lines, j, first_line)
+    return _block_list(lines, i, first_line)
+
+
+def _block_map(lines: list[str], j: int, first_line: int):
+    """Keys with one-line values, all at the indentation of lines[j]."""
+    indent = len(lines[j]) - len(lines[j].lstrip(" "))
+    out = _ymap(first_line + j)
+    while j < len(lines):
+        line = lines[j]
+        if _skipped(line):
+            j += 1
+            continue
+        if not line.startswith(" "):
+            break
+        m = _KEY.fullmatch(line[indent:]) if len(line) - len(line.lstrip(" ")) == indent else None
+        if m is None or m[1] in out or m[2] is None or not m[2].strip(" "):
+            return _NO, j
+        value = _scalar_or_flow(m[2].rstrip(" "), first_line + j)
+        if value is _NO:
+            return _NO, j
+        out[m[1]] = value
+        out.key_lines[m[1]] = first_line + j
+        j += 1
+    return out, j
+
+
+class _No:
+    pass
+
+
+_NO = _No()
+
+
+def _ymap(line) -> YMap:
+    m = YMap()
+    m.line = line
+    m.key_lines = {}
+    return m
+
+
+def _scalar_or_flow(raw: str, line: int):
+    if raw.startswith("[") and raw.endswith("]"):
+        inner = raw[1:-1]
+        out = YList()
+        out.line = line
+        out.item_lines = []
+        if not inner.strip(" "):
+            return out
+        for part in inner.split(","):
+            item = part.strip(" ")
+            if item[:1] in ("'", '"'):
+                # A comma inside quotes split the item: it then fails to
+                # end with its quote, and the list goes to PyYAML.
+                item = _scalar(item)
+                if item is _NO:
+                    return _NO
+            elif not _plain(item) or not _FLOW_MARKS.isdisjoint(item):
+                return _NO
+            out.append(item)
+            out.item_lines.append(line)
+        return out
+    return _scalar(raw)
+
+
+def _scalar(raw: str):
+    first = raw[0]
+    if first in "\"'":
+        # Quoted, with nothing to unescape or fold (YAML breaks lines at
+        # U+2028 and the like: isprintable refuses them, tabs and controls).
+        inner = raw[1:-1]
+        if len(raw) < 2 or raw[-1] != first or first in inner or "\\" in inner or not inner.isprintable():
+            return _NO
+        return inner
+    return raw if _plain(raw) else _NO
+
+
+def _plain(s: str) -> bool:
+    """A one-line plain scalar that means itself, whatever its context."""
+    return bool(s) and s[0] not in _UNSAFE_START and s[-1] not in ": " and ": " not in s \
+        and " #" not in s and "\t" not in s and s.isprintable()
+
+
+def _block_list(lines: list[str], i: int, first_line: int):
+    """A block list starting at lines[i] (after a key with no value), or
+    None if there is none (the key's value is empty); (value, next line)."""
+    j = i
+    while j < len(lines) and _skipped(lines[j]):
+        j += 1
+    m = _ITEM.fullmatch(lines[j]) if j < len(lines) else None
+    if m is None:
+        if j < len(lines) and lines[j].startswith(" "):
+            return _NO, j   # something nested that is not a list
+        return None, i
+    indent = m[1]
+    out = YList()
+    out.line = first_line + j
+    out.item_lines = []
+    while j < len(lines):
+        line = lines[j]
+        if _skipped(line):
+            j += 1
+            continue
+        m = _ITEM.fullmatch(line)
+        if m is None or m[1] != indent:
+            if line.startswith(" ") or (indent == "" and line.startswith("-")):
+                return _NO, j
+            break
+        item_line = first_line + j
+        raw = (m[2] or "").rstrip(" ")
+        j += 1
+        if not raw:
+            return _NO, j
+        k = _KEY.fullmatch(raw)
+        if k is None:
+            value = _scalar(raw)
+            if value is _NO:
+                return _NO, j
+            out.append(value)
+            out.item_lines.append(item_line)
+            continue
+        item = _ymap(item_line)
+        inner = indent + "  "
+        while True:
+            key, value_raw = k[1], k[2]
+            if key in item or value_raw is None or not value_raw.strip(" "):
+                return _NO, j
+            value = _scalar(value_raw.rstrip(" "))
+            if value is _NO:
+                return _NO, j
+            item[key] = value
+            item.key_lines[key] = item_line
+            if j >= len(lines) or not lines[j].startswith(inner) or lines[j][len(inner):len(inner) + 1] == " ":
+                break
+            k = _KEY.fullmatch(lines[j][len(inner):])
+            if k is None:
+                return _NO, j
+            item_line = first_line + j
+            j += 1
+        out.append(item)
+        out.item_lines.append(item.line)
+    return out, j
