@@ -20,7 +20,7 @@ from typing import Callable
 import pytest
 import yaml
 
-from helpers import BASIC, build, built_basic, copy_fixture, problems, rel, run_build, snapshot, tree
+from helpers import BASIC, REPO, build, built_basic, copy_fixture, problems, rel, run_build, snapshot, tree
 
 
 def entry(text: str) -> Callable[[Path], None]:
@@ -116,6 +116,7 @@ CASES = [
     Case("duplicate-yaml-key", entry("---\ntitle: t\ndate: 2021-03-05\ntitle: u\nsources: [gazette]\n---\n"), "content/bad.md", {4}, ("title",)),
     Case("not-utf8", write("content/bad.md", b"---\ntitle: t\ndate: 2021-03-05\nplace: \xff\xfe\nsources: [gazette]\n---\n"), "content/bad.md", {4}),
     Case("bom-crlf-line-numbers", write("content/bad.md", "\ufeff---\r\ntitle: t\r\nplace: x\r\ndate: 2021-02-30\r\nsources: [gazette]\r\n---\r\n".encode()), "content/bad.md", {4}),
+    Case("white-space-in-file-name", write("content/bad name.md", b"---\ntitle: t\ndate: 2021-03-05\nsources: [gazette]\n---\n"), "content/bad name.md", {1}, ("white space", '"bad-name.md"')),
     Case("duplicate-slug", duplicate_slug, "content/dup/2021-month.md", {1}, ("2021-month",), ("content/2021-month.md",)),
     Case("source-file-missing", add_source("  file: nope.txt\n  publisher: P\n  title: T\n  published: 2021-01-01\n"), "seeds/sources.yaml", {S + 2}, ("nope.txt",)),
     Case("source-file-leaves-seeds", add_source("  file: ../content/_index.md\n  publisher: P\n  title: T\n  published: 2021-01-01\n"), "seeds/sources.yaml", {S + 2}),
@@ -303,4 +304,22 @@ def test_two_citations_whose_mark_ids_collide_fail_the_build(tmp_path):
     path, line, _, message = errors[0]
     assert path.endswith("2021-05-02-b.md") and line == 6, result.stderr   # its passage
     assert "2021-05-01-a.md:6" in message and mark_id("p", "collide", first) in message
+    assert not (tmp_path / "site").exists()
+
+
+def test_check_finds_a_template_error_that_only_some_data_sets_off(tmp_path):
+    # `check` renders every page (writing none): an error in the page of one
+    # entry alone is found, as the build would find it.
+    project = copy_fixture(tmp_path / "project")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    bundled = (REPO / "templates" / "entry.html").read_text(encoding="utf-8")
+    (templates / "entry.html").write_text(
+        bundled.replace("<article", '{% if entry.slug == "2021-month" %}{{ entry.no_such_field.x }}{% endif %}<article', 1),
+        encoding="utf-8")
+    checked = build(rel(project), tmp_path / "site", "--templates", rel(templates), command="check")
+    assert checked.returncode == 1, checked.stderr
+    errors = [p for p in problems(checked.stderr) if p[2] == "error"]
+    line = bundled[: bundled.index("<article")].count("\n") + 1
+    assert [p[:2] for p in errors] == [(os.path.join(rel(templates), "entry.html"), line)]
     assert not (tmp_path / "site").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -15,7 +16,7 @@ from .errors import Problems
 from .markup import slug_of
 from .memory import CLOCK_TICK_NS, Memory
 from .model import Entry, Group, MarkSpan, Timeline
-from .names import page_name
+from .names import href, page_name
 from .settings import load_settings
 from .sources import load_sources
 
@@ -85,16 +86,23 @@ def load_timeline(
     for entry in entries:
         for sid in entry.cited_sources():
             citing[sid].append(entry)
+    tags, tag_of = groups(entries, lambda e: e.tags, "tags")
+    people, person_of = groups(entries, lambda e: e.people, "people")
+    for entry in entries:
+        entry.tag_links = group_links(entry.tags, tag_of)
+        entry.people_links = group_links(entry.people, person_of)
     timeline = Timeline(
         settings=settings,
         intro_html=intro[0].html,
         entries=entries,
         sources=dict(sorted(sources.items())),
         marks=marks,
-        tags=groups(entries, lambda e: e.tags),
-        people=groups(entries, lambda e: e.people),
+        tags=tags,
+        people=people,
         citing=citing,
         context=checker.context,
+        tag_of=tag_of,
+        person_of=person_of,
     )
     return timeline, problems
 
@@ -131,6 +139,12 @@ def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
     out: dict[str, str] = {}
     for rel in files:
         slug = slug_of(rel)
+        name = rel.rsplit("/", 1)[-1]
+        if any(ch.isspace() for ch in name):
+            fixed = "-".join(name[:-3].split()) + ".md"
+            problems.error(os.path.join(shown, rel), 1, f'the file name "{name}" holds white space, which an entry\'s '
+                           f'page name and id cannot: rename it with hyphens, as "{fixed}"')
+            continue
         if slug in seen:
             problems.error(os.path.join(shown, rel), 1, f'slug "{slug}" is also the slug of {os.path.join(shown, seen[slug])}: entry file names must be unique')
             continue
@@ -185,18 +199,52 @@ def _citation_line(entry: Entry, c: CitedSpan) -> int:
     return 1
 
 
-def groups(entries: list[Entry], labels_of) -> list[Group]:
-    """Group entries by tag (or person); labels that make one name share a page."""
-    by_name: dict[str, Group] = {}
-    by_label: dict[str, Group] = {}
+def groups(entries: list[Entry], labels_of, kind: str) -> tuple[list[Group], dict[str, Group]]:
+    """Group entries by tag (or person): labels that differ only in letter
+    case or white space are one group, shown as most entries write it (the first written
+    on a tie); two groups whose labels make one page name get distinct
+    pages. Returns the groups in order and each spelling's group."""
+    by_key: dict[str, Group] = {}
+    of_label: dict[str, Group] = {}
+    spellings: dict[str, dict[str, int]] = {}
     for entry in entries:
         for label in labels_of(entry):
-            group = by_label.get(label)
+            group = of_label.get(label)
             if group is None:
-                name = page_name(label)
-                if name not in by_name:
-                    by_name[name] = Group(name, label)
-                group = by_label[label] = by_name[name]
+                key = group_key(label)
+                group = by_key.get(key)
+                if group is None:
+                    group = by_key[key] = Group("", label)
+                    spellings[key] = {}
+                of_label[label] = group
+            counts = spellings[group_key(label)]
+            counts[label] = counts.get(label, 0) + 1
             if not group.entries or group.entries[-1] is not entry:
                 group.entries.append(entry)
-    return sorted(by_name.values(), key=lambda g: (g.label.casefold(), g.name))
+    used: set[str] = set()
+    for key in sorted(by_key):
+        group = by_key[key]
+        counts = spellings[key]
+        group.label = max(counts, key=lambda label: counts[label])   # the first of the most written
+        name = base = page_name(key)
+        n = 1
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        group.name = name
+        group.href = href(kind, name + ".html")
+    return sorted(by_key.values(), key=lambda g: (g.label.casefold(), g.name)), of_label
+
+
+def group_key(label: str) -> str:
+    """What two spellings of one tag or name share: letters in any case,
+    white space of any length."""
+    return " ".join(unicodedata.normalize("NFC", label).casefold().split())
+
+
+def group_links(labels: list[str], of_label: dict[str, Group | tuple[str, str]]) -> list[tuple[str, str]]:
+    """(label shown, page) of each group an entry is in, once each;
+    `of_label` maps each spelling to its group, or to that pair."""
+    pairs = [(g.label, g.href) if isinstance(g, Group) else tuple(g) for g in map(of_label.__getitem__, labels)]
+    return list(dict.fromkeys(pairs))

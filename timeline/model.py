@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import PartialDate
-from .names import href, page_name
+from .names import href
 from .settings import Settings
 from .sources import Source
 
@@ -114,6 +114,10 @@ class Entry:
     data_json: str = ""       # its object in timeline.json (see data.py)
     search_words: str = ""    # its words for the search index (see data.py)
     outline: str = ""         # digest of its path and front matter (see data.outline)
+    # (label shown, page) of its tags and people: their groups', which
+    # depend on the other entries too (assemble.groups).
+    tag_links: list[tuple[str, str]] = field(default_factory=list)
+    people_links: list[tuple[str, str]] = field(default_factory=list)
 
     def order(self) -> tuple:
         """Timeline order: the earliest moment the date can mean, then the file path."""
@@ -128,14 +132,6 @@ class Entry:
     def href(self) -> str:
         """Its page, relative to the site root and percent-encoded."""
         return href("entries", self.slug + ".html")
-
-    @cached
-    def tag_links(self) -> list[tuple[str, str]]:
-        return [(t, href("tags", page_name(t) + ".html")) for t in self.tags]
-
-    @cached
-    def people_links(self) -> list[tuple[str, str]]:
-        return [(p, href("people", page_name(p) + ".html")) for p in self.people]
 
 
 @dataclass
@@ -155,6 +151,7 @@ class Group:
     name: str          # file name part: tags/NAME.html
     label: str
     entries: list[Entry] = field(default_factory=list)
+    href: str = ""     # its page, relative to the site root
 
 
 @dataclass
@@ -168,3 +165,5 @@ class Timeline:
     people: list[Group]
     citing: dict[str, list[Entry]]             # source id -> entries citing it
     context: str = ""                          # what the entries were checked against (EntryChecker.context)
+    tag_of: dict[str, Group] = field(default_factory=dict)      # each spelling of a tag -> its group
+    person_of: dict[str, Group] = field(default_factory=dict)   # likewise for people

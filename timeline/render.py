@@ -210,7 +210,8 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         # The page shows its neighbours' titles: their hashes cover those
         # (and more, which costs at most a page made again). Put together
         # without repr: there is one such key a page, 10,000 at 10k.
-        key = f"{base}{path}\0{entry.hash}{previous.hash if previous else '-'}{following.hash if following else '-'}{context['listed_on']}"
+        key = (f"{base}{path}\0{entry.hash}{previous.hash if previous else '-'}{following.hash if following else '-'}"
+               f"{context['listed_on']}\0{entry.tag_links}{entry.people_links}")
         jobs.append(Job(path, digest_text(key), "entry.html", {**common, **context}))
     citing_key = {sid: _hashes(es) for sid, es in t.citing.items()}
     page("sources/index.html", "sources.html", [(sid, len(es)) for sid, es in t.citing.items()],
@@ -282,8 +283,9 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
     Compact, since a long timeline's index is the heaviest thing search
     loads: tags, people and listing pages are numbered once, and each
     entry's text is its distinct words, folded as the search folds them."""
-    tags = sorted({t for e in entries for t in e.tags})
-    people = sorted({p for e in entries for p in e.people})
+    # Labels as their groups show them (assemble.groups).
+    tags = sorted({t for e in entries for t, _ in e.tag_links})
+    people = sorted({p for e in entries for p, _ in e.people_links})
     pages = sorted(set(where_listed.values()))
     tag_no = {t: i for i, t in enumerate(tags)}
     person_no = {p: i for i, p in enumerate(people)}
@@ -293,7 +295,7 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
         where = where_listed.get(e.slug)
         row = [
             e.slug, e.title, e.date.short(), page_no[where] if where else -1, e.place or "",
-            [tag_no[t] for t in e.tags], [person_no[p] for p in e.people], e.search_words,
+            [tag_no[t] for t, _ in e.tag_links], [person_no[p] for p, _ in e.people_links], e.search_words,
         ]
         if e.href != f"entries/{e.slug}.html":
             row.append(e.href)

@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..assemble import group_links
 from ..check import Checked, EntryChecker
 from ..data import to_json
 from ..entries import scan_entry_files
@@ -112,6 +113,8 @@ def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
         "order": [e.path for e in timeline.entries],
         "listings": listings, "listed": [number[path] for path in listed],
         "warnings": [[p.path, p.line, p.message, p.severity] for p in warnings],
+        "tag_of": {label: [g.label, g.href] for label, g in timeline.tag_of.items()},
+        "person_of": {label: [g.label, g.href] for label, g in timeline.person_of.items()},
     })
 
 
@@ -165,7 +168,8 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
         if m["format"] != salt:
             return None
         for key, kind in (("inputs", str), ("context", str), ("files", dict), ("order", list),
-                          ("listings", list), ("listed", list), ("pages", dict), ("warnings", list)):
+                          ("listings", list), ("listed", list), ("pages", dict), ("warnings", list),
+                          ("tag_of", dict), ("person_of", dict)):
             if not isinstance(m[key], kind):
                 return None
         if len(m["listed"]) != len(m["order"]) or not all(isinstance(v, str) for v in m["files"].values()):
@@ -275,6 +279,9 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
     hashes = {rel: (was[rel] if rel in was else known[rel].split(" "))[1] for rel in set(changed) | neighbours}
     old = _cached_entries(cache_folder, salt, context, hashes)
     current = {rel: new[rel].entry if rel in new else old[rel] for rel in old}
+    for entry in current.values():
+        entry.tag_links = group_links(entry.tags, m["tag_of"])
+        entry.people_links = group_links(entry.people, m["person_of"])
 
     site = _Site(options.out_dir)
     renderer, sources = inputs.renderer, inputs.sources
