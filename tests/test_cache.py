@@ -32,6 +32,8 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO, build, copy_fixture, problems, read_page, snapshot, tree
+from timeline.model import Entry
+from timeline.speedups.cache import record_codec
 
 WRITTEN = re.compile(r"^built .*: (\d+) entries, (\d+) files \((\d+) written, (\d+) removed\)$", re.M)
 
@@ -132,7 +134,8 @@ def assert_valid_cache(folder: Path) -> None:
     assert set(cache.entries) == ENTRY_FILES
     assert "index.html" in cache.pages and "entries/2020-background.html" in cache.pages
     # each entry's part of timeline.json travels with its checked data
-    assert all(item[3]["entry"]["data_json"] for item in cache.entries.values() if item[3]["entry"])
+    decode = record_codec(Entry)[1]
+    assert all(decode(item[3]["entry"]).data_json for item in cache.entries.values() if item[3]["entry"])
     assert code_version() in cache.salt
     leftovers = [p.name for p in folder.iterdir() if p.name not in ("cache.json", "manifest.json", "manifest.log")]
     assert not leftovers, f"left in the cache folder: {leftovers}"
@@ -222,8 +225,10 @@ def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path):
     for line in lines[1:]:
         table, key, item = json.loads(line)
         if table == "e" and item[3]["entry"]:
-            entry = item[3]["entry"]
-            entry["data_json"] = entry["data_json"].replace('"title":"', '"title":"POISON ')
+            encode, decode = record_codec(Entry)
+            entry = decode(item[3]["entry"])
+            entry.data_json = entry.data_json.replace('"title":"', '"title":"POISON ')
+            item[3]["entry"] = encode(entry)
         poisoned.append(json.dumps([table, key, item], ensure_ascii=False))
     (cache / "cache.json").write_text("\n".join([lines[0], *poisoned]) + "\n", encoding="utf-8")
     stamp = (cache / "cache.json").read_bytes(), (cache / "cache.json").stat().st_mtime_ns

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from .model import Entry, Quote
+from .schema import to_data
 
 _ACCENTS = re.compile("[\u0300-\u036f]+")
 
@@ -27,23 +28,9 @@ def to_json(value) -> str:
 
 
 def entry_json(e: Entry) -> str:
-    """The entry's object in timeline.json; every url relative to the site root."""
-    return to_json({
-        "slug": e.slug, "title": e.title, "date": e.date.iso(),
-        "end": e.end.iso() if e.end else None, "precision": e.date.precision,
-        "approximate": e.approximate, "place": e.place, "tags": e.tags, "people": e.people,
-        "url": e.href,
-        "sources": [{"id": c.source, "passage": c.passage, "url": c.link} for c in e.sources],
-        "quotes": [{"text": q.text, "by": q.by, "source": q.source, "url": q.link} for q in e.quotes],
-        "figures": [{
-            "what": x.what, "value": x.value, "qualifier": x.qualifier, "unit": x.unit,
-            "label": x.label, "according_to": x.according_to, "source": x.source,
-            "passage": x.passage, "url": x.link,
-        } for x in e.figures],
-        "updated": e.updated.iso() if e.updated else None,
-        "corrections": [{"date": c.date.iso(), "text": c.text} for c in e.corrections],
-        "draft": e.draft, "extra": e.extra,
-    })
+    """The entry's object in timeline.json: its JSON fields as model.Entry
+    declares them; every url relative to the site root."""
+    return to_json(to_data(e))
 
 
 def fold(text: str) -> str:

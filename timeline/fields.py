@@ -96,6 +96,10 @@ class Fields:
         number = float(value)
         return int(number) if number.is_integer() and "e" not in value.lower() else number
 
+    def plain(self, key: str):
+        """Any value, as plain dicts, lists and texts (for templates)."""
+        return _plain(self.map.get(key))
+
     def url(self, key: str, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
         value = self.text(key)
         if value is None:
@@ -113,3 +117,11 @@ def _kind(value) -> str:
     if isinstance(value, list):
         return "list"
     return "text"
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

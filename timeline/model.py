@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .dates import PartialDate
 from .names import href
+from .schema import derived, key
 from .settings import Settings
 from .sources import Source
 
@@ -34,90 +35,111 @@ def source_link(source_id: str, mark: str | None) -> str:
     return href("sources", source_id + ".html") + (f"#{mark}" if mark else "")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Citation:
     """An entry's reference to a source, optionally to one passage of it."""
 
-    source: str
-    line: int
-    passage: str | None = None
-    mark: str | None = None          # id of the <mark> on the source page
+    WHAT: ClassVar[str] = "a citation"
+    LINE_FROM: ClassVar[tuple[str, ...]] = ("passage",)   # its line: that key's, if given
+
+    source: str = key("text", required=True, name="id")
+    passage: str | None = key("text", then=(("url", "link"),))
+    line: int = derived(default=1)
+    mark: str | None = derived()     # id of the <mark> on the source page
 
     @cached
     def link(self) -> str:
         return source_link(self.source, self.mark)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Quote:
-    text: str
-    by: str
-    source: str
-    line: int
-    mark: str | None = None
+    WHAT: ClassVar[str] = "a quote"
+    LINE_FROM: ClassVar[tuple[str, ...]] = ("text",)
+
+    text: str = key("text", required=True)
+    by: str = key("text", required=True)
+    source: str = key("text", required=True, then=(("url", "link"),))
+    line: int = derived(default=1)
+    mark: str | None = derived()
 
     @cached
     def link(self) -> str:
         return source_link(self.source, self.mark)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Figure:
-    what: str
-    value: int | float
-    source: str
-    line: int
-    qualifier: str | None = None
-    unit: str | None = None
-    label: str | None = None
-    according_to: str | None = None
-    passage: str | None = None
-    mark: str | None = None
+    WHAT: ClassVar[str] = "a figure"
+    LINE_FROM: ClassVar[tuple[str, ...]] = ("passage",)
+
+    what: str = key("text", required=True)
+    value: int | float = key("number", required=True)
+    qualifier: str | None = key("text")
+    unit: str | None = key("text")
+    label: str | None = key("text")
+    according_to: str | None = key("text")
+    source: str = key("text", required=True)
+    passage: str | None = key("text", then=(("url", "link"),))
+    line: int = derived(default=1)
+    mark: str | None = derived()
 
     @cached
     def link(self) -> str:
         return source_link(self.source, self.mark)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Correction:
-    date: PartialDate
-    text: str
+    WHAT: ClassVar[str] = "a correction"
+    LINE_FROM: ClassVar[tuple[str, ...]] = ()
+
+    date: PartialDate = key("date", required=True)
+    text: str = key("text", required=True)
+    line: int = derived(default=1)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Entry:
-    """One event, as read from content/**/*.md. Compared by identity: two
-    entries are never the same entry, and field-by-field equality is slow."""
+    """One event, as read from content/**/*.md: its keys (declared with
+    `key`, in the order timeline.json gives them) and what the build makes
+    of them. Compared by identity: two entries are never the same entry,
+    and field-by-field equality is slow."""
 
-    path: str                 # inside content/, with '/' separators
-    shown_path: str           # as errors name it
-    slug: str
-    title: str
-    date: PartialDate
-    end: PartialDate | None = None
-    approximate: bool = False
-    place: str | None = None
-    tags: list[str] = field(default_factory=list)
-    people: list[str] = field(default_factory=list)
-    sources: list[Citation] = field(default_factory=list)
-    quotes: list[Quote] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    updated: PartialDate | None = None
-    corrections: list[Correction] = field(default_factory=list)
-    extra: Any = None
-    draft: bool = False
-    body: str = ""            # Markdown source
-    body_line: int = 1
-    body_html: str = ""       # rendered, with ROOT markers for relative links
-    hash: str = ""            # of the file and all it was checked against: a cache key
-    data_json: str = ""       # its object in timeline.json (see data.py)
-    search_words: str = ""    # its words for the search index (see data.py)
-    outline: str = ""         # digest of its path and front matter (see data.outline)
+    WHAT: ClassVar[str] = "an entry"
+
+    path: str = derived(default="")          # inside content/, with '/' separators
+    shown_path: str = derived(default="")    # as errors name it
+    slug: str = derived(json=True, default="")
+    title: str = key("text", required=True)
+    date: PartialDate = key("date", required=True)
+    end: PartialDate | None = key("date", then=(("precision", "precision"),))
+    approximate: bool = key("flag")
+    place: str | None = key("text")
+    tags: list[str] = key("text_list")
+    people: list[str] = key("text_list", then=(("url", "href"),))
+    sources: list[Citation] = key("custom", required=True, default_factory=list)
+    quotes: list[Quote] = key("items", of=Quote)
+    figures: list[Figure] = key("items", of=Figure)
+    updated: PartialDate | None = key("date")
+    corrections: list[Correction] = key("items", of=Correction)
+    draft: bool = key("flag")
+    extra: Any = key("plain")
+    body: str = derived(cache=False, default="")   # Markdown source
+    body_line: int = derived(default=1)
+    body_html: str = derived(default="")      # rendered, with ROOT markers for relative links
+    hash: str = derived(default="")           # of the file and all it was checked against: a cache key
+    data_json: str = derived(default="")      # its object in timeline.json (see data.py)
+    search_words: str = derived(default="")   # its words for the search index (see data.py)
+    outline: str = derived(default="")        # digest of its path and front matter (see data.outline)
     # (label shown, page) of its tags and people: their groups', which
     # depend on the other entries too (assemble.groups).
-    tag_links: list[tuple[str, str]] = field(default_factory=list)
-    people_links: list[tuple[str, str]] = field(default_factory=list)
+    tag_links: list[tuple[str, str]] = derived(cache=False, default_factory=list)
+    people_links: list[tuple[str, str]] = derived(cache=False, default_factory=list)
+
+    @property
+    def precision(self) -> str:
+        return self.date.precision
 
     def order(self) -> tuple:
         """Timeline order: the earliest moment the date can mean, then the file path."""

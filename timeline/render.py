@@ -17,6 +17,7 @@ from .names import href, page_name
 from .hashing import digest, digest_text
 from .data import to_json
 from .model import Entry, Timeline
+from .schema import to_data
 from .views import day_groups, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -260,18 +261,8 @@ def _latest(entries: list[Entry]) -> PartialDate | None:
 
 def timeline_json(t: Timeline) -> bytes:
     """All of it as data; every url relative to the site root."""
-    head = {
-        "title": t.settings.title, "description": t.settings.description,
-        "language": t.settings.language, "timezone": t.settings.timezone,
-        "base_url": t.settings.base_url,
-    }
-    sources = [{
-            "id": s.id, "publisher": s.publisher, "title": s.title, "published": s.published.iso(),
-            "url": s.url, "author": s.author, "captured": s.captured.iso() if s.captured else None,
-            "archive_url": s.archive_url, "note": s.note, "archive": s.archive,
-            "page": s.href, "sha256": s.sha256,
-            "cited_by": len(t.citing[s.id]),
-        } for s in t.sources.values()]
+    head = to_data(t.settings)
+    sources = [{**to_data(s), "cited_by": len(t.citing[s.id])} for s in t.sources.values()]
     entries = ",\n".join(e.data_json for e in t.entries)
     text = to_json(head)[:-1] + ',"entries":[\n' + entries + '\n],"sources":' + to_json(sources) + "}\n"
     return text.encode("utf-8")

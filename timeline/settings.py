@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from typing import ClassVar
 from pathlib import Path
 
 from . import yamlread
 from .dates import DateError, validate_timezone
 from .errors import ContentError, Problems
 from .fields import Fields
+from .schema import derived, key, known_keys, read_declared
 from .yamlread import YMap
 
-SETTING_KEYS = ("title", "description", "language", "timezone", "base_url", "page_size")
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Settings:
-    title: str = "Timeline"
-    description: str | None = None
-    language: str = "en"
-    timezone: str = "UTC"
-    base_url: str | None = None
-    page_size: int = 500
-    intro: str = ""          # Markdown of _index.md's body
-    intro_line: int = 1
+    """The timeline's settings: the keys of _index.md's front matter
+    (declared with `key`, in the order timeline.json gives them)."""
+
+    WHAT: ClassVar[str] = "the settings"
+
+    title: str = key("text", default="Timeline")
+    description: str | None = key("text")
+    language: str = key("text", default="en")
+    timezone: str = key("custom", default="UTC")
+    base_url: str | None = key("url")
+    page_size: int = key("custom", default=500, json=False)
+    intro: str = derived(default="")          # Markdown of _index.md's body
+    intro_line: int = derived(default=1)
 
 
 def load_settings(content_dir: Path, shown_dir: str, problems: Problems, base_url: str | None = None,
@@ -56,7 +60,8 @@ def _read(file: Path, path: str, problems: Problems, load_yaml) -> Settings | No
     if not isinstance(data, YMap):
         problems.error(path, 2, "the front matter must be a mapping of settings")
         return None
-    f = Fields(data, path, "the settings", SETTING_KEYS, problems)
+    f = Fields(data, path, Settings.WHAT, known_keys(Settings), problems)
+    values = read_declared(Settings, f, "UTC", None)
     timezone = f.text("timezone") or "UTC"
     try:
         validate_timezone(timezone)
@@ -67,13 +72,4 @@ def _read(file: Path, path: str, problems: Problems, load_yaml) -> Settings | No
     if page_size is not None and (not isinstance(page_size, int) or page_size < 1):
         f.fail("page_size", '"page_size" must be a whole number of at least 1')
         page_size = None
-    return Settings(
-        title=f.text("title") or "Timeline",
-        description=f.text("description"),
-        language=f.text("language") or "en",
-        timezone=timezone,
-        base_url=f.url("base_url"),
-        page_size=page_size or 500,
-        intro=body,
-        intro_line=body_line,
-    )
+    return Settings(timezone=timezone, page_size=page_size or 500, intro=body, intro_line=body_line, **values)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 from pathlib import Path
 
 from . import yamlread
@@ -13,36 +14,37 @@ from .dates import PartialDate
 from .errors import ContentError, Problems
 from .fields import Fields
 from .names import href
+from .schema import derived, key, known_keys, read_declared
 from .verify import line_spans
 from .yamlread import YMap
 
-SOURCE_KEYS = (
-    "file", "publisher", "title", "published", "url", "author", "captured",
-    "archive_url", "note", "archive", "furniture",
-)
 SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _RANGE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Source:
-    """One archived source text and what is known about it."""
+    """One archived source text and what is known about it: its keys in
+    sources.yaml (declared with `key`, in the order timeline.json gives
+    them) and what the build reads from its file."""
 
-    id: str
-    file: str
-    publisher: str
-    title: str
-    published: PartialDate
-    text: str
-    sha256: str
-    line: int
-    url: str | None = None
-    author: str | None = None
-    captured: PartialDate | None = None
-    archive_url: str | None = None
-    note: str | None = None
-    archive: str = "excerpts"
-    furniture: frozenset[int] = field(default_factory=frozenset)
+    WHAT: ClassVar[str] = "a source"
+
+    id: str = derived(json=True, default="")
+    file: str = key("custom", required=True, json=False)
+    publisher: str = key("text", required=True)
+    title: str = key("text", required=True)
+    published: PartialDate = key("date", required=True)
+    url: str | None = key("url")
+    author: str | None = key("text")
+    captured: PartialDate | None = key("date")
+    archive_url: str | None = key("url")
+    note: str | None = key("text")
+    archive: str = key("custom", default="excerpts", then=(("page", "href"),))
+    furniture: frozenset[int] = key("custom", json=False, default_factory=frozenset)
+    sha256: str = derived(json=True, default="")    # of the file's bytes
+    text: str = derived(default="")
+    line: int = derived(default=1)                  # of its id in sources.yaml
 
     @property
     def href(self) -> str:
@@ -87,16 +89,9 @@ def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
 
 def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path, tz, problems) -> Source | None:
     count = len(problems.errors)
-    f = Fields(value, path, f'source "{source_id}"', SOURCE_KEYS, problems)
+    f = Fields(value, path, f'source "{source_id}"', known_keys(Source), problems)
+    values = read_declared(Source, f, tz, None)
     file = f.text("file", required=True)
-    publisher = f.text("publisher", required=True)
-    title = f.text("title", required=True)
-    published = f.date("published", tz, required=True)
-    url = f.url("url")
-    author = f.text("author")
-    captured = f.date("captured", tz)
-    archive_url = f.url("archive_url")
-    note = f.text("note")
     archive = f.text("archive") or "excerpts"
     if archive not in ("excerpts", "full"):
         f.fail("archive", f'"archive" must be "excerpts" or "full", not "{archive}"')
@@ -110,12 +105,8 @@ def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path
         problems.error(text_path, data[: exc.start].count(b"\n") + 1, "the archived text is not valid UTF-8")
         return None
     furniture = _read_furniture(f, len(line_spans(text)))
-    return Source(
-        id=source_id, file=file, publisher=publisher, title=title, published=published,
-        text=text, sha256=hashlib.sha256(data).hexdigest(), line=line, url=url,
-        author=author, captured=captured, archive_url=archive_url, note=note,
-        archive=archive, furniture=furniture,
-    )
+    return Source(id=source_id, file=file, archive=archive, furniture=furniture, text=text,
+                  sha256=hashlib.sha256(data).hexdigest(), line=line, **values)
 
 
 def _read_seed_file(file: str, f: Fields, seeds_root: Path, shown_dir: str, problems: Problems) -> bytes | None:

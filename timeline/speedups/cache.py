@@ -8,12 +8,16 @@ ignored, never executed. Anything unexpected in it means: start afresh."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
+import types
+import typing
+from typing import Any, Callable
 from json.encoder import encode_basestring
 from pathlib import Path
 
@@ -23,7 +27,7 @@ from ..data import to_json
 from ..dates import PartialDate
 from ..errors import ContentError, Problems
 from ..memory import Memory
-from ..model import Citation, Correction, Entry, Figure, Quote
+from ..model import Entry
 
 FORMAT = f"timeline-cache/1 {__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
 
@@ -182,56 +186,70 @@ _dumps = to_json
 _text = encode_basestring   # a str as to_json writes it
 
 
-def _date_out(d: PartialDate | None):
-    return None if d is None else d.state()
+# Records (an entry, its quotes, ...) are kept as lists of their fields'
+# values in declaration order: whatever fields the dataclass declares,
+# each is kept (but those declared cache=False, which each build makes
+# again), so no field can be left out of the cache by mistake.
+
+def record_codec(cls: type) -> tuple[Callable[[Any], list], Callable[[list], Any]]:
+    """(encode, decode) of a dataclass's kept fields."""
+    codec = _RECORDS.get(cls)
+    if codec is None:
+        hints = typing.get_type_hints(cls)
+        kept = [f.name for f in dataclasses.fields(cls) if f.metadata.get("cache", True)]
+        parts = [(name, *_value_codec(hints[name])) for name in kept]
+
+        def encode(value) -> list:
+            return [getattr(value, name) if enc is None else enc(getattr(value, name)) for name, enc, _ in parts]
+
+        def decode(data: list):
+            if len(data) != len(parts):
+                raise ValueError(f"not a {cls.__name__}")
+            return cls(**{name: item if dec is None else dec(item) for (name, _, dec), item in zip(parts, data)})
+
+        codec = _RECORDS[cls] = (encode, decode)
+    return codec
 
 
-def _date_in(v) -> PartialDate | None:
-    return None if v is None else PartialDate.restore(v)
+_RECORDS: dict[type, tuple] = {}
+
+
+def _value_codec(tp) -> tuple[Callable | None, Callable | None]:
+    """(encode, decode) of a value of a type; None for "as JSON has it"."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) != 1:
+            return None, None   # int | float
+        enc, dec = _value_codec(args[0])
+        if enc is None:
+            return None, None
+        return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
+    if origin is list:
+        enc, dec = _value_codec(typing.get_args(tp)[0])
+        if enc is None:
+            return None, None
+        return (lambda v: [enc(x) for x in v]), (lambda v: [dec(x) for x in v])
+    if tp is PartialDate:
+        return PartialDate.state, PartialDate.restore
+    if dataclasses.is_dataclass(tp):
+        return record_codec(tp)
+    if tp in (str, int, float, bool) or tp is Any:
+        return None, None
+    raise TypeError(f"the build cache cannot keep a value of type {tp}")
 
 
 def checked_to_data(c: Checked) -> dict:
-    e = c.entry
     return {
         "path": c.path, "draft": c.draft, "links": [list(x) for x in c.links],
         "problems": [[p.path, p.line, p.message, p.severity] for p in c.problems.items],
         "cited": [[s.source, s.mark, s.kind, [list(x) for x in s.spans]] for s in c.cited],
-        "entry": None if e is None else {
-            "path": e.path, "shown_path": e.shown_path, "slug": e.slug, "title": e.title,
-            "date": _date_out(e.date), "end": _date_out(e.end), "approximate": e.approximate,
-            "place": e.place, "tags": e.tags, "people": e.people,
-            "sources": [[x.source, x.line, x.passage, x.mark] for x in e.sources],
-            "quotes": [[x.text, x.by, x.source, x.line, x.mark] for x in e.quotes],
-            "figures": [[x.what, x.value, x.source, x.line, x.qualifier, x.unit, x.label,
-                         x.according_to, x.passage, x.mark] for x in e.figures],
-            "updated": _date_out(e.updated),
-            "corrections": [[_date_out(x.date), x.text] for x in e.corrections],
-            "extra": e.extra, "draft": e.draft, "body_line": e.body_line,
-            "body_html": e.body_html,
-            "hash": e.hash,
-            "data_json": e.data_json, "search_words": e.search_words, "outline": e.outline,
-        },
+        "entry": None if c.entry is None else record_codec(Entry)[0](c.entry),
     }
 
 
 def checked_from_data(d: dict) -> Checked:
     problems = Problems([ContentError(*p) for p in d["problems"]])
     cited = [CitedSpan(s, m, k, tuple(tuple(x) for x in spans)) for s, m, k, spans in d["cited"]]
-    e = d["entry"]
-    entry = None
-    if e is not None:
-        entry = Entry(
-            path=e["path"], shown_path=e["shown_path"], slug=e["slug"], title=e["title"],
-            date=_date_in(e["date"]), end=_date_in(e["end"]), approximate=e["approximate"],
-            place=e["place"], tags=e["tags"], people=e["people"],
-            sources=[Citation(s, line, passage, mark) for s, line, passage, mark in e["sources"]],
-            quotes=[Quote(*q) for q in e["quotes"]],
-            figures=[Figure(*x) for x in e["figures"]],
-            updated=_date_in(e["updated"]),
-            corrections=[Correction(_date_in(c), t) for c, t in e["corrections"]],
-            extra=e["extra"], draft=e["draft"], body_line=e["body_line"],
-            body_html=e["body_html"],
-            hash=e["hash"],
-            data_json=e["data_json"], search_words=e["search_words"], outline=e["outline"],
-        )
+    entry = None if d["entry"] is None else record_codec(Entry)[1](d["entry"])
     return Checked(d["path"], entry, cited, problems, d["draft"], [tuple(x) for x in d["links"]])

@@ -1,0 +1,124 @@
+"""Each field of an entry, a source and the settings is declared once, on
+its dataclass (model.py, sources.py, settings.py), with `key(...)`: its
+name in the YAML, how it is read, whether it is required, whether it goes
+into timeline.json. From that declaration follow:
+
+- the keys a mapping may hold, and the "did you mean" of an unknown one
+  (`known_keys`);
+- reading a mapping into the dataclass's fields (`read_declared`);
+- the JSON of timeline.json (`to_data`), in declaration order;
+- the build cache's encoding (speedups/cache.py walks the same fields).
+
+A field that is not a key (the entry's slug, a rendered body) is a plain
+dataclass field; `json=True` in its metadata puts it in timeline.json too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any, Callable
+
+from .dates import PartialDate
+
+# How a key's value is read: the name of a fields.Fields method.
+READERS = ("text", "date", "flag", "text_list", "number", "url", "plain", "items", "custom")
+
+
+def key(read: str, *, required: bool = False, name: str | None = None, json: bool = True,
+        of: type | None = None, then: tuple[tuple[str, str], ...] = (), default: Any = None,
+        default_factory: Callable[[], Any] | None = None) -> Any:
+    """Declare a dataclass field that is read from a key of a mapping.
+
+    `read`: one of READERS ("items": a list of mappings, each read into
+    `of`; "custom": read by the module that owns the dataclass). `name`:
+    the key, if not the field's name. `json`: whether timeline.json holds
+    it. `then`: (JSON name, attribute) pairs written right after it, for
+    values made from it (an entry's date precision)."""
+    assert read in READERS, read
+    metadata = {"key": name, "read": read, "required": required, "json": json, "of": of, "then": then}
+    if default_factory is not None:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    if read in ("text_list", "items"):
+        return dataclasses.field(default_factory=list, metadata=metadata)
+    if read == "flag":
+        return dataclasses.field(default=bool(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def derived(*, json: bool = False, cache: bool = True, then: tuple[tuple[str, str], ...] = (),
+            default: Any = None, default_factory: Callable[[], Any] | None = None) -> Any:
+    """Declare a field that is not read from a key but made from the rest
+    (a slug, a rendered body). `cache=False`: not kept in the build cache
+    (made again by each build)."""
+    metadata = {"key": None, "read": None, "json": json, "cache": cache, "then": then}
+    if default_factory is not None:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def key_name(f: dataclasses.Field) -> str:
+    return f.metadata.get("key") or f.name
+
+
+def is_key(f: dataclasses.Field) -> bool:
+    return f.metadata.get("read") is not None
+
+
+@functools.cache
+def declared(cls: type) -> tuple[dataclasses.Field, ...]:
+    """The fields of `cls` read from keys, in declaration order."""
+    return tuple(f for f in dataclasses.fields(cls) if is_key(f))
+
+
+@functools.cache
+def known_keys(cls: type) -> tuple[str, ...]:
+    """The keys a mapping of `cls` may hold."""
+    return tuple(key_name(f) for f in declared(cls))
+
+
+def read_declared(cls: type, fields, tz: str, read_items: Callable) -> dict[str, Any]:
+    """Each declared field of `cls` but the custom ones, read from the
+    mapping behind `fields` (a fields.Fields): {attribute: value}.
+    `read_items(fields, key, of)` reads a list of mappings."""
+    out: dict[str, Any] = {}
+    for f in declared(cls):
+        read, name, required = f.metadata["read"], key_name(f), f.metadata["required"]
+        if read == "custom":
+            continue
+        if read in ("text", "number"):
+            value = getattr(fields, read)(name, required)
+        elif read == "date":
+            value = fields.date(name, tz, required)
+        elif read == "items":
+            value = read_items(fields, name, f.metadata["of"])
+        elif read == "plain":
+            value = fields.plain(name)
+        else:   # flag, text_list, url
+            value = getattr(fields, read)(name)
+        if value is None and f.default is not dataclasses.MISSING:
+            value = f.default
+        out[f.name] = value
+    return out
+
+
+def to_data(value) -> Any:
+    """A value as timeline.json holds it: a dataclass as an object of its
+    JSON fields in declaration order, a date as ISO 8601."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, PartialDate):
+        out = {}
+        for f in _json_fields(type(value)):
+            out[key_name(f)] = to_data(getattr(value, f.name))
+            for name, attribute in f.metadata.get("then", ()):
+                out[name] = to_data(getattr(value, attribute))
+        return out
+    if isinstance(value, PartialDate):
+        return value.iso()
+    if isinstance(value, list):
+        return [to_data(v) for v in value]
+    return value
+
+
+@functools.cache
+def _json_fields(cls: type) -> tuple[dataclasses.Field, ...]:
+    return tuple(f for f in dataclasses.fields(cls) if f.metadata.get("json"))
