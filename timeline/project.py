@@ -21,6 +21,7 @@ from .assemble import Folders, load_timeline
 from .engine import Engine
 from .errors import ContentError
 from .hashing import digest
+from .memory import Memory
 from .model import Timeline
 from .output import static_jobs, write_site
 from .render import BUNDLED_TEMPLATES, Job, Renderer, plan_site
@@ -84,7 +85,15 @@ class Project:
     def __init__(self, options: Options, engine: Engine | None = None):
         self.options = options
         self.engine = engine or Engine()
-        self.memory = self.engine.open_memory()
+        self._memory: Memory | None = None
+
+    @property
+    def memory(self) -> Memory:
+        """What the last build made; opened when a full build first needs
+        it (the engine's quick way may make do without)."""
+        if self._memory is None:
+            self._memory = self.engine.open_memory()
+        return self._memory
 
     def check(self) -> Result:
         """Read, check and render everything; write nothing."""
