@@ -137,6 +137,11 @@ class Entry:
     tag_links: list[tuple[str, str]] = derived(cache=False, default_factory=list)
     people_links: list[tuple[str, str]] = derived(cache=False, default_factory=list)
 
+    def key_part(self) -> str:
+        """What a page key says of it (keys.KeyMaker): its hash covers its
+        file and what it was checked against; its links, the groups."""
+        return f"E{self.hash}{self.tag_links!r}{self.people_links!r}"
+
     @property
     def precision(self) -> str:
         return self.date.precision

@@ -14,7 +14,8 @@ from .dates import PartialDate, sort_key
 from .errors import ContentError
 from .markup import ROOT
 from .names import href, page_name
-from .hashing import digest, digest_text
+from .hashing import digest
+from .keys import KeyMaker
 from .data import to_json
 from .model import Entry, Timeline
 from .schema import to_data
@@ -159,6 +160,10 @@ class Lazy:
         self.fn, self.args = fn, args
         self.value, self.done = None, False
 
+    def key_of_lazy(self):
+        """What it is made from (keys.KeyMaker): its function and arguments."""
+        return self.fn, self.args
+
     def __call__(self):
         if not self.done:
             self.value = self.fn(*(a() if isinstance(a, Lazy) else a for a in self.args))
@@ -171,8 +176,10 @@ def job_context(job: Job) -> dict:
 
 
 def plan_site(t: Timeline, base_key: str) -> list[Job]:
-    """Every file of the site, in a fixed order. `base_key` digests what
-    every page shares: the program, the templates, the settings."""
+    """Every file of the site, in a fixed order, each page with what its
+    template is given. `base_key` digests what every page shares: the
+    program, the templates, the settings; each page's key adds what its
+    context holds (keys.KeyMaker)."""
     site = t.settings
     listing = split_listing(t.entries, site.page_size)
     where_listed = listed_on(listing)
@@ -182,61 +189,40 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         Job("search-index.js", data=Lazy(search_index, t.entries, where_listed)),
         Job("timeline.json", data=Lazy(timeline_json, t)),
     ]
-    bars = overview(t.entries, where_listed)
-    common = {"site": site}
-    sources_key = digest([(s.id, s.publisher, s.title, s.published.iso(), s.url) for s in t.sources.values()])
-    base = digest(base_key, sources_key)
+    keys = KeyMaker(base_key)
 
-    def page(path: str, template: str, key, **context) -> None:
-        jobs.append(Job(path, digest(base, path, key), template, {**common, **context}))
+    def page(path: str, template: str, **context) -> None:
+        context = {"site": site, **context}
+        jobs.append(Job(path, keys.key(path, template, context), template, context))
 
-    tag_counts = [(g.label, len(g.entries)) for g in t.tags + t.people]
-    if listing:
-        summary = [(p.path, p.label, p.total, [(c.path, c.label, c.total) for c in p.children]) for p in listing]
-        index_key = digest(summary, [vars(b) for b in bars], tag_counts, t.intro_html)
-    else:
-        index_key = digest(_hashes(t.entries), tag_counts, t.intro_html)
     home_groups = Lazy(day_groups, t.entries if not listing else [])
-    page("index.html", "index.html", index_key, intro_html=t.intro_html, bars=bars,
+    page("index.html", "index.html", intro_html=t.intro_html, bars=overview(t.entries, where_listed),
          groups=home_groups, listing=listing, nav=Lazy(period_nav, home_groups),
          tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources)
     for part in listing:
         for sub in [part, *part.children]:
-            page(sub.path, "listing.html", (sub.label, [(c.path, c.label, c.total) for c in sub.children], _hashes(sub.entries)),
-                 page=sub, groups=Lazy(day_groups, sub.entries), sources=t.sources, listing=listing)
+            page(sub.path, "listing.html", page=sub, groups=Lazy(day_groups, sub.entries), sources=t.sources,
+                 listing=listing)
     for i, entry in enumerate(t.entries):
         previous = t.entries[i - 1] if i else None
         following = t.entries[i + 1] if i + 1 < len(t.entries) else None
         path, context = entry_page(entry, previous, following, where_listed.get(entry.slug, "index.html"), t.sources)
-        # The page shows its neighbours' titles: their hashes cover those
-        # (and more, which costs at most a page made again). Put together
-        # without repr: there is one such key a page, 10,000 at 10k.
-        key = (f"{base}{path}\0{entry.hash}{previous.hash if previous else '-'}{following.hash if following else '-'}"
-               f"{context['listed_on']}\0{entry.tag_links}{entry.people_links}")
-        jobs.append(Job(path, digest_text(key), "entry.html", {**common, **context}))
-    citing_key = {sid: _hashes(es) for sid, es in t.citing.items()}
-    page("sources/index.html", "sources.html", [(sid, len(es)) for sid, es in t.citing.items()],
-         sources=list(t.sources.values()), citing=t.citing)
+        page(path, "entry.html", **context)
+    page("sources/index.html", "sources.html", sources=list(t.sources.values()), citing=t.citing)
     for sid, source in t.sources.items():
-        marks = "".join(m.id + m.kind + _hashes(m.entries) for m in t.marks[sid])
-        page(f"sources/{sid}.html", "source.html",
-             (source.sha256, source.archive, sorted(source.furniture), source.author, source.captured and source.captured.iso(),
-              source.archive_url, source.note, source.file, marks, citing_key[sid]),
-             source=source, view=Lazy(source_view, source, t.marks[sid]), citing=t.citing[sid])
+        page(f"sources/{sid}.html", "source.html", source=source, view=Lazy(source_view, source, t.marks[sid]),
+             citing=t.citing[sid])
     for kind, groups in (("tags", t.tags), ("people", t.people)):
         for group in groups:
-            page(f"{kind}/{group.name}.html", "group.html",
-                 (group.label, _hashes(group.entries)),
-                 kind=kind, group=group)
-    page("figures.html", "figures.html", _hashes(e for e in t.entries if e.figures),
-         groups=Lazy(figure_groups, t), sources=t.sources)
-    jobs.append(Job("404.html", digest(base, "404"), "404.html", {**common, "root": site.base_url or ""}))
+            page(f"{kind}/{group.name}.html", "group.html", kind=kind, group=group)
+    page("figures.html", "figures.html", groups=Lazy(figure_groups, t.entries, t.sources), sources=t.sources)
+    page("404.html", "404.html", root=site.base_url or "")
     jobs.append(Job(".nojekyll", data=b""))
     if site.base_url:
         recent = sorted(t.entries, key=lambda e: (sort_key(e.updated or e.date), e.path), reverse=True)[:FEED_SIZE]
-        page("feed.xml", "feed.xml", _hashes(recent), entries=recent, updated=_latest(recent))
+        page("feed.xml", "feed.xml", entries=recent, updated=_latest(recent))
         html = [href(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
-        page("sitemap.xml", "sitemap.xml", html, paths=html)
+        page("sitemap.xml", "sitemap.xml", paths=html)
     return jobs
 
 
@@ -246,12 +232,6 @@ def entry_page(entry: Entry, previous: Entry | None, following: Entry | None, li
         "entry": entry, "previous": previous, "next": following, "sources": sources,
         "listed_on": href(listed),
     }
-
-
-def _hashes(entries) -> str:
-    """One digest for a list of entries: each entry's hash covers its file
-    and everything it was checked against, so this covers all they show."""
-    return digest_text("".join([e.hash for e in entries]))
 
 
 def _latest(entries: list[Entry]) -> PartialDate | None:

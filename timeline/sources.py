@@ -46,6 +46,10 @@ class Source:
     text: str = derived(default="")
     line: int = derived(default=1)                  # of its id in sources.yaml
 
+    def key_part(self) -> str:
+        """What a page key says of it (keys.KeyMaker): its text by its hash."""
+        return "Src" + repr({**vars(self), "text": None, "furniture": sorted(self.furniture)})
+
     @property
     def href(self) -> str:
         """Its page, relative to the site root."""

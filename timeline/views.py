@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from .dates import parse_date
 from .names import href, page_name
-from .model import Entry, Figure, MarkSpan, Timeline
+from .model import Entry, Figure, MarkSpan
 from .sources import Source
 from .verify import line_spans, paragraphs
 
@@ -259,17 +259,17 @@ class FigureGroup:
     labels_differ: bool
 
 
-def figure_groups(timeline: Timeline) -> list[FigureGroup]:
+def figure_groups(entries: list[Entry], sources: dict[str, Source]) -> list[FigureGroup]:
     """Each `what`, with every source's value side by side."""
     by_what: dict[str, list[tuple[Entry, Figure]]] = {}
-    for entry in timeline.entries:
+    for entry in entries:
         for figure in entry.figures:
             by_what.setdefault(" ".join(figure.what.split()).casefold(), []).append((entry, figure))
     out = []
     for key in sorted(by_what):
         items = by_what[key]
         top = max(abs(f.value) for _, f in items) or 1
-        rows = [FigureRow(e, timeline.sources[f.source], f, 100 * abs(f.value) / top) for e, f in items]
+        rows = [FigureRow(e, sources[f.source], f, 100 * abs(f.value) / top) for e, f in items]
         values = {(f.value, (f.unit or "").casefold()) for _, f in items}
         qualifiers = {(f.qualifier or "").casefold() for _, f in items}
         labels = {(f.label or "").casefold() for _, f in items if f.label}
