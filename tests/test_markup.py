@@ -274,7 +274,7 @@ urls = urls | st.tuples(
 @settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 3000)), deadline=None)
 @given(urls)
 def test_addresses_the_fast_renderer_keeps_are_those_markdown_it_keeps(md, url):
-    from timeline.speedups.simplemd import _KEPT_URL
+    from timeline.speedups.simplemd import KEPT_URL
 
-    if _KEPT_URL.fullmatch(url):
+    if KEPT_URL.fullmatch(url):
         assert md.normalizeLink(url) == url and md.validateLink(url)

@@ -21,7 +21,7 @@ from timeline.verify import (
     paragraphs,
     split_pieces,
 )
-from timeline.verify import _normalised_pieces
+from timeline.verify import normalised_pieces
 
 
 def found(text: str, needle: str) -> list[str] | None:
@@ -438,7 +438,7 @@ def test_whole_text_found(text: str) -> None:
 @example(" \u0301x")
 def test_the_pieces_find_looks_for_are_the_normalised_split_pieces(needle: str) -> None:
     # find() skips the split when there is no dot or ellipsis to split at.
-    assert _normalised_pieces(needle) == [normalise(p) for p in split_pieces(needle)]
+    assert normalised_pieces(needle) == [normalise(p) for p in split_pieces(needle)]
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127))
@@ -448,15 +448,15 @@ def test_the_pieces_find_looks_for_are_the_normalised_split_pieces(needle: str) 
 @example(" `a` \x1c b\r\n\r\n'c'  ")
 @example("\u2018quoted\u2019 \xa0 caf\xe9 \u201cZ\xfcrich\u201d\u3000x")
 def test_plain_text_is_prepared_as_any_text_is(text: str) -> None:
-    from timeline.verify import _NEEDS_CARE, _needs_care
+    from timeline.verify import NEEDS_CARE, needs_care
 
-    assert _needs_care(text) == bool(_NEEDS_CARE.search(text))
-    if not text.isascii() and _needs_care(text):
+    assert needs_care(text) == bool(NEEDS_CARE.search(text))
+    if not text.isascii() and needs_care(text):
         return  # the general preparation only
     fast, full = object.__new__(SourceText), object.__new__(SourceText)
-    fast._prepare_plain(text)
-    full._prepare(text)
-    assert (fast.normalised, fast._starts, fast._ends) == (full.normalised, full._starts, full._ends)
+    fast.prepare_plain(text)
+    full.prepare_general(text)
+    assert (fast.normalised, fast.starts, fast.ends) == (full.normalised, full.starts, full.ends)
     assert fast.normalised == normalise(text)
 
 
@@ -577,12 +577,12 @@ def test_paragraphs_properties(text: str) -> None:
 def test_kept_character_classes_match_a_fresh_computation():
     # timeline/unicode_classes.py saves computing them at every start.
     from timeline import verify
-    assert (verify._NB_CLASS, verify._UNSTABLE_CLASS) == verify._char_classes()
+    assert (verify.NB_CLASS, verify.UNSTABLE_CLASS) == verify.char_classes()
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))) | st.text(alphabet=" \t\n\x0b\x0c\x1c\x85\xa0`'\"abc\u2018\u201c\u200b\ufeff\u0301e"))
 def test_normalise_is_its_definition(s):
     # normalise takes shortcuts (ASCII text, str.split); the definition:
-    from timeline.verify import _DROP, _FOLD
-    folded = unicodedata.normalize("NFC", s.translate(_DROP)).translate(_FOLD)
+    from timeline.verify import DROP, FOLD
+    folded = unicodedata.normalize("NFC", s.translate(DROP)).translate(FOLD)
     assert normalise(s) == re.sub(r"\s+", " ", folded).strip()

@@ -1,4 +1,4 @@
-"""Character classes for verify.py, computed by `verify._char_classes()`
+"""Character classes for verify.py, computed by `verify.char_classes()`
 from the Unicode database of Python's `unicodedata` (fixed for each Python
 version). Computing them takes about 0.1 s, a quarter of a quick rebuild,
 so they are kept here; verify.py computes them afresh whenever

@@ -66,10 +66,10 @@ DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u2036\uff02"
 #: Zero-width "spaces" that are ignored entirely (dropped before comparing).
 _ZERO_WIDTH = "\u200b\ufeff"
 
-_FOLD = str.maketrans(
+FOLD = str.maketrans(
     {**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES}}
 )
-_DROP = str.maketrans({c: None for c in _ZERO_WIDTH})
+DROP = str.maketrans({c: None for c in _ZERO_WIDTH})
 
 # Ellipses marking words left out: [...] / […] (spaces allowed inside the
 # brackets), three or more dots (also spaced: ". . ."), one or more "…".
@@ -96,7 +96,7 @@ def _class_body(cps: set[int]) -> str:
     return "".join(out)
 
 
-def _char_classes() -> tuple[str, str]:
+def char_classes() -> tuple[str, str]:
     """Return (non-boundary, NFC-unstable) character class bodies.
 
     Non-boundary: characters before which the text may NOT be cut for
@@ -136,7 +136,7 @@ def _char_classes() -> tuple[str, str]:
 def write_char_classes(path: str | None = None) -> None:
     """Write timeline/unicode_classes.py: the classes, computed now."""
     import os
-    non_boundary, unstable = _char_classes()
+    non_boundary, unstable = char_classes()
     target = path or os.path.join(os.path.dirname(__file__), "unicode_classes.py")
     with open(target, "w", encoding="ascii") as f:
         f.write(_TABLES_DOC)
@@ -145,7 +145,7 @@ def write_char_classes(path: str | None = None) -> None:
         f.write(f"NFC_UNSTABLE = {ascii(unstable)}\n")
 
 
-_TABLES_DOC = '''"""Character classes for verify.py, computed by `verify._char_classes()`
+_TABLES_DOC = '''"""Character classes for verify.py, computed by `verify.char_classes()`
 from the Unicode database of Python's `unicodedata` (fixed for each Python
 version). Computing them takes about 0.1 s, a quarter of a quick rebuild,
 so they are kept here; verify.py computes them afresh whenever
@@ -161,10 +161,10 @@ def _load_char_classes() -> tuple[str, str]:
     from . import unicode_classes as kept
     if kept.UNIDATA_VERSION == unicodedata.unidata_version:
         return kept.NON_BOUNDARY, kept.NFC_UNSTABLE
-    return _char_classes()
+    return char_classes()
 
 
-_NB_CLASS, _UNSTABLE_CLASS = _load_char_classes()
+NB_CLASS, UNSTABLE_CLASS = _load_char_classes()
 _ZW_CLASS = _class_body({ord(c) for c in _ZERO_WIDTH})
 _FOLD_CLASS = _class_body({ord(c) for c in SINGLE_QUOTES + DOUBLE_QUOTES})
 # The source is read as a sequence of tokens, each one of:
@@ -177,23 +177,23 @@ _FOLD_CLASS = _class_body({ord(c) for c in SINGLE_QUOTES + DOUBLE_QUOTES})
 #    then every following character before which a cut is unsafe (or a
 #    zero-width space). NFC of the text is the concatenation of the NFC of
 #    its segments and tokens.
-_AFTER = f"(?![{_NB_CLASS}{_ZW_CLASS}])"
+_AFTER = f"(?![{NB_CLASS}{_ZW_CLASS}])"
 _TOKEN = re.compile(
-    f"(?P<plain>[^\\s{_NB_CLASS}{_UNSTABLE_CLASS}{_ZW_CLASS}{_FOLD_CLASS}]+){_AFTER}"
+    f"(?P<plain>[^\\s{NB_CLASS}{UNSTABLE_CLASS}{_ZW_CLASS}{_FOLD_CLASS}]+){_AFTER}"
     f"|(?P<space>\\s+){_AFTER}"
-    f"|(?P<seg>[{_ZW_CLASS}]*[^{_ZW_CLASS}][{_NB_CLASS}{_ZW_CLASS}]*|[{_ZW_CLASS}]+)"
+    f"|(?P<seg>[{_ZW_CLASS}]*[^{_ZW_CLASS}][{NB_CLASS}{_ZW_CLASS}]*|[{_ZW_CLASS}]+)"
 )
 _HAS_ZW = re.compile(f"[{_ZW_CLASS}]")
 _WORD = re.compile(r"\S+")
 # A character that may combine with the one before it, that NFC may change,
 # or a zero-width space: a text without any is prepared word by word.
-_NEEDS_CARE = re.compile(f"[{_NB_CLASS}{_UNSTABLE_CLASS}{_ZW_CLASS}]")
+NEEDS_CARE = re.compile(f"[{NB_CLASS}{UNSTABLE_CLASS}{_ZW_CLASS}]")
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 
-def _needs_care(text: str) -> bool:
+def needs_care(text: str) -> bool:
     # Each distinct character once: the class is long, and slow to test.
-    return any(_NEEDS_CARE.match(c) for c in set(text) if not c.isascii())
+    return any(NEEDS_CARE.match(c) for c in set(text) if not c.isascii())
 
 
 def normalise(s: str) -> str:
@@ -209,7 +209,7 @@ def normalise(s: str) -> str:
         # Most text: ASCII is already NFC, and of the quotation marks only
         # the grave accent folds. (str.split splits at str.isspace.)
         return " ".join(s.replace("`", "'").split())
-    s = unicodedata.normalize("NFC", s.translate(_DROP)).translate(_FOLD)
+    s = unicodedata.normalize("NFC", s.translate(DROP)).translate(FOLD)
     return " ".join(s.split())
 
 
@@ -226,7 +226,7 @@ def split_pieces(needle: str) -> list[str]:
     return [p.strip() for p in _ELLIPSIS.split(needle) if normalise(p)]
 
 
-def _normalised_pieces(needle: str) -> list[str]:
+def normalised_pieces(needle: str) -> list[str]:
     """`normalise` of each of `split_pieces(needle)`; with fewer than three
     dots and no ellipsis character there is nothing to split, the usual case."""
     if "…" not in needle and needle.count(".") < 3:
@@ -277,23 +277,24 @@ class SourceText:
     Preparation is linear in the length of the text. It builds the
     normalised text (equal to ``normalise(text)``) together with, for every
     normalised character, the range of the original text it came from, so
-    each look-up is a few :meth:`str.find` calls on the normalised text.
+    each look-up is a few :meth:`str.find` calls on the normalised text:
+    the i-th normalised character came from ``text[starts[i]:ends[i]]``.
     """
 
-    __slots__ = ("text", "normalised", "_starts", "_ends")
+    __slots__ = ("text", "normalised", "starts", "ends")
 
     text: str
     normalised: str
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if text.isascii() or not _needs_care(text):
-            self._prepare_plain(text)
+        if text.isascii() or not needs_care(text):
+            self.prepare_plain(text)
         else:
-            self._prepare(text)
+            self.prepare_general(text)
 
-    def _prepare_plain(self, text: str) -> None:
-        """What `_prepare` makes of a text in which no character composes,
+    def prepare_plain(self, text: str) -> None:
+        """What `prepare_general` makes of a text in which no character composes,
         combines, is dropped or changes under NFC (all ASCII text, and most
         other): word by word instead of token by token, each quotation mark
         folded to its one-character stand-in (tests/test_verify.py compares
@@ -312,11 +313,12 @@ class SourceText:
             starts.extend(range(s, e))
             ends.extend(range(s + 1, e + 1))
             after = e
-        self.normalised = "".join(chars).translate(_FOLD)
-        self._starts = starts
-        self._ends = ends
+        self.normalised = "".join(chars).translate(FOLD)
+        self.starts = starts
+        self.ends = ends
 
-    def _prepare(self, text: str) -> None:
+    def prepare_general(self, text: str) -> None:
+        """The preparation of any text, token by token."""
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -344,7 +346,7 @@ class SourceText:
                 continue
             seg = m.group()
             if seg.isascii():  # one character
-                out = seg.translate(_FOLD)
+                out = seg.translate(FOLD)
             else:
                 if _HAS_ZW.search(seg):
                     core = seg.lstrip(_ZERO_WIDTH)
@@ -363,7 +365,7 @@ class SourceText:
                     rest = seg[1:]
                     seg = rest.lstrip(_ZERO_WIDTH)
                     s += 1 + len(rest) - len(seg)
-                out = nfc("NFC", seg.translate(_DROP)).translate(_FOLD)
+                out = nfc("NFC", seg.translate(DROP)).translate(FOLD)
             for ch in out:
                 if ch.isspace():
                     if ws_start < 0:
@@ -381,15 +383,15 @@ class SourceText:
                 ends.append(e)
         # trailing white space is dropped
         self.normalised = "".join(chars)
-        self._starts = starts
-        self._ends = ends
+        self.starts = starts
+        self.ends = ends
 
     def __repr__(self) -> str:
         return f"SourceText({len(self.text)} chars)"
 
     def _aligned(self, i: int) -> bool:
         """Whether normalised position ``i`` is a cut between source segments."""
-        return i == 0 or i == len(self._starts) or self._starts[i] != self._starts[i - 1]
+        return i == 0 or i == len(self.starts) or self.starts[i] != self.starts[i - 1]
 
     def _find_piece(self, piece: str, pos: int) -> int:
         """Leftmost occurrence of normalised ``piece`` at or after ``pos``
@@ -411,7 +413,7 @@ class SourceText:
         occur, or when the needle has no piece (empty, only white space or
         only ellipses).
         """
-        pieces = _normalised_pieces(needle)
+        pieces = normalised_pieces(needle)
         if not pieces:
             return None
         spans: list[tuple[int, int]] = []
@@ -421,7 +423,7 @@ class SourceText:
             if i < 0:
                 return None
             j = i + len(piece)
-            spans.append((self._starts[i], self._ends[j - 1]))
+            spans.append((self.starts[i], self.ends[j - 1]))
             pos = j
         return Match(tuple(spans))
 
@@ -430,7 +432,7 @@ class SourceText:
 
 
 def _is_blank(line: str) -> bool:
-    return not line.translate(_DROP).strip()
+    return not line.translate(DROP).strip()
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:

@@ -26,7 +26,7 @@ _URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$+,;=%']+")
 # address with a lower-case host, or a relative path (no scheme, no host),
 # in characters its encoding keeps. Most links are such, and normalizing one
 # costs more than rendering the rest of a body.
-_KEPT_URL = re.compile(
+KEPT_URL = re.compile(
     r"(?:https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9._~/-]*)?|(?!//)[A-Za-z0-9._~/-]+)"
     r"(?:\?[A-Za-z0-9._~=&-]*)?(?:#[A-Za-z0-9._~-]*)?"
 )
@@ -189,7 +189,7 @@ def _link(md: MarkdownIt, text: str, pos: int, line: int, resolve: Resolve, out:
     if m is None or not text.startswith(")", m.end()):
         raise _GiveUp
     href = m.group()
-    if _KEPT_URL.fullmatch(href) is None:
+    if KEPT_URL.fullmatch(href) is None:
         href = md.normalizeLink(href)
         if not md.validateLink(href):
             raise _GiveUp
