@@ -1,7 +1,7 @@
 """Character classes for verify.py, computed by `verify.char_classes()`
 from the Unicode database of Python's `unicodedata` (fixed for each Python
-version). Computing them takes about 0.1 s, a quarter of a quick rebuild,
-so they are kept here; verify.py computes them afresh whenever
+version). Computing them takes a good part of a quick rebuild, so they
+are kept here; verify.py computes them afresh whenever
 `unicodedata.unidata_version` differs. tests/test_verify.py checks them
 against a fresh computation. To write this file again:
 

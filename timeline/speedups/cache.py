@@ -89,7 +89,7 @@ class BuildCache(Memory):
 
     def begin_save(self) -> None:
         """Write the checked entries now, if the coming save rewrites the
-        whole file (a first build): 40 MB at 10,000 entries, written while
+        whole file (a first build): the largest part of it, written while
         the workers render rather than after. Nothing is replaced until
         `save`; `abandon` removes what this wrote."""
         if self.folder is None or self.lines or self.early is not None:

@@ -15,11 +15,11 @@ no lock is needed.
 
 A forked worker sends each chunk's results as soon as they are done, down a
 pipe of its own, and the parent unpickles what has come between its own
-chunks. At 10,000 entries unpickling the checks takes the parent 0.3 s:
-done at the end it kept the other process idle (multiprocessing.Pool sends
-results so); done between chunks, the parent merely takes fewer chunks. It
-is done in the parent's one thread: a reading thread fights the parent's
-own work for the GIL (tried with the pool's: 10k went from 5.4 s to 6.3 s).
+chunks. Done at the end, unpickling kept the other process idle
+(multiprocessing.Pool sends results so); done between chunks, the parent
+merely takes fewer chunks. It is done in the parent's one thread: a
+reading thread fights the parent's own work for the GIL (bench/README.md
+has the figures).
 """
 
 from __future__ import annotations
