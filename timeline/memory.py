@@ -96,6 +96,12 @@ class Memory:
             self.dirty.add(("e", rel))
             self.changes += 1
 
+    def distrust(self, rel: str) -> None:
+        """The file is said to have changed: its bytes are hashed again,
+        whatever its size and time say."""
+        if rel in self.entries:
+            self.keep_stat(rel, None)
+
     def forget_entries_except(self, rels: set[str]) -> None:
         self.entries = {k: v for k, v in self.entries.items() if k in rels}
         self.changes += 1

@@ -116,10 +116,7 @@ class Project:
         for path in changed:
             full = Path(path).resolve()
             if full.is_relative_to(content):
-                # Hashed again, whatever its size and time say.
-                rel = full.relative_to(content).as_posix()
-                if rel in self.memory.entries:
-                    self.memory.entries[rel][2] = None
+                self.memory.distrust(full.relative_to(content).as_posix())
         return self.build()
 
     def _build(self, out_dir: Path | None) -> Result:
@@ -153,9 +150,3 @@ class Project:
         if out_dir is not None:
             engine.after_writing(build, stats)
         return Result(timeline, problems.sorted(), len(jobs), written, removed, entries=len(timeline.entries))
-
-
-def folders(content: str, seeds: str) -> Folders:
-    """Folders as the user wrote them."""
-    return Folders(Path(content), Path(seeds), content, seeds)
-
