@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import types
+import typing
 from typing import Any, Callable
 
 from .dates import PartialDate
@@ -82,43 +84,60 @@ def read_declared(cls: type, fields, tz: str, read_items: Callable) -> dict[str,
     mapping behind `fields` (a fields.Fields): {attribute: value}.
     `read_items(fields, key, of)` reads a list of mappings."""
     out: dict[str, Any] = {}
-    for f in declared(cls):
-        read, name, required = f.metadata["read"], key_name(f), f.metadata["required"]
-        if read == "custom":
-            continue
-        if read in ("text", "number"):
+    for attribute, name, read, required, of, default in _reading_plan(cls):
+        if read == "text" or read == "number":
             value = getattr(fields, read)(name, required)
         elif read == "date":
             value = fields.date(name, tz, required)
         elif read == "items":
-            value = read_items(fields, name, f.metadata["of"])
-        elif read == "plain":
-            value = fields.plain(name)
-        else:   # flag, text_list, url
+            value = read_items(fields, name, of)
+        else:   # flag, text_list, url, plain
             value = getattr(fields, read)(name)
-        if value is None and f.default is not dataclasses.MISSING:
-            value = f.default
-        out[f.name] = value
+        out[attribute] = default if value is None and default is not dataclasses.MISSING else value
     return out
 
 
-def to_data(value) -> Any:
-    """A value as timeline.json holds it: a dataclass as an object of its
-    JSON fields in declaration order, a date as ISO 8601."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, PartialDate):
-        out = {}
-        for f in _json_fields(type(value)):
-            out[key_name(f)] = to_data(getattr(value, f.name))
-            for name, attribute in f.metadata.get("then", ()):
-                out[name] = to_data(getattr(value, attribute))
-        return out
-    if isinstance(value, PartialDate):
-        return value.iso()
-    if isinstance(value, list):
-        return [to_data(v) for v in value]
-    return value
+@functools.cache
+def _reading_plan(cls: type) -> tuple[tuple, ...]:
+    """(attribute, key, read, required, of, default) of each declared field
+    read by read_declared, worked out once per class."""
+    return tuple((f.name, key_name(f), f.metadata["read"], f.metadata["required"], f.metadata["of"], f.default)
+                 for f in declared(cls) if f.metadata["read"] != "custom")
+
+
+def to_data(value) -> dict[str, Any]:
+    """A declared dataclass as timeline.json holds it: an object of its
+    JSON fields in declaration order, dates as ISO 8601, records as objects."""
+    out: dict[str, Any] = {}
+    for name, attribute, convert, then in _json_plan(type(value)):
+        item = getattr(value, attribute)
+        out[name] = item if convert is None else convert(item)
+        for extra, source in then:
+            out[extra] = getattr(value, source)
+    return out
 
 
 @functools.cache
-def _json_fields(cls: type) -> tuple[dataclasses.Field, ...]:
-    return tuple(f for f in dataclasses.fields(cls) if f.metadata.get("json"))
+def _json_plan(cls: type) -> tuple[tuple, ...]:
+    """(JSON name, attribute, conversion or None, then) of each JSON field,
+    worked out once per class from its type hints."""
+    hints = typing.get_type_hints(cls)
+    return tuple((key_name(f), f.name, _json_conversion(hints[f.name]), f.metadata.get("then", ()))
+                 for f in dataclasses.fields(cls) if f.metadata.get("json"))
+
+
+def _json_conversion(tp) -> Callable[[Any], Any] | None:
+    """How a value of type `tp` is written to JSON; None: as it is."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = _json_conversion(args[0]) if len(args) == 1 else None
+        return None if inner is None else (lambda v: None if v is None else inner(v))
+    if origin is list:
+        inner = _json_conversion(typing.get_args(tp)[0])
+        return None if inner is None else (lambda v: [inner(x) for x in v])
+    if tp is PartialDate:
+        return PartialDate.iso
+    if dataclasses.is_dataclass(tp):
+        return to_data
+    return None
