@@ -50,7 +50,7 @@ def setup(request, tmp_path):
     the_options = options(project, out, templates=templates, templates_shown="templates")
     built = Project(the_options, ENGINES[request.param](tmp_path))
     first = built.build()
-    assert first.ok and first.entries == 9 and len(first.written) == first.files
+    assert first.ok and first.entry_count == 9 and len(first.written) == first.files
     return built, project, templates, out, tmp_path
 
 
@@ -128,5 +128,5 @@ def test_a_rebuild_with_an_error_reports_it_and_leaves_the_site(setup):
 def test_check_writes_nothing(tmp_path):
     project = copy_fixture(tmp_path / "p")
     result = Project(options(project, None), Engine()).check()
-    assert result.ok and result.entries == 9 and result.written == []
+    assert result.ok and result.entry_count == 9 and result.written == []
     assert not (tmp_path / "site").exists()

@@ -78,7 +78,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if args.command == "check":
         timeline = result.timeline
-        print(f"ok: {result.entries} entries, {len(timeline.sources) if timeline else 0} sources checked",
+        print(f"ok: {result.entry_count} entries, {len(timeline.sources) if timeline else 0} sources checked",
               file=sys.stderr)
         return EXIT_OK
     print(_summary(project.options.out_dir, result), file=sys.stderr)
@@ -86,7 +86,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
 
 
 def _summary(out: Path | None, result: Result) -> str:
-    line = (f"built {out}: {result.entries} entries, {result.files} files "
+    line = (f"built {out}: {result.entry_count} entries, {result.files} files "
             f"({len(result.written)} written, {len(result.removed)} removed)")
     if result.quick:
         return "quick rebuild: only what the changed entries show was redone\n" + line

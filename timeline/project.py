@@ -45,7 +45,8 @@ class Options:
 @dataclass
 class Result:
     """What a build did. `problems` are in a stable order (file, line);
-    `written` and `removed` are paths inside the site."""
+    `files` is how many files the site has, `written` and `removed` the
+    paths inside it that this build wrote and removed."""
 
     timeline: Timeline | None    # None: errors, or the engine's quick way did it
     problems: list[ContentError]
@@ -53,7 +54,7 @@ class Result:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     quick: bool = False          # the engine's quick way did it
-    entries: int = 0
+    entry_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -149,4 +150,4 @@ class Project:
             raise OutputError(str(exc.filename or out_dir), exc.strerror or str(exc)) from None
         if out_dir is not None:
             engine.after_writing(build, stats)
-        return Result(timeline, problems.sorted(), len(jobs), written, removed, entries=len(timeline.entries))
+        return Result(timeline, problems.sorted(), len(jobs), written, removed, entry_count=len(timeline.entries))

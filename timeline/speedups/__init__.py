@@ -68,7 +68,7 @@ class FastEngine(Engine):
         if done is None:
             return None
         count, files, written, warnings = done
-        return Result(None, warnings, files, written, [], quick=True, entries=count)
+        return Result(None, warnings, files, written, [], quick=True, entry_count=count)
 
     def before_writing(self, build: "Build") -> None:
         if self.cache_folder is not None:
