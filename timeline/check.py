@@ -68,7 +68,8 @@ class Checked:
 
 
 class EntryChecker:
-    """Reads and checks entries; one per process, as it holds prepared sources."""
+    """Reads and checks entries; one per process, as it holds the sources
+    prepared for look-ups."""
 
     def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source],
                  readers: Readers = Readers(), salt: str = ""):
@@ -95,7 +96,10 @@ class EntryChecker:
         return self.archives[source_id]
 
     def check(self, rel: str) -> Checked:
-        """Read, validate and verify one entry file; render its body."""
+        """One entry file through the stages that need no other entry:
+        read it, verify it against its sources, render its body and make
+        its data. The engine runs this wherever it likes (in a worker
+        process); what needs every entry is assemble's."""
         problems = Problems()
         try:
             raw = (self.content_dir / rel).read_bytes()
@@ -106,6 +110,19 @@ class EntryChecker:
         entry = read_entry(raw, rel, self.shown_dir, self.tz, problems, self.readers.load_yaml)
         if entry is None:
             return Checked(rel, None, [], problems, file_hash=file_hash)
+        cited = self.verify(entry, problems)
+        rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
+        entry.body_html = rendered.html
+        if problems.errors:
+            return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash)
+        entry.hash = entry_hash(self.context, rel, file_hash)
+        entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
+        return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash)
+
+    def verify(self, entry: Entry, problems: Problems) -> list[CitedSpan]:
+        """Every source the entry names must exist, and every passage and
+        quote be found verbatim in it, outside its page furniture; each
+        found one gets its mark id. Returns where they were found."""
         cited: list[CitedSpan] = []
         for c in entry.sources:
             if self._known(entry, c.source, c.line, problems) and c.passage:
@@ -116,13 +133,7 @@ class EntryChecker:
         for x in entry.figures:
             if self._known(entry, x.source, x.line, problems) and x.passage:
                 x.mark = self._verify(entry, x.source, x.passage, "passage", x.line, problems, cited)
-        rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
-        entry.body_html = rendered.html
-        if problems.errors:
-            return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash)
-        entry.hash = entry_hash(self.context, rel, file_hash)
-        entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
-        return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash)
+        return cited
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:
         if source_id in self.sources:
