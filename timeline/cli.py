@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         engine = FastEngine(None if args.no_cache else Path(args.cache), args.jobs)
         return _run(Project(options, engine), args)
     finally:
+        # What the build left (its cycles with it) is not collected: the
+        # process ends next, and the collection at exit would walk it all.
+        gc.freeze()
         gc.enable()
 
 

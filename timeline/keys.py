@@ -20,6 +20,7 @@ from .hashing import digest_text
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}   # a dataclass's field names
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 class KeyMaker:
@@ -32,7 +33,10 @@ class KeyMaker:
         self.keep: list[Any] = []   # what the memo's ids stand for, kept alive while it is used
 
     def key(self, path: str, template: str, context: dict[str, Any]) -> str:
-        return digest_text(f"{self.base}\0{path}\0{template}\0{self.part(context)}")
+        # The context itself is the page's own: walked, not remembered.
+        memo, part = self.memo, self.part
+        parts = [f"{name}={memo.get(id(value)) or part(value)}" for name, value in context.items()]
+        return digest_text(f"{self.base}\0{path}\0{template}\0" + "\0".join(parts))
 
     def part(self, value: Any) -> str:
         """A text that differs whenever what `value` can show differs."""
@@ -58,6 +62,9 @@ class KeyMaker:
             return own()
         if kind is PartialDate:
             return f"D{value.state()!r}"
+        if kind is tuple and all(type(v) in _SCALARS or (type(v) is tuple and all(type(x) is int for x in v))
+                                 for v in value):
+            return repr(value)   # offsets in a text, and the like
         if kind in (list, tuple):
             # Most items were walked before (entries, on many pages): their
             # parts are looked up here, without a call for each.
