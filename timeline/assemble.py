@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -133,6 +134,9 @@ def check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, li
     return [results[rel] for rel in files]
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
     """content path -> slug; two files with one slug are an error."""
     seen: dict[str, str] = {}
@@ -140,7 +144,7 @@ def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
     for rel in files:
         slug = slug_of(rel)
         name = rel.rsplit("/", 1)[-1]
-        if any(ch.isspace() for ch in name):
+        if _SPACE.search(name):
             fixed = "-".join(name[:-3].split()) + ".md"
             problems.error(os.path.join(shown, rel), 1, f'the file name "{name}" holds white space, which an entry\'s '
                            f'page name and id cannot: rename it with hyphens, as "{fixed}"')
@@ -206,19 +210,21 @@ def groups(entries: list[Entry], labels_of, kind: str) -> tuple[list[Group], dic
     pages. Returns the groups in order and each spelling's group."""
     by_key: dict[str, Group] = {}
     of_label: dict[str, Group] = {}
-    spellings: dict[str, dict[str, int]] = {}
+    spellings: dict[str, dict[str, int]] = {}   # group key -> spelling -> entries writing it
+    counts_of: dict[str, dict[str, int]] = {}   # spelling -> its group's spellings
     for entry in entries:
         for label in labels_of(entry):
-            group = of_label.get(label)
-            if group is None:
+            counts = counts_of.get(label)
+            if counts is None:
                 key = group_key(label)
                 group = by_key.get(key)
                 if group is None:
                     group = by_key[key] = Group("", label)
                     spellings[key] = {}
                 of_label[label] = group
-            counts = spellings[group_key(label)]
+                counts = counts_of[label] = spellings[key]
             counts[label] = counts.get(label, 0) + 1
+            group = of_label[label]
             if not group.entries or group.entries[-1] is not entry:
                 group.entries.append(entry)
     used: set[str] = set()
