@@ -116,6 +116,15 @@ CASES = [
     Case("duplicate-yaml-key", entry("---\ntitle: t\ndate: 2021-03-05\ntitle: u\nsources: [gazette]\n---\n"), "content/bad.md", {4}, ("title",)),
     Case("not-utf8", write("content/bad.md", b"---\ntitle: t\ndate: 2021-03-05\nplace: \xff\xfe\nsources: [gazette]\n---\n"), "content/bad.md", {4}),
     Case("bom-crlf-line-numbers", write("content/bad.md", "\ufeff---\r\ntitle: t\r\nplace: x\r\ndate: 2021-02-30\r\nsources: [gazette]\r\n---\r\n".encode()), "content/bad.md", {4}),
+    # a list written without brackets: shown how to write it, never one tag "council, vote"
+    Case("list-without-brackets", entry("---\ntitle: t\ndate: 2021-03-05\ntags: council, vote\nsources: [gazette]\n---\n"), "content/bad.md", {4}, ("tags: [council, vote]",)),
+    Case("name-without-brackets", entry("---\ntitle: t\ndate: 2021-03-05\npeople: Ana Ruiz\nsources: [gazette]\n---\n"), "content/bad.md", {4}, ("people: [Ana Ruiz]",)),
+    Case("yaml-tab-indent", entry("---\ntitle: t\ndate: 2021-03-05\nsources:\n\t- gazette\n---\n"), "content/bad.md", {5}, ("tab", "spaces")),
+    Case("yaml-colon-in-value", entry("---\ntitle: Mayor: no comment\ndate: 2021-03-05\nsources: [gazette]\n---\n"), "content/bad.md", {2}, ("quotes", 'title: "Mayor: no comment"')),
+    # an unknown source at the line of the key that names it, the closest id suggested
+    Case("unknown-source-of-quote", entry("---\ntitle: t\ndate: 2021-03-05\nsources: [radio]\nquotes:\n  - text: a disgrace\n    by: X\n    source: radi0\n---\n"), "content/bad.md", {8}, ('"radi0"', 'did you mean "radio"')),
+    Case("unknown-citation-id", entry("---\ntitle: t\ndate: 2021-03-05\nsources:\n  - passage: He said 3,500 people used the bridge daily.\n    id: radoi\n---\n"), "content/bad.md", {6}, ('did you mean "radio"',)),
+    Case("unknown-source-of-figure", entry("---\ntitle: t\ndate: 2021-03-05\nsources: [radio]\nfigures:\n  - what: crossings\n    value: 3500\n    passage: He said 3,500 people used the bridge daily.\n    source: gazete\n---\n"), "content/bad.md", {9}, ('did you mean "gazette"',)),
     Case("white-space-in-file-name", write("content/bad name.md", b"---\ntitle: t\ndate: 2021-03-05\nsources: [gazette]\n---\n"), "content/bad name.md", {1}, ("white space", '"bad-name.md"')),
     Case("duplicate-slug", duplicate_slug, "content/dup/2021-month.md", {1}, ("2021-month",), ("content/2021-month.md",)),
     Case("source-file-missing", add_source("  file: nope.txt\n  publisher: P\n  title: T\n  published: 2021-01-01\n"), "seeds/sources.yaml", {S + 2}, ("nope.txt",)),
@@ -323,3 +332,32 @@ def test_check_finds_a_template_error_that_only_some_data_sets_off(tmp_path):
     line = bundled[: bundled.index("<article")].count("\n") + 1
     assert [p[:2] for p in errors] == [(os.path.join(rel(templates), "entry.html"), line)]
     assert not (tmp_path / "site").exists()
+
+
+def test_a_broken_source_is_reported_once_first_and_its_citations_point_to_it(tmp_path):
+    project = copy_fixture(tmp_path / "project")
+    sources = project / "seeds" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    assert "  publisher: Radio Nord\n" in text
+    sources.write_text(text.replace("  publisher: Radio Nord\n", "  publsher: Radio Nord\n"), encoding="utf-8")
+    line = text[: text.index("  publisher: Radio Nord")].count("\n") + 1
+    result = build(rel(project), tmp_path / "site")
+    assert result.returncode == 1
+    found = [p for p in problems(result.stderr) if p[2] == "error"]
+    shown = os.path.join(rel(project), "seeds", "sources.yaml")
+    # the source's own errors (its id's line: "publisher" missing; the next: the unknown key) come first
+    assert found[0][0] == shown and found[0][1] in (line - 1, line)
+    assert any("publsher" in p[3] and p[1] == line for p in found if p[0] == shown)
+    citing = [p for p in found if p[0].endswith(".md")]
+    assert citing and all(p[3] == f'source "radio" has errors: see {shown}:{found[0][1]}' for p in citing)
+    assert found.index(citing[0]) > max(i for i, p in enumerate(found) if p[0] == shown)
+    assert not any("not in sources.yaml" in p[3] for p in found)
+
+
+def test_a_missing_sources_yaml_is_one_error(tmp_path):
+    project = copy_fixture(tmp_path / "project")
+    (project / "seeds" / "sources.yaml").unlink()
+    result = build(rel(project), tmp_path / "site")
+    assert result.returncode == 1
+    found = [p for p in problems(result.stderr) if p[2] == "error"]
+    assert len(found) == 1 and found[0][0].endswith("sources.yaml"), found

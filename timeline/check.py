@@ -4,6 +4,7 @@ sources, the verbatim text of its passages and quotes, its links."""
 from __future__ import annotations
 
 import bisect
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from .hashing import digest, file_digest
 from .markup import new_parser, render_markdown
 from .model import Entry
 from .readers import Readers
-from .sources import Source
+from .sources import ALL, Source
 from .verify import SourceText, line_spans, mark_id
 
 
@@ -72,18 +73,20 @@ class EntryChecker:
     prepared for look-ups."""
 
     def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source],
-                 readers: Readers = Readers(), salt: str = ""):
+                 readers: Readers = Readers(), salt: str = "", broken: dict[str, str] | None = None):
         self.content_dir = content_dir
         self.shown_dir = shown_dir
         self.tz = tz
         self.sources = sources
         self.readers = readers
+        self.broken = broken or {}   # sources left out for their errors (sources.load_sources)
         self.archives: dict[str, Archive] = {}
         self.md = new_parser()
         # What a check depends on besides the file: a kept check made
         # under another context is not reused.
         ordered = sorted(sources.values(), key=lambda s: s.id)
-        self.context = digest(salt, shown_dir, tz, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered])
+        self.context = digest(salt, shown_dir, tz, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered],
+                              sorted(self.broken.items()))
 
     def markdown(self, text: str, *, first_line: int, doc_id: str, from_path: str):
         """Markdown rendered with this checker's parser and readers."""
@@ -125,20 +128,29 @@ class EntryChecker:
         found one gets its mark id. Returns where they were found."""
         cited: list[CitedSpan] = []
         for c in entry.sources:
-            if self._known(entry, c.source, c.line, problems) and c.passage:
+            if self._known(entry, c.source, c.source_line, problems) and c.passage:
                 c.mark = self._verify(entry, c.source, c.passage, "passage", c.line, problems, cited)
         for q in entry.quotes:
-            if self._known(entry, q.source, q.line, problems):
+            if self._known(entry, q.source, q.source_line, problems):
                 q.mark = self._verify(entry, q.source, q.text, "quote", q.line, problems, cited)
         for x in entry.figures:
-            if self._known(entry, x.source, x.line, problems) and x.passage:
+            if self._known(entry, x.source, x.source_line, problems) and x.passage:
                 x.mark = self._verify(entry, x.source, x.passage, "passage", x.line, problems, cited)
         return cited
 
     def _known(self, entry: Entry, source_id: str, line: int, problems: Problems) -> bool:
+        """Whether the source exists; if not, why, at the line that names it."""
         if source_id in self.sources:
             return True
-        problems.error(entry.shown_path, line, f'unknown source "{source_id}": it is not in sources.yaml')
+        if ALL in self.broken:
+            return False   # sources.yaml's own error says it all, once
+        if source_id in self.broken:
+            problems.error(entry.shown_path, line, f'source "{source_id}" has errors: see {self.broken[source_id]}')
+            return False
+        known = sorted(self.sources) + sorted(self.broken)
+        close = difflib.get_close_matches(source_id, known, n=1, cutoff=0.6)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        problems.error(entry.shown_path, line, f'unknown source "{source_id}": it is not in sources.yaml{hint}')
         return False
 
     def _verify(self, entry, source_id, text, kind, line, problems, cited) -> str | None:

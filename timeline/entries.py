@@ -102,7 +102,11 @@ def _record(f: Fields, of: type, line: int, tz: str, problems: Problems):
     values = read_declared(of, f, tz, lambda fields, name, sub: list(_items(fields, name, sub, tz, problems)))
     if any(values[x.name] is None for x in declared(of) if x.metadata["required"]):
         return None
+    item_line = line
     line = next((f.line(k) for k in of.LINE_FROM if values.get(k) is not None), line)
+    source_key = getattr(of, "SOURCE_KEY", None)
+    if source_key is not None:
+        values["source_line"] = f.line(source_key) if source_key in f.map else item_line
     return of(line=line, **values)
 
 
@@ -118,7 +122,7 @@ def _citations(f: Fields, path: str, tz: str, problems: Problems) -> list[Citati
     for i, item in enumerate(value):
         line = value.line_of(i)
         if isinstance(item, str) and item.strip():
-            out.append(Citation(source=item.strip(), line=line))
+            out.append(Citation(source=item.strip(), line=line, source_line=line))
         elif isinstance(item, YMap):
             made = _record(Fields(item, path, Citation.WHAT, known_keys(Citation), problems), Citation, line, tz, problems)
             if made is not None:

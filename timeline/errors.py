@@ -30,6 +30,7 @@ class Problems:
     """Collects every problem of a run, so the user sees them all at once."""
 
     items: list[ContentError] = field(default_factory=list)
+    leading: tuple[str, ...] = ()   # problems in paths starting so come first (the sources')
 
     def error(self, path: str, line: int, message: str) -> None:
         self.items.append(ContentError(path, line, message))
@@ -48,8 +49,10 @@ class Problems:
         return [p for p in self.items if p.severity == "error"]
 
     def sorted(self) -> list[ContentError]:
-        """Problems in a stable order: by file, then line."""
-        return sorted(self.items, key=lambda p: (p.path, p.line, p.message))
+        """Problems in a stable order: those of `leading` paths first, then
+        by file, then line."""
+        lead = self.leading
+        return sorted(self.items, key=lambda p: (not (lead and p.path.startswith(lead)), p.path, p.line, p.message))
 
 
 def unknown_key_message(key: str, known: list[str] | tuple[str, ...], what: str) -> str:

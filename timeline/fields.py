@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from .dates import DateError, PartialDate, parse_date
 from .errors import Problems, unknown_key_message
-from .yamlread import YList, YMap
+from .yamlread import YMap
 
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
@@ -68,13 +68,17 @@ class Fields:
             return None
 
     def text_list(self, key: str) -> list[str]:
-        """A list of texts; a single text is taken as a list of one."""
+        """A list of texts, written in brackets or as a block list. A text
+        without brackets is an error that shows how to write the list: a
+        tag named "council, vote" is never what was meant."""
         value = self.map.get(key)
         if value is None:
             return []
         if isinstance(value, str):
-            value = YList([value])
-            value.line, value.item_lines = self.line(key), [self.line(key)]
+            items = [item.strip() for item in value.split(",") if item.strip()] or [value.strip()]
+            written = ", ".join(_flow_item(item) for item in items)
+            self.fail(key, f'"{key}" is a list: write it in brackets, as {key}: [{written}]')
+            return []
         if not isinstance(value, list):
             self.fail(key, f'"{key}" must be a list of texts')
             return []
@@ -117,6 +121,13 @@ def _kind(value) -> str:
     if isinstance(value, list):
         return "list"
     return "text"
+
+
+def _flow_item(text: str) -> str:
+    """A text as an item of a YAML flow list, quoted where it must be."""
+    if re.search(r'[\[\]{},:#&*!|>\'"%@`]', text) or text[:1] in "-?":
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
 
 
 def _plain(value):

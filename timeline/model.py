@@ -41,10 +41,12 @@ class Citation:
 
     WHAT: ClassVar[str] = "a citation"
     LINE_FROM: ClassVar[tuple[str, ...]] = ("passage",)   # its line: that key's, if given
+    SOURCE_KEY: ClassVar[str] = "id"                      # the key naming its source
 
     source: str = key("text", required=True, name="id")
     passage: str | None = key("text", then=(("url", "link"),))
     line: int = derived(default=1)
+    source_line: int = derived(default=1)   # of the key naming its source
     mark: str | None = derived()     # id of the <mark> on the source page
 
     @cached
@@ -56,11 +58,13 @@ class Citation:
 class Quote:
     WHAT: ClassVar[str] = "a quote"
     LINE_FROM: ClassVar[tuple[str, ...]] = ("text",)
+    SOURCE_KEY: ClassVar[str] = "source"
 
     text: str = key("text", required=True)
     by: str = key("text", required=True)
     source: str = key("text", required=True, then=(("url", "link"),))
     line: int = derived(default=1)
+    source_line: int = derived(default=1)   # of the key naming its source
     mark: str | None = derived()
 
     @cached
@@ -72,6 +76,7 @@ class Quote:
 class Figure:
     WHAT: ClassVar[str] = "a figure"
     LINE_FROM: ClassVar[tuple[str, ...]] = ("passage",)
+    SOURCE_KEY: ClassVar[str] = "source"
 
     what: str = key("text", required=True)
     value: int | float = key("number", required=True)
@@ -82,6 +87,7 @@ class Figure:
     source: str = key("text", required=True)
     passage: str | None = key("text", then=(("url", "link"),))
     line: int = derived(default=1)
+    source_line: int = derived(default=1)   # of the key naming its source
     mark: str | None = derived()
 
     @cached

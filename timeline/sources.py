@@ -56,24 +56,35 @@ class Source:
         return href("sources", self.id + ".html")
 
 
+# In `broken`, what stands for every source when sources.yaml itself
+# cannot be read: each citation is then wrong for that one reason.
+ALL = "*"
+
+
 def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
-                 load_yaml=yamlread.load) -> dict[str, Source]:
-    """Read seeds/sources.yaml and every text it names; problems go to `problems`."""
+                 load_yaml=yamlread.load, broken: dict[str, str] | None = None) -> dict[str, Source]:
+    """Read seeds/sources.yaml and every text it names; problems go to
+    `problems`. Each source that has errors is left out, and named in
+    `broken` with where its errors are (ALL: the whole file)."""
+    broken = {} if broken is None else broken
     path = os.path.join(shown_dir, "sources.yaml")
     yaml_file = seeds_dir / "sources.yaml"
     if not yaml_file.is_file():
         problems.error(path, 1, "seeds/sources.yaml is missing: every source needs an entry there")
+        broken[ALL] = path
         return {}
     try:
         text = yamlread.read_text(yaml_file.read_bytes(), path)
         data = load_yaml(text, path)
     except ContentError as exc:
         problems.add(exc)
+        broken[ALL] = f"{exc.path}:{exc.line}"
         return {}
     if data is None:
         return {}
     if not isinstance(data, YMap):
         problems.error(path, getattr(data, "line", 1), "sources.yaml must map source ids to their fields")
+        broken[ALL] = f"{path}:{getattr(data, 'line', 1)}"
         return {}
     sources: dict[str, Source] = {}
     seeds_root = seeds_dir.resolve()
@@ -81,13 +92,20 @@ def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
         line = data.line_of(source_id)
         if not SOURCE_ID.fullmatch(source_id):
             problems.error(path, line, f'source id "{source_id}" must be lowercase letters, digits and hyphens, starting with a letter or digit')
+            broken[source_id] = f"{path}:{line}"
             continue
         if not isinstance(value, YMap):
             problems.error(path, line, f'source "{source_id}" must be a mapping of fields (file, publisher, title, published, ...)')
+            broken[source_id] = f"{path}:{line}"
             continue
+        count = len(problems.items)
         source = _read_source(source_id, value, line, path, shown_dir, seeds_root, tz, problems)
         if source is not None:
             sources[source_id] = source
+        else:
+            # Where its errors start, as they are printed.
+            own = sorted(problems.items[count:], key=lambda p: (p.path != path, p.line))
+            broken[source_id] = f"{own[0].path}:{own[0].line}" if own else f"{path}:{line}"
     return sources
 
 

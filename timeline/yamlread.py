@@ -55,14 +55,44 @@ def load(text: str, path: str, first_line: int = 1):
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
+        index = mark.line if mark else 0
+        lines = text.split("\n")
+        tabbed = next((i for i, ln in enumerate(lines) if "\t" in ln[: len(ln) - len(ln.lstrip())]), None)
+        if tabbed is not None and tabbed <= index:
+            raise ContentError(path, first_line + tabbed, "a tab in the indentation of this line: YAML indents "
+                               "with spaces only; replace the tab with spaces") from None
         problem = exc.problem or "invalid YAML"
-        raise ContentError(path, line, f"YAML syntax error: {problem}") from None
+        here = lines[index] if index < len(lines) else ""
+        raise ContentError(path, first_line + index, f"YAML syntax error: {problem}{_fix(problem, here)}") from None
     except yaml.YAMLError as exc:
         raise ContentError(path, first_line, f"YAML syntax error: {exc}") from None
     if node is None:
         return None
     return _convert(node, path, first_line)
+
+
+_KEY_VALUE = re.compile(r"(\s*(?:- )?)([A-Za-z0-9_][A-Za-z0-9_ -]*):\s+(.*)")
+
+
+def _fix(problem: str, line: str) -> str:
+    """What to write instead, for the YAML mistakes curators make."""
+    if problem.startswith("mapping values are not allowed"):
+        m = _KEY_VALUE.fullmatch(line.rstrip())
+        if m and m[1] and ": " not in m[3]:
+            return f'; this line is indented more than the key above it: remove the spaces before "{m[2]}:"'
+        if m and not m[3].startswith(("'", '"')):
+            value = m[3].replace("\\", "\\\\").replace('"', '\\"')
+            return f'; a value holding ": " must be in quotes: write {m[2]}: "{value}"'
+        return '; a value holding ": " must be in quotes'
+    if "end of stream" in problem:
+        return "; a quoted value or a list in brackets is not closed"
+    if problem.startswith("did not find expected ',' or ']'"):
+        return "; a list in brackets is not closed, or an item in it holds a character that needs quotes"
+    if problem.startswith("could not find expected ':'"):
+        return "; each line is key: value (a line may have lost its colon, or a quoted value its closing quote)"
+    if problem.startswith("found character") and "cannot start any token" in problem:
+        return "; put the value in quotes"
+    return ""
 
 
 # Aliases repeat what they name: text where a few lines expand to millions
