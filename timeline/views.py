@@ -166,9 +166,10 @@ def _fill(keys: list[str], unit: str) -> list[str]:
     lo, hi = min(full), max(full)
     if unit == "day":
         d, end = date.fromisoformat(lo), date.fromisoformat(hi)
-        while d <= end:
+        for _ in range((end - d).days + 1):
             out.append(d.isoformat())
-            d += timedelta(days=1)
+            if d < date.max:   # 9999-12-31 has no next day
+                d += timedelta(days=1)
     elif unit == "month":
         y, m = int(lo[:4]), int(lo[5:7])
         while f"{y:04d}-{m:02d}" <= hi:
