@@ -361,3 +361,12 @@ def test_a_missing_sources_yaml_is_one_error(tmp_path):
     assert result.returncode == 1
     found = [p for p in problems(result.stderr) if p[2] == "error"]
     assert len(found) == 1 and found[0][0].endswith("sources.yaml"), found
+
+
+def test_the_summary_says_what_was_left_out(tmp_path):
+    project = copy_fixture(tmp_path / "project")
+    result = build(rel(project), tmp_path / "site", "--no-cache")
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[-1].startswith(f"built {tmp_path / 'site'}: 9 entries (1 draft left out), ")
+    checked = build(rel(project), tmp_path / "site", command="check")
+    assert checked.stderr.splitlines()[-1] == "ok: 9 entries (1 draft left out), 3 sources checked"

@@ -108,6 +108,7 @@ def load_timeline(
         context=checker.context,
         tag_of=tag_of,
         person_of=person_of,
+        drafts_left_out=len(left_out),
     )
     return timeline, problems
 

@@ -81,7 +81,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if args.command == "check":
         timeline = result.timeline
-        print(f"ok: {result.entry_count} entries, {len(timeline.sources) if timeline else 0} sources checked",
+        print(f"ok: {_entries(result)}, {len(timeline.sources) if timeline else 0} sources checked",
               file=sys.stderr)
         return EXIT_OK
     print(_summary(project.options.out_dir, result), file=sys.stderr)
@@ -89,11 +89,18 @@ def _run(project: Project, args: argparse.Namespace) -> int:
 
 
 def _summary(out: Path | None, result: Result) -> str:
-    line = (f"built {out}: {result.entry_count} entries, {result.files} files "
+    line = (f"built {out}: {_entries(result)}, {result.files} files "
             f"({len(result.written)} written, {len(result.removed)} removed)")
     if result.quick:
         return "quick rebuild: only what the changed entries show was redone\n" + line
     return line
+
+
+def _entries(result: Result) -> str:
+    """"6 entries (1 draft left out)": what the build shows, and what it left out."""
+    text = f"{result.entry_count} entries"
+    n = result.drafts_left_out
+    return text + (f" ({n} draft{'s' if n != 1 else ''} left out)" if n else "")
 
 
 def _options(args: argparse.Namespace) -> Options:

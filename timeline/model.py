@@ -200,3 +200,4 @@ class Timeline:
     context: str = ""                          # what the entries were checked against (EntryChecker.context)
     tag_of: dict[str, Group] = field(default_factory=dict)      # each spelling of a tag -> its group
     person_of: dict[str, Group] = field(default_factory=dict)   # likewise for people
+    drafts_left_out: int = 0                   # drafts not built (no --drafts)

@@ -55,6 +55,7 @@ class Result:
     removed: list[str] = field(default_factory=list)
     quick: bool = False          # the engine's quick way did it
     entry_count: int = 0
+    drafts_left_out: int = 0
 
     @property
     def ok(self) -> bool:
@@ -150,4 +151,5 @@ class Project:
             raise OutputError(str(exc.filename or out_dir), exc.strerror or str(exc)) from None
         if out_dir is not None:
             engine.after_writing(build, stats)
-        return Result(timeline, problems.sorted(), len(jobs), written, removed, entry_count=len(timeline.entries))
+        return Result(timeline, problems.sorted(), len(jobs), written, removed, entry_count=len(timeline.entries),
+                      drafts_left_out=timeline.drafts_left_out)

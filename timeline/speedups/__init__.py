@@ -68,7 +68,8 @@ class FastEngine(Engine):
         if done is None:
             return None
         count, files, written, warnings = done
-        return Result(None, warnings, files, written, [], quick=True, entry_count=count)
+        return Result(None, warnings, files, written, [], quick=True, entry_count=count,
+                      drafts_left_out=quick.drafts_left_out(self.cache_folder, current_salt()))
 
     def before_writing(self, build: "Build") -> None:
         if self.cache_folder is not None:

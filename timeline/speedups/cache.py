@@ -122,6 +122,7 @@ class BuildCache(Memory):
         live = sum(len(t) for t in tables.values())
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.folder)
             if self.early is None and self.lines and self.lines + len(self.dirty) <= 2 * live:
                 with open(self.folder / "cache.json", "a", encoding="utf-8") as f:
                     f.write("".join(cache_line(t, k, tables[t][k], self.encoded.get(k) if t == "e" else None)
@@ -150,6 +151,13 @@ class BuildCache(Memory):
                     os.unlink(tmp)
         except OSError as exc:
             print(f"build.py: warning: cannot write the cache in {self.folder}: {exc.strerror}", file=sys.stderr)
+
+def _ignore_in_git(folder: Path) -> None:
+    """The cache folder keeps itself out of git, wherever it is put."""
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# The build cache of build.py: never committed.\n*\n", encoding="utf-8")
+
 
 # ---- (de)serialising checked entries ----
 

@@ -113,6 +113,7 @@ def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
         "order": [e.path for e in timeline.entries],
         "listings": listings, "listed": [number[path] for path in listed],
         "warnings": [[p.path, p.line, p.message, p.severity] for p in warnings],
+        "left_out": timeline.drafts_left_out,
         "tag_of": {label: [g.label, g.href] for label, g in timeline.tag_of.items()},
         "person_of": {label: [g.label, g.href] for label, g in timeline.person_of.items()},
     })
@@ -169,7 +170,7 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
             return None
         for key, kind in (("inputs", str), ("context", str), ("files", dict), ("order", list),
                           ("listings", list), ("listed", list), ("pages", dict), ("warnings", list),
-                          ("tag_of", dict), ("person_of", dict)):
+                          ("tag_of", dict), ("person_of", dict), ("left_out", int)):
             if not isinstance(m[key], kind):
                 return None
         if len(m["listed"]) != len(m["order"]) or not all(isinstance(v, str) for v in m["files"].values()):
@@ -320,6 +321,12 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
     _append_lines(cache_folder / "cache.json", cache_lines)
     _append_log(cache_folder, log)
     return len(order), len(m["pages"]), written, _warnings(m)
+
+
+def drafts_left_out(cache_folder: Path, salt: str) -> int:
+    """How many drafts the site the manifest describes left out."""
+    m = _read_manifest(cache_folder, salt)
+    return m["left_out"] if m else 0
 
 
 def _warnings(m: dict) -> list[ContentError]:
