@@ -15,17 +15,19 @@ from .memory import Memory, file_stat
 from .render import Job, Renderer
 
 
-def static_jobs(static_dir: Path | None) -> list[Job]:
-    """Every file under static/, to be copied to site/static/."""
-    jobs: list[Job] = []
-    if static_dir is None or not static_dir.is_dir():
-        return jobs
-    for folder, dirs, files in os.walk(static_dir):
-        dirs.sort()
-        for name in sorted(files):
-            full = Path(folder) / name
-            jobs.append(Job(f"static/{full.relative_to(static_dir).as_posix()}", data=full.read_bytes()))
-    return jobs
+def static_jobs(static_dir: Path | None, fallback: Path | None = None) -> list[Job]:
+    """Every file under static/, to be copied to site/static/; those of
+    `fallback` (the bundled ones) that static/ does not replace too, so
+    that a project's own style.css alone does not lose the search script."""
+    found: dict[str, Path] = {}
+    for folder in (fallback, static_dir):
+        if folder is None or not folder.is_dir():
+            continue
+        for parent, dirs, files in os.walk(folder):
+            for name in files:
+                full = Path(parent) / name
+                found[f"static/{full.relative_to(folder).as_posix()}"] = full
+    return [Job(path, data=found[path].read_bytes()) for path in sorted(found)]
 
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,

@@ -131,8 +131,10 @@ class Project:
         if timeline is None:
             return Result(None, problems.sorted())
         try:
-            base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts)
-            static = static_jobs(options.static)
+            static = static_jobs(options.static, BUNDLED_STATIC)
+            renderer.use_static(static)
+            base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts,
+                              [job.path for job in static])
             jobs = plan_site(timeline, base_key) + static
             build = Build(self, timeline, renderer, static, problems.sorted())
             if out_dir is not None:

@@ -55,6 +55,11 @@ class Renderer:
         self._fragments: dict[tuple[str, int, str], Markup] = {}
         self._fingerprint: str | None = None
 
+    def use_static(self, jobs: list[Job]) -> None:
+        """Tell the templates which optional static files the site has
+        (`extra_css`: a project's static/extra.css, linked after ours)."""
+        self.env.globals["extra_css"] = any(job.path == "static/extra.css" for job in jobs)
+
     def fingerprint(self) -> str:
         """Digest of every template this renderer can load (their sources:
         templates are compiled only when a page needs them). Read once: a

@@ -39,7 +39,7 @@ from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..model import Entry, Timeline
 from ..output import static_jobs
-from ..project import Options
+from ..project import BUNDLED_STATIC, Options
 from ..readers import Readers
 from ..render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html, js_safe
 from ..settings import Settings, load_settings
@@ -73,7 +73,8 @@ def read_inputs(options: Options, salt: str, problems: Problems, readers: Reader
     sources = dict(sorted(load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems,
                                        readers.load_yaml).items()))
     renderer = Renderer(options.templates, options.templates_shown, environment)
-    static = static_jobs(options.static)
+    static = static_jobs(options.static, BUNDLED_STATIC)
+    renderer.use_static(static)
     return Inputs(settings, sources, renderer, static, inputs_digest(options, salt, settings, sources, renderer, static))
 
 
