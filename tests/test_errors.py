@@ -370,3 +370,18 @@ def test_the_summary_says_what_was_left_out(tmp_path):
     assert result.stderr.splitlines()[-1].startswith(f"built {tmp_path / 'site'}: 9 entries (1 draft left out), ")
     checked = build(rel(project), tmp_path / "site", command="check")
     assert checked.stderr.splitlines()[-1] == "ok: 9 entries (1 draft left out), 3 sources checked"
+
+
+def test_a_misquote_is_shown_beside_the_sources_closest_words(tmp_path):
+    project = copy_fixture(tmp_path / "project")
+    (project / "content" / "bad.md").write_text(
+        "---\ntitle: t\ndate: 2021-03-05\nsources: [radio]\nquotes:\n"
+        "  - text: He said 3,600 people used the bridge daily.\n    by: X\n    source: radio\n"
+        "  - text: a disgrace ... Mayor Jon Berg\n    by: X\n    source: radio\n---\n", encoding="utf-8")
+    result = build(rel(project), tmp_path / "site", "--no-cache")
+    assert result.returncode == 1
+    found = {p[1]: p[3] for p in problems(result.stderr) if p[0].endswith("bad.md")}
+    seed = os.path.join(rel(project), "seeds", "texts", "radio.txt")
+    assert found[6].endswith(f'nearest to it in the source: "He said 3,500 people used the bridge daily." ({seed}:2), '
+                             'parting at "3,600" where the source has "3,500"')
+    assert "its piece 2 of 2 is in the source, but before the piece ahead of it" in found[9]

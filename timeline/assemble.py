@@ -53,7 +53,7 @@ def load_timeline(
     files = sorted(found)
     entry_paths = _slugs(files, folders.content_shown, problems)
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources, readers, memory.salt,
-                           broken)
+                           broken, folders.seeds_shown)
     intro: list = []   # the intro rendered, by parents_part
 
     def parents_part() -> None:

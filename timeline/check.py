@@ -15,6 +15,7 @@ from .errors import Problems
 from .hashing import digest, file_digest
 from .markup import new_parser, render_markdown
 from .model import Entry
+from .nearest import WordIndex, explain
 from .readers import Readers
 from .sources import ALL, Source
 from .verify import SourceText, line_spans, mark_id
@@ -27,6 +28,7 @@ class Archive:
     text: SourceText
     line_starts: list[int]
     furniture: frozenset[int]
+    words: WordIndex | None = None   # made when a first miss is explained
 
     @classmethod
     def of(cls, source: Source) -> "Archive":
@@ -73,12 +75,14 @@ class EntryChecker:
     prepared for look-ups."""
 
     def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source],
-                 readers: Readers = Readers(), salt: str = "", broken: dict[str, str] | None = None):
+                 readers: Readers = Readers(), salt: str = "", broken: dict[str, str] | None = None,
+                 seeds_shown: str = "seeds"):
         self.content_dir = content_dir
         self.shown_dir = shown_dir
         self.tz = tz
         self.sources = sources
         self.readers = readers
+        self.seeds_shown = seeds_shown   # as messages name the seeds folder
         self.broken = broken or {}   # sources left out for their errors (sources.load_sources)
         self.archives: dict[str, Archive] = {}
         self.md = new_parser()
@@ -153,12 +157,33 @@ class EntryChecker:
         problems.error(entry.shown_path, line, f'unknown source "{source_id}": it is not in sources.yaml{hint}')
         return False
 
+    def _why(self, source_id: str, needle: str) -> str:
+        """What the source has instead, for a needle it does not hold."""
+        archive = self.archive(source_id)
+        if archive.words is None:
+            archive.words = WordIndex(archive.text)
+        miss = explain(archive.text, archive.words, needle)
+        if miss is None:
+            return ""
+        which = f"its piece {miss.piece} of {miss.pieces}" if miss.pieces > 1 else "it"
+        if miss.out_of_order:
+            return (f"; {which} is in the source, but before the piece ahead of it: "
+                    "cite the pieces in the source's order")
+        if miss.nearest is None:
+            return f"; no words of {which} are in the source"
+        where = f"{os.path.join(self.seeds_shown, self.sources[source_id].file)}:{archive.line_at(miss.offset)}"
+        said = f'; nearest to {which} in the source: "{_short(miss.nearest)}" ({where})'
+        if miss.parted_at:
+            said += f', parting at {_word(miss.parted_at[0])} where the source has {_word(miss.parted_at[1])}'
+        return said
+
     def _verify(self, entry, source_id, text, kind, line, problems, cited) -> str | None:
         archive = self.archive(source_id)
         match = archive.text.find(text)
         what = "quote" if kind == "quote" else "passage"
         if match is None:
-            problems.error(entry.shown_path, line, f'{what} not found verbatim in source "{source_id}": "{_short(text)}"')
+            problems.error(entry.shown_path, line, f'{what} not found verbatim in source "{source_id}": '
+                           f'"{_short(text)}"{self._why(source_id, text)}')
             return None
         furniture = archive.furniture_lines(match.spans)
         if furniture:
@@ -167,6 +192,10 @@ class EntryChecker:
         mark = mark_id("q" if kind == "quote" else "p", source_id, text)
         cited.append(CitedSpan(source_id, mark, kind, match.spans))
         return mark
+
+
+def _word(word: str) -> str:
+    return f'"{word}"' if word else "its end"
 
 
 def entry_hash(context: str, rel: str, file_hash: str) -> str:

@@ -393,7 +393,7 @@ class SourceText:
         """Whether normalised position ``i`` is a cut between source segments."""
         return i == 0 or i == len(self.starts) or self.starts[i] != self.starts[i - 1]
 
-    def _find_piece(self, piece: str, pos: int) -> int:
+    def find_piece(self, piece: str, pos: int) -> int:
         """Leftmost occurrence of normalised ``piece`` at or after ``pos``
         that begins and ends on segment boundaries, or -1."""
         hay = self.normalised
@@ -419,7 +419,7 @@ class SourceText:
         spans: list[tuple[int, int]] = []
         pos = 0
         for piece in pieces:
-            i = self._find_piece(piece, pos)
+            i = self.find_piece(piece, pos)
             if i < 0:
                 return None
             j = i + len(piece)

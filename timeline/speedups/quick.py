@@ -263,7 +263,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         return len(order), len(m["pages"]), [], _warnings(m)
 
     checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone,
-                           inputs.sources, readers, salt)
+                           inputs.sources, readers, salt, None, options.folders.seeds_shown)
     context = checker.context
     if context != m["context"]:
         raise _NotQuick("checks depend on other things now")
