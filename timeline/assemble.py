@@ -6,6 +6,7 @@ import os
 import re
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -125,7 +126,7 @@ def check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, li
     for rel in files:
         stat = stats_found[rel]
         stats[rel] = stat if stat and stat[1] < trust_before else None
-        hit, _ = memory.reuse(rel, context, stat, str(checker.content_dir))
+        hit = memory.reuse(rel, context, stat, str(checker.content_dir))
         if hit is None:
             todo.append(rel)
         else:
@@ -208,35 +209,30 @@ def _citation_line(entry: Entry, c: CitedSpan) -> int:
     return 1
 
 
-def groups(entries: list[Entry], labels_of, kind: str) -> tuple[list[Group], dict[str, Group]]:
+def groups(entries: list[Entry], labels_of, kind: str) -> tuple[list[Group], dict[str, tuple[str, str]]]:
     """Group entries by tag (or person): labels that differ only in letter
-    case or white space are one group, shown as most entries write it (the first written
-    on a tie); two groups whose labels make one page name get distinct
-    pages. Returns the groups in order and each spelling's group."""
+    case or white space are one group, shown as most entries write it (the
+    first written on a tie); two groups whose labels make one page name get
+    distinct pages. Returns the groups in order, and each spelling's
+    (label shown, page)."""
+    key_of: dict[str, str] = {}             # spelling -> its group's key, made once per spelling
     by_key: dict[str, Group] = {}
-    of_label: dict[str, Group] = {}
-    spellings: dict[str, dict[str, int]] = {}   # group key -> spelling -> entries writing it
-    counts_of: dict[str, dict[str, int]] = {}   # spelling -> its group's spellings
+    written: dict[str, Counter[str]] = {}   # group key -> spelling -> entries writing it
     for entry in entries:
         for label in labels_of(entry):
-            counts = counts_of.get(label)
-            if counts is None:
-                key = group_key(label)
-                group = by_key.get(key)
-                if group is None:
-                    group = by_key[key] = Group("", label)
-                    spellings[key] = {}
-                of_label[label] = group
-                counts = counts_of[label] = spellings[key]
-            counts[label] = counts.get(label, 0) + 1
-            group = of_label[label]
+            key = key_of.get(label)
+            if key is None:
+                key = key_of[label] = group_key(label)
+                if key not in by_key:
+                    by_key[key], written[key] = Group("", label), Counter()
+            written[key][label] += 1
+            group = by_key[key]
             if not group.entries or group.entries[-1] is not entry:
                 group.entries.append(entry)
     used: set[str] = set()
     for key in sorted(by_key):
         group = by_key[key]
-        counts = spellings[key]
-        group.label = max(counts, key=lambda label: counts[label])   # the first of the most written
+        group.label = written[key].most_common(1)[0][0]   # the first of the most written
         name = base = page_name(key)
         n = 1
         while name in used:
@@ -245,7 +241,8 @@ def groups(entries: list[Entry], labels_of, kind: str) -> tuple[list[Group], dic
         used.add(name)
         group.name = name
         group.href = href(kind, name + ".html")
-    return sorted(by_key.values(), key=lambda g: (g.label.casefold(), g.name)), of_label
+    shown = {label: (by_key[key].label, by_key[key].href) for label, key in key_of.items()}
+    return sorted(by_key.values(), key=lambda g: (g.label.casefold(), g.name)), shown
 
 
 def group_key(label: str) -> str:
@@ -254,8 +251,7 @@ def group_key(label: str) -> str:
     return " ".join(unicodedata.normalize("NFC", label).casefold().split())
 
 
-def group_links(labels: list[str], of_label: dict[str, Group | tuple[str, str]]) -> list[tuple[str, str]]:
-    """(label shown, page) of each group an entry is in, once each;
-    `of_label` maps each spelling to its group, or to that pair."""
-    pairs = [(g.label, g.href) if isinstance(g, Group) else tuple(g) for g in map(of_label.__getitem__, labels)]
-    return list(dict.fromkeys(pairs))
+def group_links(labels: list[str], shown: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """(label shown, page) of each group an entry is in, once each; `shown`
+    maps each spelling to its group's pair (as `groups` returns them)."""
+    return list(dict.fromkeys(tuple(shown[label]) for label in labels))

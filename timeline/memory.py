@@ -69,10 +69,9 @@ class Memory:
         is the object itself."""
         raise ValueError("not a check")
 
-    def reuse(self, rel: str, context: str, stat: list | None, folder: str) -> tuple[Checked | None, str | None]:
-        """(the kept check of this file, if it still holds, and the hash of
-        its bytes, if it was read): size and time first, then the contents
-        only when a kept check could match them."""
+    def reuse(self, rel: str, context: str, stat: list | None, folder: str) -> Checked | None:
+        """The kept check of this file, if it still holds: size and time
+        first, then the contents only when a kept check could match them."""
         file_hash = self.file_hash(rel, context, stat)
         if file_hash is None and self.knows(rel, context):
             try:
@@ -80,7 +79,7 @@ class Memory:
                     file_hash = file_digest(f.read())
             except OSError:
                 file_hash = ""
-        return (self.checked(rel, context, file_hash) if file_hash is not None else None), file_hash
+        return self.checked(rel, context, file_hash) if file_hash is not None else None
 
     def keep_checked(self, rel: str, context: str, file_hash: str, stat: list | None, checked: Checked) -> None:
         """Remember a check. `stat` is [size, mtime_ns]: pass None when the

@@ -198,6 +198,7 @@ class Timeline:
     people: list[Group]
     citing: dict[str, list[Entry]]             # source id -> entries citing it
     context: str = ""                          # what the entries were checked against (EntryChecker.context)
-    tag_of: dict[str, Group] = field(default_factory=dict)      # each spelling of a tag -> its group
-    person_of: dict[str, Group] = field(default_factory=dict)   # likewise for people
+    # Each spelling of a tag -> its group's (label shown, page); likewise for people.
+    tag_of: dict[str, tuple[str, str]] = field(default_factory=dict)
+    person_of: dict[str, tuple[str, str]] = field(default_factory=dict)
     drafts_left_out: int = 0                   # drafts not built (no --drafts)

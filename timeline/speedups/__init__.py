@@ -22,7 +22,6 @@ from ..check import Checked, EntryChecker
 from ..data import to_json
 from ..engine import Engine
 from ..memory import Memory
-from ..project import Result
 from ..readers import Readers
 from . import fastyaml, parallel, quick
 from .cache import BuildCache, checked_from_data, checked_to_data, current_salt
@@ -30,7 +29,7 @@ from .jinja import FastEnvironment
 from .simplemd import render_simple
 
 if TYPE_CHECKING:
-    from ..project import Build, Project
+    from ..project import Build, Project, Result
 
 
 class FastEngine(Engine):
@@ -64,12 +63,7 @@ class FastEngine(Engine):
         options = project.options
         if self.cache_folder is None or options.out_dir is None:
             return None
-        done = quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment)
-        if done is None:
-            return None
-        count, files, written, warnings = done
-        return Result(None, warnings, files, written, [], quick=True, entry_count=count,
-                      drafts_left_out=quick.drafts_left_out(self.cache_folder, current_salt()))
+        return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment)
 
     def before_writing(self, build: "Build") -> None:
         if self.cache_folder is not None:

@@ -39,7 +39,7 @@ from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..model import Entry, Timeline
 from ..output import static_jobs
-from ..project import BUNDLED_STATIC, Options
+from ..project import BUNDLED_STATIC, Options, Result
 from ..readers import Readers
 from ..render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html, js_safe
 from ..settings import Settings, load_settings
@@ -115,8 +115,7 @@ def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
         "listings": listings, "listed": [number[path] for path in listed],
         "warnings": [[p.path, p.line, p.message, p.severity] for p in warnings],
         "left_out": timeline.drafts_left_out,
-        "tag_of": {label: [g.label, g.href] for label, g in timeline.tag_of.items()},
-        "person_of": {label: [g.label, g.href] for label, g in timeline.person_of.items()},
+        "tag_of": timeline.tag_of, "person_of": timeline.person_of,
     })
 
 
@@ -210,11 +209,9 @@ class _NotQuick(Exception):
     """Something the quick rebuild does not handle: do a full build."""
 
 
-def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
-            environment) -> tuple[int, int, list[str], list[ContentError]] | None:
-    """Rebuild the quick way if it applies: (entries, files, files written,
-    warnings to print), or None for a full build. Never leaves the site
-    half-changed."""
+def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment) -> Result | None:
+    """Rebuild the quick way if it applies, or None for a full build.
+    Never leaves the site half-changed."""
     try:
         return _rebuild(options, cache_folder, salt, readers, environment)
     except (_NotQuick, ContentError, OSError, ValueError, KeyError, TypeError, IndexError):
@@ -223,8 +220,7 @@ def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         return None
 
 
-def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
-             environment) -> tuple[int, int, list[str], list[ContentError]]:
+def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment) -> Result:
     trust_before = time.time_ns() - CLOCK_TICK_NS
     m = _read_manifest(cache_folder, salt)
     if m is None:
@@ -260,7 +256,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
     order: list[str] = m["order"]
     if not changed:
         _append_log(cache_folder, log)
-        return len(order), len(m["pages"]), [], _warnings(m)
+        return _result(m, [])
 
     checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone,
                            inputs.sources, readers, salt, None, options.folders.seeds_shown)
@@ -321,17 +317,14 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
     # redo them; the manifest, what is now on disk.
     _append_lines(cache_folder / "cache.json", cache_lines)
     _append_log(cache_folder, log)
-    return len(order), len(m["pages"]), written, _warnings(m)
+    return _result(m, written)
 
 
-def drafts_left_out(cache_folder: Path, salt: str) -> int:
-    """How many drafts the site the manifest describes left out."""
-    m = _read_manifest(cache_folder, salt)
-    return m["left_out"] if m else 0
-
-
-def _warnings(m: dict) -> list[ContentError]:
-    return [ContentError(*w) for w in m["warnings"]]
+def _result(m: dict, written: list[str]) -> Result:
+    """What the quick rebuild did, told as the full build tells it: the
+    rest (warnings, counts) as the manifest has it from the last build."""
+    return Result(None, [ContentError(*w) for w in m["warnings"]], len(m["pages"]), written, [], quick=True,
+                  entry_count=len(m["order"]), drafts_left_out=m["left_out"])
 
 
 def _site_as_left(out_dir: Path, pages: dict[str, str]) -> bool:
