@@ -122,22 +122,29 @@ def _json_plan(cls: type) -> tuple[tuple, ...]:
     """(JSON name, attribute, conversion or None, then) of each JSON field,
     worked out once per class from its type hints."""
     hints = typing.get_type_hints(cls)
-    return tuple((key_name(f), f.name, _json_conversion(hints[f.name]), f.metadata.get("then", ()))
+    return tuple((key_name(f), f.name, conversion(hints[f.name], PartialDate.iso, lambda _: to_data, "timeline.json"),
+                  f.metadata.get("then", ()))
                  for f in dataclasses.fields(cls) if f.metadata.get("json"))
 
 
-def _json_conversion(tp) -> Callable[[Any], Any] | None:
-    """How a value of type `tp` is written to JSON; None: as it is."""
+def conversion(tp, date: Callable[[Any], Any], record: Callable[[type], Callable[[Any], Any]],
+               what: str) -> Callable[[Any], Any] | None:
+    """How a value of a declared field's type `tp` is converted, through
+    lists and optional values: `date` for a PartialDate, `record(cls)` for a
+    dataclass; None for a value kept as it is (text, numbers, flags, plain
+    YAML). `what` names the converting side in the error for any other type."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        inner = _json_conversion(args[0]) if len(args) == 1 else None
+        inner = conversion(args[0], date, record, what) if len(args) == 1 else None   # int | float: as it is
         return None if inner is None else (lambda v: None if v is None else inner(v))
     if origin is list:
-        inner = _json_conversion(typing.get_args(tp)[0])
+        inner = conversion(typing.get_args(tp)[0], date, record, what)
         return None if inner is None else (lambda v: [inner(x) for x in v])
     if tp is PartialDate:
-        return PartialDate.iso
+        return date
     if dataclasses.is_dataclass(tp):
-        return to_data
-    return None
+        return record(tp)
+    if tp in (str, int, float, bool) or tp is Any:
+        return None
+    raise TypeError(f"{what} cannot hold a value of type {tp}")

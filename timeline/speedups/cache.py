@@ -15,7 +15,6 @@ import os
 import shutil
 import sys
 import tempfile
-import types
 import typing
 from typing import Any, Callable
 from json.encoder import encode_basestring
@@ -28,6 +27,7 @@ from ..dates import PartialDate
 from ..errors import ContentError, Problems
 from ..memory import Memory
 from ..model import Entry
+from ..schema import conversion
 
 FORMAT = f"timeline-cache/1 {__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
 
@@ -205,7 +205,9 @@ def record_codec(cls: type) -> tuple[Callable[[Any], list], Callable[[list], Any
     if codec is None:
         hints = typing.get_type_hints(cls)
         kept = [f.name for f in dataclasses.fields(cls) if f.metadata.get("cache", True)]
-        parts = [(name, *_value_codec(hints[name])) for name in kept]
+        parts = [(name, conversion(hints[name], PartialDate.state, lambda tp: record_codec(tp)[0], "the build cache"),
+                  conversion(hints[name], PartialDate.restore, lambda tp: record_codec(tp)[1], "the build cache"))
+                 for name in kept]
 
         def encode(value) -> list:
             return [getattr(value, name) if enc is None else enc(getattr(value, name)) for name, enc, _ in parts]
@@ -220,31 +222,6 @@ def record_codec(cls: type) -> tuple[Callable[[Any], list], Callable[[list], Any
 
 
 _RECORDS: dict[type, tuple] = {}
-
-
-def _value_codec(tp) -> tuple[Callable | None, Callable | None]:
-    """(encode, decode) of a value of a type; None for "as JSON has it"."""
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) != 1:
-            return None, None   # int | float
-        enc, dec = _value_codec(args[0])
-        if enc is None:
-            return None, None
-        return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
-    if origin is list:
-        enc, dec = _value_codec(typing.get_args(tp)[0])
-        if enc is None:
-            return None, None
-        return (lambda v: [enc(x) for x in v]), (lambda v: [dec(x) for x in v])
-    if tp is PartialDate:
-        return PartialDate.state, PartialDate.restore
-    if dataclasses.is_dataclass(tp):
-        return record_codec(tp)
-    if tp in (str, int, float, bool) or tp is Any:
-        return None, None
-    raise TypeError(f"the build cache cannot keep a value of type {tp}")
 
 
 def checked_to_data(c: Checked) -> dict:
