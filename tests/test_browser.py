@@ -827,3 +827,104 @@ def test_print_stylesheet(open_page, sites, site_name):
     assert entry.locator(".source-list").is_visible()
     assert entry.locator(".source-list a").first.is_visible()
     clean(opened, f"{site_name}/index.html (print)")
+
+
+# ---------------------------------------------------------------- phones: figures, pictures, the strip
+
+def _png(width: int, height: int) -> bytes:
+    """A plain grey PNG of the given size."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\0" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PHONE_ENTRY = """---
+title: Crossings counted by the harbour authority and the council traffic office
+date: 2021-03-30
+sources: [gazette]
+figures:
+  - what: daily crossings
+    value: 1200000
+    qualifier: more than
+    unit: vehicles carrying passengers and goods
+    label: vehicles of every kind including commercial lorries and delivery vans
+    according_to: the harbour authority's annual traffic report for the northern district
+    source: gazette
+---
+The count, as a chart from the report:
+
+![A wide chart of the daily crossings](static/wide-chart.png)
+"""
+
+
+@pytest.fixture(scope="module")
+def phone_site(tmp_path_factory) -> Site:
+    import shutil
+    folder = tmp_path_factory.mktemp("phone")
+    shutil.copytree(FIXTURE, folder / "p")
+    (folder / "p" / "content" / "2021-03-30-count.md").write_text(PHONE_ENTRY, encoding="utf-8")
+    (folder / "p" / "static").mkdir()
+    (folder / "p" / "static" / "wide-chart.png").write_bytes(_png(2000, 400))
+    proc = build_site(folder / "p" / "content", folder / "p" / "seeds", folder / "site", "--static", folder / "p" / "static")
+    assert proc.returncode == 0, proc.stderr
+    return _load("phone", folder / "site")
+
+
+def test_phone_figures_tables_stack_without_sideways_scrolling(browser, phone_site):
+    opened = new_page(browser, width=390, height=844)
+    page = opened.page
+    try:
+        page.goto(phone_site.url("figures.html"), wait_until="load")
+        found = page.evaluate("""() => {
+          const w = document.documentElement.clientWidth;
+          return [...document.querySelectorAll('.figures-table')].map(t => ({
+            scroll: t.scrollWidth, client: t.clientWidth,
+            outside: [...t.querySelectorAll('tbody th, tbody td')]
+              .filter(c => c.getBoundingClientRect().right > w + 0.5 || c.getBoundingClientRect().left < -0.5).length,
+            labels: [...t.querySelectorAll('tbody [data-label]')]
+              .filter(c => c.textContent.trim())
+              .map(c => [c.dataset.label, getComputedStyle(c, '::before').content]),
+            cells: [...t.querySelectorAll('tbody td')].filter(c => c.textContent.trim())
+              .map(c => getComputedStyle(c).display),
+          }));
+        }""")
+        assert len(found) == 2
+        for table in found:
+            assert table["scroll"] <= table["client"], f"a figures table scrolls sideways: {table}"
+            assert table["outside"] == 0, table
+            assert set(table["cells"]) == {"block"}, "cells are stacked"
+            for label, before in table["labels"]:
+                assert label in before, (label, before)   # each stacked cell says which column it is
+        long_label = page.get_by_text("vehicles of every kind including commercial lorries and delivery vans")
+        assert long_label.is_visible()
+        assert opened.console_errors == []
+    finally:
+        page.context.close()
+
+
+def test_phone_pictures_in_a_body_scale_to_the_screen(browser, phone_site):
+    opened = new_page(browser, width=390, height=844)
+    page = opened.page
+    try:
+        page.goto(phone_site.url("entries/2021-03-30-count.html"), wait_until="load")
+        size = page.evaluate("""() => { const i = document.querySelector('main img');
+          return [i.naturalWidth, i.getBoundingClientRect().width, i.getBoundingClientRect().height,
+                  document.documentElement.clientWidth, document.documentElement.scrollWidth]; }""")
+        natural, width, height, client, scroll = size
+        assert natural == 2000 and 0 < width <= client and scroll <= client, size
+        assert height == pytest.approx(width / 5, abs=1), "the picture keeps its proportions"
+    finally:
+        page.context.close()
+
+
+def test_overview_caption_names_the_unit_it_counts(open_page, fixture_site, split_site):
+    for site, unit in ((fixture_site, "month"), (split_site, "month")):
+        page = open_page(site.url("index.html"), width=390, height=844).page
+        caption = page.locator(".overview figcaption")
+        assert caption.is_visible()
+        assert f"Entries per {unit}" in caption.inner_text()

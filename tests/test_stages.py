@@ -119,9 +119,20 @@ def test_split_listing_splits_by_year_then_month_and_lists_each_entry_once():
 
 def test_overview_counts_entries_per_day_with_the_empty_days_between():
     entries = [entry("a", "2021-03-01"), entry("b", "2021-03-01"), entry("c", "2021-03-04")]
-    bars = overview(entries, {})
+    strip = overview(entries, {})
+    assert strip.unit == "day"
+    bars = strip.bars
     assert [(b.label, b.count) for b in bars] == [("2021-03-01", 2), ("2021-03-02", 0), ("2021-03-03", 0), ("2021-03-04", 1)]
     assert bars[0].height == 100 and bars[1].link is None and bars[3].link == "#d-2021-03-04"
+
+
+def test_overview_unit_follows_the_span_not_the_first_bar():
+    # A year-dated entry first makes the first bar a year's; the bars still count days.
+    entries = [entry("y", "2021"), entry("a", "2021-03-01"), entry("b", "2021-03-03")]
+    strip = overview(entries, {})
+    assert strip.unit == "day" and strip.bars[0].label == "2021"
+    assert overview([entry("a", "2019-01-01"), entry("b", "2021-06-01")], {}).unit == "month"
+    assert overview([entry("a", "1990-01-01"), entry("b", "2021-06-01")], {}).unit == "year"
 
 
 def test_source_view_shows_excerpts_only_around_the_marks():

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .dates import PartialDate
-from .names import href
+from .names import href, page_name
 from .schema import derived, key
 from .settings import Settings
 from .sources import Source
@@ -85,7 +85,7 @@ class Figure:
     label: str | None = key("text")
     according_to: str | None = key("text")
     source: str = key("text", required=True)
-    passage: str | None = key("text", then=(("url", "link"),))
+    passage: str | None = key("text", then=(("url", "link"), ("verified", "verified")))
     line: int = derived(default=1)
     source_line: int = derived(default=1)   # of the key naming its source
     mark: str | None = derived()
@@ -93,6 +93,18 @@ class Figure:
     @cached
     def link(self) -> str:
         return source_link(self.source, self.mark)
+
+    @cached
+    def verified(self) -> bool:
+        """Whether its passage was found in the source's text: a figure
+        without one is the curator's reading, and is shown as unchecked."""
+        return self.mark is not None
+
+    @cached
+    def anchor(self) -> str:
+        """Its `what`'s section of figures.html (whats that differ only in
+        case, spacing or punctuation are one)."""
+        return "f-" + page_name(self.what)
 
 
 @dataclass(kw_only=True)

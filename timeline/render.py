@@ -201,7 +201,7 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         jobs.append(Job(path, keys.key(path, template, context), template, context))
 
     home_groups = Lazy(day_groups, t.entries if not listing else [])
-    page("index.html", "index.html", intro_html=t.intro_html, bars=overview(t.entries, where_listed),
+    page("index.html", "index.html", intro_html=t.intro_html, strip=overview(t.entries, where_listed),
          groups=home_groups, listing=listing, nav=Lazy(period_nav, home_groups),
          tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources)
     for part in listing:

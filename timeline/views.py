@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .dates import parse_date
-from .names import href, page_name
+from .names import href
 from .model import Entry, Figure, MarkSpan
 from .sources import Source
 from .verify import line_spans, paragraphs
@@ -128,11 +128,17 @@ def listed_on(pages: list[ListingPage]) -> dict[str, str]:
     return {e.slug: sub.path for page in pages for sub in [page, *page.children] for e in sub.entries}
 
 
-def overview(entries: list[Entry], where: dict[str, str]) -> list[Bar]:
+@dataclass
+class Overview:
+    unit: str                 # what each bar counts: "day", "month" or "year"
+    bars: list[Bar]
+
+
+def overview(entries: list[Entry], where: dict[str, str]) -> Overview | None:
     """How many entries fall on each day, month or year, as the span needs;
     `where` tells which listing page shows each entry."""
     if not entries:
-        return []
+        return None
     first, last = entries[0].date.start(), max(e.date.start() for e in entries)
     days = (last - first).days
     unit = "day" if days <= 92 else "month" if days <= 366 * 8 else "year"
@@ -153,7 +159,7 @@ def overview(entries: list[Entry], where: dict[str, str]) -> list[Bar]:
             anchor = "#d-" + e.date.iso()[:10]
             link = (href(where[e.slug]) if e.slug in where else "") + anchor
         bars.append(Bar(key, count, 100 * count / top, i * width, width, link))
-    return bars
+    return Overview(unit, bars)
 
 
 def _fill(keys: list[str], unit: str) -> list[str]:
@@ -247,35 +253,52 @@ class FigureRow:
     entry: Entry
     source: Source
     figure: Figure
-    share: float              # bar length, 0..100
+    share: float              # bar length, 0..100, of the tallest in its unit
+
+
+@dataclass
+class FigureScale:
+    """The rows of one unit: only numbers of one unit share a chart's scale."""
+
+    unit: str | None
+    rows: list[FigureRow]
 
 
 @dataclass
 class FigureGroup:
     what: str
     anchor: str
-    rows: list[FigureRow]
+    scales: list[FigureScale]
     values_differ: bool
     qualifiers_differ: bool
     labels_differ: bool
+    units_differ: bool
+    unchecked: int            # rows whose number no passage backs
 
 
 def figure_groups(entries: list[Entry], sources: dict[str, Source]) -> list[FigureGroup]:
-    """Each `what`, with every source's value side by side."""
+    """Each `what`, with every source's value side by side, one scale per unit."""
     by_what: dict[str, list[tuple[Entry, Figure]]] = {}
     for entry in entries:
         for figure in entry.figures:
-            by_what.setdefault(" ".join(figure.what.split()).casefold(), []).append((entry, figure))
+            by_what.setdefault(figure.anchor, []).append((entry, figure))
     out = []
-    for key in sorted(by_what):
-        items = by_what[key]
-        top = max(abs(f.value) for _, f in items) or 1
-        rows = [FigureRow(e, sources[f.source], f, 100 * abs(f.value) / top) for e, f in items]
+    for anchor in sorted(by_what):
+        items = by_what[anchor]
+        by_unit: dict[str, list[tuple[Entry, Figure]]] = {}
+        for e, f in items:
+            by_unit.setdefault(" ".join((f.unit or "").split()).casefold(), []).append((e, f))
+        scales = []
+        for group in by_unit.values():
+            top = max(abs(f.value) for _, f in group) or 1
+            rows = [FigureRow(e, sources[f.source], f, 100 * abs(f.value) / top) for e, f in group]
+            scales.append(FigureScale(group[0][1].unit, rows))
         values = {(f.value, (f.unit or "").casefold()) for _, f in items}
         qualifiers = {(f.qualifier or "").casefold() for _, f in items}
         labels = {(f.label or "").casefold() for _, f in items if f.label}
         out.append(FigureGroup(
-            items[0][1].what, "f-" + page_name(key), rows,
+            items[0][1].what, anchor, scales,
             values_differ=len(values) > 1, qualifiers_differ=len(qualifiers) > 1, labels_differ=len(labels) > 1,
+            units_differ=len(scales) > 1, unchecked=sum(not f.verified for _, f in items),
         ))
     return out
