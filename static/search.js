@@ -11,6 +11,7 @@
   var input = document.getElementById("q");
   var tagSelect = document.getElementById("tag-filter");
   var personSelect = document.getElementById("person-filter");
+  var groupSelect = document.getElementById("group-filter");   /* only when entries have groups */
   var status = document.getElementById("search-status");
   var results = document.getElementById("search-results");
   var onePage = document.querySelector("article.entry") !== null;
@@ -22,16 +23,18 @@
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  /* The index: {pages, tags, people, rows: [slug, title, date, page index,
-     place, tag indices, person indices, folded words, href if not plain]}. */
+  /* The index: {pages, tags, people, groups, rows: [slug, title, date,
+     page index, place, tag indices, person indices, folded words, group
+     index or -1, href if not plain]}. */
   function prepare(data) {
     return data.rows.map(function (r) {
       var tags = r[5].map(function (i) { return data.tags[i]; });
       var people = r[6].map(function (i) { return data.people[i]; });
+      var group = r[8] >= 0 ? data.groups[r[8]] : "";
       return {
         slug: r[0], title: r[1], date: r[2], page: r[3] >= 0 ? data.pages[r[3]] : "",
-        url: r[8] || "entries/" + r[0] + ".html", tags: tags, people: people,
-        hay: fold([r[1], r[4], tags.join(" "), people.join(" ")].join(" ")) + " " + r[7]
+        url: r[9] || "entries/" + r[0] + ".html", tags: tags, people: people, group: group,
+        hay: fold([r[1], r[4], tags.join(" "), people.join(" "), group].join(" ")) + " " + r[7]
       };
     });
   }
@@ -65,13 +68,18 @@
     personSelect.value = p.get("person") || "";
     if (tagSelect.value !== (p.get("tag") || "")) { tagSelect.value = ""; }
     if (personSelect.value !== (p.get("person") || "")) { personSelect.value = ""; }
+    if (groupSelect) {
+      groupSelect.value = p.get("group") || "";
+      if (groupSelect.value !== (p.get("group") || "")) { groupSelect.value = ""; }
+    }
   }
 
-  function writeHash(q, tag, person) {
+  function writeHash(q, tag, person, group) {
     var p = new URLSearchParams();
     if (q) { p.set("q", q); }
     if (tag) { p.set("tag", tag); }
     if (person) { p.set("person", person); }
+    if (group) { p.set("group", group); }
     var s = p.toString();
     var url = location.pathname + location.search + (s ? "#" + s : "");
     try { history.replaceState(null, "", url); } catch (e) { /* some file:// setups refuse */ }
@@ -80,15 +88,16 @@
   function apply() {
     if (!rows) { withIndex(apply); return; }
     var q = input.value.trim();
-    var tag = tagSelect.value, person = personSelect.value;
+    var tag = tagSelect.value, person = personSelect.value, group = groupSelect ? groupSelect.value : "";
     var words = fold(q).split(/\s+/).filter(Boolean);
-    var active = words.length > 0 || tag !== "" || person !== "";
+    var active = words.length > 0 || tag !== "" || person !== "" || group !== "";
     var matches = rows.filter(function (r) {
       if (tag && r.tags.indexOf(tag) < 0) { return false; }
       if (person && r.people.indexOf(person) < 0) { return false; }
+      if (group && r.group !== group) { return false; }
       return words.every(function (w) { return r.hay.indexOf(w) >= 0; });
     });
-    writeHash(q, tag, person);
+    writeHash(q, tag, person, group);
     if (onePage) {
       var shown = {};
       matches.forEach(function (r) { shown[r.slug] = true; });
@@ -128,6 +137,7 @@
   input.addEventListener("input", apply);
   tagSelect.addEventListener("change", apply);
   personSelect.addEventListener("change", apply);
+  if (groupSelect) { groupSelect.addEventListener("change", apply); }
   window.addEventListener("hashchange", function () {
     if (location.hash.indexOf("=") >= 0) { readHash(); apply(); }
   });

@@ -340,5 +340,19 @@ def built_basic(tmp_path_factory) -> Path:
     return _BUILT["basic"]
 
 
+TRACKS = FIXTURES / "tracks"
+
+
+def built_tracks(tmp_path_factory) -> Path:
+    """tests/fixtures/tracks (groups, media, eras, display dates, a draft
+    with no source yet) built with --drafts, once per session (read only!)."""
+    if "tracks" not in _BUILT:
+        out = tmp_path_factory.mktemp("tracks-site") / "site"
+        result = build(rel(TRACKS), out, "--drafts")
+        assert result.returncode == 0, result.stderr
+        _BUILT["tracks"] = out
+    return _BUILT["tracks"]
+
+
 def built_basic_stderr() -> str:
     return _BUILT["basic-stderr"]  # type: ignore[return-value]

@@ -68,7 +68,7 @@ def _load(name: str, root: Path) -> Site:
     # The compact index, unpacked into one tuple an entry:
     # (slug, title, date, url, page, place, tags, people, folded words).
     rows = [
-        (r[0], r[1], r[2], r[8] if len(r) > 8 else f"entries/{r[0]}.html",
+        (r[0], r[1], r[2], r[9] if len(r) > 9 else f"entries/{r[0]}.html",
          index["pages"][r[3]] if r[3] >= 0 else "", r[4],
          [index["tags"][i] for i in r[5]], [index["people"][i] for i in r[6]], r[7])
         for r in index["rows"]

@@ -16,13 +16,17 @@ import pytest
 
 from helpers import REPO, build, copy_fixture, snapshot
 from timeline.dates import PartialDate, parse_date
-from timeline.model import Citation, Correction, Entry, Figure, Quote
+from timeline.model import Citation, Correction, Entry, Figure, Media, Quote
 from timeline.schema import declared, key_name, known_keys
 from timeline.settings import Settings
 from timeline.sources import Source
 from timeline.speedups.cache import record_codec
 
-RECORDS = [Entry, Citation, Quote, Figure, Correction]
+RECORDS = [Entry, Citation, Quote, Figure, Correction, Media]
+
+# A 1 x 1 PNG.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
+                    "0000000a4944415478da63600000000200015e5ef6a50000000049454e44ae426082")
 
 
 def sample(tp, name: str):
@@ -98,6 +102,8 @@ def yaml_value(f, indent: str) -> str:
     read, name = f.metadata["read"], key_name(f)
     if name in ("source", "id"):
         return "radio"
+    if name == "file":
+        return "pictures/a.png"
     if name in ("text", "passage") and f.metadata["read"] == "text":
         return json.dumps(QUOTED)
     return {
@@ -118,6 +124,13 @@ def mapping(cls, indent: str) -> list[str]:
         if read == "items":
             lines.append(f"{indent}{name}:")
             sub = mapping(f.metadata["of"], indent + "    ")
+            if f.metadata["of"] is Media:
+                # A media item has either a file or a url: one item of each.
+                for left_out in ("url:", "file:"):
+                    kept_lines = [line for line in sub if not line.lstrip().startswith(left_out)]
+                    lines.append(indent + "  - " + kept_lines[0].lstrip())
+                    lines.extend(kept_lines[1:])
+                continue
             lines.append(indent + "  - " + sub[0].lstrip())
             lines.extend(sub[1:])
         elif name == "sources":
@@ -136,6 +149,8 @@ def test_an_entry_with_every_declared_key_is_the_same_from_the_cache(tmp_path):
     project = copy_fixture(tmp_path / "project")
     (project / "content" / "2021-draft.md").unlink()   # it has errors, shown under --drafts
     front = "\n".join(mapping(Entry, ""))
+    (project / "content" / "pictures").mkdir()
+    (project / "content" / "pictures" / "a.png").write_bytes(PNG)
     (project / "content" / "2021-03-29-everything.md").write_text(f"---\n{front}\n---\nA body.\n", encoding="utf-8")
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)

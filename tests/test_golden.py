@@ -1,5 +1,6 @@
-"""Golden output: build tests/fixtures/basic and compare the whole tree, byte
-for byte, with the committed copy in tests/golden/basic/.
+"""Golden output: build tests/fixtures/basic (and tests/fixtures/tracks,
+with --drafts) and compare the whole tree, byte for byte, with the
+committed copy in tests/golden/basic/ (tests/golden/tracks/).
 
 A deliberate change of the output (templates, CSS, the generator, the
 fixture) is made reviewable as one diff by regenerating the copy:
@@ -16,17 +17,19 @@ import os
 import shutil
 from pathlib import Path
 
-from helpers import REPO, built_basic, snapshot
+import pytest
 
-GOLDEN = REPO / "tests" / "golden" / "basic"
+from helpers import REPO, built_basic, built_tracks, snapshot
+
+GOLDEN_ROOT = REPO / "tests" / "golden"
 REGENERATE = "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py"
 
 
-def _write_golden(site: Path) -> None:
-    if GOLDEN.exists():
-        shutil.rmtree(GOLDEN)
-    GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(site, GOLDEN)
+def _write_golden(site: Path, golden: Path) -> None:
+    if golden.exists():
+        shutil.rmtree(golden)
+    golden.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(site, golden)
 
 
 def _first_difference(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
@@ -46,12 +49,14 @@ def _first_difference(expected: dict[str, bytes], actual: dict[str, bytes]) -> s
     return ""
 
 
-def test_output_matches_the_golden_copy(tmp_path_factory):
-    site = built_basic(tmp_path_factory)
+@pytest.mark.parametrize("name", ["basic", "tracks"])
+def test_output_matches_the_golden_copy(tmp_path_factory, name):
+    site = (built_basic if name == "basic" else built_tracks)(tmp_path_factory)
+    golden = GOLDEN_ROOT / name
     if os.environ.get("UPDATE_GOLDEN"):
-        _write_golden(site)
-    assert GOLDEN.is_dir(), f"no golden copy yet; create it with: {REGENERATE}"
-    expected, actual = snapshot(GOLDEN), snapshot(site)
+        _write_golden(site, golden)
+    assert golden.is_dir(), f"no golden copy yet; create it with: {REGENERATE}"
+    expected, actual = snapshot(golden), snapshot(site)
     missing = sorted(set(expected) - set(actual))
     extra = sorted(set(actual) - set(expected))
     changed = sorted(p for p in set(expected) & set(actual) if expected[p] != actual[p])

@@ -94,9 +94,16 @@ def load_timeline(
             citing[sid].append(entry)
     tags, tag_of = groups(entries, lambda e: e.tags, "tags")
     people, person_of = groups(entries, lambda e: e.people, "people")
+    tracks, track_of = groups(entries, lambda e: [e.group] if e.group else [], "groups")
+    media_files: dict[str, tuple[str, str]] = {}
     for entry in entries:
         entry.tag_links = group_links(entry.tags, tag_of)
         entry.people_links = group_links(entry.people, person_of)
+        entry.group_link = track_link(entry.group, track_of)
+    for result in results:
+        if result.entry is not None and not (result.draft and not drafts):
+            for rel, found in result.depends:
+                media_files[f"media/{rel}"] = (str(folders.content / rel), found)
     timeline = Timeline(
         settings=settings,
         intro_html=intro[0].html,
@@ -110,6 +117,9 @@ def load_timeline(
         tag_of=tag_of,
         person_of=person_of,
         drafts_left_out=len(left_out),
+        tracks=tracks,
+        track_of=track_of,
+        media_files=dict(sorted(media_files.items())),
     )
     return timeline, problems
 
@@ -249,6 +259,11 @@ def group_key(label: str) -> str:
     """What two spellings of one tag or name share: letters in any case,
     white space of any length."""
     return " ".join(unicodedata.normalize("NFC", label).casefold().split())
+
+
+def track_link(label: str | None, shown: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """(label shown, page) of an entry's track, if it has one."""
+    return tuple(shown[label]) if label else None
 
 
 def group_links(labels: list[str], shown: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from .entries import read_entry
 from .errors import Problems
 from .hashing import digest, file_digest
 from .markup import new_parser, render_markdown
+from .media import check_media
 from .model import Entry
 from .nearest import WordIndex, explain
 from .readers import Readers
@@ -68,6 +69,9 @@ class Checked:
     draft: bool = False
     links: list[tuple[int, str]] = field(default_factory=list)   # (line, content path), checked by the caller
     file_hash: str = ""       # of the bytes that were checked
+    # Other files the check read: (path inside content/, digest or "" if
+    # unreadable). A kept check holds while they are unchanged too.
+    depends: list[tuple[str, str]] = field(default_factory=list)
 
 
 class EntryChecker:
@@ -118,13 +122,14 @@ class EntryChecker:
         if entry is None:
             return Checked(rel, None, [], problems, file_hash=file_hash)
         cited = self.verify(entry, problems)
+        depends = check_media(entry, self.content_dir, problems)
         rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
         entry.body_html = rendered.html
         if problems.errors:
-            return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash)
-        entry.hash = entry_hash(self.context, rel, file_hash)
+            return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash, depends)
+        entry.hash = entry_hash(self.context, rel, file_hash, depends)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
-        return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash)
+        return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash, depends)
 
     def verify(self, entry: Entry, problems: Problems) -> list[CitedSpan]:
         """Every source the entry names must exist, and every passage and
@@ -198,11 +203,12 @@ def _word(word: str) -> str:
     return f'"{word}"' if word else "its end"
 
 
-def entry_hash(context: str, rel: str, file_hash: str) -> str:
+def entry_hash(context: str, rel: str, file_hash: str, depends: list[tuple[str, str]] = ()) -> str:
     """What every page key says of an entry: its file's bytes and what they
-    were checked against (`context`), and its path, which gives its slug:
-    a file renamed, its bytes unchanged, is linked by its new name."""
-    return digest(context, rel, file_hash)
+    were checked against (`context`), the other files it read (its
+    pictures), and its path, which gives its slug: a file renamed, its
+    bytes unchanged, is linked by its new name."""
+    return digest(context, rel, file_hash, *([list(d) for d in depends] if depends else []))
 
 
 def check_chunk(checker: EntryChecker, rels) -> list[Checked]:

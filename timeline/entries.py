@@ -11,8 +11,10 @@ from .fields import Fields
 from .data import outline
 from .markup import slug_of
 from .model import Citation, Entry
-from .schema import declared, known_keys, read_declared
+from .records import read_items, read_record
+from .schema import known_keys, read_declared
 from .yamlread import YList, YMap
+
 
 def scan_entry_files(content_dir: Path) -> dict[str, list[int] | None]:
     """Every entry file (its path inside content_dir, with '/') and its
@@ -66,54 +68,26 @@ def parse_entry(data: YMap, rel: str, path: str, body: str, body_line: int, tz: 
     """Build the Entry from its declared keys (model.Entry); it is only
     usable if `problems` gained no error."""
     f = Fields(data, path, Entry.WHAT, known_keys(Entry), problems)
-    values = read_declared(Entry, f, tz, lambda fields, name, of: list(_items(fields, name, of, tz, problems)))
+    values = read_declared(Entry, f, tz, lambda fields, name, of: list(read_items(fields, name, of, tz, problems)))
     date, end = values["date"], values["end"]
     if date and end and end.last() < date.start():
         f.fail("end", f'"end" ({end.iso()}) is before "date" ({date.iso()})')
     values["title"] = values["title"] or ""
-    return Entry(path=rel, shown_path=path, slug=slug_of(rel), sources=_citations(f, path, tz, problems),
+    return Entry(path=rel, shown_path=path, slug=slug_of(rel), sources=_citations(f, path, tz, problems, values["draft"]),
                  body=body, body_line=body_line, **values)
 
 
-def _items(f: Fields, key: str, of: type, tz: str, problems: Problems):
-    """Each mapping of the list under `key`, read into an `of` (a declared
-    dataclass: model.Quote, ...); one that lacks a required key is left out
-    (the error is reported)."""
-    value = f.map.get(key)
-    if value is None:
-        return
-    if not isinstance(value, YList):
-        f.fail(key, f'"{key}" must be a list')
-        return
-    known = known_keys(of)
-    for i, item in enumerate(value):
-        line = value.line_of(i)
-        if not isinstance(item, YMap):
-            problems.error(f.path, line, f'each item of "{key}" must be a mapping ({", ".join(known[:3])}, ...)')
-            continue
-        made = _record(Fields(item, f.path, of.WHAT, known, problems), of, line, tz, problems)
-        if made is not None:
-            yield made
-
-
-def _record(f: Fields, of: type, line: int, tz: str, problems: Problems):
-    """One mapping read into an `of`, at the line of its first LINE_FROM
-    key that is given (else of the item); None if a required key lacks."""
-    values = read_declared(of, f, tz, lambda fields, name, sub: list(_items(fields, name, sub, tz, problems)))
-    if any(values[x.name] is None for x in declared(of) if x.metadata["required"]):
-        return None
-    item_line = line
-    line = next((f.line(k) for k in of.LINE_FROM if values.get(k) is not None), line)
-    source_key = getattr(of, "SOURCE_KEY", None)
-    if source_key is not None:
-        values["source_line"] = f.line(source_key) if source_key in f.map else item_line
-    return of(line=line, **values)
-
-
-def _citations(f: Fields, path: str, tz: str, problems: Problems) -> list[Citation]:
+def _citations(f: Fields, path: str, tz: str, problems: Problems, draft: bool) -> list[Citation]:
     value = f.map.get("sources")
     if value is None or (isinstance(value, list) and not value):
-        f.fail("sources", '"sources" is required: at least one source id')
+        if draft:
+            # A draft may wait for its sources: it is shown, marked, under --drafts.
+            line = f.line("sources") if "sources" in f.map else f.line("draft")
+            problems.warning(path, line, 'this draft has no source yet: add "sources" (the ids of seeds/sources.yaml) '
+                             'before it is published')
+        else:
+            f.fail("sources", '"sources" is required: at least one source id (or mark the entry "draft: true" '
+                   'until it has one)')
         return []
     if not isinstance(value, YList):
         f.fail("sources", '"sources" must be a list of source ids or {id, passage} mappings')
@@ -124,7 +98,7 @@ def _citations(f: Fields, path: str, tz: str, problems: Problems) -> list[Citati
         if isinstance(item, str) and item.strip():
             out.append(Citation(source=item.strip(), line=line, source_line=line))
         elif isinstance(item, YMap):
-            made = _record(Fields(item, path, Citation.WHAT, known_keys(Citation), problems), Citation, line, tz, problems)
+            made = read_record(Fields(item, path, Citation.WHAT, known_keys(Citation), problems), Citation, line, tz, problems)
             if made is not None:
                 out.append(made)
         else:

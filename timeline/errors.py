@@ -35,6 +35,9 @@ class Problems:
     def error(self, path: str, line: int, message: str) -> None:
         self.items.append(ContentError(path, line, message))
 
+    def warning(self, path: str, line: int, message: str) -> None:
+        self.items.append(ContentError(path, line, message, "warning"))
+
     def add(self, problem: ContentError, *, as_warning: bool = False) -> None:
         if as_warning:
             problem = ContentError(problem.path, problem.line, problem.message, "warning")

@@ -26,6 +26,14 @@ def file_stat(path: str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+def _digest_of(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return file_digest(f.read())
+    except OSError:
+        return ""
+
+
 class Memory:
     """Checked entries and page keys of the last build."""
 
@@ -79,7 +87,10 @@ class Memory:
                     file_hash = file_digest(f.read())
             except OSError:
                 file_hash = ""
-        return self.checked(rel, context, file_hash) if file_hash is not None else None
+        hit = self.checked(rel, context, file_hash) if file_hash is not None else None
+        if hit is not None and not all(_digest_of(os.path.join(folder, other)) == was for other, was in hit.depends):
+            return None   # a picture it read changed
+        return hit
 
     def keep_checked(self, rel: str, context: str, file_hash: str, stat: list | None, checked: Checked) -> None:
         """Remember a check. `stat` is [size, mtime_ns]: pass None when the

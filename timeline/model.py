@@ -108,6 +108,45 @@ class Figure:
 
 
 @dataclass(kw_only=True)
+class Media:
+    """A picture of the event (a file inside content/, copied into the
+    site) or a link to media elsewhere (a url, never loaded)."""
+
+    WHAT: ClassVar[str] = "a media item"
+    LINE_FROM: ClassVar[tuple[str, ...]] = ("file", "url")
+
+    site_path: str | None = derived(json=True, name="file")   # media/ + its path inside content/
+    file: str | None = key("text", json=False)                  # as written: relative to the entry's file
+    url: str | None = key("url")
+    alt: str | None = key("text")
+    caption: str | None = key("text")
+    credit: str | None = key("text")
+    line: int = derived(default=1)
+    width: int | None = derived()
+    height: int | None = derived()
+    digest: str | None = derived()       # of the file's bytes: pages showing it change with it
+    type: str | None = derived()         # its media type, image/png ...
+
+    @staticmethod
+    def check_read(values: dict, f, line: int) -> bool:
+        if (values["file"] is None) == (values["url"] is None):
+            f.problems.error(f.path, line, 'a media item has exactly one of "file" (a picture inside the '
+                             'content folder) and "url" (an http(s) address, linked and never loaded)')
+            return False
+        if values["file"] is not None and not values["alt"]:
+            f.problems.error(f.path, f.line("file"), f'the picture "{values["file"]}" needs "alt": a short '
+                             "description for readers who cannot see it")
+            return False
+        return True
+
+    @cached
+    def host(self) -> str:
+        """The host a url item links to, as its card names it."""
+        from urllib.parse import urlsplit
+        return urlsplit(self.url or "").hostname or ""
+
+
+@dataclass(kw_only=True)
 class Correction:
     WHAT: ClassVar[str] = "a correction"
     LINE_FROM: ClassVar[tuple[str, ...]] = ()
@@ -134,11 +173,14 @@ class Entry:
     end: PartialDate | None = key("date", then=(("precision", "precision"),))
     approximate: bool = key("flag")
     place: str | None = key("text")
+    display_date: str | None = key("text")   # shown instead of the date, which still orders it
+    group: str | None = key("text")          # its track
     tags: list[str] = key("text_list")
     people: list[str] = key("text_list", then=(("url", "href"),))
     sources: list[Citation] = key("custom", required=True, default_factory=list)
     quotes: list[Quote] = key("items", of=Quote)
     figures: list[Figure] = key("items", of=Figure)
+    media: list[Media] = key("items", of=Media)
     updated: PartialDate | None = key("date")
     corrections: list[Correction] = key("items", of=Correction)
     draft: bool = key("flag")
@@ -154,11 +196,12 @@ class Entry:
     # depend on the other entries too (assemble.groups).
     tag_links: list[tuple[str, str]] = derived(cache=False, default_factory=list)
     people_links: list[tuple[str, str]] = derived(cache=False, default_factory=list)
+    group_link: tuple[str, str] | None = derived(cache=False)   # (label shown, page) of its track
 
     def key_part(self) -> str:
         """What a page key says of it (keys.KeyMaker): its hash covers its
         file and what it was checked against; its links, the groups."""
-        return f"E{self.hash}{self.tag_links!r}{self.people_links!r}"
+        return f"E{self.hash}{self.tag_links!r}{self.people_links!r}{self.group_link!r}"
 
     @property
     def precision(self) -> str:
@@ -214,3 +257,7 @@ class Timeline:
     tag_of: dict[str, tuple[str, str]] = field(default_factory=dict)
     person_of: dict[str, tuple[str, str]] = field(default_factory=dict)
     drafts_left_out: int = 0                   # drafts not built (no --drafts)
+    tracks: list[Group] = field(default_factory=list)   # the entries of each `group`
+    track_of: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Each media file's path in the site -> (its file, the digest of its bytes).
+    media_files: dict[str, tuple[str, str]] = field(default_factory=dict)

@@ -14,12 +14,12 @@ from .dates import PartialDate, sort_key
 from .errors import ContentError
 from .markup import ROOT
 from .names import href, page_name
-from .hashing import digest
+from .hashing import digest, digest_text
 from .keys import KeyMaker
 from .data import to_json
 from .model import Entry, Timeline
 from .schema import to_data
-from .views import day_groups, figure_groups, listed_on, overview, period_nav, source_view, split_listing
+from .views import day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # The templates of the pages plan_site makes.
@@ -200,13 +200,15 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         context = {"site": site, **context}
         jobs.append(Job(path, keys.key(path, template, context), template, context))
 
-    home_groups = Lazy(day_groups, t.entries if not listing else [])
-    page("index.html", "index.html", intro_html=t.intro_html, strip=overview(t.entries, where_listed),
+    eras = era_views(site.eras, t.entries, where_listed)
+    home_groups = Lazy(day_groups, t.entries if not listing else [], eras)
+    page("index.html", "index.html", intro_html=t.intro_html, strip=overview(t.entries, where_listed, eras),
          groups=home_groups, listing=listing, nav=Lazy(period_nav, home_groups),
-         tags=t.tags, people=t.people, count=len(t.entries), sources=t.sources)
+         tags=t.tags, people=t.people, tracks=t.tracks, eras=eras,
+         count=len(t.entries), sources=t.sources)
     for part in listing:
         for sub in [part, *part.children]:
-            page(sub.path, "listing.html", page=sub, groups=Lazy(day_groups, sub.entries), sources=t.sources,
+            page(sub.path, "listing.html", page=sub, groups=Lazy(day_groups, sub.entries, eras), sources=t.sources,
                  listing=listing)
     for i, entry in enumerate(t.entries):
         previous = t.entries[i - 1] if i else None
@@ -217,11 +219,13 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     for sid, source in t.sources.items():
         page(f"sources/{sid}.html", "source.html", source=source, view=Lazy(source_view, source, t.marks[sid]),
              citing=t.citing[sid])
-    for kind, groups in (("tags", t.tags), ("people", t.people)):
+    for kind, groups in (("tags", t.tags), ("people", t.people), ("groups", t.tracks)):
         for group in groups:
             page(f"{kind}/{group.name}.html", "group.html", kind=kind, group=group)
     page("figures.html", "figures.html", groups=Lazy(figure_groups, t.entries, t.sources), sources=t.sources)
     page("404.html", "404.html", root=site.base_url or "")
+    for path, (file, found) in t.media_files.items():
+        jobs.append(Job(path, digest_text(f"media\0{found}"), data=Lazy(_read_bytes, file)))
     jobs.append(Job(".nojekyll", data=b""))
     if site.base_url:
         recent = sorted(t.entries, key=lambda e: (sort_key(e.updated or e.date), e.path), reverse=True)[:FEED_SIZE]
@@ -229,6 +233,11 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         html = [href(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
         page("sitemap.xml", "sitemap.xml", paths=html)
     return jobs
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def entry_page(entry: Entry, previous: Entry | None, following: Entry | None, listed: str, sources) -> tuple[str, dict]:
@@ -262,6 +271,8 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
     # Labels as their groups show them (assemble.groups).
     tags = sorted({t for e in entries for t, _ in e.tag_links})
     people = sorted({p for e in entries for p, _ in e.people_links})
+    groups = sorted({e.group_link[0] for e in entries if e.group_link})
+    group_no = {g: i for i, g in enumerate(groups)}
     pages = sorted(set(where_listed.values()))
     tag_no = {t: i for i, t in enumerate(tags)}
     person_no = {p: i for i, p in enumerate(people)}
@@ -272,11 +283,12 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
         row = [
             e.slug, e.title, e.date.short(), page_no[where] if where else -1, e.place or "",
             [tag_no[t] for t, _ in e.tag_links], [person_no[p] for p, _ in e.people_links], e.search_words,
+            group_no[e.group_link[0]] if e.group_link else -1,
         ]
         if e.href != f"entries/{e.slug}.html":
             row.append(e.href)
         rows.append(to_json(row))
-    head = to_json({"pages": [href(p) for p in pages], "tags": tags, "people": people})
+    head = to_json({"pages": [href(p) for p in pages], "tags": tags, "people": people, "groups": groups})
     text = "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n"
     return js_safe(text).encode("utf-8")
 

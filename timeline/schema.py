@@ -49,11 +49,12 @@ def key(read: str, *, required: bool = False, name: str | None = None, json: boo
 
 
 def derived(*, json: bool = False, cache: bool = True, then: tuple[tuple[str, str], ...] = (),
-            default: Any = None, default_factory: Callable[[], Any] | None = None) -> Any:
+            name: str | None = None, default: Any = None, default_factory: Callable[[], Any] | None = None) -> Any:
     """Declare a field that is not read from a key but made from the rest
     (a slug, a rendered body). `cache=False`: not kept in the build cache
-    (made again by each build)."""
-    metadata = {"key": None, "read": None, "json": json, "cache": cache, "then": then}
+    (made again by each build). `name`: its name in timeline.json, if not
+    the field's."""
+    metadata = {"key": name, "read": None, "json": json, "cache": cache, "then": then}
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)

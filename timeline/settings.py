@@ -8,11 +8,37 @@ from typing import ClassVar
 from pathlib import Path
 
 from . import yamlread
-from .dates import DateError, validate_timezone
+from .dates import DateError, PartialDate, validate_timezone
 from .errors import ContentError, Problems
 from .fields import Fields
+from .records import read_items
 from .schema import derived, key, known_keys, read_declared
 from .yamlread import YMap
+
+@dataclass(frozen=True, kw_only=True)
+class Era:
+    """A named period, drawn behind the timeline."""
+
+    WHAT: ClassVar[str] = "an era"
+    LINE_FROM: ClassVar[tuple[str, ...]] = ()
+
+    title: str = key("text", required=True)
+    date: PartialDate = key("date", required=True)
+    end: PartialDate = key("date", required=True)
+    line: int = derived(default=1)
+
+    @staticmethod
+    def check_read(values: dict, f, line: int) -> bool:
+        date, end = values["date"], values["end"]
+        if end.last() < date.start():
+            f.fail("end", f'the era\'s "end" ({end.iso()}) is before its "date" ({date.iso()})')
+            return False
+        return True
+
+    def holds(self, date: PartialDate) -> bool:
+        """Whether a date's start falls within the era."""
+        return self.date.start() <= date.start() <= self.end.last()
+
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
@@ -27,6 +53,7 @@ class Settings:
     timezone: str = key("custom", default="UTC")
     base_url: str | None = key("url")
     page_size: int = key("custom", default=500, json=False)
+    eras: list[Era] = key("custom", default_factory=list)
     intro: str = derived(default="")          # Markdown of _index.md's body
     intro_line: int = derived(default=1)
 
@@ -72,4 +99,6 @@ def _read(file: Path, path: str, problems: Problems, load_yaml) -> Settings | No
     if page_size is not None and (not isinstance(page_size, int) or page_size < 1):
         f.fail("page_size", '"page_size" must be a whole number of at least 1')
         page_size = None
-    return Settings(timezone=timezone, page_size=page_size or 500, intro=body, intro_line=body_line, **values)
+    eras = list(read_items(f, "eras", Era, timezone, problems))
+    return Settings(timezone=timezone, page_size=page_size or 500, eras=eras, intro=body, intro_line=body_line,
+                    **values)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .dates import parse_date
-from .names import href
+from .dates import PartialDate, parse_date
+from .names import href, page_name
 from .model import Entry, Figure, MarkSpan
+from .settings import Era
 from .sources import Source
 from .verify import line_spans, paragraphs
 
@@ -16,15 +17,57 @@ from .verify import line_spans, paragraphs
 # ---- listings: day headings and the split by year and month ----
 
 @dataclass
+class EraView:
+    """An era as the pages draw it: a labelled band."""
+
+    title: str
+    date: PartialDate
+    end: PartialDate
+    anchor: str               # id of its label in the listing that shows its first entry
+    link: str | None          # to that label; None when no entry falls in it
+    count: int                # entries within it
+
+    def holds(self, iso: str) -> bool:
+        """Whether a day, month or year (an ISO date of 4, 7 or 10
+        characters, in the timeline's calendar) falls within the era."""
+        lo, hi = self.date.iso()[:10], self.end.iso()[:10]
+        n, m = min(len(iso), len(lo)), min(len(iso), len(hi))
+        return lo[:n] <= iso[:n] and iso[:m] <= hi[:m]
+
+
+def era_views(eras: list[Era], entries: list[Entry], where: dict[str, str]) -> list[EraView]:
+    """The settings' eras, each with where its first entry is listed."""
+    out: list[EraView] = []
+    used: set[str] = set()
+    for era in eras:
+        anchor = base = "era-" + page_name(era.title)
+        n = 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        view = EraView(era.title, era.date, era.end, anchor, None, 0)
+        inside = [e for e in entries if view.holds(e.date.iso()[:10])]
+        view.count = len(inside)
+        if inside:
+            view.link = (href(where[inside[0].slug]) if inside[0].slug in where else "") + "#" + anchor
+        out.append(view)
+    return out
+
+
+@dataclass
 class DayGroup:
     key: str                  # anchor: d-2022-01-07, d-2022-01, d-2022
     label: str
     entries: list[Entry]
     base: str = ""            # the key before it was made unique
+    era: EraView | None = None        # the era it falls in
+    era_starts: bool = False          # the first group of its era on this page: the band's label
 
 
-def day_groups(entries: list[Entry]) -> list[DayGroup]:
-    """Consecutive entries under one heading: their day, month or year."""
+def day_groups(entries: list[Entry], eras: list[EraView] = ()) -> list[DayGroup]:
+    """Consecutive entries under one heading: their day, month or year;
+    each in the first era that holds it."""
     groups: list[DayGroup] = []
     used: dict[str, int] = {}
     for entry in entries:
@@ -34,8 +77,14 @@ def day_groups(entries: list[Entry]) -> list[DayGroup]:
             # "1 January 2019") may alternate; each heading keeps its own id.
             used[key] = used.get(key, 0) + 1
             anchor = key if used[key] == 1 else f"{key}-{used[key]}"
-            groups.append(DayGroup(anchor, _heading(entry), [], key))
+            era = next((era for era in eras if era.holds(key[2:])), None)
+            groups.append(DayGroup(anchor, _heading(entry), [], key, era))
         groups[-1].entries.append(entry)
+    seen: set[str] = set()
+    for group in groups:
+        if group.era is not None and group.era.anchor not in seen:
+            seen.add(group.era.anchor)
+            group.era_starts = True
     return groups
 
 
@@ -129,12 +178,22 @@ def listed_on(pages: list[ListingPage]) -> dict[str, str]:
 
 
 @dataclass
+class Band:
+    """An era behind the overview strip."""
+
+    title: str
+    x: float                  # 0..100
+    width: float
+
+
+@dataclass
 class Overview:
     unit: str                 # what each bar counts: "day", "month" or "year"
     bars: list[Bar]
+    bands: list[Band] = field(default_factory=list)
 
 
-def overview(entries: list[Entry], where: dict[str, str]) -> Overview | None:
+def overview(entries: list[Entry], where: dict[str, str], eras: list[EraView] = ()) -> Overview | None:
     """How many entries fall on each day, month or year, as the span needs;
     `where` tells which listing page shows each entry."""
     if not entries:
@@ -159,7 +218,12 @@ def overview(entries: list[Entry], where: dict[str, str]) -> Overview | None:
             anchor = "#d-" + e.date.iso()[:10]
             link = (href(where[e.slug]) if e.slug in where else "") + anchor
         bars.append(Bar(key, count, 100 * count / top, i * width, width, link))
-    return Overview(unit, bars)
+    bands = []
+    for era in eras:
+        inside = [b for b in bars if era.holds(b.label)]
+        if inside:
+            bands.append(Band(era.title, inside[0].x, inside[-1].x + inside[-1].width - inside[0].x))
+    return Overview(unit, bars, bands)
 
 
 def _fill(keys: list[str], unit: str) -> list[str]:

@@ -122,14 +122,16 @@ def _manifest_head(cache: BuildCache, build: "Build") -> str | None:
     """What the next build's quick way needs to know of this one, but the
     output files (see quick.manifest_head); None if there is to be none."""
     files = {}
+    depends: dict[str, str] = {}
     for rel, (_, file_hash, stat, checked) in cache.entries.items():
         if not isinstance(checked, Checked):
             return None
         # No entry: a draft with errors, left out (else the build failed).
         files[rel] = [stat, file_hash, checked.entry.outline if checked.entry else None]
+        depends.update(checked.depends)
     timeline, options = build.timeline, build.project.options
     return quick.manifest_head(
         cache.salt,
         quick.inputs_digest(options, cache.salt, timeline.settings, timeline.sources, build.renderer, build.static),
-        timeline.context, timeline, files, build.warnings,
+        timeline.context, timeline, files, build.warnings, quick.depends_records(options.folders.content, depends),
     )

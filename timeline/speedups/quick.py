@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..assemble import group_links
+from ..assemble import group_links, track_link
 from ..check import Checked, EntryChecker
 from ..data import to_json
 from ..entries import scan_entry_files
@@ -97,8 +97,35 @@ def _bundled_templates_only(renderer: Renderer) -> bool:
 
 # ---- after a full build ----
 
+def depends_records(content: Path, depends: dict[str, str]) -> dict[str, str]:
+    """The other files the entries' checks read (pictures), each as
+    "size:mtime_ns DIGEST", for the quick way to see that none changed."""
+    trust_before = time.time_ns() - CLOCK_TICK_NS
+    out = {}
+    for rel, found in sorted(depends.items()):
+        stat = file_stat(os.path.join(content, rel))
+        out[rel] = f"{_stat_text(stat if stat and stat[1] < trust_before else None)} {found}"
+    return out
+
+
+def _depends_unchanged(content: Path, records: dict[str, str]) -> bool:
+    for rel, record in records.items():
+        stat_text, found = record.split(" ")
+        stat = file_stat(os.path.join(content, rel))
+        if stat is not None and stat_text and _stat_text(stat) == stat_text:
+            continue
+        try:
+            with open(os.path.join(content, rel), "rb") as f:
+                if file_digest(f.read()) != found:
+                    return False
+        except OSError:
+            if found:
+                return False
+    return True
+
+
 def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
-                  files: dict[str, list], warnings: list[ContentError]) -> str:
+                  files: dict[str, list], warnings: list[ContentError], depends: dict[str, str]) -> str:
     """The manifest of the site being built but its output files, as JSON
     text: made while the workers render, as it needs nothing they make.
     `files` maps each entry file to [stat or None, contents hash, outline
@@ -115,7 +142,8 @@ def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
         "listings": listings, "listed": [number[path] for path in listed],
         "warnings": [[p.path, p.line, p.message, p.severity] for p in warnings],
         "left_out": timeline.drafts_left_out,
-        "tag_of": timeline.tag_of, "person_of": timeline.person_of,
+        "tag_of": timeline.tag_of, "person_of": timeline.person_of, "track_of": timeline.track_of,
+        "depends": depends,
     })
 
 
@@ -170,7 +198,8 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
             return None
         for key, kind in (("inputs", str), ("context", str), ("files", dict), ("order", list),
                           ("listings", list), ("listed", list), ("pages", dict), ("warnings", list),
-                          ("tag_of", dict), ("person_of", dict), ("left_out", int)):
+                          ("tag_of", dict), ("person_of", dict), ("track_of", dict), ("depends", dict),
+                          ("left_out", int)):
             if not isinstance(m[key], kind):
                 return None
         if len(m["listed"]) != len(m["order"]) or not all(isinstance(v, str) for v in m["files"].values()):
@@ -235,6 +264,8 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         raise _NotQuick("entries added or removed")
     if not _site_as_left(options.out_dir, m["pages"]):
         raise _NotQuick("output files changed")
+    if not _depends_unchanged(options.folders.content, m["depends"]):
+        raise _NotQuick("a picture changed")
 
     changed: list[str] = []
     log: list[list] = []      # what changes in the manifest
@@ -280,6 +311,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
     for entry in current.values():
         entry.tag_links = group_links(entry.tags, m["tag_of"])
         entry.people_links = group_links(entry.people, m["person_of"])
+        entry.group_link = track_link(entry.group, m["track_of"])
 
     site = _Site(options.out_dir)
     renderer, sources = inputs.renderer, inputs.sources

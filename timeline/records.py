@@ -1,0 +1,47 @@
+"""Lists of mappings read into declared records (model.Quote, settings.Era,
+...): each mapping's keys read as its dataclass declares them (schema.py),
+at the line of the item."""
+
+from __future__ import annotations
+
+from .errors import Problems
+from .fields import Fields
+from .schema import declared, known_keys, read_declared
+from .yamlread import YList, YMap
+
+
+def read_items(f: Fields, key: str, of: type, tz: str, problems: Problems):
+    """Each mapping of the list under `key`, read into an `of`; one that
+    lacks a required key is left out (the error is reported)."""
+    value = f.map.get(key)
+    if value is None:
+        return
+    if not isinstance(value, YList):
+        f.fail(key, f'"{key}" must be a list')
+        return
+    known = known_keys(of)
+    for i, item in enumerate(value):
+        line = value.line_of(i)
+        if not isinstance(item, YMap):
+            problems.error(f.path, line, f'each item of "{key}" must be a mapping ({", ".join(known[:3])}, ...)')
+            continue
+        made = read_record(Fields(item, f.path, of.WHAT, known, problems), of, line, tz, problems)
+        if made is not None:
+            yield made
+
+
+def read_record(f: Fields, of: type, line: int, tz: str, problems: Problems):
+    """One mapping read into an `of`, at the line of its first LINE_FROM
+    key that is given (else of the item); None if a required key lacks."""
+    values = read_declared(of, f, tz, lambda fields, name, sub: list(read_items(fields, name, sub, tz, problems)))
+    if any(values[x.name] is None for x in declared(of) if x.metadata["required"]):
+        return None
+    item_line = line
+    line = next((f.line(k) for k in of.LINE_FROM if values.get(k) is not None), line)
+    source_key = getattr(of, "SOURCE_KEY", None)
+    if source_key is not None:
+        values["source_line"] = f.line(source_key) if source_key in f.map else item_line
+    check = getattr(of, "check_read", None)
+    if check is not None and not check(values, f, item_line):
+        return None
+    return of(line=line, **values)
