@@ -20,7 +20,7 @@ from .memory import CLOCK_TICK_NS, Memory
 from .model import Entry, Group, MarkSpan, Timeline
 from .names import href, page_name
 from .settings import load_settings
-from .sources import load_sources
+from .sources import MISSING, load_sources
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,10 @@ def load_timeline(
 
     kept: list[tuple[Entry, list[CitedSpan]]] = []
     left_out = {r.path for r in results if r.draft and not drafts}
+    if MISSING in broken and any(r.cites and r.path not in left_out for r in results):
+        problems.error(broken[MISSING], 1, "there is no sources.yaml, but entries cite sources: create it "
+                       "(build.py init makes an empty one) and give each source id its file, publisher, title "
+                       "and published date")
     for result in results:
         quiet = result.draft and not drafts
         problems.extend(result.problems, as_warnings=quiet)

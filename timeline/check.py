@@ -72,6 +72,7 @@ class Checked:
     # Other files the check read: (path inside content/, digest or "" if
     # unreadable). A kept check holds while they are unchanged too.
     depends: list[tuple[str, str]] = field(default_factory=list)
+    cites: bool = False       # whether it names any source (read even when it has errors)
 
 
 class EntryChecker:
@@ -122,14 +123,15 @@ class EntryChecker:
         if entry is None:
             return Checked(rel, None, [], problems, file_hash=file_hash)
         cited = self.verify(entry, problems)
+        cites = bool(entry.cited_sources())
         depends = check_media(entry, self.content_dir, problems)
         rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
         entry.body_html = rendered.html
         if problems.errors:
-            return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash, depends)
+            return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash, depends, cites)
         entry.hash = entry_hash(self.context, rel, file_hash, depends)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
-        return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash, depends)
+        return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash, depends, cites)
 
     def verify(self, entry: Entry, problems: Problems) -> list[CitedSpan]:
         """Every source the entry names must exist, and every passage and

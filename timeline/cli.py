@@ -1,4 +1,5 @@
-"""The command line: `build` and `check`, their options and exit status.
+"""The command line: `build` and `check`, their options and exit status;
+the authoring commands `init`, `new` and `import` (timeline/commands/).
 
 A thin front: it turns the options into a project.Project, wires in the
 speed-ups (speedups.FastEngine) unless TIMELINE_REFERENCE=1 asks for the
@@ -45,8 +46,15 @@ def reference_wanted() -> bool:
     return os.environ.get("TIMELINE_REFERENCE", "") not in ("", "0")
 
 
+AUTHORING = ("init", "new", "import")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in AUTHORING:
+        from . import authoring
+        return authoring.main(argv)
     args = parser().parse_args(argv)
     try:
         options = _options(args)
@@ -105,7 +113,8 @@ def _entries(result: Result) -> str:
 
 def _options(args: argparse.Namespace) -> Options:
     content = _folder(args.content, "content", "--content")
-    seeds = _folder(args.seeds, "seeds", "--seeds")
+    # A new timeline may have no seeds/ yet: an error only once an entry cites a source.
+    seeds = _folder(args.seeds, "seeds", "--seeds", Path("seeds"))
     templates = _folder(args.templates, "templates", "--templates", BUNDLED_TEMPLATES)
     static = _folder(args.static, "static", "--static", BUNDLED_STATIC)
     if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):

@@ -78,6 +78,7 @@ _MONTH_NAMES: tuple[str, ...] = (
     "August", "September", "October", "November", "December",
 )
 _MONTH_ABBRS: tuple[str, ...] = tuple(name[:3] for name in _MONTH_NAMES)
+MONTH_NAMES = _MONTH_NAMES   # January ... December
 _WEEKDAY_NAMES: tuple[str, ...] = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 )

@@ -29,6 +29,25 @@ def page_name(label: str) -> str:
     return text
 
 
+SLUG_MAX = 80
+
+
+def slugify(title: str) -> str:
+    """An entry's file name from its title: lower case, letters and digits
+    of any script, hyphens; NFC; at most SLUG_MAX characters."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFC", title).lower():
+        if ch.isalnum():
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    slug = unicodedata.normalize("NFC", "".join(out)).strip("-")
+    if len(slug) > SLUG_MAX:
+        cut = slug[:SLUG_MAX]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut[SLUG_MAX // 2:] else cut).strip("-")
+    return slug or "entry"
+
+
 _PLAIN = re.compile(r"[A-Za-z0-9._~/-]*")
 
 

@@ -59,6 +59,9 @@ class Source:
 # In `broken`, what stands for every source when sources.yaml itself
 # cannot be read: each citation is then wrong for that one reason.
 ALL = "*"
+# In `broken` when there is no sources.yaml at all: an error only once an
+# entry cites a source (a new timeline has none yet).
+MISSING = "-"
 
 
 def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
@@ -70,8 +73,7 @@ def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
     path = os.path.join(shown_dir, "sources.yaml")
     yaml_file = seeds_dir / "sources.yaml"
     if not yaml_file.is_file():
-        problems.error(path, 1, "seeds/sources.yaml is missing: every source needs an entry there")
-        broken[ALL] = path
+        broken[ALL] = broken[MISSING] = path
         return {}
     try:
         text = yamlread.read_text(yaml_file.read_bytes(), path)

@@ -226,7 +226,7 @@ _RECORDS: dict[type, tuple] = {}
 
 def checked_to_data(c: Checked) -> dict:
     return {
-        "path": c.path, "draft": c.draft, "links": [list(x) for x in c.links], "depends": [list(x) for x in c.depends],
+        "path": c.path, "draft": c.draft, "links": [list(x) for x in c.links], "depends": [list(x) for x in c.depends], "cites": c.cites,
         "problems": [[p.path, p.line, p.message, p.severity] for p in c.problems.items],
         "cited": [[s.source, s.mark, s.kind, [list(x) for x in s.spans]] for s in c.cited],
         "entry": None if c.entry is None else record_codec(Entry)[0](c.entry),
@@ -238,4 +238,4 @@ def checked_from_data(d: dict) -> Checked:
     cited = [CitedSpan(s, m, k, tuple(tuple(x) for x in spans)) for s, m, k, spans in d["cited"]]
     entry = None if d["entry"] is None else record_codec(Entry)[1](d["entry"])
     return Checked(d["path"], entry, cited, problems, d["draft"], [tuple(x) for x in d["links"]],
-                   depends=[tuple(x) for x in d["depends"]])
+                   depends=[tuple(x) for x in d["depends"]], cites=d["cites"])
