@@ -187,6 +187,15 @@ def split_site(tmp_path_factory) -> Site:
     return _build("split", content, seeds, folder / "site")
 
 
+@pytest.fixture(scope="session")
+def tracks_site(tmp_path_factory) -> Site:
+    tracks = REPO / "tests" / "fixtures" / "tracks"
+    out = tmp_path_factory.mktemp("tracks site") / "site"
+    proc = build_site(tracks / "content", tracks / "seeds", out, "--drafts")
+    assert proc.returncode == 0, proc.stderr
+    return _load("tracks", out)
+
+
 @pytest.fixture
 def sites(request):
     """sites(name) -> the Site, building it on first use."""
@@ -312,7 +321,7 @@ def page_of_kind(site: Site, kind: str) -> str:
         return "figures.html"
     if kind == "404":
         return "404.html"
-    folder = {"tag": "tags/", "person": "people/", "archive-year": "archive/", "archive-month": "archive/"}[kind]
+    folder = {"tag": "tags/", "person": "people/", "group": "groups/", "archive-year": "archive/", "archive-month": "archive/"}[kind]
     pattern = {"archive-year": r"archive/\d{4}\.html$", "archive-month": r"archive/\d{4}-\d{2}\.html$"}.get(kind, ".")
     found = [f for f in files if f.startswith(folder) and re.search(pattern, f)]
     assert found, f"{site.name} has no {kind} page"
@@ -329,6 +338,9 @@ AXE_PAGES = [
     ("fixture", "entry:2021-04-02-cafe"), ("fixture", "source-full"), ("fixture", "source-excerpts"),
     ("fixture", "sources"), ("fixture", "figures"), ("fixture", "tag"), ("fixture", "person"), ("fixture", "404"),
     ("split", "home"), ("split", "archive-year"), ("split", "archive-month"), ("split", "entry"),
+    # Groups, media, eras, display dates, a draft with no source yet (tests/fixtures/tracks, --drafts).
+    ("tracks", "home"), ("tracks", "entry:2021-03-10-plan"), ("tracks", "entry:2021-07-02-works"),
+    ("tracks", "entry:2021-09-20-museum"), ("tracks", "group"),
 ]
 
 
@@ -393,7 +405,7 @@ def test_themes_differ(open_page, example_site):
 
 # ---------------------------------------------------------------- 2, 5: every page, 390 px wide
 
-@pytest.mark.parametrize("site_name", ["example", "fixture", "split"])
+@pytest.mark.parametrize("site_name", ["example", "fixture", "split", "tracks"])
 def test_every_page_narrow_clean(browser, sites, site_name):
     """Every HTML page at 390 px: no sideways scrolling, no console error,
     nothing requested from another host."""
@@ -463,6 +475,22 @@ def test_search_folds_accents_and_case(open_page, fixture_site):
     both = expected_matches(fixture_site, "cafe owners ferry")
     assert "2021-04-02-cafe" in both and len(both) < len(expected_matches(fixture_site, "ferry"))
     assert visible_articles(page) == both
+
+
+def test_group_filter_and_its_fragment(open_page, tracks_site):
+    site = tracks_site
+    page = open_page(site.url("index.html")).page
+    works = {e["slug"] for e in site.data["entries"] if (e["group"] or "").casefold() == "works"}
+    assert len(works) == 3
+    page.select_option("#group-filter", "Works")
+    assert visible_articles(page) == works
+    assert hash_params(page) == {"group": "Works"}
+    page.fill("#q", "wreck")
+    assert visible_articles(page) == {"2021-08-wreck", "2021-09-20-museum"}
+    # The view comes back from its address.
+    again = open_page(site.url("index.html", "group=Council")).page
+    assert visible_articles(again) == {"2021-03-10-plan"}
+    assert again.eval_on_selector("#group-filter", "s => s.value") == "Council"
 
 
 def test_tag_and_person_filters(open_page, fixture_site):
@@ -787,10 +815,10 @@ def test_search_is_labelled_and_announced(open_page, fixture_site):
 
 # ---------------------------------------------------------------- 7: the Nu HTML checker
 
-def test_nu_checker_every_page(example_site, fixture_site, split_site, tmp_path_factory):
+def test_nu_checker_every_page(example_site, fixture_site, split_site, tracks_site, tmp_path_factory):
     """The Nu HTML checker finds no error in any HTML page (nor in the CSS)
-    of the three sites: one run, one JVM, for all of them."""
-    roots = [example_site.root, fixture_site.root, split_site.root]
+    of the four sites: one run, one JVM, for all of them."""
+    roots = [example_site.root, fixture_site.root, split_site.root, tracks_site.root]
     errors = vnu_check(roots, root=tmp_path_factory.getbasetemp())
     assert errors == [], "Nu HTML checker:\n" + "\n".join(errors)
 

@@ -129,10 +129,12 @@ class Media:
 
     @staticmethod
     def check_read(values: dict, f, line: int) -> bool:
-        if (values["file"] is None) == (values["url"] is None):
+        if ("file" in f.map) == ("url" in f.map):
             f.problems.error(f.path, line, 'a media item has exactly one of "file" (a picture inside the '
                              'content folder) and "url" (an http(s) address, linked and never loaded)')
             return False
+        if values["file"] is None and values["url"] is None:
+            return False   # the one given was refused, and said why
         if values["file"] is not None and not values["alt"]:
             f.problems.error(f.path, f.line("file"), f'the picture "{values["file"]}" needs "alt": a short '
                              "description for readers who cannot see it")

@@ -147,8 +147,9 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                 if not SOURCE_ID.fullmatch(sid):
                     raise SheetError(row.line, f'"{sid}" in "Sources" is not a source id: ids are lowercase '
                                      "letters, digits and hyphens, as in seeds/sources.yaml; separate several with ;")
-            quote = _quote(row, sources)
             earlier = by_key.get(key)
+            # A row that adds a quote may leave out the sources its event names already.
+            quote = _quote(row, sources or (earlier.sources if earlier else []))
             if earlier is not None:
                 if quote is None:
                     raise SheetError(row.line, f'this row repeats the Headline and date of line {earlier.line} '

@@ -308,7 +308,8 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
     hashes = {rel: (was[rel] if rel in was else known[rel].split(" "))[1] for rel in set(changed) | neighbours}
     old = _cached_entries(cache_folder, salt, context, hashes)
     current = {rel: new[rel].entry if rel in new else old[rel] for rel in old}
-    for entry in current.values():
+    # The old pieces too: they are looked for as they were written.
+    for entry in [*current.values(), *old.values()]:
         entry.tag_links = group_links(entry.tags, m["tag_of"])
         entry.people_links = group_links(entry.people, m["person_of"])
         entry.group_link = track_link(entry.group, m["track_of"])
