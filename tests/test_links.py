@@ -8,7 +8,7 @@
   ... with a scheme or '//' , and no url(...) to another host in CSS.
 
 Sites: tests/fixtures/basic, the same split into archive pages (page_size
-2), and the example timeline at the repository root (content/ + seeds/) when
+2), tests/fixtures/tracks (groups, media, eras) and the example timeline at the repository root (content/ + seeds/) when
 `build.py check` accepts it.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, build, built_basic, copy_fixture, html_pages, run_build, site_path, snapshot
+from helpers import REPO, build, built_basic, built_tracks, copy_fixture, html_pages, run_build, site_path, snapshot
 
 ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", re.I)
@@ -58,12 +58,14 @@ def split_site(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module", params=["basic", "example", "split"])
+@pytest.fixture(scope="module", params=["basic", "example", "split", "tracks"])
 def site(request, tmp_path_factory):
     if request.param == "basic":
         path = built_basic(tmp_path_factory)
     elif request.param == "split":
         path = split_site(tmp_path_factory)
+    elif request.param == "tracks":
+        path = built_tracks(tmp_path_factory)   # groups, media, eras
     else:
         path = example_site(tmp_path_factory)
     return path, html_pages(path)
