@@ -1,5 +1,6 @@
-"""The command line: `build` and `check`, their options and exit status;
-the authoring commands `init`, `new` and `import` (timeline/commands/).
+"""The command line: `build`, `check` and `serve`, their options and exit
+status; the authoring commands `init`, `new` and `import`
+(timeline/commands/).
 
 A thin front: it turns the options into a project.Project, wires in the
 speed-ups (speedups.FastEngine) unless TIMELINE_REFERENCE=1 asks for the
@@ -21,13 +22,14 @@ from .speedups import FastEngine
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(serve: bool = False) -> argparse.ArgumentParser:
+    """The options of build and check; with `serve`, the preview's too."""
     p = argparse.ArgumentParser(
         prog="build.py",
         description="Build a static timeline site from content/ and seeds/, verifying every quote and passage.",
     )
-    p.add_argument("command", nargs="?", choices=("build", "check"), default="build",
-                   help="build the site (default) or only check the content")
+    p.add_argument("command", nargs="?", choices=("build", "check", "serve"), default="build",
+                   help="build the site (default), only check the content, or serve it while you write")
     p.add_argument("--content", help="entries folder (default: content)")
     p.add_argument("--seeds", help="archived sources and sources.yaml (default: seeds)")
     p.add_argument("--templates", help="Jinja templates (default: templates, else the bundled ones)")
@@ -38,6 +40,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cache", default=".cache", help="build cache folder (default: .cache)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    if serve:
+        p.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+        p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: a free one)")
+        p.add_argument("--poll", action="store_true",
+                       help="look for changes by polling (network and container mounts)")
     return p
 
 
@@ -55,12 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in AUTHORING:
         from . import authoring
         return authoring.main(argv)
-    args = parser().parse_args(argv)
+    args = parser(serve=bool(argv) and argv[0] == "serve").parse_args(argv)
     try:
         options = _options(args)
     except _UsageError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "serve":
+        return _serve(options, args)
     if reference_wanted():
         engine: Engine = Engine()
         return _run(Project(options, engine), args)
@@ -75,6 +85,18 @@ def main(argv: list[str] | None = None) -> int:
         # process ends next, and the collection at exit would walk it all.
         gc.freeze()
         gc.enable()
+
+
+def _serve(options: Options, args: argparse.Namespace) -> int:
+    """The preview keeps one project in memory between its builds; the
+    cyclic collector stays on, since it runs for hours."""
+    from .serve import serve
+    if not 0 <= args.port <= 65535:
+        print(f"build.py: error: --port {args.port}: a port is 0 to 65535", file=sys.stderr)
+        return EXIT_USAGE
+    cache = None if args.no_cache else Path(args.cache)
+    engine = Engine() if reference_wanted() else FastEngine(cache, args.jobs)
+    return serve(Project(options, engine), args.host, args.port, poll=args.poll, cache=cache)
 
 
 def _run(project: Project, args: argparse.Namespace) -> int:

@@ -1,0 +1,233 @@
+"""`build.py serve` (issue 14), talked to as a browser talks to it: the
+first line, the files as served and as on disk, the event stream after
+each kind of save, errors, paths outside the site, and how it stops.
+In Chromium: tests/test_serve_browser.py."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from serve_support import (REPO, Served, copy_project, tree, write_by_rename, write_in_pieces,
+                           write_in_place)
+
+ENTRY = "content/2022-01-07-shoot-to-kill-order.md"
+PAGE = "entries/2022-01-07-shoot-to-kill-order.html"
+LIVE_TAGS = re.compile(rb'<link rel="stylesheet" href="/__live/live.css"><script src="/__live/live.js" '
+                       rb'data-live="/__live/" data-build="\d+" defer></script>\n?')
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def fresh_build(project: Path, out: Path) -> dict[str, bytes]:
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--no-cache", "--out", str(out)],
+                          cwd=project, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return tree(out)
+
+
+def edited(path: Path, old: str, new: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def test_first_line_then_the_site_as_on_disk_with_the_script_only_as_served(project):
+    with Served(project) as served:
+        assert served.first_line.startswith("serving http://127.0.0.1:")
+        served.wait_build(after=0)
+        for path in ("index.html", PAGE, "sources/index.html"):
+            status, body, headers = served.get("/" + path)
+            assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+            on_disk = (project / "site" / path).read_bytes()
+            assert b"__live" not in on_disk
+            assert len(LIVE_TAGS.findall(body)) == 1, "the reload script is added once, in the head"
+            assert LIVE_TAGS.sub(b"", body) == on_disk
+        status, body, headers = served.get("/static/style.css")
+        assert status == 200 and body == (project / "site/static/style.css").read_bytes()
+        assert headers["Content-Type"].startswith("text/css")
+        status, body, _ = served.get("/timeline.json")
+        assert status == 200 and body == (project / "site/timeline.json").read_bytes()
+        status, body, _ = served.get("/", method="HEAD")
+        assert status == 200 and body == b""
+    assert served.returncode == 0
+
+
+@pytest.mark.parametrize("path", [
+    "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+    "/entries/..%2F..%2F..%2Fetc%2Fpasswd", "/..\\..\\etc\\passwd", "/%5c..%5c..%5cetc%5cpasswd",
+    "/%252e%252e/etc/passwd", "/static/%00style.css", "/outside/passwd", "/outside.html",
+    "/%ff%fe", "/__live/../../../etc/passwd",
+])
+def test_nothing_outside_the_site_is_served(tmp_path, path):
+    project = copy_project(tmp_path / "project", own_look=False)
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "passwd").write_text("secret\n")
+    (tmp_path / "outside.html").write_text("secret\n")
+    with Served(project) as served:
+        served.wait_build(after=0)
+        # Links out of the site, as a careless copy might leave there.
+        (project / "site" / "outside").symlink_to(secret)
+        (project / "site" / "outside.html").symlink_to(tmp_path / "outside.html")
+        status, body, _ = served.get(path)
+        assert status == 404, (path, status)
+        assert b"secret" not in body and b"root:" not in body
+
+
+def test_every_kind_of_save_is_built_once_and_the_folder_equals_a_fresh_build(project, tmp_path):
+    """Body edits by rename, in place and in pieces, a title edit, a new
+    entry, a removed one, a template, a source's text and the stylesheet:
+    after each the output folder is byte for byte a fresh build's."""
+    entry = project / ENTRY
+    with Served(project) as served:
+        build = served.wait_build(after=0)["build"]
+        saves = [
+            (write_by_rename, entry, edited(entry, "\n---\n", "\n---\nFirst saved by rename.\n")),
+            (write_in_place, entry, edited(entry, "\n---\n", "\n---\nThen in place.\n")),
+            (write_in_pieces, entry, edited(entry, "\n---\n", "\n---\nThen in pieces.\n")),
+            (write_by_rename, entry, edited(entry, "title: ", "title: Retitled ")),
+            (write_by_rename, project / "content/2022-01-11-added.md",
+             "---\ntitle: An added entry\ndate: 2022-01-11\nsources: [" +
+             (project / "content/2022-01-10-us-russia-talks.md").read_text().split("sources:")[1].split("\n")[1]
+             .strip(" -") + "]\n---\nAdded while serving.\n"),
+            (None, project / "content/2022-01-07-nato.md", None),
+            (write_in_place, project / "templates/entry.html",
+             edited(project / "templates/entry.html", "</article>", "<p>A template edit.</p></article>")),
+            (write_in_place, project / "static/style.css",
+             (project / "static/style.css").read_text() + "\n/* a stylesheet edit */\n"),
+        ]
+        for save, path, text in saves:
+            if save is None:
+                path.unlink()
+            else:
+                save(path, text)
+            news = served.wait_build(after=build)
+            assert news["build"] == build + 1, f"{path.name}: one save, one build"
+            assert news["errors"] == []
+            time.sleep(0.4)
+            assert served.news(build + 1)["build"] == build + 1, f"{path.name}: built again without a change"
+            build += 1
+            assert tree(project / "site") == fresh_build(project, tmp_path / f"fresh{build}"), path.name
+        assert "Added while serving." in (project / "site/entries/2022-01-11-added.html").read_text()
+        assert not (project / "site/entries/2022-01-07-nato.html").exists()
+        assert "A template edit." in (project / "site" / PAGE).read_text()
+    assert served.returncode == 0
+    assert "Traceback" not in served.stderr
+
+
+def test_the_news_names_what_changed(project):
+    entry = project / ENTRY
+    other = "entries/2022-01-07-nato.html"
+    with Served(project) as served:
+        build = served.wait_build(after=0)["build"]
+        assert served.news(build, "/" + PAGE) == {"build": build, "page": False, "assets": [], "errors": []}
+        write_by_rename(entry, edited(entry, "\n---\n", "\n---\nA body edit.\n"))
+        served.wait_build(after=build)
+        assert served.news(build, "/" + PAGE)["page"] is True
+        assert served.news(build, "/" + other)["page"] is False
+        assert served.news(build + 1, "/" + PAGE)["page"] is False
+        css = project / "static/style.css"
+        write_in_place(css, css.read_text() + "\n/* edit */\n")
+        served.wait_build(after=build + 1)
+        news = served.news(build + 1, "/" + PAGE)
+        assert news["page"] is False and news["assets"] == ["static/style.css"]
+
+
+def test_errors_keep_the_last_good_site_and_clear(project):
+    entry = project / ENTRY
+    good = entry.read_text(encoding="utf-8")
+    with Served(project) as served:
+        build = served.wait_build(after=0)["build"]
+        before = (project / "site" / PAGE).read_bytes()
+        write_by_rename(entry, good.replace("date: ", "date: 2022-13-45\nwas: ", 1))
+        news = served.wait_build(after=build)
+        assert news["errors"], news
+        assert all(re.match(r"content/2022-01-07-shoot-to-kill-order\.md:\d+: error: ", e) for e in news["errors"])
+        assert (project / "site" / PAGE).read_bytes() == before
+        status, body, _ = served.get("/" + PAGE)
+        assert status == 200 and LIVE_TAGS.sub(b"", body) == before
+        assert "error:" in served.stderr and "still serving the last good build" in served.stderr
+        write_by_rename(entry, good)
+        news = served.wait_build(after=build + 1)
+        assert news["errors"] == []
+
+
+def test_an_error_page_until_the_first_good_build(project):
+    entry = project / ENTRY
+    good = entry.read_text(encoding="utf-8")
+    entry.write_text(good.replace("title: ", "titel: ", 1), encoding="utf-8")
+    with Served(project) as served:
+        news = served.wait_build(after=0)
+        assert any("unknown key \"titel\"" in e for e in news["errors"])
+        status, body, _ = served.get("/")
+        assert status == 503
+        text = body.decode()
+        assert "not built yet" in text and "titel" in text and LIVE_TAGS.search(body)
+        assert served.news(0, "/")["page"] is False
+        write_by_rename(entry, good)
+        news = served.wait_build(after=news["build"])
+        assert news["errors"] == []
+        assert served.news(0, "/")["page"] is True, "the error page turns into the site"
+        status, body, _ = served.get("/")
+        assert status == 200 and b"not built yet" not in body
+
+
+def test_a_folder_address_gets_its_slash_and_a_missing_page_the_404_page(project):
+    with Served(project) as served:
+        served.wait_build(after=0)
+        (project / "site" / "notes").mkdir()
+        (project / "site" / "notes" / "index.html").write_text("<html><head></head><body>n</body></html>")
+        status, _, headers = served.get("/notes")
+        assert status == 301 and headers["Location"] == "/notes/"
+        status, body, _ = served.get("/no-such-page.html")
+        assert status == 404
+        assert LIVE_TAGS.sub(b"", body) == (project / "site/404.html").read_bytes()
+
+
+def test_a_port_in_use_is_an_error(project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+                              cwd=project, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.startswith(f"build.py: error: port {port} on 127.0.0.1 is in use")
+    assert "--port 0" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (project / "site").exists(), "nothing built"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_it_cleanly_leaving_no_process(project, sig):
+    served = Served(project)
+    served.wait_build(after=0)
+    # An open event stream must not hold it up.
+    stream = served.stream(1)
+    next(stream)
+    assert served.stop(sig, timeout=15) == 0
+    assert "Traceback" not in served.stderr and "KeyboardInterrupt" not in served.stderr
+    with pytest.raises(ProcessLookupError):
+        os.killpg(served.proc.pid, 0)   # nothing left in its process group
+    stream.close()
+
+
+def test_a_signal_during_a_build_stops_it_after_the_build(project):
+    served = Served(project, "--no-cache")
+    time.sleep(0.05)
+    assert served.stop(signal.SIGTERM, timeout=60) == 0
+    assert "Traceback" not in served.stderr
+    with pytest.raises(ProcessLookupError):
+        os.killpg(served.proc.pid, 0)

@@ -1,0 +1,95 @@
+"""`build.py serve`: build, serve the output folder on 127.0.0.1, and
+rebuild on every save, telling the open pages what changed.
+
+    serve(project, host="127.0.0.1", port=8000)
+
+One Project stays in memory from build to build, so a rebuild redoes only
+what the saved files touch (Project.rebuild); the folder it leaves is the
+one `build` writes. What the pages need to reload is added as they are
+served (server.py), never to the files."""
+
+from __future__ import annotations
+
+import errno
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TextIO
+
+from ..project import OutputError, Project, Result
+from . import watch
+from .server import PreviewServer
+from .site import LiveSite
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: Path | None = None,
+          out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Serve until Ctrl-C or SIGTERM; returns the exit status."""
+    options = project.options
+    assert options.out_dir is not None
+    site = LiveSite()
+    try:
+        server = PreviewServer(host, port, options.out_dir, site)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(f"build.py: error: port {port} on {host} is in use: stop what serves there, or give "
+                  "another port (--port 8001, or --port 0 for a free one)", file=err)
+        else:
+            print(f"build.py: error: cannot serve on {host}:{port}: {exc.strerror or exc}", file=err)
+        return 1
+    print(f"serving {server.url}", file=out, flush=True)
+    if host not in LOOPBACK:
+        print(f"build.py: warning: serving on {host}: other machines that reach it can read the site, "
+              "drafts included", file=err, flush=True)
+
+    stop = threading.Event()
+    stopping = lambda signum, frame: stop.set()   # noqa: E731 - the handler is this one line
+    previous = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread.start()
+    try:
+        # Watching starts before the first build, so that no save is missed.
+        ignored = [options.out_dir] + ([cache] if cache is not None else [])
+        watcher = watch.Watcher(watch.watched_folders(options), ignored, poll)
+        _build(project, site, None, err)
+        for changed in watcher.batches(stop):
+            _build(project, site, changed, err)
+    finally:
+        site.stop()
+        server.shutdown()
+        server.server_close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: TextIO) -> Result | None:
+    """One build, with the requests held while it runs; its problems
+    printed and told to the open pages."""
+    started = time.perf_counter()
+    with site.building():
+        try:
+            result = project.build() if changed is None else project.rebuild(changed)
+        except OutputError as exc:
+            message = f"build.py: error: {exc}"
+            print(message, file=err, flush=True)
+            site.finished([], [message])
+            return None
+        problems = [str(problem) for problem in result.problems]
+        errors = [str(problem) for problem in result.problems if problem.severity == "error"]
+        site.finished([] if errors else result.written + result.removed, errors)
+    for problem in problems:
+        print(problem, file=err)
+    took = (time.perf_counter() - started) * 1000
+    if errors:
+        print(f"build failed ({len(errors)} error{'s' if len(errors) != 1 else ''}): still serving the last "
+              "good build", file=err, flush=True)
+    else:
+        what = "built" if changed is None else "rebuilt"
+        print(f"{what} in {took:.0f} ms: {result.entry_count} entries, {len(result.written)} files written, "
+              f"{len(result.removed)} removed", file=err, flush=True)
+    return result
