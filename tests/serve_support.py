@@ -60,6 +60,7 @@ class Served:
         self._reader = threading.Thread(target=self._read_err, daemon=True)
         self._reader.start()
         self.returncode: int | None = None
+        self.elsewhere: list[str] = []   # requests a browser test saw go to another address
 
     def _read_err(self) -> None:
         for line in self.proc.stderr:

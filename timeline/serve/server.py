@@ -84,7 +84,7 @@ class PreviewServer(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.0"
     server_version = "timeline-preview"
 
     def log_message(self, format, *args) -> None:   # noqa: A002 - http.server's name

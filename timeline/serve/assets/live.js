@@ -16,7 +16,7 @@
   var patching = Promise.resolve();
 
   function sitePath(url) {
-    return decodeURIComponent(new URL(url, location.href).pathname).replace(/^\//, "");
+    return decodeURIComponent(new URL(url, location.href).pathname).replace(/^\/+/, "");
   }
   // The scripts the page came with; a script a page adds later (the
   // search index) is data, patched with the page.
