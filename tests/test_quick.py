@@ -174,6 +174,33 @@ def test_other_inputs_take_the_full_build(tmp_path, large):
     assert was_quick(ok(cached_build(project, site, cache, "--static", static, "--drafts")))
 
 
+def test_a_changed_static_file_alone_is_copied_the_quick_way(tmp_path, large):
+    """A stylesheet edit changes no page: the quick way copies it, with
+    any body edit beside it; a static file added (pages link extra.css
+    only when it exists) takes the full build."""
+    project, site, cache = large
+    static = tmp_path / "static"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "static", static)
+    ok(cached_build(project, site, cache, "--static", static))
+    before, before_times = snapshot(site), mtimes(site)
+    append(static / "style.css", "\n:root { --a-test: 1px; }\n")
+    result = ok(cached_build(project, site, cache, "--static", static))
+    assert was_quick(result), result.stderr
+    assert assert_untouched_unless_changed(before, before_times, site) == {"static/style.css"}
+    assert "--a-test" in (site / "static" / "style.css").read_text(encoding="utf-8")
+    append(static / "style.css", "\n:root { --b-test: 1px; }\n")
+    append(gen_entry(project, 5), "\nA body edit beside it.\n")
+    assert was_quick(ok(cached_build(project, site, cache, "--static", static)))
+    ref = tmp_path / "ref"
+    ok(build(project, ref, "--no-cache", "--static", static))
+    assert_same_site(site, ref)
+    (static / "extra.css").write_text("h1 { letter-spacing: 0 }\n", encoding="utf-8")
+    assert not was_quick(ok(cached_build(project, site, cache, "--static", static)))
+    shutil.rmtree(ref)
+    ok(build(project, ref, "--no-cache", "--static", static))
+    assert_same_site(site, ref)
+
+
 def test_templates_of_the_users_own_always_take_the_full_build(tmp_path, large):
     project, site, cache = large
     templates = tmp_path / "templates"

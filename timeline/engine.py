@@ -28,7 +28,7 @@ class Engine:
     """The reference engine: everything in order, in one process."""
 
     readers = Readers()
-    environment: type[jinja2.Environment] = jinja2.Environment
+    environment: Callable[..., jinja2.Environment] = jinja2.Environment
 
     def open_memory(self) -> Memory:
         """What the project's first build may reuse: nothing, here."""
@@ -48,9 +48,11 @@ class Engine:
         """Check these entry files (check.EntryChecker.check), in their order."""
         return self.map(check_chunk, checker, rels, meanwhile=meanwhile)
 
-    def shortcut(self, project: "Project") -> "Result | None":
+    def shortcut(self, project: "Project", changed: "list[str] | None" = None) -> "Result | None":
         """A quicker way to the same site, if the engine knows one for
-        what changed; None for the full build."""
+        what changed; None for the full build. `changed`: the content
+        files (relative to it) that changed since the last build, when the
+        caller saw every change (a watcher); None when it did not."""
         return None
 
     def before_writing(self, build: "Build") -> None:

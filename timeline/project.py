@@ -104,22 +104,29 @@ class Project:
     def build(self) -> Result:
         """Bring the output folder to what the folders say. A failed build
         leaves it as it was."""
-        if self.options.out_dir is None:
-            return self.check()
-        done = self.engine.shortcut(self)
-        if done is not None:
-            return done
-        return self._build(self.options.out_dir)
+        return self._write(None)
 
-    def rebuild(self, changed: Iterable[str | Path]) -> Result:
+    def rebuild(self, changed: Iterable[str | Path], *, complete: bool = False) -> Result:
         """Build again after these files changed: checks and pages the
-        memory holds that they do not touch are reused."""
+        memory holds that they do not touch are reused. `complete`: no
+        other file changed since the last build (a watcher saw them all),
+        so the engine's quick way need look at no other."""
         content = self.options.folders.content.resolve()
+        rels = []
         for path in changed:
             full = Path(path).resolve()
             if full.is_relative_to(content):
-                self.memory.distrust(full.relative_to(content).as_posix())
-        return self.build()
+                rels.append(full.relative_to(content).as_posix())
+                self.memory.distrust(rels[-1])
+        return self._write(rels if complete else None)
+
+    def _write(self, changed: list[str] | None) -> Result:
+        if self.options.out_dir is None:
+            return self.check()
+        done = self.engine.shortcut(self, changed)
+        if done is not None:
+            return done
+        return self._build(self.options.out_dir)
 
     def _build(self, out_dir: Path | None) -> Result:
         options, engine, memory = self.options, self.engine, self.memory

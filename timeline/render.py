@@ -6,6 +6,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 from markupsafe import Markup, escape
@@ -31,7 +32,7 @@ class Renderer:
     """Jinja environment over the user's templates, falling back to ours."""
 
     def __init__(self, templates_dir: Path, templates_shown: str,
-                 environment: type[jinja2.Environment] = jinja2.Environment):
+                 environment: Callable[..., jinja2.Environment] = jinja2.Environment):
         loaders = [jinja2.FileSystemLoader(str(templates_dir))]
         if templates_dir.resolve() != BUNDLED_TEMPLATES:
             loaders.append(jinja2.FileSystemLoader(str(BUNDLED_TEMPLATES)))

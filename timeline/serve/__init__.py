@@ -73,7 +73,7 @@ def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: Te
     started = time.perf_counter()
     with site.building():
         try:
-            result = project.build() if changed is None else project.rebuild(changed)
+            result = project.build() if changed is None else project.rebuild(changed, complete=True)
         except OutputError as exc:
             message = f"build.py: error: {exc}"
             print(message, file=err, flush=True)

@@ -14,6 +14,7 @@ needed to understand it:
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -25,7 +26,7 @@ from ..memory import Memory
 from ..readers import Readers
 from . import fastyaml, parallel, quick
 from .cache import BuildCache, checked_from_data, checked_to_data, current_salt
-from .jinja import FastEnvironment
+from .jinja import CompiledTemplates, FastEnvironment
 from .simplemd import render_simple
 
 if TYPE_CHECKING:
@@ -36,10 +37,12 @@ class FastEngine(Engine):
     """The build cache in `cache_folder` (None: none), `workers` processes."""
 
     readers = Readers(load_yaml=fastyaml.load, markdown_shortcut=render_simple)
-    environment = FastEnvironment
 
     def __init__(self, cache_folder: Path | None, workers: int = 0):
+        # One cache of compiled templates for every build this engine runs.
+        self.environment = functools.partial(FastEnvironment, bytecode_cache=CompiledTemplates())
         self.cache_folder = cache_folder
+        self.watched = quick.Watched()   # what this engine's last quick rebuild left
         self.workers = workers if workers > 0 else parallel.cores()
         self.cache: BuildCache | None = None
         self.head: str | None = None   # the manifest but its output files, while writing
@@ -59,13 +62,16 @@ class FastEngine(Engine):
             done.append(item.checked)
         return done
 
-    def shortcut(self, project: "Project") -> "Result | None":
+    def shortcut(self, project: "Project", changed: "list[str] | None" = None) -> "Result | None":
         options = project.options
         if self.cache_folder is None or options.out_dir is None:
             return None
-        return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment)
+        self.watched.changed = changed
+        return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment,
+                             self.watched)
 
     def before_writing(self, build: "Build") -> None:
+        self.watched.manifest = None
         if self.cache_folder is not None:
             quick.forget_manifest(self.cache_folder)
 
@@ -133,5 +139,5 @@ def _manifest_head(cache: BuildCache, build: "Build") -> str | None:
     return quick.manifest_head(
         cache.salt,
         quick.inputs_digest(options, cache.salt, timeline.settings, timeline.sources, build.renderer, build.static),
-        timeline.context, timeline, files, build.warnings, quick.depends_records(options.folders.content, depends),
+        quick.static_digests(build.static), timeline.context, timeline, files, build.warnings, quick.depends_records(options.folders.content, depends),
     )

@@ -78,6 +78,24 @@ class FastContext(Context):
             return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory from one build to the next in the
+    same process (the live preview's): a template is parsed and compiled
+    again only when its source changes. Jinja keys each by its name and
+    file and checks the source's checksum before using what is kept."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.code.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
 class FastEnvironment(jinja2.Environment):
     """The environment of our templates: see FastTemplate and FastContext."""
 

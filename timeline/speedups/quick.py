@@ -48,12 +48,31 @@ from ..views import listed_on, split_listing
 from .cache import cache_line, checked_from_data
 
 MANIFEST = "manifest.json"
-# What quick rebuilds changed since: JSON lines ["f", entry file, record]
-# or ["p", output file, stat], applied in order over the manifest.
+# What quick rebuilds changed since: JSON lines ["f", entry file, record],
+# ["p", output file, stat] or ["s", static file, digest], applied in order
+# over the manifest.
 MANIFEST_LOG = "manifest.log"
 # More changed entries than this, and a full build is about as quick.
 MAX_CHANGED = 32
 MAX_LOG = 4000
+
+
+@dataclass
+class Watched:
+    """What an engine that stays in memory (the live preview's) knows and a
+    new process would have to look for: the manifest as its last rebuild
+    left it, and which entry files changed since, as a watcher saw them.
+    With both, the quick way looks at those files only, not at every entry
+    and output file (the output folder is then taken to be the preview's
+    own)."""
+
+    manifest: dict | None = None
+    stamp: tuple | None = None            # the manifest's files as that rebuild left them
+    changed: list[str] | None = None      # content-relative; None: anything may have changed
+
+
+def _stamp(cache_folder: Path) -> tuple:
+    return (file_stat(str(cache_folder / MANIFEST)), file_stat(str(cache_folder / MANIFEST_LOG)))
 
 
 @dataclass
@@ -85,8 +104,15 @@ def inputs_digest(options: Options, salt: str, settings: Settings, sources: dict
         salt, [str(p.resolve()) for p in (folders.content, folders.seeds, options.out_dir, options.static)],
         folders.content_shown, folders.seeds_shown, options.drafts, repr(settings),
         [(s.id, s.sha256, repr({**vars(s), "text": None})) for s in sources.values()],
-        renderer.fingerprint(), [(j.path, digest(j.data)) for j in static],
+        renderer.fingerprint(), [j.path for j in static],
     )
+
+
+def static_digests(static: list[Job]) -> dict[str, str]:
+    """Each static file's digest: a changed stylesheet alone is copied, no
+    page made again (which static files there are is in inputs_digest:
+    the pages link extra.css only where it is)."""
+    return {job.path: digest(job.data) for job in static}
 
 
 def _bundled_templates_only(renderer: Renderer) -> bool:
@@ -124,7 +150,7 @@ def _depends_unchanged(content: Path, records: dict[str, str]) -> bool:
     return True
 
 
-def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
+def manifest_head(salt: str, inputs_key: str, static: dict[str, str], context: str, timeline: Timeline,
                   files: dict[str, list], warnings: list[ContentError], depends: dict[str, str]) -> str:
     """The manifest of the site being built but its output files, as JSON
     text: made while the workers render, as it needs nothing they make.
@@ -136,7 +162,7 @@ def manifest_head(salt: str, inputs_key: str, context: str, timeline: Timeline,
     listings = sorted(set(listed))
     number = {path: i for i, path in enumerate(listings)}
     return to_json({
-        "format": salt, "inputs": inputs_key, "context": context,
+        "format": salt, "inputs": inputs_key, "static": static, "context": context,
         "files": {rel: _file_record(*item) for rel, item in files.items()},
         "order": [e.path for e in timeline.entries],
         "listings": listings, "listed": [number[path] for path in listed],
@@ -199,6 +225,7 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
         for key, kind in (("inputs", str), ("context", str), ("files", dict), ("order", list),
                           ("listings", list), ("listed", list), ("pages", dict), ("warnings", list),
                           ("tag_of", dict), ("person_of", dict), ("track_of", dict), ("depends", dict),
+                          ("static", dict),
                           ("left_out", int)):
             if not isinstance(m[key], kind):
                 return None
@@ -211,7 +238,7 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
             lines = []
         if len(lines) > MAX_LOG:
             return None  # a full build starts the manifest afresh
-        tables = {"f": m["files"], "p": m["pages"]}
+        tables = {"f": m["files"], "p": m["pages"], "s": m["static"]}
         for line in lines:
             table, key, value = json.loads(line)
             if key not in tables[table] or not isinstance(value, str):
@@ -238,32 +265,46 @@ class _NotQuick(Exception):
     """Something the quick rebuild does not handle: do a full build."""
 
 
-def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment) -> Result | None:
+def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
+            watched: Watched | None = None) -> Result | None:
     """Rebuild the quick way if it applies, or None for a full build.
     Never leaves the site half-changed."""
     try:
-        return _rebuild(options, cache_folder, salt, readers, environment)
+        return _rebuild(options, cache_folder, salt, readers, environment, watched)
     except (_NotQuick, ContentError, OSError, ValueError, KeyError, TypeError, IndexError):
         # Anything unexpected, a template error included: the full build
         # does it all again, and reports what it finds as usual.
+        if watched is not None:
+            watched.manifest = None
         return None
 
 
-def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment) -> Result:
+def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
+             watched: Watched | None) -> Result:
     trust_before = time.time_ns() - CLOCK_TICK_NS
-    m = _read_manifest(cache_folder, salt)
+    said: list[str] | None = None     # the only entry files that changed, if known
+    if watched is not None and watched.manifest is not None and watched.stamp == _stamp(cache_folder):
+        m, said = watched.manifest, watched.changed
+    else:
+        m = _read_manifest(cache_folder, salt)
     if m is None:
         raise _NotQuick("no manifest")
     problems = Problems()
     inputs = read_inputs(options, salt, problems, readers, environment)
     if problems.items or inputs.digest != m["inputs"] or not _bundled_templates_only(inputs.renderer):
         raise _NotQuick("inputs changed")
-    files = scan_entry_files(options.folders.content)
     known: dict[str, str] = m["files"]
-    if len(files) != len(known) or any(rel not in known for rel in files):
-        raise _NotQuick("entries added or removed")
-    if not _site_as_left(options.out_dir, m["pages"]):
-        raise _NotQuick("output files changed")
+    if said is None:
+        files = scan_entry_files(options.folders.content)
+        if len(files) != len(known) or any(rel not in known for rel in files):
+            raise _NotQuick("entries added or removed")
+        if not _site_as_left(options.out_dir, m["pages"]):
+            raise _NotQuick("output files changed")
+    else:
+        # The settings (_index.md) are among the inputs, compared above.
+        files = {rel: file_stat(os.path.join(options.folders.content, rel)) for rel in said if rel != "_index.md"}
+        if any(rel not in known or stat is None for rel, stat in files.items()):
+            raise _NotQuick("entries added or removed, or another file changed")
     if not _depends_unchanged(options.folders.content, m["depends"]):
         raise _NotQuick("a picture changed")
 
@@ -285,9 +326,14 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         if _stat_text(trusted) != was[rel][0]:
             log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
     order: list[str] = m["order"]
+    site = _Site(options.out_dir)
+    for job in inputs.static:
+        data_digest = digest(job.data)
+        if data_digest != m["static"][job.path]:
+            site.put(job.path, job.data)
+            log.append(["s", job.path, data_digest])
     if not changed:
-        _append_log(cache_folder, log)
-        return _result(m, [])
+        return _finish(options, cache_folder, m, site, log, [], watched)
 
     checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone,
                            inputs.sources, readers, salt, None, options.folders.seeds_shown)
@@ -314,7 +360,6 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         entry.people_links = group_links(entry.people, m["person_of"])
         entry.group_link = track_link(entry.group, m["track_of"])
 
-    site = _Site(options.out_dir)
     renderer, sources = inputs.renderer, inputs.sources
     macros = renderer.env.get_template("_macros.html").module
     for rel in changed:
@@ -337,19 +382,30 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         if entry.search_words != before.search_words:
             site.replace_line("search-index.js", _row_prefix(entry), lambda row, e=entry: _with_words(row, e))
 
-    written = site.commit()
-    for path in written:
-        log.append(["p", path, _stat_text(file_stat(os.path.join(options.out_dir, path)))])
     cache_lines = []
     for rel, checked in new.items():
         stat = files[rel]
         trusted = stat if stat is not None and stat[1] < trust_before else None
         log.append(["f", rel, _file_record(trusted, checked.file_hash, checked.entry.outline)])
         cache_lines.append(cache_line("e", rel, [m["context"], checked.file_hash, trusted, checked]))
-    # The build cache gets the new checks, so that a full build need not
-    # redo them; the manifest, what is now on disk.
+    return _finish(options, cache_folder, m, site, log, cache_lines, watched)
+
+
+def _finish(options: Options, cache_folder: Path, m: dict, site: "_Site", log: list[list],
+            cache_lines: list[str], watched: Watched | None) -> Result:
+    """Move the changed files in; then the build cache gets the new checks
+    (so that a full build need not redo them), the manifest what is now
+    on disk."""
+    written = site.commit()
+    for path in written:
+        log.append(["p", path, _stat_text(file_stat(os.path.join(options.out_dir, path)))])
     _append_lines(cache_folder / "cache.json", cache_lines)
     _append_log(cache_folder, log)
+    if watched is not None:
+        tables = {"f": m["files"], "p": m["pages"], "s": m["static"]}
+        for table, key, value in log:
+            tables[table][key] = value
+        watched.manifest, watched.stamp = m, _stamp(cache_folder)
     return _result(m, written)
 
 

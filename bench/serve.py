@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Benchmark: the live preview's edit-to-screen time, beside `hugo server`.
+
+    python bench/serve.py [--sizes 1000,10000] [--edits 12] [--no-hugo]
+
+For each size, a synthetic timeline (bench/synth.py, with the same entries
+as a Hugo site) is served by `build.py serve` and one of its entry pages
+opened in Chromium. Each edit is saved as editors save (a new file renamed
+over the old) and timed from the write to the moment the changed text is
+on the screen of the open page (a MutationObserver in the page notes the
+time; the stylesheet's by its computed style), three kinds:
+
+  body        a sentence added to the entry's Markdown body
+  title       the entry's title changed (its front matter: more pages)
+  stylesheet  static/style.css changed
+
+The server's own "rebuilt in N ms" lines are kept beside them. Then
+`hugo server` (fast render mode, rendering to memory) serves the Hugo copy
+of the same entries, and the same body edit is timed by its "Total in N ms"
+lines: its rebuild alone, without the trip to the browser. Medians, with
+the spread. The serve process's CPU while idle is measured too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "tests"))
+
+import synth  # noqa: E402
+from browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from serve_support import Served, write_by_rename, write_in_place  # noqa: E402
+
+SEEN = """token => new Promise(resolve => {
+  window.__seen = null;
+  const done = () => { if (window.__seen === null && document.body.textContent.includes(token)) {
+    window.__seen = performance.timeOrigin + performance.now(); observer.disconnect(); } };
+  const observer = new MutationObserver(done);
+  observer.observe(document.documentElement, {subtree: true, childList: true, characterData: true});
+  window.addEventListener('load', done);
+  resolve();
+})"""
+STYLED = """value => new Promise(resolve => {
+  window.__seen = null;
+  const look = () => {
+    if (getComputedStyle(document.documentElement).getPropertyValue('--bench').trim() === value) {
+      window.__seen = performance.timeOrigin + performance.now(); return; }
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+  resolve();
+})"""
+
+
+def middle_entry(project: Path) -> Path:
+    files = sorted(p for p in (project / "content").rglob("*.md") if p.name != "_index.md")
+    return files[len(files) // 2]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def spread(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"{statistics.median(values):.0f} ms (min {min(values):.0f}, max {max(values):.0f}, n={len(values)})"
+
+
+def time_edits(page, served: Served, kind: str, entry: Path, edits: int) -> tuple[list[float], list[float]]:
+    """Edit-to-screen times and the server's rebuild times, in ms."""
+    shown, rebuilt = [], []
+    original = entry.read_text(encoding="utf-8")
+    css = served.project / "static" / "style.css"
+    css_original = css.read_text(encoding="utf-8")
+    for i in range(edits):
+        token = f"benchtoken{kind}{i}x{time.monotonic_ns() % 100000}"
+        if kind == "stylesheet":
+            page.evaluate(STYLED, f'"{token}"')
+            text = css_original + f'\n:root {{ --bench: "{token}"; }}\n'
+            target = css
+        elif kind == "title":
+            page.evaluate(SEEN, token)
+            text = re.sub(r"^title: (.*)$", lambda m: f"title: {token} {m.group(1)}", original, count=1,
+                          flags=re.M)
+            target = entry
+        else:
+            page.evaluate(SEEN, token)
+            text = original.rstrip("\n") + f"\n\nA sentence added, {token}.\n"
+            target = entry
+        lines = len(served.err_lines)
+        started = time.time() * 1000
+        write_by_rename(target, text)
+        page.wait_for_function("() => window.__seen !== null", timeout=60_000)
+        shown.append(page.evaluate("() => window.__seen") - started)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            found = [re.search(r"rebuilt in (\d+) ms", line) for line in served.err_lines[lines:]]
+            found = [m for m in found if m]
+            if found:
+                rebuilt.append(float(found[-1].group(1)))
+                break
+            time.sleep(0.01)
+        time.sleep(0.3)
+    write_by_rename(entry, original)
+    write_in_place(css, css_original)
+    time.sleep(1.0)
+    return shown, rebuilt
+
+
+def idle_cpu(served: Served, seconds: float = 10) -> float:
+    """Per cent of one core the serve process used while nothing changed."""
+    before, start = cpu_seconds(served.proc.pid), time.monotonic()
+    time.sleep(seconds)
+    return 100 * (cpu_seconds(served.proc.pid) - before) / (time.monotonic() - start)
+
+
+def hugo_rebuilds(hugo: str, site: Path, edits: int) -> list[float]:
+    """`hugo server`'s own "Total in N ms" after each body edit."""
+    proc = subprocess.Popen([hugo, "server", "--source", str(site), "--bind", "127.0.0.1", "--port", "0",
+                             "--disableLiveReload", "--quiet=false"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: list[str] = []
+    threading.Thread(target=lambda: [lines.append(line) for line in proc.stdout], daemon=True).start()
+    try:
+        deadline = time.monotonic() + 300
+        while not any("Web Server is available" in line for line in lines):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("hugo server did not start:\n" + "".join(lines[-20:]))
+            time.sleep(0.1)
+        posts = sorted((site / "content" / "posts").glob("*.md"))
+        post = posts[len(posts) // 2]
+        original = post.read_text(encoding="utf-8")
+        times = []
+        for i in range(edits):
+            seen = len(lines)
+            write_by_rename(post, original.rstrip("\n") + f"\n\nA sentence added, hugo{i}.\n")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                found = [re.search(r"Total in (\d+) ms", line) for line in lines[seen:]]
+                found = [m for m in found if m]
+                if found:
+                    times.append(float(found[-1].group(1)))
+                    break
+                time.sleep(0.01)
+            time.sleep(0.5)
+        post.write_text(original, encoding="utf-8")
+        return times
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+
+
+def run_size(n: int, args, browser, hugo: str | None) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"serve-bench-{n}-"))
+    try:
+        project = work / "project"
+        synth.generate(n, str(project), seed=1, hugo=str(work / "hugo") if hugo else None)
+        shutil.copytree(REPO / "static", project / "static")
+        entry = middle_entry(project)
+        result = {"n": n}
+        with Served(project) as served:
+            served.wait_build(after=0, timeout=600)
+            first = [line for line in served.err_lines if line.startswith("built in")]
+            result["first build"] = first[-1].strip() if first else "?"
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(served.url + "entries/" + entry.stem + ".html", wait_until="load")
+            page.wait_for_function("() => document.querySelector('script[data-build]') !== null")
+            page.wait_for_timeout(500)
+            for kind in ("body", "title", "stylesheet"):
+                shown, rebuilt = time_edits(page, served, kind, entry, args.edits)
+                result[kind] = shown
+                result[kind + " rebuild"] = rebuilt
+                print(f"[{n}] {kind}: on screen {spread(shown)}; server's rebuild {spread(rebuilt)}", flush=True)
+            context.close()
+            result["idle cpu %"] = idle_cpu(served)
+            print(f"[{n}] idle CPU: {result['idle cpu %']:.2f} % of a core", flush=True)
+        if hugo:
+            result["hugo"] = hugo_rebuilds(hugo, work / "hugo", args.edits)
+            print(f"[{n}] hugo server, body edit: rebuild {spread(result['hugo'])}", flush=True)
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--edits", type=int, default=12, help="edits of each kind (at least 10 for a median)")
+    parser.add_argument("--no-hugo", action="store_true")
+    args = parser.parse_args()
+    hugo = None if args.no_hugo else shutil.which("hugo")
+    if not args.no_hugo and hugo is None:
+        print("hugo not found (apt-get install hugo), or pass --no-hugo", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        for n in (int(s) for s in args.sizes.split(",")):
+            results.append(run_size(n, args, browser, hugo))
+        browser.close()
+    print()
+    print("| entries | body edit, on screen | title edit, on screen | stylesheet, on screen | "
+          "hugo server rebuild (body) | idle CPU |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        med = lambda key: f"{statistics.median(r[key]):.0f} ms" if r.get(key) else "-"   # noqa: E731
+        print(f"| {r['n']:,} | {med('body')} | {med('title')} | {med('stylesheet')} | {med('hugo')} | "
+              f"{r['idle cpu %']:.2f} % |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
