@@ -119,8 +119,18 @@ def time_edits(page, served: Served, kind: str, entry: Path, edits: int) -> tupl
         time.sleep(0.3)
     write_by_rename(entry, original)
     write_in_place(css, css_original)
-    time.sleep(1.0)
+    settle(served)
     return shown, rebuilt
+
+
+def settle(served: Served, quiet: float = 2.0) -> None:
+    """Until the server has printed nothing for `quiet` seconds: the
+    rebuilds of the restored files are done."""
+    seen, since = len(served.err_lines), time.monotonic()
+    while time.monotonic() - since < quiet:
+        time.sleep(0.1)
+        if len(served.err_lines) != seen:
+            seen, since = len(served.err_lines), time.monotonic()
 
 
 def idle_cpu(served: Served, seconds: float = 10) -> float:
@@ -189,6 +199,7 @@ def run_size(n: int, args, browser, hugo: str | None) -> dict:
                 result[kind + " rebuild"] = rebuilt
                 print(f"[{n}] {kind}: on screen {spread(shown)}; server's rebuild {spread(rebuilt)}", flush=True)
             context.close()
+            settle(served)
             result["idle cpu %"] = idle_cpu(served)
             print(f"[{n}] idle CPU: {result['idle cpu %']:.2f} % of a core", flush=True)
         if hugo:

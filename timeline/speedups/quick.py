@@ -18,7 +18,12 @@ Whenever anything is not as the quick way expects (another input changed,
 an entry file came or went, an edit changed a front matter or has any problem,
 an output file was touched, templates of the user's own are in use, a
 piece is not found exactly once), `rebuild` returns None and the full
-build runs; both give the same bytes (tests/test_quick.py)."""
+build runs; both give the same bytes (tests/test_quick.py).
+
+A changed static file (a stylesheet) changes no page: it is copied, the
+quick way too. An engine that stays in memory (the live preview's) keeps
+the manifest as it left it and is told which files changed (`Watched`),
+so it looks at those alone, not at every entry and output file."""
 
 from __future__ import annotations
 
