@@ -42,6 +42,11 @@ class Source:
     note: str | None = key("text")
     archive: str = key("custom", default="excerpts", then=(("page", "href"),))
     furniture: frozenset[int] = key("custom", json=False, default_factory=frozenset)
+    # The web page the text was captured from, kept in seeds/ (build.py
+    # capture), and its SHA-256, checked by every build. In timeline.json
+    # "page" is the source's page in the site, so the file is not given.
+    captured_page: str | None = key("custom", name="page", json=False)
+    page_sha256: str | None = key("custom")
     sha256: str = derived(json=True, default="")    # of the file's bytes
     text: str = derived(default="")
     line: int = derived(default=1)                  # of its id in sources.yaml
@@ -120,6 +125,7 @@ def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path
     if archive not in ("excerpts", "full"):
         f.fail("archive", f'"archive" must be "excerpts" or "full", not "{archive}"')
     data = _read_seed_file(file, f, seeds_root, shown_dir, problems) if file else None
+    page, page_sha256 = _read_page(f, seeds_root, shown_dir, problems)
     if data is None or len(problems.errors) > count:
         return None
     text_path = os.path.join(shown_dir, file)
@@ -130,25 +136,50 @@ def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path
         return None
     furniture = _read_furniture(f, len(line_spans(text)))
     return Source(id=source_id, file=file, archive=archive, furniture=furniture, text=text,
-                  sha256=hashlib.sha256(data).hexdigest(), line=line, **values)
+                  sha256=hashlib.sha256(data).hexdigest(), line=line, captured_page=page,
+                  page_sha256=page_sha256, **values)
 
 
-def _read_seed_file(file: str, f: Fields, seeds_root: Path, shown_dir: str, problems: Problems) -> bytes | None:
+def _read_page(f: Fields, seeds_root: Path, shown_dir: str, problems: Problems) -> tuple[str | None, str | None]:
+    """`page` and `page_sha256`: the captured page must be there, and be
+    the bytes that were captured."""
+    page, recorded = f.text("page"), f.text("page_sha256")
+    if recorded is not None and not re.fullmatch(r"[0-9a-f]{64}", recorded):
+        f.fail("page_sha256", '"page_sha256" must be 64 lowercase hex digits, as sha256sum prints it')
+        return page, None
+    if page is None:
+        if recorded is not None:
+            f.fail("page_sha256", '"page_sha256" needs "page": the captured page file it is the SHA-256 of')
+        return None, None
+    data = _read_seed_file(page, f, seeds_root, shown_dir, problems, name="page")
+    if data is None:
+        return page, recorded
+    actual = hashlib.sha256(data).hexdigest()
+    if recorded is None:
+        return page, actual
+    if actual != recorded:
+        f.fail("page_sha256", f'"page_sha256" does not match {os.path.join(shown_dir, page)}, whose SHA-256 is '
+                              f'{actual}: the file changed since it was captured; restore it, or capture the page again')
+    return page, recorded
+
+
+def _read_seed_file(file: str, f: Fields, seeds_root: Path, shown_dir: str, problems: Problems,
+                    name: str = "file") -> bytes | None:
     """The bytes of a file inside seeds/, refusing any path that leaves it."""
     if os.path.isabs(file) or file.startswith(("/", "\\")) or ".." in re.split(r"[\\/]", file):
-        f.fail("file", f'"file" must be a path inside the seeds folder, not "{file}"')
+        f.fail(name, f'"{name}" must be a path inside the seeds folder, not "{file}"')
         return None
     candidate = seeds_root / file
     try:
         resolved = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
-        f.fail("file", f'"file": {os.path.join(shown_dir, file)} does not exist')
+        f.fail(name, f'"{name}": {os.path.join(shown_dir, file)} does not exist')
         return None
     if not resolved.is_relative_to(seeds_root):
-        f.fail("file", f'"file": {file} leads outside the seeds folder')
+        f.fail(name, f'"{name}": {file} leads outside the seeds folder')
         return None
     if not resolved.is_file():
-        f.fail("file", f'"file": {file} is not a file')
+        f.fail(name, f'"{name}": {file} is not a file')
         return None
     return resolved.read_bytes()
 
