@@ -1,4 +1,4 @@
-"""The front of the authoring commands: `init`, `new` and `import`
+"""The front of the authoring commands: `init`, `new`, `import` and `capture`
 (CONTRACT.md section 6), their options, messages and exit status. The
 work is timeline/commands/'s."""
 
@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .commands import importer, init, new
+from .commands import capture, importer, init, new
 from .commands.files import CommandError
 from .errors import Problems
 
@@ -35,13 +35,19 @@ def parser() -> argparse.ArgumentParser:
     mode = m.add_mutually_exclusive_group()
     mode.add_argument("--force", action="store_true", help="replace files that exist")
     mode.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
+    c = sub.add_parser("capture", help="turn a web page (an address, a saved page or a web archive) into a source")
+    c.add_argument("source", help="an http(s) address, a saved .html file, or a .warc / .warc.gz file")
+    c.add_argument("--id", help="the source's id (default: the publisher and the published date)")
+    c.add_argument("--seeds", default="seeds", help="archived sources folder (default: seeds)")
+    c.add_argument("--timeout", type=float, default=capture.webpage.TIMEOUT_SECONDS,
+                   help="seconds to wait for the page (default: 30)")
     return p
 
 
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     try:
-        return {"init": _init, "new": _new, "import": _import}[args.command](args)
+        return {"init": _init, "new": _new, "import": _import, "capture": _capture}[args.command](args)
     except CommandError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
@@ -105,4 +111,27 @@ def _import(args) -> int:
         index = os.path.join(args.content, "_index.md")
         print(f"{index} exists, so its title and eras are left as they are; paste these into its front "
               f"matter (or import again with --force to replace them):\n{report.paste}", end="")
+    return EXIT_OK
+
+
+def _capture(args) -> int:
+    seeds = Path(args.seeds)
+    if seeds.exists() and not seeds.is_dir():
+        print(f"build.py: error: --seeds {args.seeds} is a file, not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    done = capture.run(args.source, seeds, args.id, args.timeout)
+    print(done.text_path)
+    print(f"  text: {done.text_path} (SHA-256 {done.text_sha256})")
+    print(f"  page: {done.page_path} (SHA-256 {done.page_sha256})")
+    print(f"  added \"{done.source_id}\" to {seeds / 'sources.yaml'}")
+    for name, value in done.found.items():
+        print(f"  found {name}: {value}")
+    for name in ("publisher", "title", "published", "author", "url"):
+        if name not in done.found:
+            need = " (required: fill it in before citing this source)" if name in done.missing else ""
+            print(f"  not stated: {name}{need}")
+    if done.furniture:
+        print(f"  furniture (picture credits): lines {', '.join(map(str, done.furniture))}")
+    for line in done.unmatched:
+        print(f"  note: the extractor also read, not in the page's own words, so not kept: {line[:100]}")
     return EXIT_OK

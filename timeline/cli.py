@@ -1,5 +1,5 @@
 """The command line: `build`, `check` and `serve`, their options and exit
-status; the authoring commands `init`, `new` and `import`
+status; the authoring commands `init`, `new`, `import` and `capture`
 (timeline/commands/).
 
 A thin front: it turns the options into a project.Project, wires in the
@@ -54,7 +54,7 @@ def reference_wanted() -> bool:
     return os.environ.get("TIMELINE_REFERENCE", "") not in ("", "0")
 
 
-AUTHORING = ("init", "new", "import")
+AUTHORING = ("init", "new", "import", "capture")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,9 +18,9 @@ class CommandError(Exception):
 class Planned:
     """The files a command means to write, path -> text, in order."""
 
-    files: dict[Path, str] = field(default_factory=dict)
+    files: dict[Path, str | bytes] = field(default_factory=dict)
 
-    def add(self, path: Path, text: str) -> None:
+    def add(self, path: Path, text: str | bytes) -> None:
         self.files[path] = text
 
     def existing(self) -> list[Path]:
@@ -40,14 +40,15 @@ def write_planned(planned: Planned, *, force: bool) -> list[Path]:
     return existing
 
 
-def write_whole(path: Path, text: str) -> None:
-    """Write the text beside its place, then move it there: a reader (or a
-    crash) never sees half of it."""
+def write_whole(path: Path, text: str | bytes) -> None:
+    """Write the text (or bytes, as they are) beside its place, then move
+    it there: a reader (or a crash) never sees half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
