@@ -387,3 +387,55 @@ def test_a_taken_id_a_file_that_is_not_a_page_and_a_missing_file_are_errors(site
     assert "not an HTML page" in capture(binary, "--seeds", seeds, cwd=tmp_path).stderr
     assert "no such file" in capture(tmp_path / "nope.html", "--seeds", seeds, cwd=tmp_path).stderr
     assert tree(seeds) == before
+
+
+def test_json_ld_is_trusted_before_opengraph_and_meta_and_a_time_last(tmp_path):
+    head = (json_ld({"@context": "https://schema.org", "@graph": [
+                {"@type": "WebPage", "name": "A page"},
+                {"@type": "NewsArticle", "headline": "From JSON-LD", "datePublished": "2022-01-07",
+                 "author": [{"@type": "Person", "name": "Ana Ruiz"}, {"@type": "Person", "name": "Jon Berg"}],
+                 "publisher": {"name": "LD News"}}]})
+            + '<meta property="og:site_name" content="OG News"><meta property="og:title" content="From OG">'
+            + '<meta property="article:published_time" content="2021-05-05T10:00:00Z">'
+            + '<meta name="author" content="Somebody Else"><link rel="canonical" href="https://example.org/story">')
+    saved = tmp_path / "both.html"
+    saved.write_text(page("voa", head), encoding="utf-8")
+    assert capture(saved, "--id", "both", "--seeds", tmp_path / "seeds", cwd=tmp_path).returncode == 0
+    entry = yaml.safe_load((tmp_path / "seeds" / "sources.yaml").read_text(encoding="utf-8"))["both"]
+    assert (entry["publisher"], entry["title"], str(entry["published"]), entry["author"], entry["url"]) == (
+        "LD News", "From JSON-LD", "2022-01-07", "Ana Ruiz, Jon Berg", "https://example.org/story")
+    timed = tmp_path / "timed.html"
+    body = '<p class="dateline"><time datetime="2022-01-09T08:00:00+06:00">9 January</time></p>' + "".join(
+        f"<p>{html.escape(line, quote=False)}</p>" for line in article_lines("voa")[1:])
+    timed.write_text(page("voa", body=body), encoding="utf-8")
+    assert capture(timed, "--id", "timed", "--seeds", tmp_path / "seeds", cwd=tmp_path).returncode == 0
+    entry = yaml.safe_load((tmp_path / "seeds" / "sources.yaml").read_text(encoding="utf-8"))["timed"]
+    assert str(entry["published"]) == "2022-01-09"
+
+
+def test_a_charset_named_by_the_meta_tag_or_only_by_the_bytes(tmp_path):
+    text = courthouse_page()
+    for name, data in (("meta.html", text.replace("<head>", '<head><meta charset="windows-1252">', 1)
+                        .encode("cp1252", errors="xmlcharrefreplace")),
+                       ("bare.html", text.encode("cp1252", errors="xmlcharrefreplace"))):
+        saved = tmp_path / name
+        saved.write_bytes(data)
+        result = capture(saved, "--seeds", tmp_path / name.split(".")[0], cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        captured = next((tmp_path / name.split(".")[0]).glob("*.txt")).read_text(encoding="utf-8")
+        assert "\u201c" in captured or "\u2019" in captured, "quotation marks decoded, not mojibake"
+        assert "\u00e2\u20ac" not in captured
+        words = page_words(data, "cp1252")
+        assert all(normalise(p) in words for p in captured.split("\n\n") if p.strip())
+
+
+def test_standfirst_headings_and_block_quotes_are_kept_in_order(tmp_path):
+    lines = article_lines("voa")
+    body = (f'<p class="standfirst">{html.escape(lines[1], quote=False)}</p>\n<h2>What was said</h2>\n'
+            f"<blockquote><p>{html.escape(lines[2], quote=False)}</p></blockquote>\n"
+            + "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines[3:]))
+    saved = tmp_path / "shaped.html"
+    saved.write_text(page("voa", body=body), encoding="utf-8")
+    assert capture(saved, "--id", "shaped", "--seeds", tmp_path / "seeds", cwd=tmp_path).returncode == 0
+    paragraphs = (tmp_path / "seeds" / "shaped.txt").read_text(encoding="utf-8").split("\n\n")
+    assert paragraphs[:4] == [lines[0], lines[1], "What was said", lines[2]]
