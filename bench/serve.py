@@ -108,14 +108,9 @@ def time_edits(page, served: Served, kind: str, entry: Path, edits: int) -> tupl
         write_by_rename(target, text)
         page.wait_for_function("() => window.__seen !== null", timeout=60_000)
         shown.append(page.evaluate("() => window.__seen") - started)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            found = [re.search(r"rebuilt in (\d+) ms", line) for line in served.err_lines[lines:]]
-            found = [m for m in found if m]
-            if found:
-                rebuilt.append(float(found[-1].group(1)))
-                break
-            time.sleep(0.01)
+        took = reported_ms(served.err_lines, lines, r"rebuilt in (\d+) ms", 30)
+        if took is not None:
+            rebuilt.append(took)
         time.sleep(0.3)
     write_by_rename(entry, original)
     write_in_place(css, css_original)
@@ -131,6 +126,18 @@ def settle(served: Served, quiet: float = 2.0) -> None:
         time.sleep(0.1)
         if len(served.err_lines) != seen:
             seen, since = len(served.err_lines), time.monotonic()
+
+
+def reported_ms(lines: list[str], after: int, pattern: str, wait: float) -> float | None:
+    """The last time a server printed (its own figure in ms) in the lines
+    after `after`, waiting up to `wait` seconds for one."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        found = [m for m in (re.search(pattern, line) for line in lines[after:]) if m]
+        if found:
+            return float(found[-1].group(1))
+        time.sleep(0.01)
+    return None
 
 
 def idle_cpu(served: Served, seconds: float = 10) -> float:
@@ -160,14 +167,9 @@ def hugo_rebuilds(hugo: str, site: Path, edits: int) -> list[float]:
         for i in range(edits):
             seen = len(lines)
             write_by_rename(post, original.rstrip("\n") + f"\n\nA sentence added, hugo{i}.\n")
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                found = [re.search(r"Total in (\d+) ms", line) for line in lines[seen:]]
-                found = [m for m in found if m]
-                if found:
-                    times.append(float(found[-1].group(1)))
-                    break
-                time.sleep(0.01)
+            took = reported_ms(lines, seen, r"Total in (\d+) ms", 60)
+            if took is not None:
+                times.append(took)
             time.sleep(0.5)
         post.write_text(original, encoding="utf-8")
         return times
