@@ -130,6 +130,9 @@ NOT_ARTICLE = ("<!DOCTYPE html><html><head><title>Sections</title></head><body><
                + "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(30)) + "</ul></nav></body></html>")
 
 
+REQUESTS: list[dict] = []   # the headers of each request the test server was sent
+
+
 class _Pages(BaseHTTPRequestHandler):
     routes: dict = {}
 
@@ -137,6 +140,7 @@ class _Pages(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        REQUESTS.append(dict(self.headers))
         route = self.routes.get(self.path)
         if route is None:
             self.send_response(404)
@@ -296,6 +300,15 @@ def test_a_redirect_is_followed_and_the_canonical_address_kept(site, tmp_path):
     again = capture(base + "/dw", "--seeds", tmp_path / "seeds", cwd=tmp_path)
     assert again.returncode == 0
     assert "dw-deutsche-welle-2022-01-07-2" in yaml.safe_load((tmp_path / "seeds" / "sources.yaml").read_text())
+
+
+def test_a_fetch_asks_as_a_browser_asks(site, tmp_path):
+    base, _ = site
+    REQUESTS.clear()
+    assert capture(base + "/dw", "--id", "dw", "--seeds", tmp_path / "seeds", cwd=tmp_path).returncode == 0
+    headers = REQUESTS[-1]
+    assert headers["User-Agent"].startswith("Mozilla/5.0") and "Chrome/" in headers["User-Agent"]
+    assert headers["Accept"].startswith("text/html") and headers["Accept-Language"]
 
 
 def test_the_address_fetched_is_the_url_when_no_canonical_one_is_stated(site, tmp_path):
