@@ -13,7 +13,7 @@ import pytest
 
 from helpers import REPO, load_json, parse_html, problems, read_page, run_build, snapshot
 
-TIMELINEJS = REPO.parent / "shared" / "fixtures" / "timelinejs" / "women_in_computing.csv"
+TIMELINEJS = REPO / "tests" / "fixtures" / "timelinejs" / "women_in_computing.csv"
 
 SOURCES = """harbour-news:
   file: news.txt
@@ -134,8 +134,6 @@ def test_new_takes_today_in_the_timelines_zone_and_never_replaces_a_file(tmp_pat
 
 @pytest.fixture(scope="module")
 def timelinejs(tmp_path_factory) -> Path:
-    if not TIMELINEJS.is_file():
-        pytest.skip(f"TimelineJS's sample sheet is not at {TIMELINEJS}")
     project = init_project(tmp_path_factory.mktemp("tljs"))
     (project / "content" / "_index.md").unlink()   # so that the title row makes it
     result = run_in(project, "import", str(TIMELINEJS))
