@@ -84,6 +84,8 @@ class PreviewServer(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
+    # One request a connection: no idle keep-alive connections for the
+    # browser to hold, nor for a stop to wait out.
     protocol_version = "HTTP/1.0"
     server_version = "timeline-preview"
 
