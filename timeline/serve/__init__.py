@@ -54,7 +54,12 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
     try:
         # Watching starts before the first build, so that no save is missed.
         ignored = [options.out_dir] + ([cache] if cache is not None else [])
-        watcher = watch.Watcher(watch.watched_folders(options), ignored, poll)
+        try:
+            watcher = watch.Watcher(watch.watched_folders(options), ignored, poll)
+        except (OSError, RuntimeError) as exc:
+            # inotify's limit on watches, most often: polling needs none.
+            print(f"build.py: error: cannot watch the folders for changes ({exc}): try --poll", file=err)
+            return 1
         _build(project, site, None, err)
         for changed in watcher.batches(stop):
             _build(project, site, changed, err)
