@@ -231,3 +231,13 @@ def test_a_signal_during_a_build_stops_it_after_the_build(project):
     assert "Traceback" not in served.stderr
     with pytest.raises(ProcessLookupError):
         os.killpg(served.proc.pid, 0)
+
+
+def test_polling_sees_a_save_too(project):
+    entry = project / ENTRY
+    with Served(project, "--poll") as served:
+        build = served.wait_build(after=0)["build"]
+        write_in_place(entry, edited(entry, "\n---\n", "\n---\nSeen by polling.\n"))
+        served.wait_build(after=build, timeout=30)
+        assert "Seen by polling." in (project / "site" / PAGE).read_text(encoding="utf-8")
+    assert served.returncode == 0
