@@ -200,6 +200,7 @@ def run_size(n: int, args, browser, hugo: str | None) -> dict:
                 result[kind] = shown
                 result[kind + " rebuild"] = rebuilt
                 print(f"[{n}] {kind}: on screen {spread(shown)}; server's rebuild {spread(rebuilt)}", flush=True)
+                print(f"[{n}]   each, on screen: {', '.join(f'{v:.0f}' for v in shown)}", flush=True)
             context.close()
             settle(served)
             result["idle cpu %"] = idle_cpu(served)
