@@ -31,7 +31,8 @@
     source = new EventSource(live + "events?build=" + seen + "&page=" + encodeURIComponent(location.pathname));
     source.onmessage = function (event) {
       var news = JSON.parse(event.data);
-      patching = patching.then(function () { return act(news); });
+      // One change at a time, in order; if a patch fails, the page is loaded again.
+      patching = patching.then(function () { return act(news); }).catch(function () { location.reload(); });
     };
     source.onerror = function () {
       // The server stopped or restarted: ask again, from what is shown now.
