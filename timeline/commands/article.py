@@ -64,21 +64,18 @@ def extract(html: str) -> Extracted:
     for element in list(tree.iter(*DROP_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
-    blocks = list(_blocks(tree))
-    kept = [(element, line) for element, line, _ in blocks if normalise(line) and normalise(line) in kept_text]
-    if not kept:
+    # Each line of the page's blocks, and whether the extractor read it too.
+    blocks = [(element, line, credit, bool(normalise(line)) and normalise(line) in kept_text)
+              for element, line, credit in _blocks(tree)]
+    matched = [element for element, _, _, read in blocks if read]
+    if not matched:
         raise NoArticle()
-    container = _common_ancestor([element for element, _ in kept])
-    keep_ids = {id(element) for element, _ in kept}
+    container = _common_ancestor(matched)
     paragraphs: list[str] = []
     furniture: list[int] = []
-    for element, line, credit in blocks:
-        inside = container is not None and _within(element, container)
-        if id(element) in keep_ids and normalise(line) in kept_text:
-            pass
-        elif inside and (_in_caption(element) or _standfirst(element)):
-            pass
-        else:
+    for element, line, credit, read in blocks:
+        if not read and not (container is not None and _within(element, container)
+                             and (_in_caption(element) or _standfirst(element))):
             continue
         if credit:
             furniture.append(len(paragraphs) + 1)
@@ -157,7 +154,7 @@ def _lines(element, skip: set[int] = frozenset()) -> list[str]:
 def _own_runs(element) -> list[str]:
     runs, current = [], [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+        if _is_block(child):
             runs.append("".join(current))
             current = [child.tail or ""]
         else:

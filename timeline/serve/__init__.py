@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from ..project import OutputError, Project, Result
+from ..project import OutputError, Project
 from . import watch
 from .server import PreviewServer
 from .site import LiveSite
@@ -72,7 +72,7 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
     return 0
 
 
-def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: TextIO) -> Result | None:
+def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: TextIO) -> None:
     """One build, with the requests held while it runs; its problems
     printed and told to the open pages."""
     started = time.perf_counter()
@@ -83,7 +83,7 @@ def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: Te
             message = f"build.py: error: {exc}"
             print(message, file=err, flush=True)
             site.finished([], [message])
-            return None
+            return
         problems = [str(problem) for problem in result.problems]
         errors = [str(problem) for problem in result.problems if problem.severity == "error"]
         site.finished([] if errors else result.written + result.removed, errors)
@@ -97,4 +97,3 @@ def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: Te
         what = "built" if changed is None else "rebuilt"
         print(f"{what} in {took:.0f} ms: {result.entry_count} entries, {len(result.written)} files written, "
               f"{len(result.removed)} removed", file=err, flush=True)
-    return result

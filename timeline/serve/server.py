@@ -74,6 +74,7 @@ class PreviewServer(ThreadingHTTPServer):
                                  keep_trailing_newline=True)
         self.tags = env.get_template("tags.html")
         self.waiting = env.get_template("waiting.html")
+        self.assets = {name: (ASSETS / name).read_bytes() for name in ("live.js", "live.css")}
 
     @property
     def url(self) -> str:
@@ -104,15 +105,16 @@ class Handler(BaseHTTPRequestHandler):
             name = url.path[len(LIVE):]
             if name == "events" and not head:
                 return self._events(parse_qs(url.query))
-            if name in ("live.js", "live.css"):
-                return self._send(HTTPStatus.OK, (ASSETS / name).read_bytes(), TYPES[Path(name).suffix], head)
+            if name in self.server.assets:
+                return self._send(HTTPStatus.OK, self.server.assets[name], TYPES[Path(name).suffix], head)
             return self._send(HTTPStatus.NOT_FOUND, b"not found\n", TYPES[".txt"], head)
         site = self.server.site
-        file = site_file(self.server.out_dir, url.path)
-        if file is not None and file.name == "index.html" and not url.path.endswith(("/", "index.html")):
-            # A folder's address without its slash: its page's relative links need one.
-            return self._redirect(url.path + "/")
+        # Found and read under the lock: a build may add or remove the file.
         with site.reading() as build:
+            file = site_file(self.server.out_dir, url.path)
+            if file is not None and file.name == "index.html" and not url.path.endswith(("/", "index.html")):
+                # A folder's address without its slash: its page's relative links need one.
+                return self._redirect(url.path + "/")
             if build == 0:
                 body = self.server.waiting.render(errors=site.errors).encode()
                 return self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._live(body, 0), TYPES[".html"], head)

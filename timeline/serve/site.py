@@ -54,10 +54,6 @@ class LiveSite:
         with self._disk:
             yield self.number if self.first_good is not None else 0
 
-    @property
-    def ready(self) -> bool:
-        return self.first_good is not None
-
     def finished(self, changed: list[str], errors: list[str]) -> None:
         """A build ended: `changed` the site paths it wrote or removed
         (none when it had errors: the last good site stays)."""

@@ -66,9 +66,8 @@ class FastEngine(Engine):
         options = project.options
         if self.cache_folder is None or options.out_dir is None:
             return None
-        self.watched.changed = changed
         return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment,
-                             self.watched)
+                             self.watched, changed)
 
     def before_writing(self, build: "Build") -> None:
         self.watched.manifest = None
@@ -139,5 +138,6 @@ def _manifest_head(cache: BuildCache, build: "Build") -> str | None:
     return quick.manifest_head(
         cache.salt,
         quick.inputs_digest(options, cache.salt, timeline.settings, timeline.sources, build.renderer, build.static),
-        quick.static_digests(build.static), timeline.context, timeline, files, build.warnings, quick.depends_records(options.folders.content, depends),
+        quick.static_digests(build.static), timeline.context, timeline, files, build.warnings,
+        quick.depends_records(options.folders.content, depends),
     )

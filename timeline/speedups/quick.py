@@ -66,14 +66,12 @@ MAX_LOG = 4000
 class Watched:
     """What an engine that stays in memory (the live preview's) knows and a
     new process would have to look for: the manifest as its last rebuild
-    left it, and which entry files changed since, as a watcher saw them.
-    With both, the quick way looks at those files only, not at every entry
-    and output file (the output folder is then taken to be the preview's
-    own)."""
+    left it. Told also which entry files changed since (as a watcher saw
+    them), the quick way looks at those files only, not at every entry and
+    output file (the output folder is then taken to be the preview's own)."""
 
     manifest: dict | None = None
     stamp: tuple | None = None            # the manifest's files as that rebuild left them
-    changed: list[str] | None = None      # content-relative; None: anything may have changed
 
 
 def _stamp(cache_folder: Path) -> tuple:
@@ -243,15 +241,25 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
             lines = []
         if len(lines) > MAX_LOG:
             return None  # a full build starts the manifest afresh
-        tables = {"f": m["files"], "p": m["pages"], "s": m["static"]}
-        for line in lines:
-            table, key, value = json.loads(line)
-            if key not in tables[table] or not isinstance(value, str):
-                return None
-            tables[table][key] = value
+        log = [json.loads(line) for line in lines]
+        tables = _tables(m)
+        if any(key not in tables[table] or not isinstance(value, str) for table, key, value in log):
+            return None
+        _apply_log(m, log)
         return m
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _tables(m: dict) -> dict[str, dict]:
+    """The manifest's tables, by the letter a log line names them with."""
+    return {"f": m["files"], "p": m["pages"], "s": m["static"]}
+
+
+def _apply_log(m: dict, log: list[list]) -> None:
+    tables = _tables(m)
+    for table, key, value in log:
+        tables[table][key] = value
 
 
 def _append_log(cache_folder: Path, log: list[list]) -> None:
@@ -271,11 +279,12 @@ class _NotQuick(Exception):
 
 
 def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
-            watched: Watched | None = None) -> Result | None:
+            watched: Watched | None = None, changed: list[str] | None = None) -> Result | None:
     """Rebuild the quick way if it applies, or None for a full build.
-    Never leaves the site half-changed."""
+    Never leaves the site half-changed. `changed`: the only content files
+    (relative to it) that changed since `watched` was left, if known."""
     try:
-        return _rebuild(options, cache_folder, salt, readers, environment, watched)
+        return _rebuild(options, cache_folder, salt, readers, environment, watched, changed)
     except (_NotQuick, ContentError, OSError, ValueError, KeyError, TypeError, IndexError):
         # Anything unexpected, a template error included: the full build
         # does it all again, and reports what it finds as usual.
@@ -285,11 +294,11 @@ def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, e
 
 
 def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
-             watched: Watched | None) -> Result:
+             watched: Watched | None, changed_files: list[str] | None) -> Result:
     trust_before = time.time_ns() - CLOCK_TICK_NS
     said: list[str] | None = None     # the only entry files that changed, if known
     if watched is not None and watched.manifest is not None and watched.stamp == _stamp(cache_folder):
-        m, said = watched.manifest, watched.changed
+        m, said = watched.manifest, changed_files
     else:
         m = _read_manifest(cache_folder, salt)
     if m is None:
@@ -332,8 +341,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
             log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
     order: list[str] = m["order"]
     site = _Site(options.out_dir)
-    for job in inputs.static:
-        data_digest = digest(job.data)
+    for job, data_digest in zip(inputs.static, static_digests(inputs.static).values()):
         if data_digest != m["static"][job.path]:
             site.put(job.path, job.data)
             log.append(["s", job.path, data_digest])
@@ -407,9 +415,7 @@ def _finish(options: Options, cache_folder: Path, m: dict, site: "_Site", log: l
     _append_lines(cache_folder / "cache.json", cache_lines)
     _append_log(cache_folder, log)
     if watched is not None:
-        tables = {"f": m["files"], "p": m["pages"], "s": m["static"]}
-        for table, key, value in log:
-            tables[table][key] = value
+        _apply_log(m, log)
         watched.manifest, watched.stamp = m, _stamp(cache_folder)
     return _result(m, written)
 
