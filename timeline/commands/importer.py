@@ -68,6 +68,7 @@ class Event:
     media: list[MediaItem] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
     slug: str = ""            # the file's slug, when the source names one (TimelineJS's unique_id)
+    slug_line: int = 0
     body: str = ""
 
 
@@ -77,6 +78,7 @@ class Era:
     title: str
     date: SheetDate
     end: SheetDate
+    comments: list[str] = field(default_factory=list)   # its cells the settings have no field for
 
 
 @dataclass
@@ -88,6 +90,7 @@ class TitleSlide:
     title: str
     intro: str
     media: list[MediaItem] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)   # its cells the settings have no field for
 
 
 @dataclass
@@ -130,7 +133,7 @@ def run(path: Path, shown: str, content: Path, *, dayfirst: bool | None, force: 
     except SheetError as exc:
         problems.error(shown, exc.line, exc.message)
         return None
-    for p in sheet_problems:
+    for p in sorted(sheet_problems, key=lambda p: p.line):
         if p.message.startswith("warning: "):
             problems.warning(shown, p.line, p.message[len("warning: "):])
         else:
@@ -165,7 +168,8 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                 body = _media(row, imported.title.media, content, notes)
                 if body:
                     imported.title.intro = _joined(imported.title.intro, body)
-                _unkept(row, "the title row", notes)
+                _title_media(imported.title, notes)
+                imported.title.comments = _unkept(row, "the title row", notes)
                 continue
             start, end = _dates(row, tz, dayfirst, notes)
             if kind == "era":
@@ -173,9 +177,10 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                     raise SheetError(row.line, 'an era row needs a "Headline": the era\'s name')
                 if start is None or end is None:
                     raise SheetError(row.line, "an era needs a start and an end date (Year ... and End Year ...)")
-                imported.eras.append(Era(row.line, plain_text(row.get("headline")), start, end))
-                _unkept(row, "an era", notes, ("text", "media", "media_caption", "media_credit", "alt_text",
-                                                "display_date", "group"))
+                imported.eras.append(Era(row.line, plain_text(row.get("headline")), start, end,
+                                         _unkept(row, "an era", notes, ("text", "media", "media_caption",
+                                                                        "media_credit", "alt_text", "display_date",
+                                                                        "group"))))
                 continue
             if kind:
                 raise SheetError(row.at("type"), f'unknown Type "{row.get("type")}": leave it blank for an event, '
@@ -216,7 +221,7 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                           tags=_list(row.get("tags")), people=_list(row.get("people")), sources=sources,
                           passage=" ".join(row.get("passage").split()),
                           quotes=[quote] if quote else [], body=to_markdown(row.get("text")),
-                          extra=dict(row.extra), slug=row.get("unique_id"))
+                          extra=dict(row.extra), slug=row.get("unique_id"), slug_line=row.at("unique_id"))
             if event.passage and not sources:
                 raise SheetError(row.line, '"Passage" is given without "Sources": name the source it is from')
             body = _media(row, event.media, content, notes)
@@ -259,12 +264,16 @@ def _first_words(text: str, limit: int = 60) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
-def _unkept(row: Row, what: str, notes: list[SheetError], columns: tuple[str, ...] = ()) -> None:
-    """Name the cells of a row that the settings have no place for."""
-    lost = [f'"{name}"' for name in row.extra] + [f'"{_shown(c)}"' for c in columns if row.get(c)]
-    if lost:
-        notes.append(SheetError(row.line, f"{what}: {', '.join(lost)} cannot be kept (the settings have no "
-                                "place for them); move them to an event if they matter"))
+def _unkept(row: Row, what: str, notes: list[SheetError], columns: tuple[str, ...] = ()) -> list[str]:
+    """The cells of a row that the settings have no field for, as
+    `name: value` lines to keep as comments; a warning names them."""
+    kept = [(name, value) for name, value in row.extra.items()]
+    kept += [(_shown(c), row.get(c)) for c in columns if row.get(c)]
+    if kept:
+        names = ", ".join(f'"{name}"' for name, _ in kept)
+        notes.append(SheetError(row.line, f"{what}: {names} cannot be shown (the settings have no field for "
+                                "them): kept as comments in content/_index.md"))
+    return [f"{yaml_text(name)}: {yaml_text(value)}" for name, value in kept]
 
 
 def _shown(column: str) -> str:
@@ -357,7 +366,7 @@ def _media(row: Row, items: list[MediaItem], content: Path, notes: list[SheetErr
                                 "entry's media:, so that the entry builds"))
     elif not alt:
         if caption:
-            item.alt = plain_text(caption)
+            item.alt = plain_text(row.get("media_caption"))
             notes.append(SheetError(line, f'"Media" "{_short(cell)}" has no "Alt Text": its caption stands in for '
                                     "it, as TimelineJS does; write alt text that says what the picture shows"))
         else:
@@ -431,7 +440,7 @@ def plan(imported: Imported, content: Path, tz: str, force: bool, shown: str, pr
         if event.slug and slugify(event.slug) == event.slug and event.slug not in taken:
             base = event.slug
         elif event.slug:
-            problems.warning(shown, event.line, f'unique_id "{_short(event.slug)}" is not '
+            problems.warning(shown, event.slug_line, f'unique_id "{_short(event.slug)}" is not '
                              + ("a file name of its own (it is taken)" if event.slug in taken else
                                 "a valid file name (lower case letters, digits and hyphens)")
                              + f': the entry is named from its date and title instead')
@@ -454,8 +463,6 @@ def plan(imported: Imported, content: Path, tz: str, force: bool, shown: str, pr
         if not event.sources:
             drafts.append(path)
     report = Report(planned, drafts, [])
-    if imported.title is not None:
-        _title_media(imported.title, shown, problems)
     if imported.title is not None or imported.eras:
         index = content / "_index.md"
         if not index.exists():
@@ -526,28 +533,30 @@ def _media_lines(item: MediaItem, indent: str) -> list[str]:
     return out
 
 
-def _title_media(title: TitleSlide, shown: str, problems: Problems) -> None:
+def _title_media(title: TitleSlide, notes: list[SheetError]) -> None:
     """The title row's media: the settings have no field for it, so a web
     address becomes a link in the introduction and a file a comment."""
     for item in title.media:
         if item.url:
             host = urlsplit(item.url).hostname or item.url
-            link = f"[{escape(host)}]({item.url.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
+            link = f"[{escape(item.alt or host)}]({item.url.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
             said = " \u2014 ".join(x for x in (item.caption, link, item.credit) if x)
             title.intro = _joined(title.intro, said)
-            problems.warning(shown, title.line, f'the title row\'s "Media" ({_short(item.url)}) is kept as a link '
-                             "in the introduction: the settings have no field to show it as the timeline's media")
+            notes.append(SheetError(title.line, f'the title row\'s "Media" ({_short(item.url)}) is kept as a link '
+                                    "in the introduction: the settings have no field to show it as the timeline's "
+                                    "media"))
         else:
             item.note = item.note or ("is the title row's media, which the settings have no field for: "
                                       "show it in an entry instead")
-            problems.warning(shown, title.line, f'the title row\'s "Media" ({_short(item.file)}) is kept as a '
-                             "comment in the settings: they have no field to show it")
+            notes.append(SheetError(title.line, f'the title row\'s "Media" ({_short(item.file)}) is kept as a '
+                                    "comment in the settings: they have no field to show it"))
 
 
 def settings_yaml(imported: Imported) -> str:
     lines = []
     if imported.title is not None:
         lines.append(f"title: {yaml_text(imported.title.title or 'Timeline')}")
+        lines += [f"# {comment}" for comment in imported.title.comments]
         for item in imported.title.media:
             if item.file:
                 lines.append(f"# media (not shown: {item.file} {item.note})")
@@ -556,6 +565,7 @@ def settings_yaml(imported: Imported) -> str:
         lines.append("eras:")
         for era in imported.eras:
             lines += [f"  - title: {yaml_text(era.title)}", f"    date: {era.date.text}", f"    end: {era.end.text}"]
+            lines += [f"    # {comment}" for comment in era.comments]
     return "\n".join(lines) + "\n"
 
 

@@ -232,19 +232,19 @@ def parts_date(row: Row, prefix: str = "", notes: list[SheetError] | None = None
         if day_text or time_text:
             raise SheetError(row.line, f'"{which}Day" or "{which}Time" is given without "{which}Month": give the month')
         return SheetDate(text, "year")
-    month = _month(month_text, row.line, which)
+    month = _month(month_text, row.at(prefix + "month"), which)
     text += f"-{month:02d}"
     if not day_text:
         if time_text:
             raise SheetError(row.line, f'"{which}Time" is given without "{which}Day": give the day')
         return SheetDate(text, "month")
     if not day_text.isdigit():
-        raise SheetError(row.line, f'"{which}Day" must be a day of the month (1 to 31), not "{day_text}"')
+        raise SheetError(row.at(prefix + "day"), f'"{which}Day" must be a day of the month (1 to 31), not "{day_text}"')
     day = int(day_text)
     try:
         datetime(year, month, day)
     except ValueError:
-        raise SheetError(row.line, f'day {day} does not exist in {MONTH_NAMES[month - 1]} {year}') from None
+        raise SheetError(row.at(prefix + "day"), f'day {day} does not exist in {MONTH_NAMES[month - 1]} {year}') from None
     text += f"-{day:02d}"
     if not time_text:
         return SheetDate(text, "day")
