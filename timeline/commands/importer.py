@@ -196,7 +196,7 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                 if not SOURCE_ID.fullmatch(sid):
                     raise SheetError(row.line, f'"{sid}" in "Sources" is not a source id: ids are lowercase '
                                      "letters, digits and hyphens, as in seeds/sources.yaml; separate several with ;")
-            earlier = by_key.get(key)
+            earlier = by_key.get(key) if row.get("headline") else None
             # A row that adds a quote may leave out the sources its event names already.
             quote = _quote(row, sources or (earlier.sources if earlier else []))
             if earlier is not None:
@@ -227,7 +227,9 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
             body = _media(row, event.media, content, notes)
             if body:
                 event.body = _joined(event.body, body)
-            by_key[key] = event
+            if row.get("headline"):
+                # Only a Headline of the sheet's own says that a later row is the same event.
+                by_key[key] = event
             imported.events.append(event)
         except SheetError as exc:
             problems.error(shown, exc.line, exc.message)

@@ -185,6 +185,7 @@ class SheetDate:
 
 _MONTHS = {name.lower(): i + 1 for i, name in enumerate(MONTH_NAMES)}
 _MONTHS.update({name[:3].lower(): i + 1 for i, name in enumerate(MONTH_NAMES)})
+_MONTHS["sept"] = 9
 _PERIOD = re.compile(r"(.*?)\s*([AaPp])\.?\s*[Mm]\.?", re.S)
 _COMPACT = re.compile(r"(\d{1,2})(\d{2})")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -238,6 +239,7 @@ def parts_date(row: Row, prefix: str = "", notes: list[SheetError] | None = None
         if time_text:
             raise SheetError(row.line, f'"{which}Time" is given without "{which}Day": give the day')
         return SheetDate(text, "month")
+    day_text = re.sub(r"(?<=\d)(st|nd|rd|th)\.?$", "", day_text, flags=re.I)   # 1st, 22nd
     if not day_text.isdigit():
         raise SheetError(row.at(prefix + "day"), f'"{which}Day" must be a day of the month (1 to 31), not "{day_text}"')
     day = int(day_text)
