@@ -161,9 +161,12 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
         notes: list[SheetError] = []
         try:
             kind = row.get("type").lower()
+            if kind == "title" and imported.title is not None:
+                # TimelineJS shows a second title slide as an event.
+                notes.append(SheetError(row.at("type"), f'a second row of Type "title" (the first is line '
+                                        f'{imported.title.line}): it is read as an event, as TimelineJS does'))
+                kind = ""
             if kind == "title":
-                if imported.title is not None:
-                    raise SheetError(row.line, 'a second row of Type "title": a sheet has one title row')
                 imported.title = TitleSlide(row.line, plain_text(row.get("headline")), to_markdown(row.get("text")))
                 body = _media(row, imported.title.media, content, notes)
                 if body:
@@ -357,12 +360,16 @@ def _media(row: Row, items: list[MediaItem], content: Path, notes: list[SheetErr
     if address is not None:
         items.append(MediaItem(url=address, alt=alt, caption=caption, credit=credit))
         return ""
-    scheme = urlsplit(cell).scheme
-    if len(scheme) > 1:          # C:\... is a Windows path, not a scheme
+    scheme = urlsplit(cell).scheme.lower()
+    if scheme in ("javascript", "vbscript"):
         raise SheetError(line, f'"Media" "{_short(cell)}" is not an http(s) address or a file '
                          "inside the content folder")
     item = MediaItem(file=cell, alt=alt, caption=caption, credit=credit)
-    item.note = _unshowable(cell, content)
+    if len(scheme) > 1:          # C:\... is a Windows path, not a scheme
+        item = MediaItem(url=cell, alt=alt, caption=caption, credit=credit,
+                         note=f"is a {scheme}: address, which an entry cannot link (only http and https)")
+    else:
+        item.note = _unshowable(cell, content)
     if item.note:
         notes.append(SheetError(line, f'"Media" "{_short(cell)}" {item.note}: it is kept as a comment in the '
                                 "entry's media:, so that the entry builds"))
@@ -517,7 +524,7 @@ def entry_text(event: Event) -> str:
             lines += _media_lines(item, "  ")
         for item in event.media:
             if item.note:
-                lines.append(f"  # not shown: {item.file} {item.note}")
+                lines.append(f"  # not shown: {_short(item.file or item.url, 80)} {item.note}")
                 lines += _media_lines(item, "  # ")
     if event.extra:
         lines.append("extra:   # the sheet's columns that have no field of their own")
