@@ -35,7 +35,7 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>|<!--")
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-_BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)")
+_BLOCK_START = re.compile(r"^(\s*)([-+=](?=\s|$|[-=])|\d+[.)](?=\s|$))")
 _ITEM = re.compile(r"^\s*(- |\d+\. )")
 
 
@@ -137,6 +137,7 @@ class _Piece:
     text: str = ""       # words as written (text), the marker (open/close), the address (links)
     alt: str = ""        # an image's alt text
     partner: _Piece | None = None   # the matching open/close tag
+    continued: bool = False         # a link going on from the paragraph before
 
 
 @dataclass
@@ -157,10 +158,17 @@ class _Converter(HTMLParser):
     # ---- reading ----
 
     def _flush(self) -> None:
-        # Markup with no words (an empty link, an empty <b>) is nothing to show.
+        open_link = self.links[-1] if self.links else None
+        if open_link is not None:
+            # A link that spans paragraphs is one link in each.
+            self.block.pieces.append(_Piece("link_close"))
+        _name_wordless_links(self.block.pieces)
+        # Markup with no words (an empty <b>) is nothing to show.
         if any(p.kind in ("text", "image") and (p.text.strip() or p.alt.strip()) for p in self.block.pieces):
             self.blocks.append(self.block)
         self.block = _Block()
+        if open_link is not None:
+            self.block.pieces.append(_Piece("link_open", open_link, continued=True))
 
     def _space(self) -> None:
         self.block.pieces.append(_Piece("text", " "))
@@ -183,7 +191,8 @@ class _Converter(HTMLParser):
             if self.lists:
                 self.lists[-1][1] += 1
                 kind, n = self.lists[-1]
-                indent = "   " * (len(self.lists) - 1)
+                # Only a list inside an item is indented (else Markdown would read code).
+                indent = "   " * sum(1 for _, count in self.lists[:-1] if count)
                 self.block.prefix = f"{indent}{n}. " if kind == "ol" else f"{indent}- "
             else:
                 self.block.prefix = "- "
@@ -192,6 +201,10 @@ class _Converter(HTMLParser):
         elif tag == "q":
             self.block.pieces.append(_Piece("text", "\u201c"))
         elif tag == "a":
+            if self.links:
+                # A link inside a link: the browser ends the first one here.
+                if self.links.pop() is not None:
+                    self.block.pieces.append(_Piece("link_close"))
             target = link_target(dict(attrs).get("href") or "")
             self.links.append(target)
             if target is not None:
@@ -246,7 +259,7 @@ class _Converter(HTMLParser):
         for block in self.blocks:
             line = _block_markdown(block)
             if line:
-                out.append(block.prefix + line if block.prefix else _unlisted(line))
+                out.append(block.prefix + _unlisted(line))
         # List items stay together; other blocks are paragraphs.
         text = ""
         for i, block in enumerate(out):
@@ -254,6 +267,20 @@ class _Converter(HTMLParser):
                 text += "\n" if _ITEM.match(block) and _ITEM.match(out[i - 1]) else "\n\n"
             text += block
         return text
+
+
+def _name_wordless_links(pieces: list[_Piece]) -> None:
+    """A link with no words shows its address, so that it can be followed."""
+    opened: int | None = None
+    for i in range(len(pieces) - 1, -1, -1):
+        p = pieces[i]
+        if p.kind == "link_close":
+            opened = i
+        elif p.kind == "link_open" and opened is not None and not p.continued:
+            inside = pieces[i + 1:opened]
+            if not any(q.kind in ("text", "image") and (q.text.strip() or q.alt) for q in inside):
+                pieces.insert(i + 1, _Piece("text", p.text))
+            opened = None
 
 
 def _words(block: _Block) -> str:
@@ -316,13 +343,12 @@ def _written(pieces: list[_Piece], emphasis: bool) -> str:
         elif p.kind == "close" and open_marks:
             open_marks.pop()
     out: list[str] = []
-    words_in_link = 0
+    link = ""
     for p in kept:
         if id(p) in inner:
             continue
         if p.kind == "text":
             out.append(escape(p.text))
-            words_in_link += bool(p.text.strip())
         elif p.kind == "open":
             out.append("\x01" + p.text)
         elif p.kind == "close":
@@ -331,11 +357,8 @@ def _written(pieces: list[_Piece], emphasis: bool) -> str:
             if out and out[-1].endswith("!"):
                 out[-1] = out[-1][:-1] + "\\!"     # "![" would start a picture
             out.append("[")
-            words_in_link = 0
             link = p.text
         elif p.kind == "link_close":
-            if not words_in_link:
-                out.append(escape(link))
             out.append("](" + _encoded(link) + ")")
         elif p.kind == "image":
             out.append(f"![{escape(p.alt)}]({_encoded(p.text)})")
