@@ -479,3 +479,54 @@ def test_json_errors_name_the_jsons_line_and_nothing_is_written(tmp_path):
 def test_the_usage_says_csv_or_json():
     result = run_build("import", "--help")
     assert result.returncode == 0 and "FILE.csv|FILE.json" in result.stdout
+
+
+# ---------------------------------------------------------------- TimelineJS's own sample, every cell
+
+def test_timelinejs_sample_keeps_every_cells_words_and_links(tmp_path):
+    from test_import import TIMELINEJS
+    project = init_project(tmp_path)
+    (project / "content" / "_index.md").unlink()
+    result = run_in(project, "import", str(TIMELINEJS))
+    assert result.returncode == 0, result.stderr
+    built(project, "--drafts")
+    words, whole = everything_written(project)
+    with TIMELINEJS.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 11
+    for row in rows:
+        for column, cell in row.items():
+            # Media Thumbnail and Background are read and ignored (section 6).
+            if column in DATE_COLUMNS | {"Media Thumbnail", "Background"} or not cell:
+                continue
+            found, links = cell_words_and_links(cell)
+            assert not [w for w in found if w not in words], (column, cell)
+            for link in links + ([cell] if column == "Media" and "<" not in cell else []):
+                assert full_address(link) in whole, (column, link)
+
+
+# ---------------------------------------------------------------- what else TimelineJS takes
+
+def test_what_timelinejs_takes_imports_and_builds(tmp_path):
+    project = init_project(tmp_path)
+    sheet = tmp_path / "takes.csv"
+    sheet.write_text(
+        "Year,Month,Day,Headline,Media,Media Caption,Type\n"
+        ",,,The title,,,title\n"
+        "2001,,,A second title row,,,title\n"
+        "1 987,Sept,1st,Spaced year and an ordinal day,\"C:\\Users\\me\\pic.jpg\",,\n"
+        "2002,,,A data address,\"data:image/png;base64,iVBORw0KGgo=\",A dot,\n",
+        encoding="utf-8")
+    result = run_in(project, "import", str(sheet))
+    assert result.returncode == 0, result.stderr
+    warnings = {line: message for _, line, severity, message in problems(result.stderr) if severity == "warning"}
+    assert "second row of Type \"title\"" in warnings[3] and "line 2" in warnings[3]
+    assert "outside the content folder" in warnings[4] and "comment" in warnings[4]
+    assert "data:" in warnings[5] and "comment" in warnings[5]
+    data = built(project, "--drafts")
+    titles = by_title(data)
+    assert titles["A second title row"]["date"] == "2001"
+    assert titles["Spaced year and an ordinal day"]["date"] == "1987-09-01"
+    assert titles["A data address"]["media"] == []
+    text = (project / "content" / f"{titles['A data address']['slug']}.md").read_text(encoding="utf-8")
+    assert '  # - url: "data:image/png;base64,iVBORw0KGgo="' in text and '  #   caption: "A dot"' in text
