@@ -262,10 +262,10 @@ class _Converter(HTMLParser):
                 out.append(block.prefix + _unlisted(line))
         # List items stay together; other blocks are paragraphs.
         text = ""
-        for i, block in enumerate(out):
+        for i, written in enumerate(out):
             if i:
-                text += "\n" if _ITEM.match(block) and _ITEM.match(out[i - 1]) else "\n\n"
-            text += block
+                text += "\n" if _ITEM.match(written) and _ITEM.match(out[i - 1]) else "\n\n"
+            text += written
         return text
 
 

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..dates import DateError, parse_date
+from ..dates import DateError, PartialDate, parse_date
 from ..errors import Problems
 from ..media import image_size
 from ..names import slugify
@@ -294,7 +294,7 @@ def _dates(row: Row, tz: str, dayfirst: bool | None,
              else parts_date(row, notes=notes))
     end = (free_date(row.get("end_date"), row.at("end_date"), "End Date", dayfirst) if row.get("end_date")
            else parts_date(row, "end_", notes))
-    checked = []
+    checked: list[PartialDate | None] = []
     for which, value in (("the date", start), ("the end", end)):
         if value is None:
             checked.append(None)
@@ -303,7 +303,8 @@ def _dates(row: Row, tz: str, dayfirst: bool | None,
             checked.append(parse_date(value.text, tz))
         except DateError as exc:
             raise SheetError(row.line, f"{which} ({value.text}): {exc}") from None
-    if checked[0] is not None and checked[1] is not None and checked[1].last() < checked[0].start():
+    if (start is not None and end is not None and checked[0] is not None and checked[1] is not None
+            and checked[1].last() < checked[0].start()):
         raise SheetError(row.line, f"the end ({end.text}) is before the date ({start.text})")
     if end is not None and start is None:
         raise SheetError(row.line, "an end date is given without a start date")
@@ -534,7 +535,7 @@ def entry_text(event: Event) -> str:
 
 
 def _media_lines(item: MediaItem, indent: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for name in ("file", "url", "alt", "caption", "credit"):
         value = getattr(item, name)
         if value:

@@ -41,7 +41,7 @@ def parse(text: str) -> Any:
     def line_of(pos: int) -> int:
         return bisect.bisect_right(newlines, pos - 1) + 1
 
-    ws = json.decoder.WHITESPACE.match
+    ws = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
 
     def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None, _w=ws):
         s, end = s_and_end
@@ -79,10 +79,12 @@ def parse(text: str) -> Any:
         out.line = line_of(s_and_end[1] - 1)
         return out, end
 
-    decoder = json.JSONDecoder()
+    # json's own scanner, with the object and list readers swapped: the
+    # attributes it reads them from are not in the library's type stubs.
+    decoder: Any = json.JSONDecoder()
     decoder.parse_object = parse_object
     decoder.parse_array = parse_array
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     return decoder.decode(text)
 
 
