@@ -530,3 +530,15 @@ def test_what_timelinejs_takes_imports_and_builds(tmp_path):
     assert titles["A data address"]["media"] == []
     text = (project / "content" / f"{titles['A data address']['slug']}.md").read_text(encoding="utf-8")
     assert '  # - url: "data:image/png;base64,iVBORw0KGgo="' in text and '  #   caption: "A dot"' in text
+
+
+def test_a_row_adding_a_quote_names_the_cells_it_does_not_keep(tmp_path):
+    project = init_project(tmp_path)
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("Year,Headline,Text,Quote,Quote By,Sources,Place\n"
+                     "2001,Speech,The speech,Hello,Ann,abc,Oslo\n"
+                     "2001,Speech,The speech,Again,Ann,,Bergen\n", encoding="utf-8")
+    result = run_in(project, "import", str(sheet), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert [(p[1], '"Place"' in p[3] and "line 2" in p[3]) for p in problems(result.stderr)] == [(3, True)]
+    assert '"Text"' not in result.stderr      # the same as the first row's: nothing lost

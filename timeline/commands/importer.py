@@ -70,6 +70,7 @@ class Event:
     slug: str = ""            # the file's slug, when the source names one (TimelineJS's unique_id)
     slug_line: int = 0
     body: str = ""
+    cells: dict[str, str] = field(default_factory=dict)   # the row's cells as read
 
 
 @dataclass
@@ -211,6 +212,15 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                 for sid in sources:
                     if sid not in earlier.sources:
                         earlier.sources.append(sid)
+                unused = [_shown(c) for c, value in row.cells.items()
+                          if c not in _REPEAT_COLUMNS and value != earlier.cells.get(c)]
+                if unused:
+                    names = ", ".join(f'"{c}"' for c in unused)
+                    notes.append(SheetError(row.line, f"this row adds a quote to line {earlier.line}'s event; its "
+                                            f"{names} (not as on line {earlier.line}) "
+                                            f"{'is' if len(unused) == 1 else 'are'} not kept: move "
+                                            f"{'it' if len(unused) == 1 else 'them'} to line {earlier.line} if "
+                                            f"{'it matters' if len(unused) == 1 else 'they matter'}"))
                 for name, value in row.extra.items():
                     if earlier.extra.get(name, value) != value:
                         notes.append(SheetError(row.line, f'"{name}" differs from line {earlier.line}\'s; both are '
@@ -224,7 +234,8 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                           tags=_list(row.get("tags")), people=_list(row.get("people")), sources=sources,
                           passage=" ".join(row.get("passage").split()),
                           quotes=[quote] if quote else [], body=to_markdown(row.get("text")),
-                          extra=dict(row.extra), slug=row.get("unique_id"), slug_line=row.at("unique_id"))
+                          extra=dict(row.extra), slug=row.get("unique_id"), slug_line=row.at("unique_id"),
+                          cells=row.cells)
             if event.passage and not sources:
                 raise SheetError(row.line, '"Passage" is given without "Sources": name the source it is from')
             body = _media(row, event.media, content, notes)
@@ -240,6 +251,11 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
             for note in notes:
                 problems.warning(shown, note.line, note.message)
     return imported
+
+
+# What a row that adds a quote to an earlier event is read for (or repeats).
+_REPEAT_COLUMNS = {"year", "month", "day", "time", "start_date", "headline", "sources", "quote", "quote_by",
+                   "quote_source", "type"}
 
 
 def _joined(body: str, more: str) -> str:
