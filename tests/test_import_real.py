@@ -542,3 +542,36 @@ def test_a_row_adding_a_quote_names_the_cells_it_does_not_keep(tmp_path):
     assert result.returncode == 0, result.stderr
     assert [(p[1], '"Place"' in p[3] and "line 2" in p[3]) for p in problems(result.stderr)] == [(3, True)]
     assert '"Text"' not in result.stderr      # the same as the first row's: nothing lost
+
+
+def test_json_in_a_script_with_javascripts_commas_is_read_at_its_own_lines(tmp_path):
+    project = init_project(tmp_path)
+    script = tmp_path / "timeline_data.js"
+    script.write_text(
+        "var timeline_json_data = {\n"
+        '    "scale": "human",\n'
+        '    "events": [\n'
+        "        {\n"
+        '            "start_date": {"year": "1711", "month": "01", "day": "10", "hour": "16", "minute": "45",\n'
+        '                           "second": "56", "millisecond": "", "format": ""},\n'
+        '            "media": {"url": "https://en.wikipedia.org/wiki/X", "caption": "a, b,", "thumb": "",},\n'
+        '            "text": {"headline": "Fine, with commas", "text": "[1], {2},"},\n'
+        '            "coords": {"lng": 45, "lat": 40},\n'
+        "        },\n"
+        "        {\n"
+        '            "start_date": {"year": "-44"},\n'
+        '            "text": {"headline": "Caesar"}\n'
+        "        },\n"
+        "    ]\n"
+        "};\n", encoding="utf-8")
+    result = run_in(project, "import", str(script))
+    assert result.returncode == 1
+    assert [(p[1], p[2]) for p in problems(result.stderr)] == [(12, "error")]
+    assert "before the common era" in result.stderr
+    script.write_text(script.read_text(encoding="utf-8").replace('"-44"', '"1744"'), encoding="utf-8")
+    result = run_in(project, "import", str(script))
+    assert result.returncode == 0, result.stderr
+    data = built(project, "--drafts")
+    entry = by_title(data)["Fine, with commas"]
+    assert (entry["date"], entry["media"][0]["caption"]) == ("1711-01-10T16:45:56+00:00", "a, b,")
+    assert "[1], {2}," in read_page(project / "site", entry["url"]).main_text()

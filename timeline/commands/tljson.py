@@ -10,6 +10,7 @@ import bisect
 import json
 import json.decoder
 import json.scanner
+import re
 from typing import Any
 
 from .sheet import Row, SheetError
@@ -25,12 +26,52 @@ class LinedList(list):
     line: int
 
 
+# A script that holds the timeline (`var timeline_json = {...};`, or the
+# build's own timelinejs.js, `window.TIMELINE_JSON = {...};`).
+_ASSIGNED = re.compile(rb"\s*(?:(?:var|let|const)\s+[\w$]+|window\.[\w$]+|export\s+default)\s*=?\s*(?=\{)")
+
+
 def is_json(raw: bytes, name: str) -> bool:
     """TimelineJS JSON, told by its content: an object where a sheet has
-    its header row (a file named .json is read as JSON whatever it holds,
-    so that a broken one is named as such)."""
+    its header row, or a script assigning one (a file named .json is read
+    as JSON whatever it holds, so that a broken one is named as such)."""
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"{") or name.lower().endswith(".json")
+    return head.startswith(b"{") or bool(_ASSIGNED.match(head)) or name.lower().endswith(".json")
+
+
+def _unwrapped(text: str) -> str:
+    """The object of a script that assigns it, and JSON as JavaScript
+    writes it (a comma before a closing bracket): each removed character
+    becomes a space, so that lines and columns stay where they were."""
+    m = _ASSIGNED.match(text.encode("utf-8")[:4096]) if not text.lstrip().startswith("{") else None
+    if m:
+        start = len(m.group(0).decode("utf-8"))
+        text = " " * start + text[start:]
+        end = text.rstrip().rstrip(";")
+        text = end + " " * (len(text) - len(end))
+    out = list(text)
+    in_string = escaped = False
+    last_comma: int | None = None
+    for i, ch in enumerate(out):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch == '"':
+            in_string, last_comma = True, None
+        elif ch == ",":
+            last_comma = i
+        elif ch in "}]":
+            if last_comma is not None:
+                out[last_comma] = " "
+            last_comma = None
+        elif not ch.isspace():
+            last_comma = None
+    return "".join(out)
 
 
 def parse(text: str) -> Any:
@@ -96,7 +137,7 @@ def read_json(raw: bytes) -> tuple[list[Row], list[SheetError]]:
     except UnicodeDecodeError as exc:
         raise SheetError(raw[:exc.start].count(b"\n") + 1, "the file is not UTF-8 text: save it as UTF-8") from None
     try:
-        data = parse(text)
+        data = parse(_unwrapped(text))
     except json.JSONDecodeError as exc:
         raise SheetError(exc.lineno, f"this is not valid JSON: {exc.msg} (column {exc.colno}); TimelineJS's "
                          "JSON is one object with \"events\"") from None
