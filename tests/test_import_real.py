@@ -56,7 +56,8 @@ GOOD = [
              "link</a>.</p>",
      "Media": "www.youtube.com/watch?v=abc123", "Media Caption": "The <b>interview</b>",
      "Source URL": "https://example.com/source-2", "Notes": "multi\nline note"},
-    {"Year": "1991", "Month": "6", "Day": "7", "Time": "13.30", "Headline": "An iframe",
+    {"Year": "1991", "Month": "6", "Day": "7", "Time": "13.30", "End Year": "1991", "End Month": "June",
+     "End Day": "7", "End Time": "3:45 PM", "Display Date": "An <i>afternoon</i> in June", "Headline": "An iframe",
      "Media": '<iframe width="560" height="315" src="https://www.youtube.com/embed/xyz789" frameborder="0" '
               "allowfullscreen></iframe>", "Media Credit": "BBC"},
     {"Year": "1992", "Month": "7", "Day": "8", "Time": "09:15:30.250", "Headline": "A picture of ours",
@@ -76,15 +77,21 @@ GOOD = [
      "Alt Text": "The harbour", "Media Credit": "Ola <b>Nes</b>"},
     {"Year": "1940", "End Year": "1945", "Headline": "The war years", "Type": "era", "Text": "Era text"},
 ]
-DATES = {   # title -> (date, precision) in timeline.json
-    "Publishes Observations; wins": ("1987-03-04", "day"),
-    "Stray tags in the text": ("1990-05-06T13:30:45+00:00", "second"),
-    "An iframe": ("1991-06-07T13:30+00:00", "minute"),
-    "A picture of ours": ("1992-07-08T09:15:30+00:00", "second"),
-    "A missing picture": ("1993", "year"),
-    "ISO whatever the flag": ("2031-01-07", "day"),
-    "Day first": ("2031-02-07", "day"),
-    "AT&T & partners": ("1997", "year"),
+DATES = {   # title -> (date, precision, end) in timeline.json: every event of GOOD
+    "Publishes Observations; wins": ("1987-03-04", "day", None),
+    "Stray tags in the text": ("1990-05-06T13:30:45+00:00", "second", None),
+    "An iframe": ("1991-06-07T13:30+00:00", "minute", "1991-06-07T15:45+00:00"),
+    "A picture of ours": ("1992-07-08T09:15:30+00:00", "second", None),
+    "A missing picture": ("1993", "year", None),
+    "A PDF": ("1994", "year", None),
+    "A sound": ("1995", "year", None),
+    "ISO whatever the flag": ("2031-01-07", "day", None),
+    "Day first": ("2031-02-07", "day", None),
+    "The harbour reopens after three years of works on the quays\u2026": ("1996-01", "month", None),
+    "Crowds cheer": ("1996-02", "month", None),
+    "Spring 1996": ("1996-03", "month", None),
+    "AT&T & partners": ("1997", "year", None),
+    "A local picture with alt text": ("1998", "year", None),
 }
 DATE_COLUMNS = {"Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Start Date", "Type"}
 
@@ -169,8 +176,10 @@ def test_every_cell_word_link_and_date_is_in_what_was_written_and_built(cluttere
             for link in links + ([cell] if column == "Media" and "<" not in cell else []):
                 assert full_address(link) in whole, (column, link)
     titles = by_title(data)
-    for title, (date, precision) in DATES.items():
-        assert (titles[title]["date"], titles[title]["precision"]) == (date, precision), title
+    assert set(titles) == set(DATES)
+    for title, (date, precision, end) in DATES.items():
+        assert (titles[title]["date"], titles[title]["precision"], titles[title]["end"]) == (date, precision, end)
+    assert titles["An iframe"]["display_date"] == "An afternoon in June"
     assert data["eras"] == [{"title": "The war years", "date": "1940", "end": "1945"}]
 
 
