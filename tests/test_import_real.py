@@ -524,7 +524,8 @@ def test_what_timelinejs_takes_imports_and_builds(tmp_path):
         ",,,The title,,,title\n"
         "2001,,,A second title row,,,title\n"
         "1 987,Sept,1st,Spaced year and an ordinal day,\"C:\\Users\\me\\pic.jpg\",,\n"
-        "2002,,,A data address,\"data:image/png;base64,iVBORw0KGgo=\",A dot,\n",
+        "2002,,,A data address,\"data:image/png;base64,iVBORw0KGgo=\",A dot,\n"
+        "2003,,,A file name with spaces,//upload.wikimedia.org/wikipedia/commons/a/ab/Old map.jpg,,\n",
         encoding="utf-8")
     result = run_in(project, "import", str(sheet))
     assert result.returncode == 0, result.stderr
@@ -537,6 +538,8 @@ def test_what_timelinejs_takes_imports_and_builds(tmp_path):
     assert titles["A second title row"]["date"] == "2001"
     assert titles["Spaced year and an ordinal day"]["date"] == "1987-09-01"
     assert titles["A data address"]["media"] == []
+    assert titles["A file name with spaces"]["media"][0]["url"] == (
+        "https://upload.wikimedia.org/wikipedia/commons/a/ab/Old%20map.jpg")
     text = (project / "content" / f"{titles['A data address']['slug']}.md").read_text(encoding="utf-8")
     assert '  # - url: "data:image/png;base64,iVBORw0KGgo="' in text and '  #   caption: "A dot"' in text
 

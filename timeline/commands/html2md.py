@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -52,11 +52,12 @@ def web_address(text: str) -> str | None:
     """An address as TimelineJS takes it, written in full: `https://...`
     as it is, `//host/...` and `www.host/...` as https. None for anything
     else (a path, another scheme)."""
-    text = text.strip()
+    # White space inside an address (a file name with spaces) is percent-encoded, as a browser sends it.
+    text = re.sub(r"\s", lambda m: quote(m.group()), text.strip())
     if text.startswith("//") and len(text) > 2 and not text.startswith("///"):
-        return "https:" + text
-    if text[:4].lower() == "www." and len(text) > 4:
-        return "https://" + text
+        text = "https:" + text
+    elif text[:4].lower() == "www." and len(text) > 4:
+        text = "https://" + text
     parts = urlsplit(text)
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         return text
