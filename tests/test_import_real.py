@@ -525,6 +525,7 @@ def test_what_timelinejs_takes_imports_and_builds(tmp_path):
         "2001,,,A second title row,,,title\n"
         "1 987,Sept,1st,Spaced year and an ordinal day,\"C:\\Users\\me\\pic.jpg\",,\n"
         "2002,,,A data address,\"data:image/png;base64,iVBORw0KGgo=\",A dot,\n"
+        "1066 AD,,,A year of the common era,,,\n"
         "2003,,,A file name with spaces,//upload.wikimedia.org/wikipedia/commons/a/ab/Old map.jpg,,\n",
         encoding="utf-8")
     result = run_in(project, "import", str(sheet))
@@ -537,6 +538,7 @@ def test_what_timelinejs_takes_imports_and_builds(tmp_path):
     titles = by_title(data)
     assert titles["A second title row"]["date"] == "2001"
     assert titles["Spaced year and an ordinal day"]["date"] == "1987-09-01"
+    assert titles["A year of the common era"]["date"] == "1066"
     assert titles["A data address"]["media"] == []
     assert titles["A file name with spaces"]["media"][0]["url"] == (
         "https://upload.wikimedia.org/wikipedia/commons/a/ab/Old%20map.jpg")

@@ -189,6 +189,7 @@ _MONTHS["sept"] = 9
 _PERIOD = re.compile(r"(.*?)\s*([AaPp])\.?\s*[Mm]\.?", re.S)
 _COMPACT = re.compile(r"(\d{1,2})(\d{2})")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[,\s]\d{3})+")
+_COMMON_ERA = re.compile(r"(?:a\.?\s*d\.?\s+(\d[\d,\s]*))|(?:(\d[\d,\s]*?)\s*(?:a\.?\s*d|c\.?\s*e)\.?)", re.I)
 _BCE = re.compile(r"^\s*[-\u2212]\s*\d|\d\s*(?:b\.?\s*c\.?\s*(?:e\.?)?|bce)(?:\s|$)", re.I)
 
 
@@ -198,7 +199,9 @@ def year_number(text: str, line: int, column: str) -> int:
     if _BCE.search(text):
         raise SheetError(line, f'"{column}" "{text}" is a year before the common era: dates start at year 1, '
                          "so a timeline of earlier events cannot be built (it is never read as a year of our era)")
-    written = re.sub(r"[,\s]", "", text) if _THOUSANDS.fullmatch(text) else text
+    era = _COMMON_ERA.fullmatch(text)
+    written = era[1] or era[2] if era else text
+    written = re.sub(r"[,\s]", "", written) if _THOUSANDS.fullmatch(written) else written
     if re.fullmatch(r"\d+\.0*", written):
         written = written.split(".")[0]       # a number a spreadsheet wrote as 1987.0
     if not written.isdigit() or not written.isascii():
