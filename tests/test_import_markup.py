@@ -32,6 +32,8 @@ class _Shown(HTMLParser):
             self.links.append(dict(attrs)["href"])
         if tag in ("p", "li", "br"):
             self.parts.append(" ")
+        if tag == "img":      # the build shows a picture of the body as a link named by its alt text
+            self.parts.append(dict(attrs).get("alt") or "")
 
     def handle_endtag(self, tag):
         if self.inside and self.inside[-1] == tag:
@@ -68,6 +70,8 @@ CASES = [
     ("<ul><li>one</li><li><b>two</b></li></ul><p>after</p>", "- one\n- **two**\n\nafter"),
     ("AT&amp;T &amp; <q>friends</q>", "AT&amp;T &amp; \u201cfriends\u201d"),
     ("<p>1. not a list</p>", "1\\. not a list"),
+    ("<ul><li><p>one</p></li><li><p>two</p></li></ul>", "- one\n- two"),
+    ("<p>---</p><ul><li>- dash</li></ul>", "\\---\n\n- \\- dash"),
 ]
 
 
@@ -90,7 +94,8 @@ PIECES = st.sampled_from([
     "word", "Observations", "wins", " ", " ", ";", ",", ".", "!", "?", '"', "'", "(", ")", "*", "_", "[", "]",
     "#", "-", "1.", "&amp;", "<i>", "</i>", "<b>", "</b>", "<em>", "</em>", "<strong>", "</strong>",
     '<a href="https://example.org/a_(b)">', '<a href="//host.example/x">', "</a>", "<br>", "<p>", "</p>",
-    "<span>", "</span>", "<u>", "</u>", "<li>", "<ul>", "</ul>",
+    "<span>", "</span>", "<u>", "</u>", "<li>", "</li>", "<ul>", "</ul>", "<ol>", "</ol>", "<td>",
+    '<img src="//host.example/i.jpg" alt="a view">', "<blockquote>", "</blockquote>", "<script>", "</script>",
 ])
 
 

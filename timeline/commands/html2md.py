@@ -31,7 +31,6 @@ BLOCKS = {"p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "section
 # Shown apart from their neighbours, but not paragraphs of their own.
 SPACED = {"td", "th"}
 EMPHASIS = {"em": "*", "i": "*", "strong": "**", "b": "**"}
-SAFE_SCHEMES = ("http", "https", "mailto")
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>|<!--")
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
@@ -165,9 +164,11 @@ class _Converter(HTMLParser):
             self.block.pieces.append(_Piece("link_close"))
         _name_wordless_links(self.block.pieces)
         # Markup with no words (an empty <b>) is nothing to show.
-        if any(p.kind in ("text", "image") and (p.text.strip() or p.alt.strip()) for p in self.block.pieces):
+        shown = any(p.kind in ("text", "image") and (p.text.strip() or p.alt.strip()) for p in self.block.pieces)
+        if shown:
             self.blocks.append(self.block)
-        self.block = _Block()
+        # An item's bullet waits for its words (<li><p>words</p></li>).
+        self.block = _Block("" if shown else self.block.prefix)
         if open_link is not None:
             self.block.pieces.append(_Piece("link_open", open_link, continued=True))
 
