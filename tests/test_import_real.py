@@ -352,7 +352,8 @@ TL_JSON = {
         },
     ],
     "eras": [
-        {"start_date": {"year": 1939}, "end_date": {"year": 1945}, "text": {"headline": "The war"}},
+        {"start_date": {"year": 1939}, "end_date": {"year": 1945},
+         "text": {"headline": "The war", "text": "<p>Years of <b>rationing</b></p>"}},
     ],
     "scale": "human",
 }
@@ -386,6 +387,10 @@ def test_json_every_field_lands_where_the_contract_says(from_json):
     assert data["title"] == "Women in Computing"
     assert "A sample, with a link." in read_page(project / "site", "index.html").main_text()
     assert data["eras"] == [{"title": "The war", "date": "1939", "end": "1945"}]
+    # An era's text has no field in the settings: kept there as a comment, and named in a warning at its line.
+    assert '    # "Text": "<p>Years of <b>rationing</b></p>"' in (project / "content" / "_index.md").read_text(encoding="utf-8")
+    assert [p[1] for p in problems(result.stderr) if p[2] == "warning" and "an era" in p[3]] == [
+        json_line(source, '"start_date"', '"eras"') - 1]
     ada = titles["Ada Lovelace"]
     assert (ada["slug"], ada["date"], ada["end"], ada["group"]) == ("ada-lovelace", "1815-12-10", "1852-11-27",
                                                                     "Pioneers")
