@@ -419,8 +419,10 @@ def _unshowable(path: str, content: Path) -> str:
     try:
         data = full.read_bytes()
     except OSError:
-        return (f"is not in the project ({content / rel} is missing; if it is a web address, write it with "
-                "https://)")
+        first = written.split("/", 1)[0]
+        host = "." in first and "/" in written and not first.startswith(".")
+        return (f"is not in the project ({content / rel} is missing"
+                + ("; if it is a web address, write it with https://)" if host else ")"))
     if image_size(data) is None:
         return "is not a picture file (JPEG, PNG, WebP, GIF or AVIF, by its bytes)"
     return ""
