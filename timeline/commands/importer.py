@@ -192,7 +192,8 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
             if start is None:
                 what = plain_text(row.get("headline")) or _short(plain_text(row.get("text")))
                 raise SheetError(row.line, (f'"{_short(what)}" has no date' if what else "this event has no date")
-                                 + ': fill in "Year" (or "Start Date")')
+                                 + (': give it a "start_date" ({"year": 2022, ...})' if row.from_json
+                                    else ': fill in "Year" (or "Start Date")'))
             title = plain_text(row.get("headline")) or _untitled(row, start, notes)
             key = (" ".join(title.casefold().split()), start.text)
             sources = _list(row.get("sources"))
@@ -246,11 +247,23 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                 by_key[key] = event
             imported.events.append(event)
         except SheetError as exc:
-            problems.error(shown, exc.line, exc.message)
+            problems.error(shown, exc.line, _json_names(exc.message) if row.from_json else exc.message)
         finally:
             for note in notes:
-                problems.warning(shown, note.line, note.message)
+                problems.warning(shown, note.line, _json_names(note.message) if row.from_json else note.message)
     return imported
+
+
+# The sheet's column names in messages, as a JSON file names those values.
+_JSON_NAMES = {f'"{end}{part}"': f'"{key}.{json}"' for end, key in (("", "start_date"), ("End ", "end_date"))
+               for part, json in (("Year", "year"), ("Month", "month"), ("Day", "day"), ("Time", "hour"))}
+_JSON_NAMES.update({'"Media"': '"media.url"', '"Headline"': '"text.headline"', '"Text"': '"text.text"',
+                    '"Alt Text"': '"media.alt"', '"Media Caption"': '"media.caption"'})
+_JSON_NAME = re.compile("|".join(re.escape(name) for name in sorted(_JSON_NAMES, key=len, reverse=True)))
+
+
+def _json_names(message: str) -> str:
+    return _JSON_NAME.sub(lambda m: _JSON_NAMES[m.group()], message)
 
 
 # What a row that adds a quote to an earlier event is read for (or repeats).

@@ -57,6 +57,7 @@ class Row:
     cells: dict[str, str]         # known column -> its text, outer spaces off
     extra: dict[str, str] = field(default_factory=dict)   # unknown column's header -> its text
     lines: dict[str, int] = field(default_factory=dict)   # a column's own line, where it has one (JSON)
+    from_json: bool = False       # a TimelineJS JSON event, read as a row
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "")

@@ -165,6 +165,9 @@ def read_json(raw: bytes) -> tuple[list[Row], list[SheetError]]:
         rows.append(row)
     events = data.get("events", [])
     _must(events, list, data.lines.get("events", 1), '"events" must be a list of events')
+    if events and not any(isinstance(e, dict) and ("start_date" in e or "text" in e) for e in events):
+        raise SheetError(events.line, 'these "events" are not TimelineJS\'s: each is an object with "start_date" '
+                         '({"year": ...}) and "text" ({"headline": ..., "text": ...})')
     for event in events:
         _must(event, Lined, events.line, "each of the events must be an object")
         rows.append(_slide(event, problems))
@@ -185,7 +188,7 @@ def _must(value: Any, kind: type, line: int, message: str) -> None:
 
 def _slide(obj: Lined, problems: list[SheetError]) -> Row:
     """An event, era or title slide as a sheet's row."""
-    row = Row(obj.line, {})
+    row = Row(obj.line, {}, from_json=True)
     for key, which in (("start_date", ""), ("end_date", "end_")):
         if key in obj and obj[key] not in (None, ""):
             _must(obj[key], Lined, obj.lines[key], f'"{key}" must be an object ({{"year": 2022, "month": 1, ...}})')
