@@ -474,8 +474,12 @@ def test_json_errors_name_the_jsons_line_and_nothing_is_written(tmp_path):
     assert all(p == str(path) for p, *_ in problems(result.stderr))
     assert "before the common era" in found[json_line(path, "-500")]
     assert "two digits" in found[json_line(path, "24")]
-    assert "Month" in found[json_line(path, "13")]
-    assert "no date" in found[json_line(path, '"No date"') - 2]
+    assert '"start_date.month"' in found[json_line(path, "13")]     # the JSON's own names
+    assert '"start_date"' in found[json_line(path, '"No date"') - 2]
+    assert len(found) == 4
+    not_timelinejs = write_json(tmp_path / "other.json", {"events": [{"name": "Han", "begin": -206, "end": 220}]})
+    result = run_in(project, "import", str(not_timelinejs))
+    assert result.returncode == 1 and "not TimelineJS" in result.stderr
     assert snapshot(project) == before
     cosmic = write_json(tmp_path / "cosmic.json", {**TL_JSON, "scale": "cosmological"})
     result = run_in(project, "import", str(cosmic))
