@@ -173,7 +173,7 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                 if body:
                     imported.title.intro = _joined(imported.title.intro, body)
                 _title_media(imported.title, notes)
-                imported.title.comments = _unkept(row, "the title row", notes)
+                imported.title.comments = _unkept(row, "the title row", notes, ("display_date", "group", *_OURS))
                 continue
             start, end = _dates(row, tz, dayfirst, notes)
             if kind == "era":
@@ -184,7 +184,7 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                 imported.eras.append(Era(row.line, plain_text(row.get("headline")), start, end,
                                          _unkept(row, "an era", notes, ("text", "media", "media_caption",
                                                                         "media_credit", "alt_text", "display_date",
-                                                                        "group"))))
+                                                                        "group", *_OURS))))
                 continue
             if kind:
                 raise SheetError(row.at("type"), f'unknown Type "{row.get("type")}": leave it blank for an event, '
@@ -265,6 +265,9 @@ _JSON_NAME = re.compile("|".join(re.escape(name) for name in sorted(_JSON_NAMES,
 def _json_names(message: str) -> str:
     return _JSON_NAME.sub(lambda m: _JSON_NAMES[m.group()], message)
 
+
+# Our columns, which only an event has a place for.
+_OURS = ("place", "tags", "people", "sources", "passage", "quote", "quote_by", "quote_source")
 
 # What a row that adds a quote to an earlier event is read for (or repeats).
 _REPEAT_COLUMNS = {"year", "month", "day", "time", "start_date", "headline", "sources", "quote", "quote_by",
