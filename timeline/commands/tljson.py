@@ -15,6 +15,7 @@ from typing import Any
 
 from .sheet import Row, SheetError
 
+
 class Lined(dict):
     """A JSON object that knows its line and the line of each key."""
 
@@ -45,8 +46,8 @@ def _unwrapped(text: str) -> str:
     becomes a space, so that lines and columns stay where they were."""
     m = _ASSIGNED.match(text.encode("utf-8")[:4096]) if not text.lstrip().startswith("{") else None
     if m:
-        start = len(m.group(0).decode("utf-8"))
-        text = " " * start + text[start:]
+        prefix = m.group(0).decode("utf-8")
+        text = "".join(ch if ch == "\n" else " " for ch in prefix) + text[len(prefix):]
         end = text.rstrip().rstrip(";")
         text = end + " " * (len(text) - len(end))
     out = list(text)
