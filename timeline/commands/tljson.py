@@ -161,25 +161,34 @@ def read_json(raw: bytes) -> tuple[list[Row], list[SheetError]]:
     title = data.get("title")
     if title is not None:
         _must(title, Lined, data.lines["title"], '"title" must be an object (the title slide)')
-        row = _slide(title, problems)
+        row = _slide(title)
         row.cells["type"] = "title"
         rows.append(row)
-    events = data.get("events", [])
+    events = _listed(data, "events")
     _must(events, list, data.lines.get("events", 1), '"events" must be a list of events')
     if events and not any(isinstance(e, dict) and ("start_date" in e or "text" in e) for e in events):
         raise SheetError(events.line, 'these "events" are not TimelineJS\'s: each is an object with "start_date" '
                          '({"year": ...}) and "text" ({"headline": ..., "text": ...})')
     for event in events:
         _must(event, Lined, events.line, "each of the events must be an object")
-        rows.append(_slide(event, problems))
-    eras = data.get("eras", [])
+        rows.append(_slide(event))
+    eras = _listed(data, "eras")
     _must(eras, list, data.lines.get("eras", 1), '"eras" must be a list of eras')
     for era in eras:
         _must(era, Lined, eras.line, "each of the eras must be an object")
-        row = _slide(era, problems)
+        row = _slide(era)
         row.cells["type"] = "era"
         rows.append(row)
     return rows, problems
+
+
+def _listed(data: Lined, key: str) -> Any:
+    """A list of the file ("events", "eras"); absent or null, none."""
+    value = data.get(key)
+    if value is None:
+        value = LinedList()
+        value.line = data.lines.get(key, data.line)
+    return value
 
 
 def _must(value: Any, kind: type, line: int, message: str) -> None:
@@ -187,7 +196,7 @@ def _must(value: Any, kind: type, line: int, message: str) -> None:
         raise SheetError(line, message)
 
 
-def _slide(obj: Lined, problems: list[SheetError]) -> Row:
+def _slide(obj: Lined) -> Row:
     """An event, era or title slide as a sheet's row."""
     row = Row(obj.line, {}, from_json=True)
     for key, which in (("start_date", ""), ("end_date", "end_")):
