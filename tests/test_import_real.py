@@ -603,3 +603,16 @@ def test_json_in_a_script_with_javascripts_commas_is_read_at_its_own_lines(tmp_p
     entry = by_title(data)["Fine, with commas"]
     assert (entry["date"], entry["media"][0]["caption"]) == ("1711-01-10T16:45:56+00:00", "a, b,")
     assert "[1], {2}," in read_page(project / "site", entry["url"]).main_text()
+
+
+def test_a_frame_in_text_is_dropped_and_named(tmp_path):
+    project = init_project(tmp_path)
+    sheet = tmp_path / "frame.csv"
+    sheet.write_text('Year,Headline,Text\n2001,Watch,"<p>Watch it.</p><iframe src=""//www.youtube.com/embed/q"">'
+                     '</iframe>"\n', encoding="utf-8")
+    result = run_in(project, "import", str(sheet))
+    assert result.returncode == 0, result.stderr
+    assert [(p[1], "https://www.youtube.com/embed/q" in p[3] and '"Media"' in p[3])
+            for p in problems(result.stderr)] == [(2, True)]
+    page = read_page(project / "site", built(project, "--drafts")["entries"][0]["url"])
+    assert "Watch it." in page.main_text() and "<iframe" not in page.source

@@ -237,6 +237,7 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                           quotes=[quote] if quote else [], body=to_markdown(row.get("text")),
                           extra=dict(row.extra), slug=row.get("unique_id"), slug_line=row.at("unique_id"),
                           cells=row.cells)
+            _frames(row, notes)
             if event.passage and not sources:
                 raise SheetError(row.line, '"Passage" is given without "Sources": name the source it is from')
             body = _media(row, event.media, content, notes)
@@ -417,6 +418,16 @@ def _media(row: Row, items: list[MediaItem], content: Path, notes: list[SheetErr
                                     "kept as a comment in the entry's media:; give it Alt Text"))
     items.append(item)
     return ""
+
+
+def _frames(row: Row, notes: list[SheetError]) -> None:
+    """Frames in Text are dropped (nothing is loaded from elsewhere); say
+    which, so that the curator can keep it as the entry's media."""
+    if re.search(r"<\s*iframe", row.get("text"), re.I):
+        src = _embedded_address(row.get("text")) or "no address"
+        src = web_address(src) or src
+        notes.append(SheetError(row.at("text"), f'"Text" holds a frame ({_short(src, 80)}), which is not kept in '
+                                'the body: put its address in "Media" to keep it as a link'))
 
 
 def _unshowable(path: str, content: Path) -> str:
