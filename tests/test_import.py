@@ -161,7 +161,9 @@ def test_timelinejs_sample_imports_and_builds_as_drafts(timelinejs):
     assert not [i for i in page.root.find_all("img") if "//" in (i.attrs.get("src") or "")]
     assert ada["media"][0]["url"].startswith("https://upload.wikimedia.org/")
     assert ada["media"][0]["credit"] == "Wikimedia Commons"
-    assert ada["media"][0]["caption"] == "Portrait by Alfred Edward Chalon"   # its markup taken off
+    # Its markup as Markdown, the link kept (CONTRACT.md section 6, additions of 2026-12-04).
+    assert ada["media"][0]["caption"] == ("[Portrait by Alfred Edward Chalon]"
+                                          "(https://en.wikipedia.org/wiki/Ada_Lovelace#/media/File:Ada_Lovelace_portrait.jpg)")
     # Without --drafts the build passes and names each entry that still needs a source.
     plain = run_in(timelinejs, "build", "--no-cache")
     assert plain.returncode == 0 and "10 drafts left out" in plain.stderr
@@ -306,8 +308,11 @@ def test_every_bad_row_is_reported_at_its_line_and_nothing_is_written(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     found = {line: message for path, line, severity, message in problems(result.stderr) if severity == "error"}
     assert all(path == str(sheet) for path, *_ in problems(result.stderr))
+    # Line 7, text without a headline, is titled from its text with a warning (as TimelineJS shows it).
+    assert any(line == 7 and severity == "warning" and 'no "Headline"' in message and '"Text without a headline"'
+               in message for _, line, severity, message in problems(result.stderr))
     expected = {3: "before year 1", 4: "Month", 5: "day 30 does not exist", 6: "not a time of day",
-                7: "no \"Headline\"", 8: "repeats the Headline and date of line 2", 9: "--dayfirst or --monthfirst",
+                8: "repeats the Headline and date of line 2", 9: "--dayfirst or --monthfirst",
                 10: "two-digit year", 11: "Quote By", 12: "not an http(s) address", 13: "unknown Type",
                 14: "not a source id"}
     for line, words in expected.items():

@@ -26,8 +26,11 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--date", help="its date (default: today in the timeline's zone)")
     n.add_argument("--content", default="content", help="entries folder (default: content)")
     n.add_argument("--force", action="store_true", help="replace an entry file of the same name")
-    m = sub.add_parser("import", help="turn a spreadsheet (CSV) of events and quotes into entries")
-    m.add_argument("file", help="the sheet, saved as CSV UTF-8")
+    m = sub.add_parser("import", help="turn a spreadsheet (CSV) or TimelineJS JSON of events into entries",
+                       usage="build.py import FILE.csv|FILE.json [--content DIR] [--dayfirst | --monthfirst] "
+                             "[--force | --dry-run]")
+    m.add_argument("file", metavar="FILE.csv|FILE.json",
+                   help="the sheet, saved as CSV UTF-8, or a TimelineJS JSON file")
     m.add_argument("--content", default="content", help="entries folder (default: content)")
     order = m.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", action="store_true", help="read 07/01/2022 as 7 January")

@@ -1,24 +1,31 @@
-"""`build.py import FILE.csv`: a spreadsheet of curated events and quotes
-(TimelineJS's columns, and ours) as dated Markdown entries.
+"""`build.py import FILE.csv|FILE.json`: a spreadsheet of curated events
+and quotes (TimelineJS's columns, and ours), or TimelineJS's JSON, as dated
+Markdown entries.
 
 Every row is read and checked first; only a sheet with no error plans
 its files, and only then are they written (files.write_planned): a bad
-sheet leaves the content folder as it was."""
+sheet leaves the content folder as it was. Nothing a sheet holds is
+dropped in silence: what an entry cannot show is kept (under `extra:`, or
+as a comment in its front matter) and named in a warning at its line."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..dates import DateError, parse_date
+from ..dates import DateError, PartialDate, parse_date
 from ..errors import Problems
+from ..media import image_size
 from ..names import slugify
 from ..settings import load_settings
 from ..sources import SOURCE_ID
+from . import tljson
 from .files import CommandError, Planned, write_planned, yaml_list, yaml_text
-from .html2md import looks_like_html, plain_text, to_markdown
+from .html2md import escape, looks_like_html, plain_text, to_inline_markdown, to_markdown, web_address
 from .sheet import Row, SheetDate, SheetError, free_date, parts_date, read_sheet
 
 
@@ -27,6 +34,19 @@ class Quote:
     text: str
     by: str
     source: str
+
+
+@dataclass
+class MediaItem:
+    """One item of an entry's `media:`; with a `note`, one written as a
+    comment, since the build could not show it (the note says why)."""
+
+    file: str = ""
+    url: str = ""
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -45,8 +65,12 @@ class Event:
     sources: list[str] = field(default_factory=list)
     passage: str = ""
     quotes: list[Quote] = field(default_factory=list)
-    media: dict[str, str] = field(default_factory=dict)   # file or url, alt, caption, credit
+    media: list[MediaItem] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+    slug: str = ""            # the file's slug, when the source names one (TimelineJS's unique_id)
+    slug_line: int = 0
     body: str = ""
+    cells: dict[str, str] = field(default_factory=dict)   # the row's cells as read
 
 
 @dataclass
@@ -55,6 +79,19 @@ class Era:
     title: str
     date: SheetDate
     end: SheetDate
+    comments: list[str] = field(default_factory=list)   # its cells the settings have no field for
+
+
+@dataclass
+class TitleSlide:
+    """The title row (or the JSON's title slide): the settings' title and
+    the introduction."""
+
+    line: int
+    title: str
+    intro: str
+    media: list[MediaItem] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)   # its cells the settings have no field for
 
 
 @dataclass
@@ -62,7 +99,7 @@ class Imported:
     """What a sheet says: its events, its title row and its eras."""
 
     events: list[Event]
-    title: tuple[str, str] | None = None     # (title, introduction as Markdown)
+    title: TitleSlide | None = None
     eras: list[Era] = field(default_factory=list)
 
 
@@ -76,11 +113,12 @@ class Report:
     paste: str = ""          # settings for an existing _index.md, to paste
 
 
-def run(csv_path: Path, shown: str, content: Path, *, dayfirst: bool | None, force: bool, dry_run: bool,
+def run(path: Path, shown: str, content: Path, *, dayfirst: bool | None, force: bool, dry_run: bool,
         problems: Problems) -> Report | None:
-    """Import the sheet; None when it has errors (in `problems`)."""
+    """Import the sheet (or TimelineJS JSON, told by its content); None
+    when it has errors (in `problems`)."""
     try:
-        raw = csv_path.read_bytes()
+        raw = path.read_bytes()
     except OSError as exc:
         raise CommandError(f"{shown}: cannot read it: {exc.strerror}") from None
     settings_problems = Problems()
@@ -89,18 +127,21 @@ def run(csv_path: Path, shown: str, content: Path, *, dayfirst: bool | None, for
         problems.extend(settings_problems)
         return None
     try:
-        rows, sheet_problems, _ = read_sheet(raw)
+        if tljson.is_json(raw, path.name):
+            rows, sheet_problems = tljson.read_json(raw)
+        else:
+            rows, sheet_problems, _ = read_sheet(raw)
     except SheetError as exc:
         problems.error(shown, exc.line, exc.message)
         return None
-    for p in sheet_problems:
+    for p in sorted(sheet_problems, key=lambda p: p.line):
         if p.message.startswith("warning: "):
             problems.warning(shown, p.line, p.message[len("warning: "):])
         else:
             problems.error(shown, p.line, p.message)
     if problems.errors:
         return None
-    imported = read_rows(rows, shown, settings.timezone, dayfirst, problems)
+    imported = read_rows(rows, shown, settings.timezone, dayfirst, problems, content)
     if problems.errors:
         return None
     report = plan(imported, content, settings.timezone, force, shown, problems)
@@ -113,41 +154,54 @@ def run(csv_path: Path, shown: str, content: Path, *, dayfirst: bool | None, for
 
 # ---- rows to events ----
 
-def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, problems: Problems) -> Imported:
+def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, problems: Problems,
+              content: Path) -> Imported:
     imported = Imported([])
     by_key: dict[tuple[str, str], Event] = {}
     for row in rows:
+        notes: list[SheetError] = []
         try:
             kind = row.get("type").lower()
+            if kind == "title" and imported.title is not None:
+                # TimelineJS shows a second title slide as an event.
+                notes.append(SheetError(row.at("type"), f'a second row of Type "title" (the first is line '
+                                        f'{imported.title.line}): it is read as an event, as TimelineJS does'))
+                kind = ""
             if kind == "title":
-                if imported.title is not None:
-                    raise SheetError(row.line, 'a second row of Type "title": a sheet has one title row')
-                imported.title = (plain_text(row.get("headline")), to_markdown(row.get("text")))
+                imported.title = TitleSlide(row.line, plain_text(row.get("headline")), to_markdown(row.get("text")))
+                body = _media(row, imported.title.media, content, notes)
+                if body:
+                    imported.title.intro = _joined(imported.title.intro, body)
+                _title_media(imported.title, notes)
+                imported.title.comments = _unkept(row, "the title row", notes, ("display_date", "group", *_OURS))
                 continue
-            start, end = _dates(row, tz, dayfirst)
+            start, end = _dates(row, tz, dayfirst, notes)
             if kind == "era":
                 if not row.get("headline"):
                     raise SheetError(row.line, 'an era row needs a "Headline": the era\'s name')
                 if start is None or end is None:
                     raise SheetError(row.line, "an era needs a start and an end date (Year ... and End Year ...)")
-                imported.eras.append(Era(row.line, plain_text(row.get("headline")), start, end))
+                imported.eras.append(Era(row.line, plain_text(row.get("headline")), start, end,
+                                         _unkept(row, "an era", notes, ("text", "media", "media_caption",
+                                                                        "media_credit", "alt_text", "display_date",
+                                                                        "group", *_OURS))))
                 continue
             if kind:
-                raise SheetError(row.line, f'unknown Type "{row.get("type")}": leave it blank for an event, '
+                raise SheetError(row.at("type"), f'unknown Type "{row.get("type")}": leave it blank for an event, '
                                  'or write "title" or "era"')
-            title = plain_text(row.get("headline"))
-            if not title:
-                raise SheetError(row.line, 'this event has no "Headline": give it one (a blank row is skipped, '
-                                 "but a row with other cells is an event)")
             if start is None:
-                raise SheetError(row.line, f'"{_short(title)}" has no date: fill in "Year" (or "Start Date")')
+                what = plain_text(row.get("headline")) or _short(plain_text(row.get("text")))
+                raise SheetError(row.line, (f'"{_short(what)}" has no date' if what else "this event has no date")
+                                 + (': give it a "start_date" ({"year": 2022, ...})' if row.from_json
+                                    else ': fill in "Year" (or "Start Date")'))
+            title = plain_text(row.get("headline")) or _untitled(row, start, notes)
             key = (" ".join(title.casefold().split()), start.text)
             sources = _list(row.get("sources"))
             for sid in sources:
                 if not SOURCE_ID.fullmatch(sid):
                     raise SheetError(row.line, f'"{sid}" in "Sources" is not a source id: ids are lowercase '
                                      "letters, digits and hyphens, as in seeds/sources.yaml; separate several with ;")
-            earlier = by_key.get(key)
+            earlier = by_key.get(key) if row.get("headline") else None
             # A row that adds a quote may leave out the sources its event names already.
             quote = _quote(row, sources or (earlier.sources if earlier else []))
             if earlier is not None:
@@ -159,30 +213,121 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                 for sid in sources:
                     if sid not in earlier.sources:
                         earlier.sources.append(sid)
+                unused = [_shown(c) for c, value in row.cells.items()
+                          if c not in _REPEAT_COLUMNS and value != earlier.cells.get(c)]
+                if unused:
+                    names = ", ".join(f'"{c}"' for c in unused)
+                    notes.append(SheetError(row.line, f"this row adds a quote to line {earlier.line}'s event; its "
+                                            f"{names} (not as on line {earlier.line}) "
+                                            f"{'is' if len(unused) == 1 else 'are'} not kept: move "
+                                            f"{'it' if len(unused) == 1 else 'them'} to line {earlier.line} if "
+                                            f"{'it matters' if len(unused) == 1 else 'they matter'}"))
+                for name, value in row.extra.items():
+                    if earlier.extra.get(name, value) != value:
+                        notes.append(SheetError(row.line, f'"{name}" differs from line {earlier.line}\'s; both are '
+                                                f'kept under "extra:" ("{name} (line {row.line})")'))
+                        earlier.extra[f"{name} (line {row.line})"] = value
+                    else:
+                        earlier.extra[name] = value
                 continue
             event = Event(row.line, title, start, end, display_date=plain_text(row.get("display_date")),
                           group=plain_text(row.get("group")), place=plain_text(row.get("place")),
                           tags=_list(row.get("tags")), people=_list(row.get("people")), sources=sources,
                           passage=" ".join(row.get("passage").split()),
-                          quotes=[quote] if quote else [], body=to_markdown(row.get("text")))
+                          quotes=[quote] if quote else [], body=to_markdown(row.get("text")),
+                          extra=dict(row.extra), slug=row.get("unique_id"), slug_line=row.at("unique_id"),
+                          cells=row.cells)
+            _frames(row, notes)
             if event.passage and not sources:
                 raise SheetError(row.line, '"Passage" is given without "Sources": name the source it is from')
-            _media(row, event)
-            by_key[key] = event
+            body = _media(row, event.media, content, notes)
+            if body:
+                event.body = _joined(event.body, body)
+            if row.get("headline"):
+                # Only a Headline of the sheet's own says that a later row is the same event.
+                by_key[key] = event
             imported.events.append(event)
         except SheetError as exc:
-            problems.error(shown, exc.line, exc.message)
+            problems.error(shown, exc.line, _json_names(exc.message) if row.from_json else exc.message)
+        finally:
+            for note in notes:
+                problems.warning(shown, note.line, _json_names(note.message) if row.from_json else note.message)
     return imported
 
 
-def _dates(row: Row, tz: str, dayfirst: bool | None) -> tuple[SheetDate | None, SheetDate | None]:
+# The sheet's column names in messages, as a JSON file names those values.
+_JSON_NAMES = {f'"{end}{part}"': f'"{key}.{json}"' for end, key in (("", "start_date"), ("End ", "end_date"))
+               for part, json in (("Year", "year"), ("Month", "month"), ("Day", "day"), ("Time", "hour"))}
+_JSON_NAMES.update({'"Media"': '"media.url"', '"Headline"': '"text.headline"', '"Text"': '"text.text"',
+                    '"Alt Text"': '"media.alt"', '"Media Caption"': '"media.caption"'})
+_JSON_NAME = re.compile("|".join(re.escape(name) for name in sorted(_JSON_NAMES, key=len, reverse=True)))
+
+
+def _json_names(message: str) -> str:
+    return _JSON_NAME.sub(lambda m: _JSON_NAMES[m.group()], message)
+
+
+# Our columns, which only an event has a place for.
+_OURS = ("place", "tags", "people", "sources", "passage", "quote", "quote_by", "quote_source")
+
+# What a row that adds a quote to an earlier event is read for (or repeats).
+_REPEAT_COLUMNS = {"year", "month", "day", "time", "start_date", "headline", "sources", "quote", "quote_by",
+                   "quote_source", "type"}
+
+
+def _joined(body: str, more: str) -> str:
+    return f"{body}\n\n{more}" if body else more
+
+
+def _untitled(row: Row, start: SheetDate, notes: list[SheetError]) -> str:
+    """A title for an event with no Headline, as TimelineJS would still
+    show its slide: its Text's first words, else its media's caption, else
+    its display date or date."""
+    for column, what in (("text", "Text"), ("media_caption", "Media Caption"), ("display_date", "Display Date")):
+        words = plain_text(row.get(column))
+        if words:
+            title = _first_words(words)
+            break
+    else:
+        title, what = start.text, "date"
+    notes.append(SheetError(row.line, f'this event has no "Headline": it is titled "{title}" from its {what}; '
+                            "give it a Headline to choose its title"))
+    return title
+
+
+def _first_words(text: str, limit: int = 60) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def _unkept(row: Row, what: str, notes: list[SheetError], columns: tuple[str, ...] = ()) -> list[str]:
+    """The cells of a row that the settings have no field for, as
+    `name: value` lines to keep as comments; a warning names them."""
+    kept = [(name, value) for name, value in row.extra.items()]
+    kept += [(_shown(c), row.get(c)) for c in columns if row.get(c)]
+    if kept:
+        names = ", ".join(f'"{name}"' for name, _ in kept)
+        notes.append(SheetError(row.line, f"{what}: {names} cannot be shown (the settings have no field for "
+                                "them): kept as comments in content/_index.md"))
+    return [f"{yaml_text(name)}: {yaml_text(value)}" for name, value in kept]
+
+
+def _shown(column: str) -> str:
+    from .sheet import SHOWN
+    return SHOWN.get(column, column)
+
+
+def _dates(row: Row, tz: str, dayfirst: bool | None,
+           notes: list[SheetError]) -> tuple[SheetDate | None, SheetDate | None]:
     if row.get("start_date") and row.get("year"):
         raise SheetError(row.line, 'both "Start Date" and "Year" are given: keep one')
-    start = (free_date(row.get("start_date"), row.line, "Start Date", dayfirst) if row.get("start_date")
-             else parts_date(row))
-    end = (free_date(row.get("end_date"), row.line, "End Date", dayfirst) if row.get("end_date")
-           else parts_date(row, "end_"))
-    checked = []
+    start = (free_date(row.get("start_date"), row.at("start_date"), "Start Date", dayfirst) if row.get("start_date")
+             else parts_date(row, notes=notes))
+    end = (free_date(row.get("end_date"), row.at("end_date"), "End Date", dayfirst) if row.get("end_date")
+           else parts_date(row, "end_", notes))
+    checked: list[PartialDate | None] = []
     for which, value in (("the date", start), ("the end", end)):
         if value is None:
             checked.append(None)
@@ -191,7 +336,8 @@ def _dates(row: Row, tz: str, dayfirst: bool | None) -> tuple[SheetDate | None, 
             checked.append(parse_date(value.text, tz))
         except DateError as exc:
             raise SheetError(row.line, f"{which} ({value.text}): {exc}") from None
-    if checked[0] is not None and checked[1] is not None and checked[1].last() < checked[0].start():
+    if (start is not None and end is not None and checked[0] is not None and checked[1] is not None
+            and checked[1].last() < checked[0].start()):
         raise SheetError(row.line, f"the end ({end.text}) is before the date ({start.text})")
     if end is not None and start is None:
         raise SheetError(row.line, "an end date is given without a start date")
@@ -216,27 +362,117 @@ def _quote(row: Row, sources: list[str]) -> Quote | None:
     return Quote(text, by, source)
 
 
-def _media(row: Row, event: Event) -> None:
-    media = row.get("media")
-    if not media:
-        return
-    if looks_like_html(media):
-        # An embed (a tweet's blockquote, an iframe): its words join the body; nothing is loaded.
-        words = to_markdown(media)
-        if words:
-            event.body = f"{event.body}\n\n{words}" if event.body else words
-        return
-    parts = urlsplit(media)
-    if parts.scheme:
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise SheetError(row.line, f'"Media" "{_short(media)}" is not an http(s) address or a file '
-                             "inside the content folder")
-        event.media["url"] = media
+_SOUNDS = {"mp3", "wav", "ogg", "oga", "m4a", "aac", "flac", "opus", "weba"}
+_VIDEOS = {"mp4", "webm", "mov", "m4v", "ogv", "avi"}
+
+
+def _media(row: Row, items: list[MediaItem], content: Path, notes: list[SheetError]) -> str:
+    """The row's Media, with its caption, credit and alt text, as items
+    (a web address, a picture file, or a comment naming what the build
+    could not show); returns Markdown for the body when the cell is an
+    embed's markup (a tweet's blockquote), whose words join the body."""
+    cell = row.get("media")
+    caption = to_inline_markdown(row.get("media_caption"))
+    credit = to_inline_markdown(row.get("media_credit"))
+    alt = plain_text(row.get("alt_text"))
+    line = row.at("media")
+    if not cell:
+        if caption or credit or alt:
+            notes.append(SheetError(row.line, '"Media Caption", "Media Credit" or "Alt Text" is given without '
+                                    '"Media": kept in the body, as there is no media to caption'))
+            return " — ".join(x for x in (caption, credit, escape(alt) if alt else "") if x)
+        return ""
+    if looks_like_html(cell):
+        src = _embedded_address(cell)
+        if src is None:
+            # An embed (a tweet's blockquote): its words join the body; nothing is loaded.
+            words = to_markdown(cell)
+            said = " — ".join(x for x in (caption, credit) if x)
+            return _joined(words, said) if said else words
+        cell = src
+    address = web_address(cell)
+    if address is not None:
+        items.append(MediaItem(url=address, alt=alt, caption=caption, credit=credit))
+        return ""
+    scheme = urlsplit(cell).scheme.lower()
+    if scheme in ("javascript", "vbscript"):
+        raise SheetError(line, f'"Media" "{_short(cell)}" is not an http(s) address or a file '
+                         "inside the content folder")
+    item = MediaItem(file=cell, alt=alt, caption=caption, credit=credit)
+    if len(scheme) > 1:          # C:\... is a Windows path, not a scheme
+        item = MediaItem(url=cell, alt=alt, caption=caption, credit=credit,
+                         note=f"is a {scheme}: address, which an entry cannot link (only http and https)")
     else:
-        event.media["file"] = media
-    for column, name in (("alt_text", "alt"), ("media_caption", "caption"), ("media_credit", "credit")):
-        if row.get(column):
-            event.media[name] = plain_text(row.get(column))
+        item.note = _unshowable(cell, content)
+    if item.note:
+        notes.append(SheetError(line, f'"Media" "{_short(cell)}" {item.note}: it is kept as a comment in the '
+                                "entry's media:, so that the entry builds"))
+    elif not alt:
+        if caption:
+            item.alt = plain_text(row.get("media_caption"))
+            notes.append(SheetError(line, f'"Media" "{_short(cell)}" has no "Alt Text": its caption stands in for '
+                                    "it, as TimelineJS does; write alt text that says what the picture shows"))
+        else:
+            item.note = 'has no alt text: write "alt:", then take off the "#"'
+            notes.append(SheetError(line, f'"Media" "{_short(cell)}" has no "Alt Text" (a picture needs one): it is '
+                                    "kept as a comment in the entry's media:; give it Alt Text"))
+    items.append(item)
+    return ""
+
+
+def _frames(row: Row, notes: list[SheetError]) -> None:
+    """Frames in Text are dropped (nothing is loaded from elsewhere); say
+    which, so that the curator can keep it as the entry's media."""
+    if re.search(r"<\s*iframe", row.get("text"), re.I):
+        src = _embedded_address(row.get("text")) or "no address"
+        src = web_address(src) or src
+        notes.append(SheetError(row.at("text"), f'"Text" holds a frame ({_short(src, 80)}), which is not kept in '
+                                'the body: put its address in "Media" to keep it as a link'))
+
+
+def _unshowable(path: str, content: Path) -> str:
+    """Why a local media path cannot be shown by the build ("" if it can):
+    outside content/, missing, or not a picture (a PDF, a sound)."""
+    written = path.replace("\\", "/")
+    rel = posixpath.normpath(written)
+    if written.startswith("/") or re.match(r"[A-Za-z]:/", written) or rel == ".." or rel.startswith("../"):
+        return "is outside the content folder (copy it into content/ and name it from there)"
+    full = content / rel
+    suffix = rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
+    kind = ("a PDF" if suffix == "pdf" else "a sound" if suffix in _SOUNDS else "a video" if suffix in _VIDEOS
+            else "")
+    if kind:
+        return f"is {kind}, which an entry does not show (only pictures); link it from the text instead"
+    try:
+        data = full.read_bytes()
+    except OSError:
+        first = written.split("/", 1)[0]
+        host = "." in first and "/" in written and not first.startswith(".")
+        return (f"is not in the project ({content / rel} is missing"
+                + ("; if it is a web address, write it with https://)" if host else ")"))
+    if image_size(data) is None:
+        return "is not a picture file (JPEG, PNG, WebP, GIF or AVIF, by its bytes)"
+    return ""
+
+
+class _Source(HTMLParser):
+    """The address an embed's markup loads: an iframe's (or a video's,
+    a picture's) src."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.src: str | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if self.src is None and tag in ("iframe", "img", "video", "audio", "source", "embed"):
+            self.src = dict(attrs).get("src") or None
+
+
+def _embedded_address(cell: str) -> str | None:
+    parser = _Source()
+    parser.feed(cell)
+    parser.close()
+    return parser.src.strip() if parser.src and parser.src.strip() else None
 
 
 def _list(cell: str) -> list[str]:
@@ -256,6 +492,13 @@ def plan(imported: Imported, content: Path, tz: str, force: bool, shown: str, pr
     drafts: list[Path] = []
     for event in imported.events:
         base = f"{event.date.day_part}-{slugify(event.title)}"
+        if event.slug and slugify(event.slug) == event.slug and event.slug not in taken:
+            base = event.slug
+        elif event.slug:
+            problems.warning(shown, event.slug_line, f'unique_id "{_short(event.slug)}" is not '
+                             + ("a file name of its own (it is taken)" if event.slug in taken else
+                                "a valid file name (lower case letters, digits and hyphens)")
+                             + f': the entry is named from its date and title instead')
         slug, n = base, 1
         while slug in taken:
             n += 1
@@ -321,29 +564,68 @@ def entry_text(event: Event) -> str:
         for q in event.quotes:
             lines += [f"  - text: {yaml_text(q.text)}", f"    by: {yaml_text(q.by)}", f"    source: {q.source}"]
     if event.media:
-        lines.append("media:")
-        first = True
-        for name in ("file", "url", "alt", "caption", "credit"):
-            if name in event.media:
-                lines.append(f"  {'- ' if first else '  '}{name}: {yaml_text(event.media[name])}")
-                first = False
+        shown = [item for item in event.media if not item.note]
+        lines.append("media:" if shown else "media: []")
+        for item in shown:
+            lines += _media_lines(item, "  ")
+        for item in event.media:
+            if item.note:
+                lines.append(f"  # not shown: {_short(item.file or item.url, 80)} {item.note}")
+                lines += _media_lines(item, "  # ")
+    if event.extra:
+        lines.append("extra:   # the sheet's columns that have no field of their own")
+        lines += [f"  {yaml_text(name)}: {yaml_text(value)}" for name, value in event.extra.items()]
     lines.append("---")
     return "\n".join(lines) + "\n" + (event.body + "\n" if event.body else "")
+
+
+def _media_lines(item: MediaItem, indent: str) -> list[str]:
+    out: list[str] = []
+    for name in ("file", "url", "alt", "caption", "credit"):
+        value = getattr(item, name)
+        if value:
+            out.append(f"{indent}{'  ' if out else '- '}{name}: {yaml_text(value)}")
+    return out
+
+
+def _title_media(title: TitleSlide, notes: list[SheetError]) -> None:
+    """The title row's media: the settings have no field for it, so a web
+    address becomes a link in the introduction and a file a comment."""
+    for item in title.media:
+        if item.url:
+            host = urlsplit(item.url).hostname or item.url
+            link = f"[{escape(item.alt or host)}]({item.url.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
+            said = " \u2014 ".join(x for x in (item.caption, link, item.credit) if x)
+            title.intro = _joined(title.intro, said)
+            notes.append(SheetError(title.line, f'the title row\'s "Media" ({_short(item.url)}) is kept as a link '
+                                    "in the introduction: the settings have no field to show it as the timeline's "
+                                    "media"))
+        else:
+            item.note = item.note or ("is the title row's media, which the settings have no field for: "
+                                      "show it in an entry instead")
+            notes.append(SheetError(title.line, f'the title row\'s "Media" ({_short(item.file)}) is kept as a '
+                                    "comment in the settings: they have no field to show it"))
 
 
 def settings_yaml(imported: Imported) -> str:
     lines = []
     if imported.title is not None:
-        lines.append(f"title: {yaml_text(imported.title[0] or 'Timeline')}")
+        lines.append(f"title: {yaml_text(imported.title.title or 'Timeline')}")
+        lines += [f"# {comment}" for comment in imported.title.comments]
+        for item in imported.title.media:
+            if item.file:
+                lines.append(f"# media (not shown: {item.file} {item.note})")
+                lines += _media_lines(item, "#   ")
     if imported.eras:
         lines.append("eras:")
         for era in imported.eras:
             lines += [f"  - title: {yaml_text(era.title)}", f"    date: {era.date.text}", f"    end: {era.end.text}"]
+            lines += [f"    # {comment}" for comment in era.comments]
     return "\n".join(lines) + "\n"
 
 
 def index_text(imported: Imported, tz: str) -> str:
-    intro = imported.title[1] if imported.title else ""
+    intro = imported.title.intro if imported.title else ""
     return (f"---\n{settings_yaml(imported)}timezone: {tz}\n---\n"
             + (intro + "\n" if intro else ""))
 
@@ -373,7 +655,7 @@ def replaced_settings(text: str, imported: Imported) -> str:
             skipping = False
         if not skipping:
             kept.append(line)
-    new = settings_yaml(Imported([], imported.title, imported.eras)).rstrip("\n").split("\n")
+    new = settings_yaml(imported).rstrip("\n").split("\n")
     if imported.title is None:
         new = [line for line in new if not line.startswith("title:")]
     return "\n".join(["---", *new, *kept, *lines[close:]])
