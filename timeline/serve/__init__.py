@@ -20,20 +20,23 @@ from typing import TextIO
 
 from ..project import OutputError, Project
 from . import watch
-from .server import PreviewServer
+from .server import IDLE_SECONDS, THREADS, PreviewServer
 from .site import LiveSite
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: Path | None = None,
+          idle_timeout: float = IDLE_SECONDS, threads: int = THREADS,
           out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Serve until Ctrl-C or SIGTERM; returns the exit status."""
+    """Serve until Ctrl-C or SIGTERM; returns the exit status. At most
+    `threads` connections are served at once, each closed after
+    `idle_timeout` seconds without a byte either way."""
     options = project.options
     assert options.out_dir is not None
     site = LiveSite()
     try:
-        server = PreviewServer(host, port, options.out_dir, site)
+        server = PreviewServer(host, port, options.out_dir, site, idle_timeout=idle_timeout, threads=threads)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(f"build.py: error: port {port} on {host} is in use: stop what serves there, or give "
@@ -44,7 +47,8 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
     print(f"serving {server.url}", file=out, flush=True)
     if host not in LOOPBACK:
         print(f"build.py: warning: serving on {host}: other machines that reach it can read the site, "
-              "drafts included", file=err, flush=True)
+              "drafts included; open it by its address (a request naming the machine by a name is refused)",
+              file=err, flush=True)
 
     stop = threading.Event()
     stopping = lambda signum, frame: stop.set()   # noqa: E731 - the handler is this one line

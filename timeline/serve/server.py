@@ -2,18 +2,32 @@
 HTML page with the reload script added as it is served (never on disk),
 and the endpoint that tells open pages what a build changed.
 
-Standard library only: http.server's threading server, one thread per
-connection, so that the pages' event streams do not hold up the files."""
+Standard library only: http.server's threading server, a thread per
+connection up to a bound (the pages' event streams must not hold up the
+files), each connection closed when it goes quiet.
+
+Drafts are served, so the server answers nobody but the browser of the
+one who runs it: a request naming another host (a DNS-rebinding page) is
+refused, no file may be read by a page of another origin, and no path
+leaves the output folder, by `..` or by a symbolic link."""
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import json
 import mimetypes
+import os
 import socket
+import stat
+import sys
+import threading
+import time
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 import jinja2
 
@@ -22,16 +36,30 @@ from .site import LiveSite
 ASSETS = Path(__file__).parent / "assets"
 LIVE = "/__live/"                 # the preview's own files and endpoint; never a site path
 KEEPALIVE_SECONDS = 15            # a comment down an idle stream, so that a gone page is noticed
+IDLE_SECONDS = 20.0               # a connection that sends or takes nothing for this long is closed
+THREADS = 32                      # connections served at once; the next ones wait to be accepted
+CHUNK = 256 * 1024                # a body is written in pieces: the time-out applies to each
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "text/javascript; charset=utf-8", ".json": "application/json",
          ".xml": "application/xml", ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml",
          ".webp": "image/webp", ".avif": "image/avif"}
 
 
-def site_file(root: Path, url_path: str) -> Path | None:
-    """The file of the output folder that a request's path names, or None:
-    nothing outside the folder is ever named, whether by `..`, by an
-    encoded one, by a back slash or by a symbolic link out of it."""
+@dataclass(frozen=True)
+class Found:
+    """A file of the output folder: its name (for its type), its bytes,
+    and whether it is a folder's index.html, found by the folder's address."""
+
+    name: str
+    data: bytes
+    folder: bool
+
+
+def site_parts(url_path: str) -> list[str] | None:
+    """A request's path as names under the output folder, or None when it
+    cannot name a file of it (`..`, encoded or not, a back slash, a NUL, a
+    byte sequence that is not UTF-8)."""
     try:
         path = unquote(url_path, errors="strict")
     except UnicodeDecodeError:
@@ -39,15 +67,49 @@ def site_file(root: Path, url_path: str) -> Path | None:
     if "\x00" in path or "\\" in path:
         return None
     parts = [part for part in path.split("/") if part not in ("", ".")]
-    if ".." in parts:
+    return None if ".." in parts else parts
+
+
+def read_site_file(root: Path, url_path: str) -> Found | None:
+    """The file a request's path names, or None. Each name is opened
+    relative to the folder before it and never through a symbolic link,
+    so no link (to a file or a folder, in or out of the site) is followed,
+    even one made between a check and the read; only regular files are
+    read (a FIFO would hang the request). The output folder itself may be
+    a link: it is the user's to place."""
+    parts = site_parts(url_path)
+    if parts is None:
         return None
-    real_root = root.resolve()
-    target = real_root.joinpath(*parts).resolve()
-    if not target.is_relative_to(real_root):
+    nofollow = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
         return None
-    if target.is_dir():
-        target = target / "index.html"
-    return target if target.is_file() else None
+    try:
+        mode = os.fstat(fd).st_mode
+        for part in parts:
+            if not stat.S_ISDIR(mode):
+                return None
+            fd, parent = os.open(part, nofollow, dir_fd=fd), fd
+            os.close(parent)
+            mode = os.fstat(fd).st_mode
+        folder = stat.S_ISDIR(mode)
+        if folder:
+            fd, parent = os.open("index.html", nofollow, dir_fd=fd), fd
+            os.close(parent)
+            mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return None
+        with os.fdopen(fd, "rb") as file:
+            fd = -1
+            data = file.read()
+    except (OSError, ValueError):
+        # ELOOP: a link; ENOENT, ENOTDIR, EACCES: nothing to serve. ValueError: a name too odd for the system.
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return Found("index.html" if folder else (parts[-1] if parts else "index.html"), data, folder)
 
 
 def page_name(url_path: str) -> str:
@@ -58,15 +120,51 @@ def page_name(url_path: str) -> str:
     return path.lstrip("/")
 
 
+def host_forms(address: str) -> set[str]:
+    """An address as a Host header names it: `127.0.0.1`, `[::1]`; an IPv6
+    socket's IPv4-mapped address (`::ffff:10.0.0.2`) as the IPv4 one too."""
+    address = address.split("%")[0].lower()
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return {address}
+    if isinstance(ip, ipaddress.IPv6Address):
+        forms = {f"[{ip.compressed}]"}
+        if ip.ipv4_mapped is not None:
+            forms.add(str(ip.ipv4_mapped))
+        return forms
+    return {str(ip)}
+
+
+def host_allowed(host: str, listening: str, arrived: str, port: int) -> bool:
+    """Whether a request's Host header names this server: the address it
+    listens on, the address the connection arrived at (the one a browser
+    used, when listening on 0.0.0.0 or ::) or a localhost form, each with
+    the port. Any other name, `evil.example` that a DNS rebinding points
+    here above all, is refused: a page of another origin must not read it."""
+    names = set(LOCAL_NAMES) | host_forms(listening) | host_forms(arrived)
+    wanted = {f"{name}:{port}" for name in names}
+    if port == 80:
+        wanted |= names
+    return host.strip().lower() in wanted
+
+
 class PreviewServer(ThreadingHTTPServer):
-    """Serves `out_dir` as `site` says it stands."""
+    """Serves `out_dir` as `site` says it stands: at most `threads`
+    connections at once, each closed after `idle_timeout` seconds without
+    a byte either way."""
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128      # connections beyond `threads` wait here, unaccepted, holding no descriptor
 
-    def __init__(self, host: str, port: int, out_dir: Path, site: LiveSite):
+    def __init__(self, host: str, port: int, out_dir: Path, site: LiveSite, *,
+                 idle_timeout: float = IDLE_SECONDS, threads: int = THREADS):
         if ":" in host:
             self.address_family = socket.AF_INET6
+        self.idle_timeout = idle_timeout
+        self.slots = threading.BoundedSemaphore(threads)
+        self.closing = threading.Event()
         super().__init__((host, port), Handler)
         self.out_dir = out_dir
         self.site = site
@@ -82,6 +180,44 @@ class PreviewServer(ThreadingHTTPServer):
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
+    def get_request(self) -> tuple[socket.socket, tuple]:
+        try:
+            return super().get_request()
+        except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE):
+                # Out of descriptors: the listening socket stays readable, and
+                # asking again at once would spin. Wait for connections to close.
+                time.sleep(0.1)
+            raise
+
+    def process_request(self, request, client_address) -> None:   # type: ignore[no-untyped-def]
+        # At the bound, the accepting thread waits for a free slot; the
+        # connections after this one wait in the listening queue.
+        while not self.slots.acquire(timeout=0.2):
+            if self.closing.is_set():
+                self.shutdown_request(request)
+                return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:   # type: ignore[no-untyped-def]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address) -> None:   # type: ignore[no-untyped-def]
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return   # a client that left or went quiet is no error
+        super().handle_error(request, client_address)
+
+    def shutdown(self) -> None:
+        self.closing.set()
+        super().shutdown()
+
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
@@ -90,8 +226,25 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
     server_version = "timeline-preview"
 
+    def setup(self) -> None:
+        self.timeout = self.server.idle_timeout   # read by StreamRequestHandler.setup
+        super().setup()
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):
+            pass   # the client left (closed the tab, stopped a download) or stopped reading
+
     def log_message(self, format, *args) -> None:   # noqa: A002 - http.server's name
         pass   # a request log would bury the build's messages
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # On every response, errors included: no page of another origin may
+        # load any of it as a script, a style or an image.
+        super().send_response(code, message)
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("X-Content-Type-Options", "nosniff")
 
     def do_HEAD(self) -> None:
         self._respond(head=True)
@@ -99,34 +252,59 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._respond(head=False)
 
+    def _refusal(self, live: bool) -> str | None:
+        """Why this request is refused, or None. The Host must name this
+        server; a request made by a page of another origin (its Origin, or
+        the browser's Sec-Fetch-Site) may only be a navigation to a page,
+        never a read of a file nor of the event stream."""
+        hosts = self.headers.get_all("Host") or []
+        port = self.server.server_address[1]
+        arrived = self.connection.getsockname()[0]
+        if len(hosts) != 1 or not host_allowed(hosts[0], self.server.server_address[0], arrived, port):
+            return f"this preview answers only requests for {self.server.url}"
+        origin = self.headers.get("Origin")
+        if origin is not None and origin.strip().lower() != "http://" + hosts[0].strip().lower():
+            return "this preview answers no other origin"
+        site = self.headers.get("Sec-Fetch-Site", "").strip().lower()
+        if site in ("cross-site", "same-site"):
+            navigation = self.headers.get("Sec-Fetch-Mode", "").strip().lower() == "navigate"
+            if live or not navigation:
+                return "this preview answers no other origin"
+        return None
+
     def _respond(self, head: bool) -> None:
-        url = urlsplit(self.path)
-        if url.path.startswith(LIVE):
-            name = url.path[len(LIVE):]
+        # The target as sent, never read as a URL: `//name/x` is a path, not a host.
+        path, _, query = self.path.partition("#")[0].partition("?")
+        live = path.startswith(LIVE)
+        why = "a path must start with /" if not path.startswith("/") else self._refusal(live)
+        if why is not None:
+            return self._send(HTTPStatus.FORBIDDEN, f"forbidden: {why}\n".encode(), TYPES[".txt"], head)
+        if live:
+            name = path[len(LIVE):]
             if name == "events" and not head:
-                return self._events(parse_qs(url.query))
+                return self._events(parse_qs(query))
             if name in self.server.assets:
                 return self._send(HTTPStatus.OK, self.server.assets[name], TYPES[Path(name).suffix], head)
             return self._send(HTTPStatus.NOT_FOUND, b"not found\n", TYPES[".txt"], head)
         site = self.server.site
         # Found and read under the lock: a build may add or remove the file.
         with site.reading() as build:
-            file = site_file(self.server.out_dir, url.path)
-            if file is not None and file.name == "index.html" and not url.path.endswith(("/", "index.html")):
-                # A folder's address without its slash: its page's relative links need one.
-                return self._redirect(url.path + "/")
+            found = read_site_file(self.server.out_dir, path)
+            if found is not None and found.folder and not path.endswith("/"):
+                # A folder's address without its slash: its page's relative links need one
+                # (`//x` made `/x/`: never an address on another host).
+                return self._redirect("/" + path.lstrip("/") + "/")
             if build == 0:
                 body = self.server.waiting.render(errors=site.errors).encode()
                 return self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._live(body, 0), TYPES[".html"], head)
             status = HTTPStatus.OK
-            if file is None:
-                status, file = HTTPStatus.NOT_FOUND, site_file(self.server.out_dir, "/404.html")
-                if file is None:
+            if found is None:
+                status, found = HTTPStatus.NOT_FOUND, read_site_file(self.server.out_dir, "/404.html")
+                if found is None:
                     return self._send(status, b"not found\n", TYPES[".txt"], head)
-            data = file.read_bytes()
-        kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        if file.suffix == ".html":
-            data = self._live(data, build)
+        suffix = Path(found.name).suffix
+        kind = TYPES.get(suffix) or mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        data = self._live(found.data, build) if suffix == ".html" else found.data
         self._send(status, data, kind, head)
 
     def _live(self, page: bytes, build: int) -> bytes:
@@ -142,7 +320,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")   # every load shows the build now on disk
         self.end_headers()
         if not head:
-            self.wfile.write(body)
+            view = memoryview(body)
+            for at in range(0, len(body), CHUNK):
+                self.wfile.write(view[at:at + CHUNK])
 
     def _redirect(self, to: str) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -164,14 +344,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        try:
-            while not site.stopping:
-                news = site.news(seen, page)
-                self.wfile.write(b"data: " + json.dumps(news.as_data()).encode() + b"\n\n")
+        while not site.stopping:
+            news = site.news(seen, page)
+            self.wfile.write(b"data: " + json.dumps(news.as_data()).encode() + b"\n\n")
+            self.wfile.flush()
+            seen = news.build
+            while site.wait(seen, KEEPALIVE_SECONDS) == seen and not site.stopping:
+                self.wfile.write(b": idle\n\n")
                 self.wfile.flush()
-                seen = news.build
-                while site.wait(seen, KEEPALIVE_SECONDS) == seen and not site.stopping:
-                    self.wfile.write(b": idle\n\n")
-                    self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass   # the page was closed or hidden
