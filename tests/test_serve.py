@@ -5,6 +5,7 @@ In Chromium: tests/test_serve_browser.py."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -240,4 +241,136 @@ def test_polling_sees_a_save_too(project):
         write_in_place(entry, edited(entry, "\n---\n", "\n---\nSeen by polling.\n"))
         served.wait_build(after=build, timeout=30)
         assert "Seen by polling." in (project / "site" / PAGE).read_text(encoding="utf-8")
+    assert served.returncode == 0
+
+
+# Issue 21: drafts are served, so the preview answers its own user's browser
+# and nothing else; it stays up under idle, flooding and aborted connections.
+
+DRAFT = "content/2022-01-12-embargoed-vote.md"
+DRAFT_PAGE = "/entries/2022-01-12-embargoed-vote.html"
+EMBARGOED = "Embargoed secret vote"
+
+
+def with_draft(project: Path) -> Path:
+    (project / DRAFT).write_text(f"---\ntitle: {EMBARGOED}\ndate: 2022-01-12\nplace: Astana\ndraft: true\n---\n"
+                                 "The parliament votes quietly behind closed doors.\n", encoding="utf-8")
+    return project
+
+
+def request(port: int, path: str, headers: list[tuple[str, str]], method: str = "GET",
+            host: str | None = "default") -> tuple[int, bytes, dict[str, str]]:
+    """A request with exactly the headers given (Host too: `host=None`
+    sends none, `default` the server's own address)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        if host == "default":
+            host = f"127.0.0.1:{port}"
+        if host is not None:
+            conn.putheader("Host", host)
+        for name, value in headers:
+            conn.putheader(name, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = b"" if response.getheader("Content-Type") == "text/event-stream" else response.read()
+        return response.status, body, dict(response.getheaders())
+    finally:
+        conn.close()
+
+
+def test_only_requests_naming_its_own_address_are_answered(tmp_path):
+    project = with_draft(copy_project(tmp_path / "project", own_look=False))
+    with Served(project, "--drafts") as served:
+        served.wait_build(after=0)
+        port = served.port
+        status, body, _ = request(port, DRAFT_PAGE, [])
+        assert status == 200 and EMBARGOED.encode() in body
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+            status, body, _ = request(port, DRAFT_PAGE, [], host=host)
+            assert status == 200 and EMBARGOED.encode() in body, host
+        foreign = [f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}",
+                   f"localhost.evil.example:{port}", f"evil.example:{port}@127.0.0.1", f"127.0.0.1:{port + 1}",
+                   "127.0.0.1", "localhost", f"127.0.0.2:{port}", f"0.0.0.0:{port}", ""]
+        paths = ["/", DRAFT_PAGE, "/search-index.js", "/timeline.json", "/static/style.css", "/__live/live.js",
+                 "/__live/events?build=0", "/no-such-page.html", "/../../etc/passwd", "/entries"]
+        for host in foreign:
+            for path in paths:
+                for method in ("GET", "HEAD"):
+                    status, body, headers = request(port, path, [], method=method, host=host)
+                    assert status == 403, (host, path, method, status)
+                    assert EMBARGOED.encode() not in body and b"TIMELINE_SEARCH" not in body
+                    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+        # No Host at all (HTTP/1.0 allows it), two of them, or a target in absolute form.
+        assert request(port, DRAFT_PAGE, [], host=None)[0] == 403
+        assert request(port, DRAFT_PAGE, [("Host", "evil.example")])[0] == 403
+        status, body, _ = request(port, f"http://evil.example:{port}{DRAFT_PAGE}", [], host=f"evil.example:{port}")
+        assert status == 403 and EMBARGOED.encode() not in body
+        status, body, _ = request(port, f"http://127.0.0.1:{port}{DRAFT_PAGE}", [])
+        assert status == 403 and EMBARGOED.encode() not in body
+    assert served.returncode == 0
+    assert "Traceback" not in served.stderr
+
+
+def test_the_address_of_a_wildcard_or_network_listener_and_localhost_are_its_names():
+    """Listening on 0.0.0.0 or ::, a request is for the address it arrived
+    at (a browser on the network names it so) or a localhost form; a
+    server on one address answers that address. A name never passes."""
+    from timeline.serve.server import host_allowed
+    assert host_allowed("192.168.1.20:8000", "0.0.0.0", "192.168.1.20", 8000)
+    assert host_allowed("192.168.1.20:8000", "::", "::ffff:192.168.1.20", 8000)
+    assert host_allowed("[fe80::1]:8000", "::", "fe80::1%eth0", 8000)
+    assert host_allowed("localhost:8000", "0.0.0.0", "127.0.0.1", 8000)
+    assert host_allowed("192.168.1.20:8000", "192.168.1.20", "192.168.1.20", 8000)
+    assert host_allowed("example.test", "127.0.0.1", "127.0.0.1", 80) is False
+    assert host_allowed("localhost", "127.0.0.1", "127.0.0.1", 80)
+    for host in ("192.168.1.21:8000", "192.168.1.20:8001", "laptop.local:8000", "evil.example:8000",
+                 "192.168.1.20", "192.168.1.20:8000.evil.example", ""):
+        assert not host_allowed(host, "0.0.0.0", "192.168.1.20", 8000), host
+
+
+def test_every_response_is_for_its_own_origin_only(tmp_path):
+    project = with_draft(copy_project(tmp_path / "project", own_look=False))
+    with Served(project, "--drafts") as served:
+        served.wait_build(after=0)
+        port = served.port
+        (project / "site" / "notes").mkdir()
+        (project / "site" / "notes" / "index.html").write_text("<html><head></head><body>n</body></html>")
+        own = f"http://127.0.0.1:{port}"
+        kinds = {}
+        for path, method, headers in [
+            ("/", "GET", []), (DRAFT_PAGE, "GET", []), ("/search-index.js", "GET", []),
+            ("/timeline.json", "GET", []), ("/static/style.css", "HEAD", []), ("/notes", "GET", []),
+            ("/no-such-page.html", "GET", []), ("/__live/live.js", "GET", []), ("/__live/nothing", "GET", []),
+            ("/__live/events?build=0", "GET", []), ("/", "POST", []), ("/", "GET", [("Origin", "null")]),
+        ]:
+            status, _, got = request(port, path, headers, method=method)
+            kinds[status] = path
+            assert got.get("Cross-Origin-Resource-Policy") == "same-origin", (path, method, status)
+            assert got.get("X-Content-Type-Options") == "nosniff", (path, method, status)
+        assert set(kinds) == {200, 301, 403, 404, 501}
+        # What a page of another origin (another port of this machine is one) would send.
+        for path in ("/__live/events?build=0", "/search-index.js", DRAFT_PAGE, "/timeline.json"):
+            for headers in ([("Origin", "http://127.0.0.1:1")], [("Origin", f"http://evil.example:{port}")],
+                            [("Origin", "null")],
+                            [("Sec-Fetch-Site", "same-site"), ("Sec-Fetch-Mode", "no-cors")],
+                            [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "cors")],
+                            [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "no-cors"),
+                             ("Sec-Fetch-Dest", "script")]):
+                status, body, _ = request(port, path, headers)
+                assert status == 403, (path, headers, status)
+                assert EMBARGOED.encode() not in body and b"TIMELINE_SEARCH" not in body
+        # The stream from another origin's page is refused even as a navigation.
+        assert request(port, "/__live/events?build=0", [("Sec-Fetch-Site", "cross-site"),
+                                                        ("Sec-Fetch-Mode", "navigate")])[0] == 403
+        # A link followed from another site opens the page; the page's own requests are answered.
+        status, body, _ = request(port, DRAFT_PAGE, [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "navigate"),
+                                                     ("Sec-Fetch-Dest", "document")])
+        assert status == 200 and EMBARGOED.encode() in body
+        status, body, headers = request(port, "/__live/events?build=0", [("Origin", own),
+                                                                         ("Sec-Fetch-Site", "same-origin")])
+        assert status == 200 and headers["Content-Type"] == "text/event-stream"
+        status, body, _ = request(port, "/search-index.js", [("Sec-Fetch-Site", "same-origin"),
+                                                             ("Sec-Fetch-Mode", "no-cors"), ("Sec-Fetch-Dest", "script")])
+        assert status == 200 and EMBARGOED.encode() in body
     assert served.returncode == 0
