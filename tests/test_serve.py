@@ -65,26 +65,48 @@ def test_first_line_then_the_site_as_on_disk_with_the_script_only_as_served(proj
     assert served.returncode == 0
 
 
-@pytest.mark.parametrize("path", [
+OUTSIDE_PATHS = [
     "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
     "/entries/..%2F..%2F..%2Fetc%2Fpasswd", "/..\\..\\etc\\passwd", "/%5c..%5c..%5cetc%5cpasswd",
     "/%252e%252e/etc/passwd", "/static/%00style.css", "/outside/passwd", "/outside.html",
     "/%ff%fe", "/__live/../../../etc/passwd",
-])
-def test_nothing_outside_the_site_is_served(tmp_path, path):
+    # Links, whether they leave the site or not, and a folder's index found through one.
+    "/linkdir/", "/linkdir", "/linkdir/index.html", "/linked.html", "/entries-link/", "/entries-link",
+    "/entries-link/" + PAGE.split("/")[1], "/static/linked.css", "/link-to-site/index.html",
+    # Not a regular file: reading it would wait for a writer.
+    "/fifo.html", "/entries/fifo/",
+]
+
+
+def test_nothing_outside_the_site_is_served_nor_any_link_followed(tmp_path):
     project = copy_project(tmp_path / "project", own_look=False)
     secret = tmp_path / "outside"
     secret.mkdir()
     (secret / "passwd").write_text("secret\n")
+    (secret / "index.html").write_text("<html><head></head><body>secret</body></html>\n")
     (tmp_path / "outside.html").write_text("secret\n")
     with Served(project) as served:
         served.wait_build(after=0)
-        # Links out of the site, as a careless copy might leave there.
-        (project / "site" / "outside").symlink_to(secret)
-        (project / "site" / "outside.html").symlink_to(tmp_path / "outside.html")
-        status, body, _ = served.get(path)
-        assert status == 404, (path, status)
-        assert b"secret" not in body and b"root:" not in body
+        site = project / "site"
+        # Links, as a careless copy might leave there: out of the site and within it.
+        (site / "outside").symlink_to(secret)
+        (site / "outside.html").symlink_to(tmp_path / "outside.html")
+        (site / "linkdir").symlink_to(secret)
+        (site / "linked.html").symlink_to(site / "index.html")
+        (site / "entries-link").symlink_to(site / "entries")
+        (site / "static" / "linked.css").symlink_to("style.css")
+        (site / "link-to-site").symlink_to(".")
+        os.mkfifo(site / "fifo.html")
+        (site / "entries" / "fifo").mkdir()
+        os.mkfifo(site / "entries" / "fifo" / "index.html")
+        for path in OUTSIDE_PATHS:
+            status, body, _ = served.get(path)
+            assert status == 404, (path, status)
+            assert b"secret" not in body and b"root:" not in body
+            if not path.startswith("/__live/"):
+                assert LIVE_TAGS.sub(b"", body) == (site / "404.html").read_bytes(), path
+        assert served.get("/" + PAGE)[0] == 200 and served.get("/static/style.css")[0] == 200
+    assert "Traceback" not in served.stderr
 
 
 def test_every_kind_of_save_is_built_once_and_the_folder_equals_a_fresh_build(project, tmp_path):
