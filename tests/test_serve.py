@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from serve_support import (REPO, Served, copy_project, tree, write_by_rename, write_in_pieces,
+from serve_support import (REPO, Served, ServedFolder, copy_project, tree, write_by_rename, write_in_pieces,
                            write_in_place)
 
 ENTRY = "content/2022-01-07-shoot-to-kill-order.md"
@@ -396,3 +397,98 @@ def test_every_response_is_for_its_own_origin_only(tmp_path):
                                                              ("Sec-Fetch-Mode", "no-cors"), ("Sec-Fetch-Dest", "script")])
         assert status == 200 and EMBARGOED.encode() in body
     assert served.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A site as `build` writes it, for the server alone (serve_support.ServedFolder)."""
+    root = tmp_path_factory.mktemp("built")
+    fresh_build(copy_project(root / "project", own_look=False), root / "site")
+    return root / "site"
+
+
+def get_from(port: int, path: str, timeout: float = 60) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def closed_by_server(sock: socket.socket, within: float) -> bool:
+    """Whether the server closes the connection within `within` seconds."""
+    sock.settimeout(within)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def leave_abruptly(sock: socket.socket) -> None:
+    """Close with a reset, as a browser does when a tab is closed mid-load."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def test_quiet_connections_are_closed_and_a_flood_waits_its_turn(built):
+    """More quiet connections than threads: those served are closed after
+    the idle time-out, the others wait to be accepted, a normal request
+    after them all is answered, and the server never spins."""
+    idle, threads = 1.0, 4
+    with ServedFolder(built, idle=idle, threads=threads) as server:
+        cpu, started = server.cpu_seconds(), time.monotonic()
+        quiet = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(16)]
+        # Half a request, then nothing: the slow client's way to hold a thread.
+        for sock in quiet[8:]:
+            sock.sendall(f"GET / HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\nUser-".encode())
+        assert not closed_by_server(quiet[0], idle * 0.5), "closed before the time-out"
+        status, body = get_from(server.port, "/")
+        assert status == 200 and b"</html>" in body
+        assert all(closed_by_server(sock, 30) for sock in quiet)
+        waited = time.monotonic() - started
+        # 16 quiet connections, 4 at a time, 1 s each: the normal request waited its turn.
+        assert waited >= (len(quiet) / threads) * idle * 0.9
+        used = server.cpu_seconds() - cpu
+        assert used < waited / 4, f"{used:.2f} s of CPU in {waited:.2f} s"
+        for sock in quiet:
+            sock.close()
+        assert get_from(server.port, "/timeline.json")[0] == 200
+    assert server.stderr == ""
+
+
+def test_out_of_file_descriptors_it_waits_rather_than_spins(built):
+    """More connections than the process may open: accepting fails until
+    some close, and the server waits for that instead of asking again and
+    again (which took a whole core)."""
+    idle = 2.0
+    with ServedFolder(built, idle=idle, threads=200, files=48) as server:
+        quiet = []
+        for _ in range(80):
+            sock = socket.socket()
+            sock.setblocking(False)
+            sock.connect_ex(("127.0.0.1", server.port))
+            quiet.append(sock)
+        time.sleep(0.3)
+        cpu, started = server.cpu_seconds(), time.monotonic()
+        time.sleep(idle * 0.6)   # within the time-out: the descriptors stay taken
+        used, spent = server.cpu_seconds() - cpu, time.monotonic() - started
+        assert used < spent / 4, f"{used:.2f} s of CPU in {spent:.2f} s at the descriptor limit"
+        for sock in quiet:
+            sock.setblocking(True)
+            assert closed_by_server(sock, 60)
+            sock.close()
+        status, body = get_from(server.port, "/")
+        assert status == 200 and b"</html>" in body
+    assert server.stderr == ""
+
+
+def test_the_output_folder_may_itself_be_a_link(built, tmp_path):
+    (tmp_path / "site").symlink_to(built)
+    with ServedFolder(tmp_path / "site", idle=5, threads=4) as server:
+        assert get_from(server.port, "/")[0] == 200
+        assert get_from(server.port, "/" + PAGE)[0] == 200
+    assert server.stderr == ""
