@@ -492,3 +492,50 @@ def test_the_output_folder_may_itself_be_a_link(built, tmp_path):
         assert get_from(server.port, "/")[0] == 200
         assert get_from(server.port, "/" + PAGE)[0] == 200
     assert server.stderr == ""
+
+
+def test_a_client_that_leaves_early_is_no_error(project):
+    """Requests abandoned mid-body (a large file, a page), mid-request and
+    on the event stream: the server says nothing and serves on."""
+    with Served(project) as served:
+        build = served.wait_build(after=0)["build"]
+        big = project / "site" / "static" / "big.bin"
+        big.write_bytes(os.urandom(1 << 20) * 32)
+        address = ("127.0.0.1", served.port)
+        host = f"Host: 127.0.0.1:{served.port}\r\n"
+        for path, method, taken in [("/static/big.bin", "GET", 65536)] * 6 + [("/", "GET", 100),
+                                                                           ("/" + PAGE, "GET", 20),
+                                                                           ("/static/big.bin", "HEAD", 20)]:
+            sock = socket.create_connection(address, timeout=30)
+            sock.sendall(f"{method} {path} HTTP/1.1\r\n{host}\r\n".encode())
+            got = b""
+            while len(got) < taken:
+                got += sock.recv(taken - len(got))
+            assert got.startswith(b"HTTP/1.0 200 ")
+            leave_abruptly(sock)
+        sock = socket.create_connection(address, timeout=30)
+        sock.sendall(f"GET /{PAGE} HTTP/1.1\r\n{host}Accept: text/ht".encode())
+        leave_abruptly(sock)
+        status, body, _ = served.get("/static/big.bin")
+        assert status == 200 and body == big.read_bytes()
+        # The stream: its first message read, then gone; the next build writes to it.
+        streams = []
+        for _ in range(3):
+            sock = socket.create_connection(address, timeout=30)
+            sock.sendall(f"GET /__live/events?build={build}&page=/ HTTP/1.1\r\n{host}\r\n".encode())
+            got = b""
+            while b"\n\n" not in got.split(b"\r\n\r\n", 1)[-1] or b"data: " not in got:
+                got += sock.recv(4096)
+            streams.append(sock)
+        for sock in streams:
+            leave_abruptly(sock)
+        entry = project / ENTRY
+        write_by_rename(entry, edited(entry, "\n---\n", "\n---\nEdited after the pages left.\n"))
+        served.wait_build(after=build)
+        write_by_rename(entry, edited(entry, "\n---\n", "\n---\nAnd once more.\n"))
+        served.wait_build(after=build + 1)
+        assert served.get("/" + PAGE)[0] == 200
+    assert served.returncode == 0
+    for noise in ("Traceback", "Error", "Exception", "-----", "Broken", "reset"):
+        assert noise not in served.stderr, served.stderr
+    assert all(re.match(r"(re)?built in \d+ ms: ", line) for line in served.err_lines), served.stderr
