@@ -131,6 +131,18 @@ class Served:
             conn.close()
 
 
+DRAFT_PAGE = "/entries/2022-01-12-embargoed-vote.html"
+EMBARGOED = "Embargoed secret vote"
+
+
+def with_draft(project: Path) -> Path:
+    """The project with an embargoed draft, served under --drafts only."""
+    (project / "content/2022-01-12-embargoed-vote.md").write_text(
+        f"---\ntitle: {EMBARGOED}\ndate: 2022-01-12\nplace: Astana\ndraft: true\n---\n"
+        "The parliament votes quietly behind closed doors.\n", encoding="utf-8")
+    return project
+
+
 def write_by_rename(path: Path, text: str) -> None:
     """As many editors save: a new file beside it, renamed over it."""
     temp = path.with_name("." + path.name + ".tmp~")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from serve_support import (REPO, Served, ServedFolder, copy_project, tree, write_by_rename, write_in_pieces,
-                           write_in_place)
+from serve_support import (DRAFT_PAGE, EMBARGOED, REPO, Served, ServedFolder, copy_project, tree, with_draft,
+                           write_by_rename, write_in_pieces, write_in_place)
 
 ENTRY = "content/2022-01-07-shoot-to-kill-order.md"
 PAGE = "entries/2022-01-07-shoot-to-kill-order.html"
@@ -269,17 +269,6 @@ def test_polling_sees_a_save_too(project):
 
 # Issue 21: drafts are served, so the preview answers its own user's browser
 # and nothing else; it stays up under idle, flooding and aborted connections.
-
-DRAFT = "content/2022-01-12-embargoed-vote.md"
-DRAFT_PAGE = "/entries/2022-01-12-embargoed-vote.html"
-EMBARGOED = "Embargoed secret vote"
-
-
-def with_draft(project: Path) -> Path:
-    (project / DRAFT).write_text(f"---\ntitle: {EMBARGOED}\ndate: 2022-01-12\nplace: Astana\ndraft: true\n---\n"
-                                 "The parliament votes quietly behind closed doors.\n", encoding="utf-8")
-    return project
-
 
 def request(port: int, path: str, headers: list[tuple[str, str]], method: str = "GET",
             host: str | None = "default") -> tuple[int, bytes, dict[str, str]]:
