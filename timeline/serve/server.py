@@ -176,7 +176,7 @@ class PreviewServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = str(self.server_address[0]), self.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
@@ -227,8 +227,8 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "timeline-preview"
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_timeout   # read by StreamRequestHandler.setup
         super().setup()
+        self.connection.settimeout(self.server.idle_timeout)
 
     def handle(self) -> None:
         try:
@@ -260,7 +260,8 @@ class Handler(BaseHTTPRequestHandler):
         hosts = self.headers.get_all("Host") or []
         port = self.server.server_address[1]
         arrived = self.connection.getsockname()[0]
-        if len(hosts) != 1 or not host_allowed(hosts[0], self.server.server_address[0], arrived, port):
+        listening = str(self.server.server_address[0])
+        if len(hosts) != 1 or not host_allowed(hosts[0], listening, arrived, port):
             return f"this preview answers only requests for {self.server.url}"
         origin = self.headers.get("Origin")
         if origin is not None and origin.strip().lower() != "http://" + hosts[0].strip().lower():
