@@ -528,3 +528,24 @@ def test_a_client_that_leaves_early_is_no_error(project):
     for noise in ("Traceback", "Error", "Exception", "-----", "Broken", "reset"):
         assert noise not in served.stderr, served.stderr
     assert all(re.match(r"(re)?built in \d+ ms: ", line) for line in served.err_lines), served.stderr
+
+
+def test_open_pages_streams_leave_threads_for_the_files(built):
+    """Each open page holds its event stream's thread: at most half the
+    threads go to streams, the next page is told to ask again (503, and
+    live.js retries), and files are still served meanwhile."""
+    with ServedFolder(built, idle=30, threads=4) as server:
+        streams = []
+        for _ in range(2):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            conn.request("GET", "/__live/events?build=1&page=/")
+            response = conn.getresponse()
+            assert response.status == 200 and response.fp.readline().startswith(b"data: ")
+            streams.append(conn)
+        status, body = get_from(server.port, "/__live/events?build=1&page=/", timeout=30)
+        assert status == 503 and body == b"too many open pages\n"
+        for path in ("/", "/" + PAGE, "/search-index.js", "/__live/live.js"):
+            assert get_from(server.port, path, timeout=30)[0] == 200, path
+        for conn in streams:
+            conn.close()
+    assert server.stderr == ""

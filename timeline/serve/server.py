@@ -164,6 +164,9 @@ class PreviewServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.idle_timeout = idle_timeout
         self.slots = threading.BoundedSemaphore(threads)
+        # An event stream holds its thread for as long as its page is open:
+        # half the threads at most, so that pages and files are still served.
+        self.streams = threading.BoundedSemaphore(max(1, threads // 2))
         self.closing = threading.Event()
         super().__init__((host, port), Handler)
         self.out_dir = out_dir
@@ -341,15 +344,21 @@ class Handler(BaseHTTPRequestHandler):
             seen = 0
         page = page_name(query.get("page", ["/"])[0])
         self.close_connection = True
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        while not site.stopping:
-            news = site.news(seen, page)
-            self.wfile.write(b"data: " + json.dumps(news.as_data()).encode() + b"\n\n")
-            self.wfile.flush()
-            seen = news.build
-            while site.wait(seen, KEEPALIVE_SECONDS) == seen and not site.stopping:
-                self.wfile.write(b": idle\n\n")
+        if not self.server.streams.acquire(blocking=False):
+            # The page asks again a moment later (live.js), by when a hidden or closed one may have let go.
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"too many open pages\n", TYPES[".txt"], False)
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            while not site.stopping:
+                news = site.news(seen, page)
+                self.wfile.write(b"data: " + json.dumps(news.as_data()).encode() + b"\n\n")
                 self.wfile.flush()
+                seen = news.build
+                while site.wait(seen, KEEPALIVE_SECONDS) == seen and not site.stopping:
+                    self.wfile.write(b": idle\n\n")
+                    self.wfile.flush()
+        finally:
+            self.server.streams.release()
