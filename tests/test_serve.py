@@ -549,3 +549,26 @@ def test_open_pages_streams_leave_threads_for_the_files(built):
         for conn in streams:
             conn.close()
     assert server.stderr == ""
+
+
+def test_a_request_dripped_a_byte_at_a_time_is_cut_off(built):
+    """Each byte well within the idle time-out, but the request as a whole
+    must come within it too."""
+    idle = 1.0
+    with ServedFolder(built, idle=idle, threads=4) as server:
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        started = time.monotonic()
+        sock.sendall(f"GET / HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\nX-Slow: ".encode())
+        cut = False
+        while time.monotonic() - started < idle * 10 and not cut:
+            try:
+                sock.sendall(b"a")
+            except (BrokenPipeError, ConnectionResetError):
+                cut = True
+                break
+            cut = closed_by_server(sock, idle / 4)
+        assert cut, "still reading a request that never ends"
+        assert time.monotonic() - started < idle * 3
+        sock.close()
+        assert get_from(server.port, "/")[0] == 200
+    assert server.stderr == ""

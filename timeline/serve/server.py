@@ -14,6 +14,7 @@ leaves the output folder, by `..` or by a symbolic link."""
 from __future__ import annotations
 
 import errno
+import io
 import ipaddress
 import json
 import mimetypes
@@ -149,6 +150,30 @@ def host_allowed(host: str, listening: str, arrived: str, port: int) -> bool:
     return host.strip().lower() in wanted
 
 
+class RequestReader(io.RawIOBase):
+    """A connection's bytes, until `seconds` after it opened: the whole
+    request must have come by then, so that a client sending a byte now
+    and then (each within the idle time-out) holds no thread for long."""
+
+    def __init__(self, sock: socket.socket, seconds: float):
+        self.sock = sock
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:   # type: ignore[no-untyped-def, override]
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not come whole in time")
+        self.sock.settimeout(left)
+        try:
+            return self.sock.recv_into(buffer)
+        finally:
+            self.sock.settimeout(self.seconds)   # for the writes: each may take as long
+
+
 class PreviewServer(ThreadingHTTPServer):
     """Serves `out_dir` as `site` says it stands: at most `threads`
     connections at once, each closed after `idle_timeout` seconds without
@@ -232,6 +257,8 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.settimeout(self.server.idle_timeout)
+        self.rfile.close()
+        self.rfile = io.BufferedReader(RequestReader(self.connection, self.server.idle_timeout))
 
     def handle(self) -> None:
         try:
