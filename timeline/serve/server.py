@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote
 
 import jinja2
@@ -163,7 +164,7 @@ class RequestReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:   # type: ignore[no-untyped-def, override]
+    def readinto(self, buffer: Any) -> int:
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("the request did not come whole in time")
@@ -176,8 +177,8 @@ class RequestReader(io.RawIOBase):
 
 class PreviewServer(ThreadingHTTPServer):
     """Serves `out_dir` as `site` says it stands: at most `threads`
-    connections at once, each closed after `idle_timeout` seconds without
-    a byte either way."""
+    connections at once; a request must come whole within `idle_timeout`
+    seconds, and a write that waits as long ends its connection."""
 
     daemon_threads = True
     allow_reuse_address = True
@@ -208,7 +209,7 @@ class PreviewServer(ThreadingHTTPServer):
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
-    def get_request(self) -> tuple[socket.socket, tuple]:
+    def get_request(self) -> tuple[socket.socket, Any]:
         try:
             return super().get_request()
         except OSError as exc:
@@ -218,7 +219,7 @@ class PreviewServer(ThreadingHTTPServer):
                 time.sleep(0.1)
             raise
 
-    def process_request(self, request, client_address) -> None:   # type: ignore[no-untyped-def]
+    def process_request(self, request: Any, client_address: Any) -> None:
         # At the bound, the accepting thread waits for a free slot; the
         # connections after this one wait in the listening queue.
         while not self.slots.acquire(timeout=0.2):
@@ -231,13 +232,13 @@ class PreviewServer(ThreadingHTTPServer):
             self.slots.release()
             raise
 
-    def process_request_thread(self, request, client_address) -> None:   # type: ignore[no-untyped-def]
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             self.slots.release()
 
-    def handle_error(self, request, client_address) -> None:   # type: ignore[no-untyped-def]
+    def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             return   # a client that left or went quiet is no error
         super().handle_error(request, client_address)
@@ -266,7 +267,7 @@ class Handler(BaseHTTPRequestHandler):
         except (ConnectionError, TimeoutError):
             pass   # the client left (closed the tab, stopped a download) or stopped reading
 
-    def log_message(self, format, *args) -> None:   # noqa: A002 - http.server's name
+    def log_message(self, format: str, *args: Any) -> None:   # noqa: A002 - http.server's name
         pass   # a request log would bury the build's messages
 
     def send_response(self, code: int, message: str | None = None) -> None:
