@@ -195,8 +195,8 @@ def test_an_error_page_until_the_first_good_build(project):
     with Served(project) as served:
         news = served.wait_build(after=0)
         assert any("unknown key \"titel\"" in e for e in news["errors"])
-        status, body, _ = served.get("/")
-        assert status == 503
+        status, body, headers = served.get("/")
+        assert status == 503 and headers["Cross-Origin-Resource-Policy"] == "same-origin"
         text = body.decode()
         assert "not built yet" in text and "titel" in text and LIVE_TAGS.search(body)
         assert served.news(0, "/")["page"] is False
