@@ -38,7 +38,7 @@ from .site import LiveSite
 ASSETS = Path(__file__).parent / "assets"
 LIVE = "/__live/"                 # the preview's own files and endpoint; never a site path
 KEEPALIVE_SECONDS = 15            # a comment down an idle stream, so that a gone page is noticed
-IDLE_SECONDS = 20.0               # a connection that sends or takes nothing for this long is closed
+IDLE_SECONDS = 20.0               # a request must come whole by then; a write waiting as long ends it
 THREADS = 32                      # connections served at once; the next ones wait to be accepted
 CHUNK = 256 * 1024                # a body is written in pieces: the time-out applies to each
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
