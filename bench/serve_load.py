@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import socket
 import statistics
 import struct
@@ -69,10 +70,14 @@ def main() -> None:
             time.sleep(0.2)
             behind = get(server.port, "/")
             print(f"GET / behind {args.quiet} quiet connections ({args.threads} threads, {args.idle:g} s idle "
-                  f"time-out): {behind:.2f} s")
+                  f"time-out): {behind * 1000:.1f} ms")
+            threads = int(re.search(r"^Threads:\s+(\d+)$", Path(f"/proc/{server.proc.pid}/status").read_text(),
+                                    re.M).group(1))
+            time.sleep(args.idle * 0.8)
             held = time.monotonic() - started
             used = server.cpu_seconds() - cpu
-            print(f"server CPU meanwhile: {used:.2f} s in {held:.2f} s ({100 * used / held:.0f} % of a core)")
+            print(f"server while they are held: {threads} threads, {used:.2f} s of CPU in {held:.2f} s "
+                  f"({100 * used / held:.0f} % of a core)")
             for sock in socks:
                 sock.close()
             for _ in range(100):
@@ -84,7 +89,7 @@ def main() -> None:
             get(server.port, "/")
         print(f"100 downloads of 16 MB reset after 64 KB: {len(server.stderr)} bytes on stderr")
 
-        with ServedFolder(site, idle=args.idle, threads=200, files=64) as server:
+        with ServedFolder(site, idle=args.idle, threads=args.threads, files=64) as server:
             socks = quiet_connections(server.port, 150)
             time.sleep(0.3)
             cpu, started = server.cpu_seconds(), time.monotonic()

@@ -423,24 +423,31 @@ def leave_abruptly(sock: socket.socket) -> None:
     sock.close()
 
 
-def test_quiet_connections_are_closed_and_a_flood_waits_its_turn(built):
-    """More quiet connections than threads: those served are closed after
-    the idle time-out, the others wait to be accepted, a normal request
-    after them all is answered, and the server never spins."""
-    idle, threads = 1.0, 4
-    with ServedFolder(built, idle=idle, threads=threads) as server:
+def threads_of(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^Threads:\s+(\d+)$", status, re.M).group(1))
+
+
+def test_quiet_connections_take_no_thread_and_are_closed_after_the_time_out(built):
+    """A flood of connections that send nothing: a normal request is still
+    answered at once, the server's threads stay as many as before, the
+    quiet ones are closed after the idle time-out (or sooner, the oldest
+    first, past the number it holds), and the server never spins."""
+    idle = 3.0
+    with ServedFolder(built, idle=idle, threads=4) as server:
+        threads = threads_of(server.proc.pid)
         cpu, started = server.cpu_seconds(), time.monotonic()
-        quiet = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(16)]
-        # Half a request, then nothing: the slow client's way to hold a thread.
-        for sock in quiet[8:]:
-            sock.sendall(f"GET / HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\nUser-".encode())
-        assert not closed_by_server(quiet[0], idle * 0.5), "closed before the time-out"
+        quiet = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(300)]
         status, body = get_from(server.port, "/")
         assert status == 200 and b"</html>" in body
-        assert all(closed_by_server(sock, 30) for sock in quiet)
+        assert time.monotonic() - started < idle, "answered while the quiet connections were held"
+        assert threads_of(server.proc.pid) == threads
+        # Past the 256 it holds, the oldest were closed to make room; the newest wait their time.
+        assert closed_by_server(quiet[0], 0.1)
+        assert not closed_by_server(quiet[-1], 0.1)
+        assert all(closed_by_server(sock, idle * 3) for sock in quiet)
+        assert time.monotonic() - started >= idle * 0.9, "the newest were given their time"
         waited = time.monotonic() - started
-        # 16 quiet connections, 4 at a time, 1 s each: the normal request waited its turn.
-        assert waited >= (len(quiet) / threads) * idle * 0.9
         used = server.cpu_seconds() - cpu
         assert used < waited / 4, f"{used:.2f} s of CPU in {waited:.2f} s"
         for sock in quiet:
@@ -449,12 +456,34 @@ def test_quiet_connections_are_closed_and_a_flood_waits_its_turn(built):
     assert server.stderr == ""
 
 
-def test_out_of_file_descriptors_it_waits_rather_than_spins(built):
-    """More connections than the process may open: accepting fails until
-    some close, and the server waits for that instead of asking again and
-    again (which took a whole core)."""
-    idle = 2.0
-    with ServedFolder(built, idle=idle, threads=200, files=48) as server:
+def test_requests_beyond_the_threads_wait_their_turn_then_are_refused(built):
+    """Half-sent requests hold a thread each until their deadline: as many
+    again wait for one, the next are answered 503 at once, and once the
+    deadline has passed a request is served again. The threads never grow."""
+    idle, workers = 2.0, 2
+    with ServedFolder(built, idle=idle, threads=workers) as server:
+        threads = threads_of(server.proc.pid)
+        slow = []
+        for _ in range(workers * 2):
+            sock = socket.create_connection(("127.0.0.1", server.port))
+            sock.sendall(f"GET / HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\nUser-".encode())
+            slow.append(sock)
+        time.sleep(0.3)
+        status, body = get_from(server.port, "/")
+        assert status == 503 and body == b"busy\n"
+        assert threads_of(server.proc.pid) == threads
+        assert all(closed_by_server(sock, idle * 3) for sock in slow)
+        status, body = get_from(server.port, "/")
+        assert status == 200 and b"</html>" in body
+    assert server.stderr == ""
+
+
+def test_out_of_file_descriptors_it_makes_room_rather_than_spins(built):
+    """More connections than the process may open: accepting fails, and
+    the server closes the oldest quiet ones instead of asking again and
+    again (which took a whole core); a normal request is still answered."""
+    idle = 5.0
+    with ServedFolder(built, idle=idle, threads=4, files=48) as server:
         quiet = []
         for _ in range(80):
             sock = socket.socket()
@@ -463,15 +492,15 @@ def test_out_of_file_descriptors_it_waits_rather_than_spins(built):
             quiet.append(sock)
         time.sleep(0.3)
         cpu, started = server.cpu_seconds(), time.monotonic()
-        time.sleep(idle * 0.6)   # within the time-out: the descriptors stay taken
+        time.sleep(1.5)
         used, spent = server.cpu_seconds() - cpu, time.monotonic() - started
         assert used < spent / 4, f"{used:.2f} s of CPU in {spent:.2f} s at the descriptor limit"
+        status, body = get_from(server.port, "/", timeout=idle / 2)
+        assert status == 200 and b"</html>" in body
         for sock in quiet:
             sock.setblocking(True)
-            assert closed_by_server(sock, 60)
+            assert closed_by_server(sock, idle * 3)
             sock.close()
-        status, body = get_from(server.port, "/")
-        assert status == 200 and b"</html>" in body
     assert server.stderr == ""
 
 

@@ -78,7 +78,8 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
 
 def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: TextIO) -> None:
     """One build, with the requests held while it runs; its problems
-    printed and told to the open pages."""
+    printed, then told to the open pages (so that what a page shows is on
+    the terminal already)."""
     started = time.perf_counter()
     with site.building():
         try:
@@ -88,16 +89,15 @@ def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: Te
             print(message, file=err, flush=True)
             site.finished([], [message])
             return
-        problems = [str(problem) for problem in result.problems]
         errors = [str(problem) for problem in result.problems if problem.severity == "error"]
+        for problem in result.problems:
+            print(problem, file=err)
+        took = (time.perf_counter() - started) * 1000
+        if errors:
+            print(f"build failed ({len(errors)} error{'s' if len(errors) != 1 else ''}): still serving the last "
+                  "good build", file=err, flush=True)
+        else:
+            what = "built" if changed is None else "rebuilt"
+            print(f"{what} in {took:.0f} ms: {result.entry_count} entries, {len(result.written)} files written, "
+                  f"{len(result.removed)} removed", file=err, flush=True)
         site.finished([] if errors else result.written + result.removed, errors)
-    for problem in problems:
-        print(problem, file=err)
-    took = (time.perf_counter() - started) * 1000
-    if errors:
-        print(f"build failed ({len(errors)} error{'s' if len(errors) != 1 else ''}): still serving the last "
-              "good build", file=err, flush=True)
-    else:
-        what = "built" if changed is None else "rebuilt"
-        print(f"{what} in {took:.0f} ms: {result.entry_count} entries, {len(result.written)} files written, "
-              f"{len(result.removed)} removed", file=err, flush=True)

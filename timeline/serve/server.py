@@ -2,9 +2,12 @@
 HTML page with the reload script added as it is served (never on disk),
 and the endpoint that tells open pages what a build changed.
 
-Standard library only: http.server's threading server, a thread per
-connection up to a bound (the pages' event streams must not hold up the
-files), each connection closed when it goes quiet.
+Standard library only: http.server's request handling, served by a fixed
+number of threads. A connection gets one only once its request begins (a
+quiet one waits in the WaitingRoom, one thread and a selector for them
+all) and must send it whole within the idle time-out; the pages' event
+streams take at most half the threads, so that they never hold up the
+files.
 
 Drafts are served, so the server answers nobody but the browser of the
 one who runs it: a request naming another host (a DNS-rebinding page) is
@@ -19,6 +22,8 @@ import ipaddress
 import json
 import mimetypes
 import os
+import queue
+import selectors
 import socket
 import stat
 import sys
@@ -26,9 +31,9 @@ import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, cast
 from urllib.parse import parse_qs, unquote
 
 import jinja2
@@ -39,8 +44,11 @@ ASSETS = Path(__file__).parent / "assets"
 LIVE = "/__live/"                 # the preview's own files and endpoint; never a site path
 KEEPALIVE_SECONDS = 15            # a comment down an idle stream, so that a gone page is noticed
 IDLE_SECONDS = 20.0               # a request must come whole by then; a write waiting as long ends it
-THREADS = 32                      # connections served at once; the next ones wait to be accepted
+THREADS = 32                      # requests served at once
+WAITING = 256                     # connections held before their request begins; beyond, the oldest is closed
 CHUNK = 256 * 1024                # a body is written in pieces: the time-out applies to each
+BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n"
+        b"Cross-Origin-Resource-Policy: same-origin\r\nContent-Length: 5\r\n\r\nbusy\n")
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "text/javascript; charset=utf-8", ".json": "application/json",
@@ -152,14 +160,14 @@ def host_allowed(host: str, listening: str, arrived: str, port: int) -> bool:
 
 
 class RequestReader(io.RawIOBase):
-    """A connection's bytes, until `seconds` after it opened: the whole
-    request must have come by then, so that a client sending a byte now
-    and then (each within the idle time-out) holds no thread for long."""
+    """A connection's bytes until `deadline` (its acceptance plus the idle
+    time-out): the whole request must have come by then, so that a client
+    sending a byte now and then holds no thread for long."""
 
-    def __init__(self, sock: socket.socket, seconds: float):
+    def __init__(self, sock: socket.socket, deadline: float, seconds: float):
         self.sock = sock
+        self.deadline = deadline
         self.seconds = seconds
-        self.deadline = time.monotonic() + seconds
 
     def readable(self) -> bool:
         return True
@@ -167,7 +175,12 @@ class RequestReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError("the request did not come whole in time")
+            # What has come by now is still read (a request that waited its
+            # turn for a thread); nothing more is waited for.
+            try:
+                return self.sock.recv_into(buffer, 0, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                raise TimeoutError("the request did not come whole in time") from None
         self.sock.settimeout(left)
         try:
             return self.sock.recv_into(buffer)
@@ -175,33 +188,137 @@ class RequestReader(io.RawIOBase):
             self.sock.settimeout(self.seconds)   # for the writes: each may take as long
 
 
-class PreviewServer(ThreadingHTTPServer):
-    """Serves `out_dir` as `site` says it stands: at most `threads`
-    connections at once; a request must come whole within `idle_timeout`
-    seconds, and a write that waits as long ends its connection."""
+class WaitingRoom:
+    """Connections accepted whose request has not begun, held by one thread
+    with a selector rather than a thread each: a connection leaves when its
+    first bytes come (to `ready`), or is closed when its time is up or when
+    room is needed (more than `capacity` waiting, or no file descriptor
+    left), the oldest first. Quiet connections, a browser's spare ones or a
+    flood of them, cost no thread and keep no request waiting."""
 
-    daemon_threads = True
+    def __init__(self, seconds: float, capacity: int, ready: Callable[[socket.socket, Any, float], None],
+                 close: Callable[[socket.socket], None]):
+        self.seconds = seconds
+        self.capacity = capacity
+        self.ready = ready
+        self.close = close
+        self.selector = selectors.DefaultSelector()
+        self._wake_in, self._wake_out = socket.socketpair()
+        for end in (self._wake_in, self._wake_out):
+            end.setblocking(False)
+        self.selector.register(self._wake_in, selectors.EVENT_READ)
+        self._lock = threading.Lock()
+        self._arrived: list[tuple[socket.socket, Any, float]] = []   # handed over by the accepting thread
+        self._crowded = False
+        self._stopping = False
+        self._waiting: dict[socket.socket, tuple[Any, float]] = {}   # in the order they came
+        self.thread = threading.Thread(target=self._run, name="preview-waiting-room", daemon=True)
+        self.thread.start()
+
+    def add(self, sock: socket.socket, address: Any) -> None:
+        with self._lock:
+            self._arrived.append((sock, address, time.monotonic()))
+        self._wake()
+
+    def crowded(self) -> None:
+        """No descriptor is left: close some of the quietest."""
+        with self._lock:
+            self._crowded = True
+        self._wake()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping = True
+        self._wake()
+        self.thread.join(10)
+
+    def _wake(self) -> None:
+        try:
+            self._wake_out.send(b"\0")
+        except OSError:
+            pass   # its buffer is full: it is awake already
+
+    def _drop(self, sock: socket.socket) -> None:
+        self.selector.unregister(sock)
+        del self._waiting[sock]
+        self.close(sock)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                arrived, self._arrived = self._arrived, []
+                crowded, self._crowded = self._crowded, False
+                stopping = self._stopping
+            for sock, address, since in arrived:
+                self.selector.register(sock, selectors.EVENT_READ, (address, since))
+                self._waiting[sock] = (address, since)
+            if stopping:
+                break
+            extra = len(self._waiting) - self.capacity
+            if crowded:
+                extra = max(extra, (len(self._waiting) + 3) // 4)
+            for sock in list(self._waiting)[:max(extra, 0)]:
+                self._drop(sock)
+            now = time.monotonic()
+            for sock, (_, since) in list(self._waiting.items()):
+                if now - since < self.seconds:
+                    break
+                self._drop(sock)
+            oldest = next(iter(self._waiting.values()), None)
+            timeout = None if oldest is None else max(oldest[1] + self.seconds - now, 0)
+            for key, _ in self.selector.select(timeout):
+                if key.fileobj is self._wake_in:
+                    try:
+                        while self._wake_in.recv(4096):
+                            pass
+                    except BlockingIOError:
+                        pass
+                    continue
+                sock = cast(socket.socket, key.fileobj)
+                self.selector.unregister(sock)
+                address, since = self._waiting.pop(sock)
+                self.ready(sock, address, since)
+        for sock in list(self._waiting):
+            self._drop(sock)
+        self.selector.close()
+        self._wake_in.close()
+        self._wake_out.close()
+
+
+class PreviewServer(HTTPServer):
+    """Serves `out_dir` as `site` says it stands, by `threads` threads: a
+    connection gets one once its request begins (until then it waits in
+    the WaitingRoom, `idle_timeout` seconds at most), and its request must
+    have come whole within `idle_timeout` of its arrival; when the threads
+    are busy and as many connections again wait for one, the next are
+    answered 503 at once."""
+
     allow_reuse_address = True
-    request_queue_size = 128      # connections beyond `threads` wait here, unaccepted, holding no descriptor
+    request_queue_size = 128
 
     def __init__(self, host: str, port: int, out_dir: Path, site: LiveSite, *,
                  idle_timeout: float = IDLE_SECONDS, threads: int = THREADS):
         if ":" in host:
             self.address_family = socket.AF_INET6
-        self.idle_timeout = idle_timeout
-        self.slots = threading.BoundedSemaphore(threads)
-        # An event stream holds its thread for as long as its page is open:
-        # half the threads at most, so that pages and files are still served.
-        self.streams = threading.BoundedSemaphore(max(1, threads // 2))
-        self.closing = threading.Event()
         super().__init__((host, port), Handler)
         self.out_dir = out_dir
         self.site = site
+        self.idle_timeout = idle_timeout
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(ASSETS), autoescape=True,
                                  keep_trailing_newline=True)
         self.tags = env.get_template("tags.html")
         self.waiting = env.get_template("waiting.html")
         self.assets = {name: (ASSETS / name).read_bytes() for name in ("live.js", "live.css")}
+        # An event stream holds its thread for as long as its page is open:
+        # half the threads at most, so that pages and files are still served.
+        self.streams = threading.BoundedSemaphore(max(1, threads // 2))
+        self.queue: queue.Queue[tuple[socket.socket, Any, float] | None] = queue.Queue()
+        self.admitted = threading.BoundedSemaphore(2 * threads)   # served or waiting for a thread
+        self.workers = [threading.Thread(target=self._work, name="preview-worker", daemon=True)
+                        for _ in range(threads)]
+        for worker in self.workers:
+            worker.start()
+        self.room = WaitingRoom(idle_timeout, WAITING, self._ready, self.shutdown_request)
 
     @property
     def url(self) -> str:
@@ -215,28 +332,39 @@ class PreviewServer(ThreadingHTTPServer):
         except OSError as exc:
             if exc.errno in (errno.EMFILE, errno.ENFILE):
                 # Out of descriptors: the listening socket stays readable, and
-                # asking again at once would spin. Wait for connections to close.
-                time.sleep(0.1)
+                # asking again at once would spin. Make room, and give it a moment.
+                self.room.crowded()
+                time.sleep(0.05)
             raise
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        # At the bound, the accepting thread waits for a free slot; the
-        # connections after this one wait in the listening queue.
-        while not self.slots.acquire(timeout=0.2):
-            if self.closing.is_set():
-                self.shutdown_request(request)
-                return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self.slots.release()
-            raise
+        self.room.add(request, client_address)
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.slots.release()
+    def _ready(self, sock: socket.socket, address: Any, since: float) -> None:
+        """A connection's request has begun: to a thread, or, when as many
+        wait for one as there are threads (all busy), a 503 at once (never
+        waiting to send it: the waiting room's thread must not block)."""
+        if not self.admitted.acquire(blocking=False):
+            sock.setblocking(False)
+            try:
+                sock.recv(65536)   # what has come, so that closing does not reset the connection
+                sock.send(BUSY)
+            except OSError:
+                pass
+            self.shutdown_request(sock)
+            return
+        self.queue.put((sock, address, since))
+
+    def _work(self) -> None:
+        while (job := self.queue.get()) is not None:
+            sock, address, since = job
+            try:
+                Handler(sock, address, self, since=since)
+            except Exception:
+                self.handle_error(sock, address)
+            finally:
+                self.shutdown_request(sock)
+                self.admitted.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
@@ -244,8 +372,10 @@ class PreviewServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
     def shutdown(self) -> None:
-        self.closing.set()
-        super().shutdown()
+        super().shutdown()   # nothing more is accepted
+        self.room.stop()
+        for _ in self.workers:
+            self.queue.put(None)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -255,11 +385,16 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
     server_version = "timeline-preview"
 
+    def __init__(self, request: Any, client_address: Any, server: PreviewServer, since: float | None = None):
+        self.since = time.monotonic() if since is None else since   # when the connection was accepted
+        super().__init__(request, client_address, server)
+
     def setup(self) -> None:
         super().setup()
-        self.connection.settimeout(self.server.idle_timeout)
+        idle = self.server.idle_timeout
+        self.connection.settimeout(idle)
         self.rfile.close()
-        self.rfile = io.BufferedReader(RequestReader(self.connection, self.server.idle_timeout))
+        self.rfile = io.BufferedReader(RequestReader(self.connection, self.since + idle, idle))
 
     def handle(self) -> None:
         try:
