@@ -250,22 +250,27 @@ class WaitingRoom:
                 crowded, self._crowded = self._crowded, False
                 stopping = self._stopping
             for sock, address, since in arrived:
-                self.selector.register(sock, selectors.EVENT_READ, (address, since))
+                try:
+                    self.selector.register(sock, selectors.EVENT_READ, (address, since))
+                except (OSError, ValueError):
+                    self.close(sock)   # gone already
+                    continue
                 self._waiting[sock] = (address, since)
             if stopping:
                 break
             extra = len(self._waiting) - self.capacity
             if crowded:
                 extra = max(extra, (len(self._waiting) + 3) // 4)
-            for sock in list(self._waiting)[:max(extra, 0)]:
-                self._drop(sock)
+            for _ in range(extra):
+                self._drop(next(iter(self._waiting)))
             now = time.monotonic()
-            for sock, (_, since) in list(self._waiting.items()):
+            timeout = None
+            while self._waiting:
+                sock, (_, since) = next(iter(self._waiting.items()))
                 if now - since < self.seconds:
+                    timeout = since + self.seconds - now
                     break
                 self._drop(sock)
-            oldest = next(iter(self._waiting.values()), None)
-            timeout = None if oldest is None else max(oldest[1] + self.seconds - now, 0)
             for key, _ in self.selector.select(timeout):
                 if key.fileobj is self._wake_in:
                     try:
