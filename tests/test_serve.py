@@ -382,8 +382,8 @@ def test_every_response_is_for_its_own_origin_only(tmp_path):
         status, body, headers = request(port, "/__live/events?build=0", [("Origin", own),
                                                                          ("Sec-Fetch-Site", "same-origin")])
         assert status == 200 and headers["Content-Type"] == "text/event-stream"
-        status, body, _ = request(port, "/search-index.js", [("Sec-Fetch-Site", "same-origin"),
-                                                             ("Sec-Fetch-Mode", "no-cors"), ("Sec-Fetch-Dest", "script")])
+        own_script = [("Sec-Fetch-Site", "same-origin"), ("Sec-Fetch-Mode", "no-cors"), ("Sec-Fetch-Dest", "script")]
+        status, body, _ = request(port, "/search-index.js", own_script)
         assert status == 200 and EMBARGOED.encode() in body
     assert served.returncode == 0
 
