@@ -173,17 +173,14 @@ class RequestReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            # What has come by now is still read (a request that waited its
-            # turn for a thread); nothing more is waited for.
-            try:
-                return self.sock.recv_into(buffer, 0, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                raise TimeoutError("the request did not come whole in time") from None
-        self.sock.settimeout(left)
+        # Past the deadline, what has come by then is still read (a request
+        # that waited its turn for a thread), without waiting for more: a
+        # time-out of 0 is a socket that does not wait.
+        self.sock.settimeout(max(self.deadline - time.monotonic(), 0.0))
         try:
             return self.sock.recv_into(buffer)
+        except BlockingIOError:
+            raise TimeoutError("the request did not come whole in time") from None
         finally:
             self.sock.settimeout(self.seconds)   # for the writes: each may take as long
 
