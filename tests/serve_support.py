@@ -131,6 +131,18 @@ class Served:
             conn.close()
 
 
+DRAFT_PAGE = "/entries/2022-01-12-embargoed-vote.html"
+EMBARGOED = "Embargoed secret vote"
+
+
+def with_draft(project: Path) -> Path:
+    """The project with an embargoed draft, served under --drafts only."""
+    (project / "content/2022-01-12-embargoed-vote.md").write_text(
+        f"---\ntitle: {EMBARGOED}\ndate: 2022-01-12\nplace: Astana\ndraft: true\n---\n"
+        "The parliament votes quietly behind closed doors.\n", encoding="utf-8")
+    return project
+
+
 def write_by_rename(path: Path, text: str) -> None:
     """As many editors save: a new file beside it, renamed over it."""
     temp = path.with_name("." + path.name + ".tmp~")
@@ -158,3 +170,67 @@ def write_in_pieces(path: Path, text: str, pieces: int = 4, gap: float = 0.005) 
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class ServedFolder:
+    """The preview's server alone, on a folder already built, in a process
+    of its own: for what `build.py serve` takes no option for (a short idle
+    time-out, few threads, few file descriptors). Stopped by SIGTERM."""
+
+    def __init__(self, folder: Path, idle: float, threads: int, files: int | None = None):
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, str(folder), str(idle), str(threads), str(files or 0)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            text=True, encoding="utf-8", start_new_session=True)
+        line = self.proc.stdout.readline()
+        match = SERVING.fullmatch(line)
+        if not match:
+            self.proc.kill()
+            raise AssertionError(f"first line: {line!r}; stderr: {self.proc.stderr.read()}")
+        self.url, self.port = match.group(1), int(match.group(2))
+        self.stderr = ""
+
+    def cpu_seconds(self) -> float:
+        """The user and system time the server has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> "ServedFolder":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            _, self.stderr = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            raise AssertionError("the server did not stop on SIGTERM within 30 s")
+
+
+def _serve_folder(folder: str, idle: str, threads: str, files: str) -> None:
+    sys.path.insert(0, str(REPO))
+    import resource
+
+    from timeline.serve.server import PreviewServer
+    from timeline.serve.site import LiveSite
+
+    if int(files):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (int(files), resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    site = LiveSite()
+    site.finished([], [])
+    server = PreviewServer("127.0.0.1", 0, Path(folder), site, idle_timeout=float(idle), threads=int(threads))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread.start()
+    print(f"serving {server.url}", flush=True)
+    while not stop.wait(0.5):
+        pass
+    site.stop()
+    server.shutdown()
+    server.server_close()
+
+
+if __name__ == "__main__":
+    _serve_folder(*sys.argv[1:])

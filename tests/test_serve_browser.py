@@ -5,12 +5,15 @@ go and catches up when shown, the error page turns into the site."""
 
 from __future__ import annotations
 
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from browser_support import collect_console_errors, format_violations, run_axe
-from serve_support import Served, copy_project, write_by_rename, write_in_place
+from serve_support import DRAFT_PAGE, EMBARGOED, Served, copy_project, with_draft, write_by_rename, write_in_place
 
 ENTRY = "content/2022-01-07-shoot-to-kill-order.md"
 PAGE = "entries/2022-01-07-shoot-to-kill-order.html"
@@ -174,3 +177,94 @@ def test_the_error_page_turns_into_the_site(browser, tmp_path):
             assert "shoot to kill" in page.locator("h1").inner_text().lower()
         finally:
             page.context.close()
+
+
+ELSEWHERE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Another origin</title>
+<script src="own.js"></script>
+<script>window.outcome = {};</script>
+<script src="{preview}search-index.js" onload="outcome.index = 'loaded'" onerror="outcome.index = 'refused'"></script>
+<link rel="stylesheet" href="{preview}static/style.css" onload="outcome.style = 'loaded'"
+      onerror="outcome.style = 'refused'">
+</head><body><h1>Another origin</h1>
+<script>
+(async function () {
+  try {
+    const response = await fetch("{preview}{draft}");
+    outcome.cors = await response.text();
+  } catch (e) { outcome.cors = "refused"; }
+  try {
+    const response = await fetch("{preview}timeline.json", {mode: "no-cors"});
+    outcome.opaque = "answered " + response.type;
+  } catch (e) { outcome.opaque = "refused"; }
+  await new Promise(function (done) {
+    const stream = new EventSource("{preview}__live/events?build=0");
+    stream.onmessage = function (event) { outcome.stream = event.data; stream.close(); done(); };
+    stream.onerror = function () { outcome.stream = outcome.stream || "refused"; stream.close(); done(); };
+  });
+  outcome.done = true;
+})();
+</script></body></html>
+"""
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path):
+    """start(preview_url) -> the address of a page on another origin (a
+    second server, another port of 127.0.0.1) that tries to read the preview."""
+    servers = []
+
+    def start(preview: str) -> str:
+        folder = tmp_path / "elsewhere"
+        folder.mkdir()
+        (folder / "own.js").write_text("window.ownScript = true;\n")
+        (folder / "index.html").write_text(ELSEWHERE.replace("{preview}", preview).replace("{draft}", DRAFT_PAGE[1:]))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:   # noqa: A002 - http.server's name
+        pass
+
+
+def test_a_page_of_another_origin_reads_nothing_of_the_preview(browser, tmp_path, elsewhere):
+    """A page on another port of this machine includes the search index as
+    a script, fetches a draft, opens the event stream: all refused, while
+    the preview's own pages read the same files."""
+    project = with_draft(copy_project(tmp_path / "project"))
+    with Served(project, "--drafts") as served:
+        served.wait_build(after=0)
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(elsewhere(served.url), wait_until="load")
+            page.wait_for_function("() => window.outcome && window.outcome.done === true", timeout=30_000)
+            outcome = page.evaluate("() => window.outcome")
+            assert page.evaluate("() => window.ownScript") is True, "the page's own script runs"
+            assert outcome["index"] == "refused", outcome
+            assert page.evaluate("() => typeof window.TIMELINE_SEARCH") == "undefined"
+            assert outcome["style"] == "refused", outcome
+            assert outcome["cors"] == "refused" and outcome["opaque"] == "refused", outcome
+            assert outcome["stream"] == "refused", outcome
+            assert EMBARGOED not in page.content()
+            # The same files, read by the preview's own page.
+            own = context.new_page()
+            own.goto(served.url, wait_until="load")
+            own.evaluate("""() => new Promise(function (done, fail) {
+                const script = document.createElement("script");
+                script.src = "/search-index.js"; script.onload = done; script.onerror = fail;
+                document.head.append(script);
+            })""")
+            assert EMBARGOED in own.evaluate("() => JSON.stringify(window.TIMELINE_SEARCH)")
+            assert EMBARGOED in own.evaluate(f"() => fetch('{DRAFT_PAGE}').then(r => r.text())")
+        finally:
+            context.close()
+    assert served.returncode == 0

@@ -20,20 +20,23 @@ from typing import TextIO
 
 from ..project import OutputError, Project
 from . import watch
-from .server import PreviewServer
+from .server import IDLE_SECONDS, THREADS, PreviewServer
 from .site import LiveSite
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: Path | None = None,
+          idle_timeout: float = IDLE_SECONDS, threads: int = THREADS,
           out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Serve until Ctrl-C or SIGTERM; returns the exit status."""
+    """Serve until Ctrl-C or SIGTERM; returns the exit status. At most
+    `threads` connections are served at once, each closed after
+    `idle_timeout` seconds without a byte either way."""
     options = project.options
     assert options.out_dir is not None
     site = LiveSite()
     try:
-        server = PreviewServer(host, port, options.out_dir, site)
+        server = PreviewServer(host, port, options.out_dir, site, idle_timeout=idle_timeout, threads=threads)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(f"build.py: error: port {port} on {host} is in use: stop what serves there, or give "
@@ -44,7 +47,8 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
     print(f"serving {server.url}", file=out, flush=True)
     if host not in LOOPBACK:
         print(f"build.py: warning: serving on {host}: other machines that reach it can read the site, "
-              "drafts included", file=err, flush=True)
+              "drafts included; open it by its address (a request naming the machine by a name is refused)",
+              file=err, flush=True)
 
     stop = threading.Event()
     stopping = lambda signum, frame: stop.set()   # noqa: E731 - the handler is this one line
@@ -74,7 +78,8 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
 
 def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: TextIO) -> None:
     """One build, with the requests held while it runs; its problems
-    printed and told to the open pages."""
+    printed, then told to the open pages (so that what a page shows is on
+    the terminal already)."""
     started = time.perf_counter()
     with site.building():
         try:
@@ -84,16 +89,15 @@ def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: Te
             print(message, file=err, flush=True)
             site.finished([], [message])
             return
-        problems = [str(problem) for problem in result.problems]
         errors = [str(problem) for problem in result.problems if problem.severity == "error"]
+        for problem in result.problems:
+            print(problem, file=err)
+        took = (time.perf_counter() - started) * 1000
+        if errors:
+            print(f"build failed ({len(errors)} error{'s' if len(errors) != 1 else ''}): still serving the last "
+                  "good build", file=err, flush=True)
+        else:
+            what = "built" if changed is None else "rebuilt"
+            print(f"{what} in {took:.0f} ms: {result.entry_count} entries, {len(result.written)} files written, "
+                  f"{len(result.removed)} removed", file=err, flush=True)
         site.finished([] if errors else result.written + result.removed, errors)
-    for problem in problems:
-        print(problem, file=err)
-    took = (time.perf_counter() - started) * 1000
-    if errors:
-        print(f"build failed ({len(errors)} error{'s' if len(errors) != 1 else ''}): still serving the last "
-              "good build", file=err, flush=True)
-    else:
-        what = "built" if changed is None else "rebuilt"
-        print(f"{what} in {took:.0f} ms: {result.entry_count} entries, {len(result.written)} files written, "
-              f"{len(result.removed)} removed", file=err, flush=True)
