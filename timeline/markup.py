@@ -157,8 +157,10 @@ def render_inline(md: MarkdownIt, source: str, *, line: int, from_path: str | No
     rendered = Rendered("", "")
     env: dict = {}
     tokens = md.parseInline(source, env)
-    children = _fix_inline(tokens[0].children or [], line, from_path, rendered) if tokens else []
-    rendered.html = md.renderer.renderInline(children, md.options, env)
+    children: list[Token] = []
+    if tokens:
+        children = tokens[0].children = _fix_inline(tokens[0].children or [], line, from_path, rendered)
+    rendered.html = md.renderer.render(tokens, md.options, env)
     words: list[str] = []
     for tok in children:
         if tok.type in ("text", "code_inline", "image"):
