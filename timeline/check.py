@@ -13,7 +13,7 @@ from .data import entry_json, search_words
 from .entries import read_entry
 from .errors import Problems
 from .hashing import digest, file_digest
-from .markup import new_parser, render_markdown
+from .markup import new_inline_parser, new_parser, render_inline, render_markdown
 from .media import check_media
 from .model import Entry
 from .nearest import WordIndex, explain
@@ -91,6 +91,7 @@ class EntryChecker:
         self.broken = broken or {}   # sources left out for their errors (sources.load_sources)
         self.archives: dict[str, Archive] = {}
         self.md = new_parser()
+        self.inline_md = new_inline_parser()
         # What a check depends on besides the file: a kept check made
         # under another context is not reused.
         ordered = sorted(sources.values(), key=lambda s: s.id)
@@ -125,13 +126,31 @@ class EntryChecker:
         cited = self.verify(entry, problems)
         cites = bool(entry.cited_sources())
         depends = check_media(entry, self.content_dir, problems)
+        links = self.media_text(entry)
         rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
         entry.body_html = rendered.html
+        links.extend(rendered.links)
         if problems.errors:
-            return Checked(rel, None, [], problems, entry.draft, rendered.links, file_hash, depends, cites)
+            return Checked(rel, None, [], problems, entry.draft, links, file_hash, depends, cites)
         entry.hash = entry_hash(self.context, rel, file_hash, depends)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
-        return Checked(rel, entry, cited, problems, entry.draft, rendered.links, file_hash, depends, cites)
+        return Checked(rel, entry, cited, problems, entry.draft, links, file_hash, depends, cites)
+
+    def media_text(self, entry: Entry) -> list[tuple[int, str]]:
+        """Each media item's caption and credit rendered as inline Markdown,
+        their links resolved as the body's. Returns the links to entries'
+        files, for the caller to check as the body's."""
+        links: list[tuple[int, str]] = []
+        for item in entry.media:
+            if item.caption:
+                caption = render_inline(self.inline_md, item.caption, line=item.line, from_path=entry.path)
+                item.caption_html, item.caption_text = caption.html, caption.text
+                links.extend(caption.links)
+            if item.credit:
+                credit = render_inline(self.inline_md, item.credit, line=item.line, from_path=entry.path)
+                item.credit_html = credit.html
+                links.extend(credit.links)
+        return links
 
     def verify(self, entry: Entry, problems: Problems) -> list[CitedSpan]:
         """Every source the entry names must exist, and every passage and

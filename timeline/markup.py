@@ -4,6 +4,7 @@ text, links checked and made relative to whichever page shows the body."""
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
@@ -30,13 +31,14 @@ class LazyParser:
     simplemd.py without it, and importing it alone takes longer than a
     quick rebuild spends on the edited entry's page."""
 
-    def __init__(self) -> None:
+    def __init__(self, make: Callable[[], MarkdownIt] | None = None) -> None:
         self._parser: MarkdownIt | None = None
+        self._make = make or _make_parser
 
     def __getattr__(self, name: str):
         # Called only for names the proxy itself lacks: the parser's.
         if self._parser is None:
-            self._parser = _make_parser()
+            self._parser = self._make()
         return getattr(self._parser, name)
 
 
@@ -44,6 +46,13 @@ def new_parser() -> MarkdownIt:
     """One parser per process (made when first used): raw HTML off, tables
     and footnotes on."""
     return LazyParser()  # type: ignore[return-value]
+
+
+def new_inline_parser() -> MarkdownIt:
+    """The parser of one-line texts (a caption, a credit), made when first
+    used: the body's inline rules, raw HTML off, without footnotes, which
+    would point to a list such a line has no room for."""
+    return LazyParser(_make_inline_parser)  # type: ignore[return-value]
 
 
 def _make_parser() -> MarkdownIt:
@@ -54,6 +63,12 @@ def _make_parser() -> MarkdownIt:
     for kind in ("table", "fence", "code_block"):
         _scroll_box(md, kind)
     return md
+
+
+def _make_inline_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
 
 
 # A wide table or code block scrolls inside a box, never the page; the box
@@ -122,6 +137,37 @@ def render_markdown(
             words.extend(t.content for t in block.children if t.type in ("text", "code_inline"))
     rendered.html = md.renderer.render(tokens, md.options, env)
     rendered.text = " ".join(" ".join(words).split())
+    return rendered
+
+
+# Characters that may start inline Markdown (or an entity, or a line
+# break); a text without any is its own words, only escaped. Most captions
+# are such, and need no parser at all.
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]!<>&~\n\r\x00]")
+
+
+def render_inline(md: MarkdownIt, source: str, *, line: int, from_path: str | None = None) -> Rendered:
+    """A one-line text (a caption, a credit) as inline Markdown: links and
+    emphasis, no paragraph around it, raw HTML shown as text, links checked
+    and resolved as a body's are (`links`, ROOT markers). `text` is its
+    words, as plain text: for where it stands in as link text or alt."""
+    if not _INLINE_MARKUP.search(source):
+        # What markdown-it gives such a text (tests/test_markup.py holds them together).
+        return Rendered(source.replace('"', "&quot;"), " ".join(source.split()))
+    rendered = Rendered("", "")
+    env: dict = {}
+    tokens = md.parseInline(source, env)
+    children: list[Token] = []
+    if tokens:
+        children = tokens[0].children = _fix_inline(tokens[0].children or [], line, from_path, rendered)
+    rendered.html = md.renderer.render(tokens, md.options, env)
+    words: list[str] = []
+    for tok in children:
+        if tok.type in ("text", "code_inline", "image"):
+            words.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+    rendered.text = " ".join("".join(words).split())
     return rendered
 
 

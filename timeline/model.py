@@ -126,6 +126,11 @@ class Media:
     height: int | None = derived()
     digest: str | None = derived()       # of the file's bytes: pages showing it change with it
     type: str | None = derived()         # its media type, image/png ...
+    # Caption and credit rendered as inline Markdown (ROOT markers for
+    # relative links), and the caption's words, where it stands in as link text.
+    caption_html: str = derived(default="")
+    credit_html: str = derived(default="")
+    caption_text: str = derived(default="")
 
     @staticmethod
     def check_read(values: dict, f, line: int) -> bool:
