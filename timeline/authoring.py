@@ -6,27 +6,30 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from .commands import capture, importer, init, new
 from .commands.files import CommandError
 from .errors import Problems
+from .invoked import COMMANDS, command_from, program
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+HELP = dict(COMMANDS)
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description="Start a timeline, add entries, import a spreadsheet.")
+    p = argparse.ArgumentParser(prog=program(), description="Start a timeline, add entries, import a spreadsheet.")
     sub = p.add_subparsers(dest="command", required=True)
-    i = sub.add_parser("init", help="make a new, empty timeline project")
+    i = sub.add_parser("init", help=HELP["init"], description=HELP["init"])
     i.add_argument("dir", nargs="?", default=".", help="where (default: here)")
-    n = sub.add_parser("new", help="write a new draft entry")
+    n = sub.add_parser("new", help=HELP["new"], description=HELP["new"])
     n.add_argument("title", help="the entry's title")
     n.add_argument("--date", help="its date (default: today in the timeline's zone)")
     n.add_argument("--content", default="content", help="entries folder (default: content)")
     n.add_argument("--force", action="store_true", help="replace an entry file of the same name")
-    m = sub.add_parser("import", help="turn a spreadsheet (CSV) of events and quotes into entries")
+    m = sub.add_parser("import", help=HELP["import"], description=HELP["import"])
     m.add_argument("file", help="the sheet, saved as CSV UTF-8")
     m.add_argument("--content", default="content", help="entries folder (default: content)")
     order = m.add_mutually_exclusive_group()
@@ -35,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     mode = m.add_mutually_exclusive_group()
     mode.add_argument("--force", action="store_true", help="replace files that exist")
     mode.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
-    c = sub.add_parser("capture", help="turn a web page (an address, a saved page or a web archive) into a source")
+    c = sub.add_parser("capture", help=HELP["capture"], description=HELP["capture"])
     c.add_argument("source", help="an http(s) address, a saved .html file, or a .warc / .warc.gz file")
     c.add_argument("--id", help="the source's id (default: the publisher and the published date)")
     c.add_argument("--seeds", default="seeds", help="archived sources folder (default: seeds)")
@@ -63,9 +66,12 @@ def _init(args) -> int:
         return EXIT_USAGE
     for path in init.run(folder):
         print(f"wrote {path}")
-    where = "" if args.dir == "." else f"cd {args.dir} && "
-    print(f"a new timeline: edit content/_index.md, then {where}python build.py new \"What happened\"; "
-          "build it with python build.py")
+    run = command_from(folder)
+    where = "" if args.dir == "." else f"cd {shlex.quote(args.dir)}\n"
+    print(f"a new timeline: edit content/_index.md, then add an entry and build the site there:\n"
+          f"{where}{run} new \"What happened\"\n{run} build --drafts\n"
+          f"{run} serve --drafts   # a preview while you write\n"
+          "README.md says how to publish it on GitHub Pages.")
     return EXIT_OK
 
 

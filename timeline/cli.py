@@ -1,6 +1,7 @@
-"""The command line: `build`, `check` and `serve`, their options and exit
-status; the authoring commands `init`, `new`, `import` and `capture`
-(timeline/commands/).
+"""The command line (`timeline`, `python -m timeline`, or `python build.py`
+in a copy of the repository): `build`, `check` and `serve`, their options
+and exit status, and `--help`'s list of every command; the authoring
+commands `init`, `new`, `import` and `capture` (timeline/commands/).
 
 A thin front: it turns the options into a project.Project, wires in the
 speed-ups (speedups.FastEngine) unless TIMELINE_REFERENCE=1 asks for the
@@ -16,20 +17,28 @@ from pathlib import Path
 
 from .assemble import Folders
 from .engine import Engine
+from .invoked import COMMANDS, listing, program
 from .project import BUNDLED_STATIC, BUNDLED_TEMPLATES, Options, OutputError, Project, Result
 from .speedups import FastEngine
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
-def parser(serve: bool = False) -> argparse.ArgumentParser:
-    """The options of build and check; with `serve`, the preview's too."""
-    p = argparse.ArgumentParser(
-        prog="build.py",
-        description="Build a static timeline site from content/ and seeds/, verifying every quote and passage.",
-    )
+def parser(serve: bool = False, command: str | None = None) -> argparse.ArgumentParser:
+    """The options of build and check; with `serve`, the preview's too.
+    Without a command named, `--help` lists every command first."""
+    if command is None:
+        p = argparse.ArgumentParser(
+            prog=program(), usage=f"{program()} [COMMAND] [options]",
+            description="Build a static timeline site from content/ and seeds/, verifying every quote and passage.\n\n"
+                        + listing() + "\n\nThe options of build (the default command):",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    else:
+        p = argparse.ArgumentParser(prog=f"{program()} {command}", usage=f"{program()} {command} [options]",
+                                    description=dict(COMMANDS)[command])
     p.add_argument("command", nargs="?", choices=("build", "check", "serve"), default="build",
-                   help="build the site (default), only check the content, or serve it while you write")
+                   help=argparse.SUPPRESS)
     p.add_argument("--content", help="entries folder (default: content)")
     p.add_argument("--seeds", help="archived sources and sources.yaml (default: seeds)")
     p.add_argument("--templates", help="Jinja templates (default: templates, else the bundled ones)")
@@ -63,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in AUTHORING:
         from . import authoring
         return authoring.main(argv)
-    args = parser(serve=bool(argv) and argv[0] == "serve").parse_args(argv)
+    named = argv[0] if argv and argv[0] in ("build", "check", "serve") else None
+    args = parser(serve=named == "serve", command=named).parse_args(argv)
     try:
         options = _options(args)
     except _UsageError as exc:

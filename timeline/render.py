@@ -22,7 +22,16 @@ from .model import Entry, Timeline
 from .schema import to_data
 from .views import day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+def _bundled(name: str) -> Path:
+    """A folder of the bundled look: inside the package once installed,
+    at the top of the repository in a copy of it (setup.py maps the one to
+    the other)."""
+    package = Path(__file__).resolve().parent
+    inside = package / name
+    return inside if inside.is_dir() else package.parent / name
+
+
+BUNDLED_TEMPLATES = _bundled("templates")
 # The templates of the pages plan_site makes.
 PAGE_TEMPLATES = ("index.html", "listing.html", "entry.html", "sources.html", "source.html", "group.html",
                   "figures.html", "404.html", "feed.xml", "sitemap.xml")
