@@ -696,7 +696,14 @@ def _explain(text: str) -> str:
             )
         if c is not None and len(c) == 4 and len(a) <= 2 and len(b) <= 2:
             year, x, y = int(c), int(a), int(b)
-            readings = sorted({f"{year:04d}-{y:02d}-{x:02d}", f"{year:04d}-{x:02d}-{y:02d}"})
+            readings = sorted({iso for iso in (f"{year:04d}-{y:02d}-{x:02d}", f"{year:04d}-{x:02d}-{y:02d}")
+                               if _exists(iso)})
+            if len(readings) == 1:
+                # 31/12/2024 can only be day-month: say so, and how to write it.
+                return (f"{text!r} is a numeric date, which content does not take (most such dates could be "
+                        f"read two ways); this one can only mean {_spoken(readings[0])}: write {readings[0]}")
+            if not readings:
+                return f"{text!r} is not a date: neither {x} nor {y} can be both a day and a month of {year}"
             hint = " or ".join(readings)
             return (
                 f"{text!r} is an ambiguous numeric date, not ISO 8601 "
@@ -709,7 +716,57 @@ def _explain(text: str) -> str:
         return f"{text!r}: write the UTC offset as +HH:MM or -HH:MM (e.g. +06:00), or Z for UTC"
     if re.fullmatch(r"\d{1,3}", text) or re.fullmatch(r"\d{5,}", text):
         return f"{text!r} is not a four-digit year; {ACCEPTED_FORMS}"
+    fixed = _tidied(text)
+    if fixed is not None:
+        written, why = fixed
+        read = _parse_text(written, "UTC")
+        iso = read.iso() if read.hour is None else read.iso()[:16]
+        return f"{text!r} is not a date as written ({why}): write {written!r}, or {iso}"
     return f"{text!r} is not a date; {ACCEPTED_FORMS}"
+
+
+_ORDINAL = re.compile(r"\b(\d{1,2})(st|nd|rd|th)\b", re.IGNORECASE)
+_WEEKDAY_FIRST = re.compile(r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+", re.IGNORECASE)
+
+
+def _tidied(text: str) -> tuple[str, str] | None:
+    """An English date written in a form near an accepted one (`March 6th,
+    2024`, `Wednesday, 6 March 2024`, `6th of March 2024`), in that
+    accepted form, and what was changed; None if it is not that."""
+    changes = []
+    fixed = text
+    if _ORDINAL.search(fixed):
+        changes.append(f"no {_ORDINAL.search(fixed).group(2)!r} after the day")
+        fixed = _ORDINAL.sub(r"\1", fixed)
+    if re.search(r"\d\s+of\s+[A-Za-z]", fixed):
+        changes.append("no 'of'")
+        fixed = re.sub(r"(\d)\s+of\s+", r"\1 ", fixed)
+    weekday = _WEEKDAY_FIRST.match(fixed)
+    if weekday:
+        changes.append("no weekday")
+        fixed = fixed[weekday.end():]
+    fixed = re.sub(r"^(\d{1,2} [A-Za-z]+\.?),", r"\1", " ".join(fixed.split()))
+    if not changes:
+        return None
+    try:
+        _parse_text(fixed, "UTC")
+    except DateError:
+        return None
+    return fixed, ", ".join(changes)
+
+
+def _exists(iso: str) -> bool:
+    try:
+        date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
+
+
+def _spoken(iso: str) -> str:
+    """'31 December 2024' of 2024-12-31."""
+    d = date.fromisoformat(iso)
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 # --------------------------------------------------------------------------
