@@ -72,7 +72,7 @@ class Checked:
     # Other files the check read: (path inside content/, digest or "" if
     # unreadable). A kept check holds while they are unchanged too.
     depends: list[tuple[str, str]] = field(default_factory=list)
-    cites: bool = False       # whether it names any source (read even when it has errors)
+    cites: list[str] = field(default_factory=list)   # the source ids it names (read even when it has errors)
 
 
 class EntryChecker:
@@ -123,7 +123,7 @@ class EntryChecker:
         if entry is None:
             return Checked(rel, None, [], problems, file_hash=file_hash)
         cited = self.verify(entry, problems)
-        cites = bool(entry.cited_sources())
+        cites = list(entry.cited_sources())
         depends = check_media(entry, self.content_dir, problems)
         rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
         entry.body_html = rendered.html
