@@ -267,6 +267,34 @@ def _format_offset_display(minutes: int) -> str:
     return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
 
 
+@functools.lru_cache(maxsize=512)
+def _zone_name(tz: str, offset_minutes: int, moment: datetime) -> str:
+    offset = _format_offset_display(offset_minutes)
+    try:
+        zone = _zone(tz)
+    except DateError:
+        return offset
+    local = next((moment.replace(tzinfo=zone, fold=fold) for fold in (0, 1)
+                  if _offset_seconds(moment.replace(tzinfo=zone, fold=fold).utcoffset()) == offset_minutes * 60), None)
+    if local is None:
+        return offset
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+    from babel.dates import get_timezone_name
+
+    # CLDR gives an abbreviation only where it is in common use: GMT and
+    # BST in the United Kingdom's English, EST in the United States'.
+    territory = get_global("zone_territories").get(tz)
+    try:
+        locale = Locale.parse(f"en_{territory}") if territory and territory != "001" else Locale.parse("en")
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    name = get_timezone_name(local, width="short", locale=locale)
+    if not name or not name.isalpha() or not name.isupper():
+        return offset
+    return name
+
+
 # --------------------------------------------------------------------------
 # The date
 
@@ -503,8 +531,8 @@ class PartialDate:
         """Human-readable text at the date's precision.
 
         ``2022``, ``January 2022``, ``Friday 7 January 2022``,
-        ``Friday 7 January 2022, 15:00 (UTC+6)`` (offsets like ``UTC+5:30``,
-        ``UTC-3``, and ``UTC`` for zero; seconds shown when written).
+        ``Friday 7 January 2022, 15:00 UTC+6``, ``... 18:00 GMT`` (the zone
+        as `zone_name` gives it; seconds shown when written).
         """
         if self.month is None:
             return str(self.year)
@@ -515,8 +543,17 @@ class PartialDate:
         text = f"{weekday} {self.day} {month} {self.year}"
         if self.hour is not None:
             assert self.offset_minutes is not None
-            text += f", {self._time_text()} ({_format_offset_display(self.offset_minutes)})"
+            text += f", {self._time_text()} {self.zone_name()}"
         return text
+
+    def zone_name(self) -> str:
+        """The time zone of a time, as people where the zone is name it
+        (`GMT`, `BST`, `EST`, `CET`), else as its offset (`UTC+6`, `UTC`);
+        the offset too when the time was written with one its zone does
+        not have then."""
+        assert self.offset_minutes is not None
+        moment = datetime(self.year, self.month or 1, self.day or 1, self.hour or 0, self.minute or 0)
+        return _zone_name(self.tz, self.offset_minutes, moment)
 
     def short(self) -> str:
         """Compact text: ``2022``, ``Jan 2022``, ``7 Jan 2022``, ``7 Jan 2022, 15:00``.

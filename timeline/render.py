@@ -20,7 +20,7 @@ from .keys import KeyMaker
 from .data import to_json
 from .model import Entry, Timeline
 from .schema import to_data
-from .views import day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
+from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
 def _bundled(name: str) -> Path:
     """A folder of the bundled look: inside the package once installed,
@@ -58,6 +58,7 @@ class Renderer:
         )
         self.env.filters["rooted"] = rooted
         self.env.filters["number"] = number
+        self.env.filters["unit_shown"] = unit_shown
         self.env.filters["escaped_html"] = escaped_html
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment
