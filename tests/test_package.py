@@ -132,6 +132,8 @@ def test_a_new_user_makes_builds_and_serves_a_timeline_with_the_installed_comman
     made = _run(["timeline", "init", "harbour"], cwd=home, env=env)
     assert made.returncode == 0, made.stderr
     project = home / "harbour"
+    again = _run(["timeline", "init", "harbour"], cwd=home, env=env)
+    assert again.returncode == 1 and again.stderr.startswith("timeline: error: harbour already holds content")
     # What init says to run next works there, as it says it.
     hint = made.stdout.splitlines()
     assert "cd harbour" in hint, made.stdout
@@ -253,3 +255,19 @@ def test_init_names_the_command_that_works_where_it_was_run(tmp_path):
     assert written.returncode == 0, written.stderr
     built = _run([*words[: words.index("new")], "build", "--drafts"], cwd=tmp_path / "harbour")
     assert built.returncode == 0 and "1 entries" in built.stderr, built.stderr
+
+
+def test_the_readmes_new_timeline_runs_as_written_with_the_installed_command(installed, tmp_path):
+    """README.md's "Start a new timeline" commands, run one after the other
+    in an empty folder (all but the preview server, which does not end)."""
+    _, env = installed
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Start a new timeline"):]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    lines = [line.split("  #")[0].strip() for line in block.splitlines()]
+    commands = [line for line in lines if line and not line.startswith("timeline serve")]
+    assert commands[0].startswith("timeline init") and any(c.startswith("timeline build") for c in commands)
+    script = "set -e\n" + "\n".join(commands) + "\n"
+    result = _run(["bash", "-c", script], cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 entries" in result.stderr and "Traceback" not in result.stderr

@@ -25,6 +25,11 @@ def program(argv0: str | None = None) -> str:
     return "timeline"
 
 
+def name() -> str:
+    """What messages are signed with (`build.py: error: ...`, `timeline: error: ...`)."""
+    return program().removeprefix("python -m ")
+
+
 def command_from(folder: Path, argv0: str | None = None) -> str:
     """What to type, in `folder`, to run this program again: `timeline` when
     the installed command is on the PATH, else a path to it, or to the
