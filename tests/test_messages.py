@@ -179,3 +179,10 @@ def test_an_uncited_source_may_lack_a_required_field_until_an_entry_cites_it(tmp
                                             ("content/2031-02-15-traders.md", 4)]
     assert all("content/2031-02-15-traders.md" in p[3] for p in errors[:2])
     assert not any(p[2] == "warning" for p in problems(failed.stderr))
+
+
+def test_authoring_usage_errors_are_signed_by_the_command_that_ran(tmp_path):
+    (tmp_path / "seeds").write_text("not a folder", encoding="utf-8")
+    result = run_build("capture", "page.html", "--seeds", "seeds", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == "build.py: error: --seeds seeds is a file, not a folder\n"

@@ -13,7 +13,8 @@ from pathlib import Path
 from .commands import capture, importer, init, new
 from .commands.files import CommandError
 from .errors import Problems
-from .invoked import COMMANDS, command_from, name, program
+from . import invoked
+from .invoked import COMMANDS, command_from, program
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 HELP = dict(COMMANDS)
@@ -52,17 +53,17 @@ def main(argv: list[str]) -> int:
     try:
         return {"init": _init, "new": _new, "import": _import, "capture": _capture}[args.command](args)
     except CommandError as exc:
-        print(f"{name()}: error: {exc}", file=sys.stderr)
+        print(f"{invoked.name()}: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     except OSError as exc:
-        print(f"{name()}: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{invoked.name()}: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_CONTENT
 
 
 def _init(args) -> int:
     folder = Path(args.dir)
     if folder.exists() and not folder.is_dir():
-        print(f"{name()}: error: {args.dir} is a file, not a folder", file=sys.stderr)
+        print(f"{invoked.name()}: error: {args.dir} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
     for path in init.run(folder):
         print(f"wrote {path}")
@@ -86,7 +87,7 @@ def _import(args) -> int:
     dayfirst = True if args.dayfirst else False if args.monthfirst else None
     csv_path = Path(args.file)
     if not csv_path.is_file():
-        print(f"{name()}: error: {args.file}: no such file", file=sys.stderr)
+        print(f"{invoked.name()}: error: {args.file}: no such file", file=sys.stderr)
         return EXIT_USAGE
     report = importer.run(csv_path, args.file, Path(args.content), dayfirst=dayfirst, force=args.force,
                           dry_run=args.dry_run, problems=problems)
@@ -94,7 +95,7 @@ def _import(args) -> int:
         print(problem, file=sys.stderr)
     if report is None:
         n = len(problems.errors)
-        print(f"{name()}: error: {n} error{'s' if n != 1 else ''} in {args.file}: nothing was written",
+        print(f"{invoked.name()}: error: {n} error{'s' if n != 1 else ''} in {args.file}: nothing was written",
               file=sys.stderr)
         return EXIT_CONTENT
     if args.dry_run:
@@ -123,7 +124,7 @@ def _import(args) -> int:
 def _capture(args) -> int:
     seeds = Path(args.seeds)
     if seeds.exists() and not seeds.is_dir():
-        print(f"{name()}: error: --seeds {args.seeds} is a file, not a folder", file=sys.stderr)
+        print(f"{invoked.name()}: error: --seeds {args.seeds} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
     done = capture.run(args.source, seeds, args.id, args.timeout)
     print(done.text_path)

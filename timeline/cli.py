@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .assemble import Folders
 from .engine import Engine
-from .invoked import COMMANDS, listing, name, program
+from . import invoked
+from .invoked import COMMANDS, listing, program
 from .project import BUNDLED_STATIC, BUNDLED_TEMPLATES, Options, OutputError, Project, Result
 from .speedups import FastEngine
 
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         options = _options(args)
     except _UsageError as exc:
-        print(f"{name()}: error: {exc}", file=sys.stderr)
+        print(f"{invoked.name()}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "serve":
         return _serve(options, args)
@@ -102,7 +103,7 @@ def _serve(options: Options, args: argparse.Namespace) -> int:
     cyclic collector stays on, since it runs for hours."""
     from .serve import serve
     if not 0 <= args.port <= 65535:
-        print(f"{name()}: error: --port {args.port}: a port is 0 to 65535", file=sys.stderr)
+        print(f"{invoked.name()}: error: --port {args.port}: a port is 0 to 65535", file=sys.stderr)
         return EXIT_USAGE
     cache = None if args.no_cache else Path(args.cache)
     engine = Engine() if reference_wanted() else FastEngine(cache, args.jobs)
@@ -113,7 +114,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
     try:
         result = project.check() if args.command == "check" else project.build()
     except OutputError as exc:
-        print(f"{name()}: error: {exc}", file=sys.stderr)
+        print(f"{invoked.name()}: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     for problem in result.problems:
         print(problem, file=sys.stderr)

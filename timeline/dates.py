@@ -772,8 +772,9 @@ def _tidied(text: str) -> tuple[str, str] | None:
     accepted form, and what was changed; None if it is not that."""
     changes = []
     fixed = text
-    if _ORDINAL.search(fixed):
-        changes.append(f"no {_ORDINAL.search(fixed).group(2)!r} after the day")
+    ordinal = _ORDINAL.search(fixed)
+    if ordinal:
+        changes.append(f"no {ordinal.group(2)!r} after the day")
         fixed = _ORDINAL.sub(r"\1", fixed)
     if re.search(r"\d\s+of\s+[A-Za-z]", fixed):
         changes.append("no 'of'")
