@@ -267,7 +267,6 @@ def _format_offset_display(minutes: int) -> str:
     return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
 
 
-@functools.lru_cache(maxsize=512)
 def _zone_name(tz: str, offset_minutes: int, moment: datetime) -> str:
     offset = _format_offset_display(offset_minutes)
     try:
@@ -278,6 +277,13 @@ def _zone_name(tz: str, offset_minutes: int, moment: datetime) -> str:
                   if _offset_seconds(moment.replace(tzinfo=zone, fold=fold).utcoffset()) == offset_minutes * 60), None)
     if local is None:
         return offset
+    # A zone has one name for its standard time and one for its daylight
+    # saving time: each is looked up once, however many times a timeline shows.
+    return _cldr_zone_name(tz, bool(local.dst())) or offset
+
+
+@functools.lru_cache(maxsize=256)
+def _cldr_zone_name(tz: str, daylight: bool) -> str | None:
     from babel import Locale, UnknownLocaleError
     from babel.core import get_global
     from babel.dates import get_timezone_name
@@ -289,10 +295,9 @@ def _zone_name(tz: str, offset_minutes: int, moment: datetime) -> str:
         locale = Locale.parse(f"en_{territory}") if territory and territory != "001" else Locale.parse("en")
     except (UnknownLocaleError, ValueError):
         locale = Locale.parse("en")
-    name = get_timezone_name(local, width="short", locale=locale)
-    if not name or not name.isalpha() or not name.isupper():
-        return offset
-    return name
+    name = get_timezone_name(_zone(tz), width="short", zone_variant="daylight" if daylight else "standard",
+                             locale=locale)
+    return name if name and name.isalpha() and name.isupper() else None
 
 
 # --------------------------------------------------------------------------
