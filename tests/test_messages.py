@@ -106,6 +106,13 @@ def test_a_key_without_its_colon_further_down_a_list_is_reported_at_its_own_line
     assert message.endswith("write by: The mayor")
 
 
+def test_a_list_item_of_several_words_is_not_taken_for_a_key_without_its_colon(tmp_path):
+    root = project(tmp_path, "title: Quay Street closes\ndate: 2031-02-14\ntags:\n  - council vote\n"
+                             "sources:\n  - id: harbour\n    passage: the council met: on Tuesday\n")
+    _, line, message = first_error(root)
+    assert line == 8 and message.endswith('write passage: "the council met: on Tuesday"'), message
+
+
 def test_an_unclosed_quotation_mark_is_reported_where_it_opens(tmp_path):
     root = project(tmp_path, 'title: "Quay Street closes\ndate: 2031-02-14\nsources: [harbour]\nplace: Quay Street\n')
     path, line, message = first_error(root)

@@ -78,7 +78,7 @@ _KEY_VALUE = re.compile(r"(\s*(?:- )?)([A-Za-z0-9_][A-Za-z0-9_ -]*):\s+(.*)")
 # A line that opens a key (`title:`, `- id:`, `  by:`), and what follows.
 _KEY_LINE = re.compile(r"( *)(- +)?([^\s#'\"\[\]{}:,&*!|>%@`-][^:#]*?|'[^']*'|\"[^\"]*\"):(?: +(.*))?$")
 _BLOCK = re.compile(r"[|>][+-]?[0-9]?[+-]?\s*(#.*)?")
-_PLAIN_WORDS = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*) +(\S.*)$")
+_PLAIN_WORDS = re.compile(r"( *)([A-Za-z_][\w-]*) +(\S.*)$")
 
 
 def _culprit(lines: list[str], index: int) -> tuple[int, str] | None:
@@ -111,11 +111,11 @@ def _culprit(lines: list[str], index: int) -> tuple[int, str] | None:
                 return i, (f'the quotation mark {opened} that opens the value of "{key[3]}" is not closed on '
                            f"this line: end the value with {opened}, or remove the mark")
             continue
+        # (A list item without a colon is a text, as YAML reads it.)
         words = _PLAIN_WORDS.match(line)
-        if words and ":" not in line and len(words[1]) + len(words[2] or "") in indents and not _continues(lines, i):
-            value = words[4].strip()
+        if words and ":" not in line and len(words[1]) in indents and not _continues(lines, i):
             return i, (f'this line has no ":" after its key, so YAML reads it on into the next line: write '
-                       f'{words[2] or ""}{words[3]}: {value}')
+                       f'{words[2]}: {words[3].strip()}')
     return None
 
 
