@@ -73,7 +73,7 @@ def load_timeline(
     left_out = {r.path for r in results if r.draft and not drafts}
     if MISSING in broken and any(r.cites and r.path not in left_out for r in results):
         problems.error(broken[MISSING], 1, "there is no sources.yaml, but entries cite sources: create it "
-                       "(build.py init makes an empty one) and give each source id its file, publisher, title "
+                       "(the init command makes an empty one) and give each source id its file, publisher, title "
                        "and published date")
     citing_first: dict[str, str] = {}
     for result in results:
