@@ -271,3 +271,19 @@ def test_the_readmes_new_timeline_runs_as_written_with_the_installed_command(ins
     result = _run(["bash", "-c", script], cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 entries" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_init_run_by_its_path_names_that_path(installed, tmp_path):
+    """Not on the PATH (an environment not activated), the command is named
+    by a path that works from the new project."""
+    python, env = installed
+    command = Path(python).parent / "timeline"
+    bare = dict(env, PATH=os.defpath)
+    bare.pop("VIRTUAL_ENV", None)
+    made = _run([command, "init", "harbour"], cwd=tmp_path, env=bare)
+    assert made.returncode == 0, made.stderr
+    new_line = next(line for line in made.stdout.splitlines() if line.endswith(' new "What happened"'))
+    words = shlex.split(new_line)
+    assert words[0] != "timeline" and Path(tmp_path / "harbour", words[0]).resolve() == command.resolve()
+    written = _run(words, cwd=tmp_path / "harbour", env=bare)
+    assert written.returncode == 0, written.stderr
