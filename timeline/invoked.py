@@ -14,6 +14,25 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 
+# Every command, with the line `--help` gives it.
+COMMANDS = (
+    ("build", "build the site into site/, verifying every quote and passage (the default)"),
+    ("check", "check everything as build does, and write nothing"),
+    ("serve", "build and serve the site, rebuilding at every save (a preview while you write)"),
+    ("init", "make a new, empty timeline project"),
+    ("new", "write a new draft entry"),
+    ("import", "turn a spreadsheet of events (CSV) into entries, one a row"),
+    ("capture", "turn a web page (an address, a saved page or a web archive) into an archived source"),
+)
+
+
+def listing() -> str:
+    """The commands, one a line, for `--help`."""
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = [f"  {name:<{width}}  {line}" for name, line in COMMANDS]
+    return "commands:\n" + "\n".join(lines) + f"\n\n`{program()} COMMAND --help` shows a command's options."
+
+
 def program(argv0: str | None = None) -> str:
     """The name usage lines give the program."""
     argv0 = sys.argv[0] if argv0 is None else argv0
@@ -35,21 +54,21 @@ def command_from(folder: Path, argv0: str | None = None) -> str:
     the installed command is on the PATH, else a path to it, or to the
     build.py this run came from."""
     argv0 = sys.argv[0] if argv0 is None else argv0
-    name = os.path.basename(argv0)
+    base = os.path.basename(argv0)
     checkout = (PACKAGE.parent / "build.py").is_file()
-    if name.endswith(".py") and name != "__main__.py":
+    if base.endswith(".py") and base != "__main__.py":
         return f"{_python(folder)} {_path_from(folder, Path(argv0))}"
-    if name == "__main__.py":
+    if base == "__main__.py":
         if checkout:
             # `python -m timeline` found the package in the current folder,
             # which the user is about to leave: build.py works from anywhere.
             return f"{_python(folder)} {_path_from(folder, PACKAGE.parent / 'build.py')}"
         return f"{_python(folder)} -m timeline"
-    on_path = shutil.which(name)
+    on_path = shutil.which(base)
     if on_path and os.path.abspath(on_path) == os.path.abspath(argv0):
-        return name
+        return base
     if on_path is None and os.sep not in argv0:
-        return name
+        return base   # run by a name, not a path: whatever found it will again
     return _path_from(folder, Path(argv0))
 
 
@@ -71,22 +90,3 @@ def _path_from(folder: Path, target: Path) -> str:
     if relative.count(os.pardir) > 2:
         return shlex.quote(str(target))
     return shlex.quote(relative if os.sep in relative else os.path.join(os.curdir, relative))
-
-
-# Every command, with the line `--help` gives it.
-COMMANDS = (
-    ("build", "build the site into site/, verifying every quote and passage (the default)"),
-    ("check", "check everything as build does, and write nothing"),
-    ("serve", "build and serve the site, rebuilding at every save (a preview while you write)"),
-    ("init", "make a new, empty timeline project"),
-    ("new", "write a new draft entry"),
-    ("import", "turn a spreadsheet of events (CSV) into entries, one a row"),
-    ("capture", "turn a web page (an address, a saved page or a web archive) into an archived source"),
-)
-
-
-def listing() -> str:
-    """The commands, one a line, for `--help`."""
-    width = max(len(name) for name, _ in COMMANDS)
-    lines = [f"  {name:<{width}}  {line}" for name, line in COMMANDS]
-    return "commands:\n" + "\n".join(lines) + f"\n\n`{program()} COMMAND --help` shows a command's options."
