@@ -21,7 +21,7 @@ COMMANDS = (
     ("serve", "build and serve the site, rebuilding at every save (a preview while you write)"),
     ("init", "make a new, empty timeline project"),
     ("new", "write a new draft entry"),
-    ("import", "turn a spreadsheet of events (CSV) into entries, one a row"),
+    ("import", "turn a spreadsheet (CSV) or TimelineJS JSON of events into entries"),
     ("capture", "turn a web page (an address, a saved page or a web archive) into an archived source"),
 )
 
