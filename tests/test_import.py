@@ -72,7 +72,8 @@ def by_title(data: dict) -> dict[str, dict]:
 def test_init_makes_a_project_that_builds_at_once(tmp_path):
     project = init_project(tmp_path)
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()) == [
-        ".gitignore", "content/_index.md", "seeds/sources.yaml"]
+        ".github/workflows/pages.yml", ".gitignore", "README.md", "content/_index.md", "requirements.txt",
+        "seeds/sources.yaml"]
     assert not (project / "templates").exists() and not (project / "static").exists()
     ignored = (project / ".gitignore").read_text(encoding="utf-8").split()
     assert "site/" in ignored and ".cache/" in ignored

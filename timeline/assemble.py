@@ -14,7 +14,7 @@ from typing import Callable
 from .check import Checked, CitedSpan, EntryChecker, check_chunk
 from .engine import Engine
 from .entries import scan_entry_files
-from .errors import Problems
+from .errors import ContentError, Problems
 from .markup import slug_of
 from .memory import CLOCK_TICK_NS, Memory
 from .model import Entry, Group, MarkSpan, Timeline
@@ -47,7 +47,9 @@ def load_timeline(
     problems = Problems()
     settings = load_settings(folders.content, folders.content_shown, problems, base_url, readers.load_yaml)
     broken: dict[str, str] = {}
-    sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems, readers.load_yaml, broken)
+    waiting: dict[str, list[ContentError]] = {}
+    sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems, readers.load_yaml, broken,
+                           waiting)
     # What is wrong with a source is said first, and once: entries citing it only point there.
     problems.leading = (os.path.join(folders.seeds_shown, ""),)
     found = scan_entry_files(folders.content)   # each file with its size and time
@@ -71,8 +73,14 @@ def load_timeline(
     left_out = {r.path for r in results if r.draft and not drafts}
     if MISSING in broken and any(r.cites and r.path not in left_out for r in results):
         problems.error(broken[MISSING], 1, "there is no sources.yaml, but entries cite sources: create it "
-                       "(build.py init makes an empty one) and give each source id its file, publisher, title "
+                       "(the init command makes an empty one) and give each source id its file, publisher, title "
                        "and published date")
+    citing_first: dict[str, str] = {}
+    for result in results:
+        if result.path not in left_out:
+            for sid in result.cites:
+                citing_first.setdefault(sid, os.path.join(folders.content_shown, result.path))
+    unfilled_sources(waiting, citing_first, problems)
     for result in results:
         quiet = result.draft and not drafts
         problems.extend(result.problems, as_warnings=quiet)
@@ -126,6 +134,21 @@ def load_timeline(
         media_files=dict(sorted(media_files.items())),
     )
     return timeline, problems
+
+
+def unfilled_sources(waiting: dict[str, list[ContentError]], citing: dict[str, str], problems: Problems) -> None:
+    """A source lacking a required field is an error once an entry of
+    this build cites it (`citing`: source id -> the first entry citing
+    it), and a warning until then (CONTRACT.md section 6 additions): a
+    capture awaiting its publisher never stops the build."""
+    for sid, found in waiting.items():
+        for problem in found:
+            if sid in citing:
+                problems.error(problem.path, problem.line, f'{problem.message}: source "{sid}" is cited '
+                               f"(by {citing[sid]}), so it needs every required field")
+            else:
+                problems.warning(problem.path, problem.line, f'{problem.message}: fill it in before an entry cites '
+                                 f'source "{sid}" (until then it is left out of the site)')
 
 
 def check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, list[int] | None],

@@ -6,29 +6,31 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from .commands import capture, importer, init, new
 from .commands.files import CommandError
 from .errors import Problems
+from . import invoked
+from .invoked import COMMANDS, command_from, program
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+HELP = dict(COMMANDS)
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description="Start a timeline, add entries, import a spreadsheet.")
+    p = argparse.ArgumentParser(prog=program(), description="Start a timeline, add entries, import a spreadsheet.")
     sub = p.add_subparsers(dest="command", required=True)
-    i = sub.add_parser("init", help="make a new, empty timeline project")
+    i = sub.add_parser("init", help=HELP["init"], description=HELP["init"])
     i.add_argument("dir", nargs="?", default=".", help="where (default: here)")
-    n = sub.add_parser("new", help="write a new draft entry")
+    n = sub.add_parser("new", help=HELP["new"], description=HELP["new"])
     n.add_argument("title", help="the entry's title")
     n.add_argument("--date", help="its date (default: today in the timeline's zone)")
     n.add_argument("--content", default="content", help="entries folder (default: content)")
     n.add_argument("--force", action="store_true", help="replace an entry file of the same name")
-    m = sub.add_parser("import", help="turn a spreadsheet (CSV) or TimelineJS JSON of events into entries",
-                       usage="build.py import FILE.csv|FILE.json [--content DIR] [--dayfirst | --monthfirst] "
-                             "[--force | --dry-run]")
+    m = sub.add_parser("import", help=HELP["import"], description=HELP["import"])
     m.add_argument("file", metavar="FILE.csv|FILE.json",
                    help="the sheet, saved as CSV UTF-8, or a TimelineJS JSON file")
     m.add_argument("--content", default="content", help="entries folder (default: content)")
@@ -38,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
     mode = m.add_mutually_exclusive_group()
     mode.add_argument("--force", action="store_true", help="replace files that exist")
     mode.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
-    c = sub.add_parser("capture", help="turn a web page (an address, a saved page or a web archive) into a source")
+    c = sub.add_parser("capture", help=HELP["capture"], description=HELP["capture"])
     c.add_argument("source", help="an http(s) address, a saved .html file, or a .warc / .warc.gz file")
     c.add_argument("--id", help="the source's id (default: the publisher and the published date)")
     c.add_argument("--seeds", default="seeds", help="archived sources folder (default: seeds)")
@@ -52,23 +54,26 @@ def main(argv: list[str]) -> int:
     try:
         return {"init": _init, "new": _new, "import": _import, "capture": _capture}[args.command](args)
     except CommandError as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(f"{invoked.name()}: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     except OSError as exc:
-        print(f"build.py: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{invoked.name()}: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_CONTENT
 
 
 def _init(args) -> int:
     folder = Path(args.dir)
     if folder.exists() and not folder.is_dir():
-        print(f"build.py: error: {args.dir} is a file, not a folder", file=sys.stderr)
+        print(f"{invoked.name()}: error: {args.dir} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
     for path in init.run(folder):
         print(f"wrote {path}")
-    where = "" if args.dir == "." else f"cd {args.dir} && "
-    print(f"a new timeline: edit content/_index.md, then {where}python build.py new \"What happened\"; "
-          "build it with python build.py")
+    run = command_from(folder)
+    where = "" if args.dir == "." else f"cd {shlex.quote(args.dir)}\n"
+    print(f"a new timeline: edit content/_index.md, then add an entry and build the site there:\n"
+          f"{where}{run} new \"What happened\"\n{run} build --drafts\n"
+          f"{run} serve --drafts   # a preview while you write\n"
+          "README.md says how to publish it on GitHub Pages.")
     return EXIT_OK
 
 
@@ -83,7 +88,7 @@ def _import(args) -> int:
     dayfirst = True if args.dayfirst else False if args.monthfirst else None
     csv_path = Path(args.file)
     if not csv_path.is_file():
-        print(f"build.py: error: {args.file}: no such file", file=sys.stderr)
+        print(f"{invoked.name()}: error: {args.file}: no such file", file=sys.stderr)
         return EXIT_USAGE
     report = importer.run(csv_path, args.file, Path(args.content), dayfirst=dayfirst, force=args.force,
                           dry_run=args.dry_run, problems=problems)
@@ -91,7 +96,7 @@ def _import(args) -> int:
         print(problem, file=sys.stderr)
     if report is None:
         n = len(problems.errors)
-        print(f"build.py: error: {n} error{'s' if n != 1 else ''} in {args.file}: nothing was written",
+        print(f"{invoked.name()}: error: {n} error{'s' if n != 1 else ''} in {args.file}: nothing was written",
               file=sys.stderr)
         return EXIT_CONTENT
     if args.dry_run:
@@ -120,7 +125,7 @@ def _import(args) -> int:
 def _capture(args) -> int:
     seeds = Path(args.seeds)
     if seeds.exists() and not seeds.is_dir():
-        print(f"build.py: error: --seeds {args.seeds} is a file, not a folder", file=sys.stderr)
+        print(f"{invoked.name()}: error: --seeds {args.seeds} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
     done = capture.run(args.source, seeds, args.id, args.timeout)
     print(done.text_path)

@@ -72,7 +72,7 @@ class Checked:
     # Other files the check read: (path inside content/, digest or "" if
     # unreadable). A kept check holds while they are unchanged too.
     depends: list[tuple[str, str]] = field(default_factory=list)
-    cites: bool = False       # whether it names any source (read even when it has errors)
+    cites: list[str] = field(default_factory=list)   # the source ids it names (read even when it has errors)
 
 
 class EntryChecker:
@@ -124,7 +124,7 @@ class EntryChecker:
         if entry is None:
             return Checked(rel, None, [], problems, file_hash=file_hash)
         cited = self.verify(entry, problems)
-        cites = bool(entry.cited_sources())
+        cites = list(entry.cited_sources())
         depends = check_media(entry, self.content_dir, problems)
         links = self.media_text(entry)
         rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
@@ -183,33 +183,37 @@ class EntryChecker:
         problems.error(entry.shown_path, line, f'unknown source "{source_id}": it is not in sources.yaml{hint}')
         return False
 
-    def _why(self, source_id: str, needle: str) -> str:
-        """What the source has instead, for a needle it does not hold."""
+    def _why(self, source_id: str, needle: str) -> tuple[str, str]:
+        """The needle as the message shows it (around where it parts from
+        the source, for a long one), and what the source has instead."""
         archive = self.archive(source_id)
         if archive.words is None:
             archive.words = WordIndex(archive.text)
         miss = explain(archive.text, archive.words, needle)
         if miss is None:
-            return ""
+            return _short(needle), ""
         which = f"its piece {miss.piece} of {miss.pieces}" if miss.pieces > 1 else "it"
         if miss.out_of_order:
-            return (f"; {which} is in the source, but before the piece ahead of it: "
-                    "cite the pieces in the source's order")
+            return _short(needle), (f"; {which} is in the source, but before the piece ahead of it: "
+                                    "cite the pieces in the source's order")
         if miss.nearest is None:
-            return f"; no words of {which} are in the source"
+            return _short(needle), f"; no words of {which} are in the source"
+        shown = _around(needle, miss.needle_word) if miss.pieces == 1 and miss.parted_at else _short(needle)
         where = f"{os.path.join(self.seeds_shown, self.sources[source_id].file)}:{archive.line_at(miss.offset)}"
-        said = f'; nearest to {which} in the source: "{_short(miss.nearest)}" ({where})'
+        nearest = _around(miss.nearest, miss.nearest_word) if miss.parted_at else _short(miss.nearest)
+        said = f'; nearest to {which} in the source: "{nearest}" ({where})'
         if miss.parted_at:
             said += f', parting at {_word(miss.parted_at[0])} where the source has {_word(miss.parted_at[1])}'
-        return said
+        return shown, said
 
     def _verify(self, entry, source_id, text, kind, line, problems, cited) -> str | None:
         archive = self.archive(source_id)
         match = archive.text.find(text)
         what = "quote" if kind == "quote" else "passage"
         if match is None:
+            shown, why = self._why(source_id, text)
             problems.error(entry.shown_path, line, f'{what} not found verbatim in source "{source_id}": '
-                           f'"{_short(text)}"{self._why(source_id, text)}')
+                           f'"{shown}"{why}')
             return None
         furniture = archive.furniture_lines(match.spans)
         if furniture:
@@ -240,3 +244,22 @@ def check_chunk(checker: EntryChecker, rels) -> list[Checked]:
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _around(text: str, word: int, limit: int = 80) -> str:
+    """The text in about `limit` characters, showing its `word`-th word
+    (counted from 0) and a few after it: the start of a long quote when
+    the difference is there, else the stretch that ends just past it."""
+    words = text.split()
+    whole = " ".join(words)
+    upto = min(len(words), word + 4)
+    if len(whole) <= limit or len(" ".join(words[:upto])) < limit:
+        return _short(whole, limit)
+    kept: list[str] = []
+    size = 1
+    for w in reversed(words[:upto]):
+        if kept and size + len(w) + 1 > limit - 1:
+            break
+        kept.insert(0, w)
+        size += len(w) + 1
+    return "…" + " ".join(kept) + ("…" if upto < len(words) else "")

@@ -1,6 +1,7 @@
-"""The command line: `build`, `check` and `serve`, their options and exit
-status; the authoring commands `init`, `new`, `import` and `capture`
-(timeline/commands/).
+"""The command line (`timeline`, `python -m timeline`, or `python build.py`
+in a copy of the repository): `build`, `check` and `serve`, their options
+and exit status, and `--help`'s list of every command; the authoring
+commands `init`, `new`, `import` and `capture` (timeline/commands/).
 
 A thin front: it turns the options into a project.Project, wires in the
 speed-ups (speedups.FastEngine) unless TIMELINE_REFERENCE=1 asks for the
@@ -16,20 +17,29 @@ from pathlib import Path
 
 from .assemble import Folders
 from .engine import Engine
+from . import invoked
+from .invoked import COMMANDS, listing, program
 from .project import BUNDLED_STATIC, BUNDLED_TEMPLATES, Options, OutputError, Project, Result
 from .speedups import FastEngine
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
-def parser(serve: bool = False) -> argparse.ArgumentParser:
-    """The options of build and check; with `serve`, the preview's too."""
-    p = argparse.ArgumentParser(
-        prog="build.py",
-        description="Build a static timeline site from content/ and seeds/, verifying every quote and passage.",
-    )
+def parser(serve: bool = False, command: str | None = None) -> argparse.ArgumentParser:
+    """The options of build and check; with `serve`, the preview's too.
+    Without a command named, `--help` lists every command first."""
+    if command is None:
+        p = argparse.ArgumentParser(
+            prog=program(), usage=f"{program()} [COMMAND] [options]",
+            description="Build a static timeline site from content/ and seeds/, verifying every quote and passage.\n\n"
+                        + listing() + "\n\nThe options of build (the default command):",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    else:
+        p = argparse.ArgumentParser(prog=f"{program()} {command}", usage=f"{program()} {command} [options]",
+                                    description=dict(COMMANDS)[command])
     p.add_argument("command", nargs="?", choices=("build", "check", "serve"), default="build",
-                   help="build the site (default), only check the content, or serve it while you write")
+                   help=argparse.SUPPRESS)
     p.add_argument("--content", help="entries folder (default: content)")
     p.add_argument("--seeds", help="archived sources and sources.yaml (default: seeds)")
     p.add_argument("--templates", help="Jinja templates (default: templates, else the bundled ones)")
@@ -63,11 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in AUTHORING:
         from . import authoring
         return authoring.main(argv)
-    args = parser(serve=bool(argv) and argv[0] == "serve").parse_args(argv)
+    named = argv[0] if argv and argv[0] in ("build", "check", "serve") else None
+    args = parser(serve=named == "serve", command=named).parse_args(argv)
     try:
         options = _options(args)
     except _UsageError as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(f"{invoked.name()}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "serve":
         return _serve(options, args)
@@ -92,7 +103,7 @@ def _serve(options: Options, args: argparse.Namespace) -> int:
     cyclic collector stays on, since it runs for hours."""
     from .serve import serve
     if not 0 <= args.port <= 65535:
-        print(f"build.py: error: --port {args.port}: a port is 0 to 65535", file=sys.stderr)
+        print(f"{invoked.name()}: error: --port {args.port}: a port is 0 to 65535", file=sys.stderr)
         return EXIT_USAGE
     cache = None if args.no_cache else Path(args.cache)
     engine = Engine() if reference_wanted() else FastEngine(cache, args.jobs)
@@ -103,7 +114,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
     try:
         result = project.check() if args.command == "check" else project.build()
     except OutputError as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(f"{invoked.name()}: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     for problem in result.problems:
         print(problem, file=sys.stderr)

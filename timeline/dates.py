@@ -267,6 +267,39 @@ def _format_offset_display(minutes: int) -> str:
     return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
 
 
+def _zone_name(tz: str, offset_minutes: int, moment: datetime) -> str:
+    offset = _format_offset_display(offset_minutes)
+    try:
+        zone = _zone(tz)
+    except DateError:
+        return offset
+    local = next((moment.replace(tzinfo=zone, fold=fold) for fold in (0, 1)
+                  if _offset_seconds(moment.replace(tzinfo=zone, fold=fold).utcoffset()) == offset_minutes * 60), None)
+    if local is None:
+        return offset
+    # A zone has one name for its standard time and one for its daylight
+    # saving time: each is looked up once, however many times a timeline shows.
+    return _cldr_zone_name(tz, bool(local.dst())) or offset
+
+
+@functools.lru_cache(maxsize=256)
+def _cldr_zone_name(tz: str, daylight: bool) -> str | None:
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+    from babel.dates import get_timezone_name
+
+    # CLDR gives an abbreviation only where it is in common use: GMT and
+    # BST in the United Kingdom's English, EST in the United States'.
+    territory = get_global("zone_territories").get(tz)
+    try:
+        locale = Locale.parse(f"en_{territory}") if territory and territory != "001" else Locale.parse("en")
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    name = get_timezone_name(_zone(tz), width="short", zone_variant="daylight" if daylight else "standard",
+                             locale=locale)
+    return name if name and name.isalpha() and name.isupper() else None
+
+
 # --------------------------------------------------------------------------
 # The date
 
@@ -503,8 +536,8 @@ class PartialDate:
         """Human-readable text at the date's precision.
 
         ``2022``, ``January 2022``, ``Friday 7 January 2022``,
-        ``Friday 7 January 2022, 15:00 (UTC+6)`` (offsets like ``UTC+5:30``,
-        ``UTC-3``, and ``UTC`` for zero; seconds shown when written).
+        ``Friday 7 January 2022, 15:00 UTC+6``, ``... 18:00 GMT`` (the zone
+        as `zone_name` gives it; seconds shown when written).
         """
         if self.month is None:
             return str(self.year)
@@ -515,8 +548,17 @@ class PartialDate:
         text = f"{weekday} {self.day} {month} {self.year}"
         if self.hour is not None:
             assert self.offset_minutes is not None
-            text += f", {self._time_text()} ({_format_offset_display(self.offset_minutes)})"
+            text += f", {self._time_text()} {self.zone_name()}"
         return text
+
+    def zone_name(self) -> str:
+        """The time zone of a time, as people where the zone is name it
+        (`GMT`, `BST`, `EST`, `CET`), else as its offset (`UTC+6`, `UTC`);
+        the offset too when the time was written with one its zone does
+        not have then."""
+        assert self.offset_minutes is not None
+        moment = datetime(self.year, self.month or 1, self.day or 1, self.hour or 0, self.minute or 0)
+        return _zone_name(self.tz, self.offset_minutes, moment)
 
     def short(self) -> str:
         """Compact text: ``2022``, ``Jan 2022``, ``7 Jan 2022``, ``7 Jan 2022, 15:00``.
@@ -696,7 +738,14 @@ def _explain(text: str) -> str:
             )
         if c is not None and len(c) == 4 and len(a) <= 2 and len(b) <= 2:
             year, x, y = int(c), int(a), int(b)
-            readings = sorted({f"{year:04d}-{y:02d}-{x:02d}", f"{year:04d}-{x:02d}-{y:02d}"})
+            readings = sorted({iso for iso in (f"{year:04d}-{y:02d}-{x:02d}", f"{year:04d}-{x:02d}-{y:02d}")
+                               if _exists(iso)})
+            if len(readings) == 1:
+                # 31/12/2024 can only be day-month: say so, and how to write it.
+                return (f"{text!r} is a numeric date, which content does not take (most such dates could be "
+                        f"read two ways); this one can only mean {_spoken(readings[0])}: write {readings[0]}")
+            if not readings:
+                return f"{text!r} is not a date: neither {x} nor {y} can be both a day and a month of {year}"
             hint = " or ".join(readings)
             return (
                 f"{text!r} is an ambiguous numeric date, not ISO 8601 "
@@ -709,7 +758,58 @@ def _explain(text: str) -> str:
         return f"{text!r}: write the UTC offset as +HH:MM or -HH:MM (e.g. +06:00), or Z for UTC"
     if re.fullmatch(r"\d{1,3}", text) or re.fullmatch(r"\d{5,}", text):
         return f"{text!r} is not a four-digit year; {ACCEPTED_FORMS}"
+    fixed = _tidied(text)
+    if fixed is not None:
+        written, why = fixed
+        read = _parse_text(written, "UTC")
+        iso = read.iso() if read.hour is None else read.iso()[:16]
+        return f"{text!r} is not a date as written ({why}): write {written!r}, or {iso}"
     return f"{text!r} is not a date; {ACCEPTED_FORMS}"
+
+
+_ORDINAL = re.compile(r"\b(\d{1,2})(st|nd|rd|th)\b", re.IGNORECASE)
+_WEEKDAY_FIRST = re.compile(r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+", re.IGNORECASE)
+
+
+def _tidied(text: str) -> tuple[str, str] | None:
+    """An English date written in a form near an accepted one (`March 6th,
+    2024`, `Wednesday, 6 March 2024`, `6th of March 2024`), in that
+    accepted form, and what was changed; None if it is not that."""
+    changes = []
+    fixed = text
+    ordinal = _ORDINAL.search(fixed)
+    if ordinal:
+        changes.append(f"no {ordinal.group(2)!r} after the day")
+        fixed = _ORDINAL.sub(r"\1", fixed)
+    if re.search(r"\d\s+of\s+[A-Za-z]", fixed):
+        changes.append("no 'of'")
+        fixed = re.sub(r"(\d)\s+of\s+", r"\1 ", fixed)
+    weekday = _WEEKDAY_FIRST.match(fixed)
+    if weekday:
+        changes.append("no weekday")
+        fixed = fixed[weekday.end():]
+    fixed = re.sub(r"^(\d{1,2} [A-Za-z]+\.?),", r"\1", " ".join(fixed.split()))
+    if not changes:
+        return None
+    try:
+        _parse_text(fixed, "UTC")
+    except DateError:
+        return None
+    return fixed, ", ".join(changes)
+
+
+def _exists(iso: str) -> bool:
+    try:
+        date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
+
+
+def _spoken(iso: str) -> str:
+    """'31 December 2024' of 2024-12-31."""
+    d = date.fromisoformat(iso)
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 # --------------------------------------------------------------------------

@@ -20,9 +20,18 @@ from .keys import KeyMaker
 from .data import to_json
 from .model import Entry, Timeline
 from .schema import to_data
-from .views import day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
+from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+def _bundled(name: str) -> Path:
+    """A folder of the bundled look: inside the package once installed,
+    at the top of the repository in a copy of it (setup.py maps the one to
+    the other)."""
+    package = Path(__file__).resolve().parent
+    inside = package / name
+    return inside if inside.is_dir() else package.parent / name
+
+
+BUNDLED_TEMPLATES = _bundled("templates")
 # The templates of the pages plan_site makes.
 PAGE_TEMPLATES = ("index.html", "listing.html", "entry.html", "sources.html", "source.html", "group.html",
                   "figures.html", "404.html", "feed.xml", "sitemap.xml")
@@ -49,6 +58,7 @@ class Renderer:
         )
         self.env.filters["rooted"] = rooted
         self.env.filters["number"] = number
+        self.env.filters["unit_shown"] = unit_shown
         self.env.filters["escaped_html"] = escaped_html
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -67,14 +68,24 @@ ALL = "*"
 # In `broken` when there is no sources.yaml at all: an error only once an
 # entry cites a source (a new timeline has none yet).
 MISSING = "-"
+# The fields a source may lack while no entry cites it (a capture awaiting
+# its publisher or date): load_sources keeps what is said of them in
+# `waiting`, for assemble to report as errors once the source is cited, as
+# warnings while it is not.
+REQUIRED = tuple(f.metadata["key"] or f.name for f in dataclasses.fields(Source)
+                 if f.metadata.get("required"))
 
 
 def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
-                 load_yaml=yamlread.load, broken: dict[str, str] | None = None) -> dict[str, Source]:
+                 load_yaml=yamlread.load, broken: dict[str, str] | None = None,
+                 waiting: dict[str, list[ContentError]] | None = None) -> dict[str, Source]:
     """Read seeds/sources.yaml and every text it names; problems go to
     `problems`. Each source that has errors is left out, and named in
-    `broken` with where its errors are (ALL: the whole file)."""
+    `broken` with where its errors are (ALL: the whole file). A source
+    whose only fault is a required field not yet filled in is left out too,
+    and its problems go to `waiting` instead (see REQUIRED)."""
     broken = {} if broken is None else broken
+    waiting = {} if waiting is None else waiting
     path = os.path.join(shown_dir, "sources.yaml")
     yaml_file = seeds_dir / "sources.yaml"
     if not yaml_file.is_file():
@@ -105,15 +116,27 @@ def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
             problems.error(path, line, f'source "{source_id}" must be a mapping of fields (file, publisher, title, published, ...)')
             broken[source_id] = f"{path}:{line}"
             continue
-        count = len(problems.items)
-        source = _read_source(source_id, value, line, path, shown_dir, seeds_root, tz, problems)
+        own_problems = Problems()
+        source = _read_source(source_id, value, line, path, shown_dir, seeds_root, tz, own_problems)
         if source is not None:
             sources[source_id] = source
         else:
             # Where its errors start, as they are printed.
-            own = sorted(problems.items[count:], key=lambda p: (p.path != path, p.line))
+            own = sorted(own_problems.items, key=lambda p: (p.path != path, p.line))
             broken[source_id] = f"{own[0].path}:{own[0].line}" if own else f"{path}:{line}"
+        if source is None and _only_unfilled(value, own_problems):
+            waiting[source_id] = own_problems.items
+        else:
+            problems.extend(own_problems)
     return sources
+
+
+def _only_unfilled(value: YMap, found: Problems) -> bool:
+    """Whether every error of a source is a required field missing or empty."""
+    unfilled = {name for name in REQUIRED if not (isinstance(value.get(name), str) and value[name].strip())
+                and not isinstance(value.get(name), (list, dict))}
+    said = {f'"{name}" is required' for name in unfilled} | {f'"{name}" must not be empty' for name in unfilled}
+    return bool(unfilled) and bool(found.errors) and all(p.message in said for p in found.errors)
 
 
 def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path, tz, problems) -> Source | None:

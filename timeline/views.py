@@ -3,6 +3,7 @@ so the templates hold markup and no logic beyond loops and conditions."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -366,3 +367,20 @@ def figure_groups(entries: list[Entry], sources: dict[str, Source]) -> list[Figu
             units_differ=len(scales) > 1, unchecked=sum(not f.verified for _, f in items),
         ))
     return out
+
+
+def unit_shown(figure: Figure) -> str | None:
+    """The unit to write after a figure's number: none when its `what`
+    already names it (2,500 CSTO troops sent, not 2,500 troops CSTO troops
+    sent), singular or plural."""
+    unit = " ".join((figure.unit or "").split())
+    if not unit:
+        return None
+    def forms(text: str) -> set[str]:
+        words = re.findall(r"\w+", text.casefold())
+        return {w for word in words for w in (word, word.removesuffix("s"), word.removesuffix("es"))}
+    said = forms(figure.what)
+    unit_words = re.findall(r"\w+", unit.casefold())
+    if unit_words and all(w in said or w.removesuffix("s") in said for w in unit_words):
+        return None
+    return unit

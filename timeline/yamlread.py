@@ -61,6 +61,9 @@ def load(text: str, path: str, first_line: int = 1):
         if tabbed is not None and tabbed <= index:
             raise ContentError(path, first_line + tabbed, "a tab in the indentation of this line: YAML indents "
                                "with spaces only; replace the tab with spaces") from None
+        culprit = _culprit(lines, index)
+        if culprit is not None:
+            raise ContentError(path, first_line + culprit[0], culprit[1]) from None
         problem = exc.problem or "invalid YAML"
         here = lines[index] if index < len(lines) else ""
         raise ContentError(path, first_line + index, f"YAML syntax error: {problem}{_fix(problem, here)}") from None
@@ -72,6 +75,91 @@ def load(text: str, path: str, first_line: int = 1):
 
 
 _KEY_VALUE = re.compile(r"(\s*(?:- )?)([A-Za-z0-9_][A-Za-z0-9_ -]*):\s+(.*)")
+# A line that opens a key (`title:`, `- id:`, `  by:`), and what follows.
+_KEY_LINE = re.compile(r"( *)(- +)?([^\s#'\"\[\]{}:,&*!|>%@`-][^:#]*?|'[^']*'|\"[^\"]*\"):(?: +(.*))?$")
+_BLOCK = re.compile(r"[|>][+-]?[0-9]?[+-]?\s*(#.*)?")
+_PLAIN_WORDS = re.compile(r"( *)([A-Za-z_][\w-]*) +(\S.*)$")
+
+
+def _culprit(lines: list[str], index: int) -> tuple[int, str] | None:
+    """The line at or before `index`, where YAML noticed a problem, that
+    made it, for the two mistakes whose effect YAML sees lines later: a
+    key that lost its colon (`title Quay Street closes`: YAML reads on into
+    the next line) and a quotation mark never closed (YAML reads to the
+    end of the text). Each is named at its own line."""
+    indents = {len(m[1]) + len(m[2] or "") for m in map(_KEY_LINE.match, lines) if m}
+    block = False   # inside a `|` or `>` block, whose lines are text
+    block_indent = 0
+    for i, line in enumerate(lines[: index + 1]):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if block:
+            if not stripped or indent > block_indent:
+                continue
+            block = False
+        if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
+            continue
+        key = _KEY_LINE.match(line)
+        if key:
+            block_indent = len(key[1])
+            value = (key[4] or "").strip()
+            if _BLOCK.fullmatch(value):
+                block = True
+                continue
+            opened = _unclosed(value)
+            if opened and not _closed_below(lines, i, opened):
+                return i, (f'the quotation mark {opened} that opens the value of "{key[3]}" is not closed on '
+                           f"this line: end the value with {opened}, or remove the mark")
+            continue
+        # (A list item without a colon is a text, as YAML reads it.)
+        words = _PLAIN_WORDS.match(line)
+        if words and ":" not in line and len(words[1]) in indents and not _continues(lines, i):
+            return i, (f'this line has no ":" after its key, so YAML reads it on into the next line: write '
+                       f'{words[2]}: {words[3].strip()}')
+    return None
+
+
+def _unclosed(value: str) -> str | None:
+    """The quotation mark a value opens and does not close, if it does."""
+    if not value or value[0] not in "'\"":
+        return None
+    mark = value[0]
+    i = 1
+    while i < len(value):
+        ch = value[i]
+        if mark == '"' and ch == "\\":
+            i += 2
+            continue
+        if ch == mark:
+            if mark == "'" and value[i + 1:i + 2] == "'":
+                i += 2
+                continue
+            return None
+        i += 1
+    return mark
+
+
+def _closed_below(lines: list[str], i: int, mark: str) -> bool:
+    """Whether a quoted value opened on line i closes on a later line
+    before the next key (YAML allows a quoted value over several lines)."""
+    for below in lines[i + 1:]:
+        if _KEY_LINE.match(below):
+            return False
+        if mark in below:
+            return True
+    return False
+
+
+def _continues(lines: list[str], i: int) -> bool:
+    """Whether line i goes on a plain value begun on the line above it
+    (indented more than that line's key)."""
+    for above in reversed(lines[:i]):
+        if not above.strip() or above.strip().startswith("#"):
+            continue
+        key = _KEY_LINE.match(above)
+        here = len(lines[i]) - len(lines[i].lstrip(" "))
+        return bool(key and key[4] and here > len(key[1]) + len(key[2] or ""))
+    return False
 
 
 def _fix(problem: str, line: str) -> str:

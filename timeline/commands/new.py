@@ -1,4 +1,4 @@
-"""`build.py new TITLE [--date DATE]`: a draft entry with every optional
+"""`timeline new TITLE [--date DATE]`: a draft entry with every optional
 field shown as a comment."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ What happened, in your own words.
 def run(title: str, date: str | None, content: Path, force: bool = False) -> Path:
     """Write the entry; returns its path."""
     if not title.strip():
-        raise CommandError("the title is empty: build.py new \"What happened\"")
+        raise CommandError("the title is empty: give one, as in new \"What happened\"")
     problems = Problems()
     settings = load_settings(content, str(content), problems)
     if problems.errors:

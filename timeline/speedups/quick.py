@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..assemble import group_links, track_link
+from ..assemble import group_links, track_link, unfilled_sources
 from ..check import Checked, EntryChecker
 from ..data import to_json
 from ..entries import scan_entry_files
@@ -92,8 +92,11 @@ class Inputs:
 def read_inputs(options: Options, salt: str, problems: Problems, readers: Readers, environment) -> Inputs:
     folders = options.folders
     settings = load_settings(folders.content, folders.content_shown, problems, options.base_url, readers.load_yaml)
+    waiting: dict = {}
     sources = dict(sorted(load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems,
-                                       readers.load_yaml).items()))
+                                       readers.load_yaml, None, waiting).items()))
+    # A body edit cites nothing new: a source awaiting a field is still uncited.
+    unfilled_sources(waiting, {}, problems)
     renderer = Renderer(options.templates, options.templates_shown, environment)
     static = static_jobs(options.static, BUNDLED_STATIC)
     renderer.use_static(static)
