@@ -1,34 +1,166 @@
-"""Write the site. Nothing touches the output folder until every file is
-rendered; then changed files are moved into place and stale ones removed.
-Unchanged files are left as they are, their times too."""
+"""Write the site, all or nothing. Nothing touches the output folder until
+every file is rendered; then the new site is made beside the old one and
+swapped in at once.
+
+The new tree is a sibling of the output folder (`.site.staging-*` for
+site/): the changed files written there, every unchanged one hard-linked
+from the old site (copied where links fail), so that it costs a link a
+file, not a copy. Then one rename puts it in place. Where the system can
+exchange two folders in one step (Linux's renameat2, macOS's renamex_np)
+site/ is at every moment the old tree or the new one, whenever the build
+is killed; elsewhere the old tree is moved aside (`.site.old-*`) and the
+new one moved in, and a build killed between those two renames is undone
+by the next one before anything else. Either way the output folder stays a
+real folder (GitHub Pages and people copy it), and unchanged files keep
+their inode and time. What a killed build left beside the site is removed
+by the next build; builds into one folder take turns (`site_lock`)."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .engine import Engine
+from .errors import ContentError
 from .memory import Memory, file_stat
 from .render import Job, Renderer
 
 
-def static_jobs(static_dir: Path | None, fallback: Path | None = None) -> list[Job]:
+def static_jobs(static_dir: Path | None, fallback: Path | None = None, shown: str = "static") -> list[Job]:
     """Every file under static/, to be copied to site/static/; those of
     `fallback` (the bundled ones) that static/ does not replace too, so
-    that a project's own style.css alone does not lose the search script."""
+    that a project's own style.css alone does not lose the search script.
+    A link in static/ (static/ itself too) that leads out of the project's
+    folder is an error at `shown` + its path: the site would publish
+    whatever it points at."""
     found: dict[str, Path] = {}
     for folder in (fallback, static_dir):
         if folder is None or not folder.is_dir():
             continue
+        own = folder is static_dir and folder != fallback
+        if own:
+            refuse_links_out(folder, shown)
         for parent, dirs, files in os.walk(folder):
             for name in files:
                 full = Path(parent) / name
                 found[f"static/{full.relative_to(folder).as_posix()}"] = full
     return [Job(path, data=found[path].read_bytes()) for path in sorted(found)]
 
+
+def project_root(folder: Path) -> Path:
+    """The project a folder belongs to: the folder that holds it, resolved."""
+    return Path(os.path.abspath(folder)).parent.resolve()
+
+
+def refuse_links_out(folder: Path, shown: str, root: Path | None = None) -> None:
+    """Raise a ContentError at the first symbolic link under `folder` (or
+    `folder` itself) that leads out of the project (`root`, by default the
+    folder that holds `folder`)."""
+    root = root or project_root(folder)
+    if folder.is_symlink():
+        _refuse_link(folder, shown, root)
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            full = Path(parent) / name
+            if full.is_symlink():
+                _refuse_link(full, os.path.join(shown, os.path.relpath(full, folder)), root)
+
+
+def _refuse_link(link: Path, shown: str, root: Path) -> None:
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise ContentError(shown, 1, "a symbolic link to nothing (or a loop of links): remove it, or put the "
+                           "file itself here") from None
+    if not target.is_relative_to(root):
+        raise ContentError(shown, 1, f"a symbolic link that leads out of the project (to {target}): copy the "
+                           "file into the project instead of linking to it") from None
+
+
+# ---- the lock and what a killed build left ----
+
+def _beside(out_dir: Path, what: str) -> Path:
+    return out_dir.parent / f".{out_dir.name}.{what}"
+
+
+@contextmanager
+def site_lock(out_dir: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Held by a build from before it reads to after it writes, so that
+    two builds into one folder take turns: the later one waits (told by
+    `waiting`), then builds on what the first wrote. The lock file beside
+    the site is removed on release; a build that got the lock on a file
+    already removed takes it again on the new one."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    path = _beside(out_dir, "lock")
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None and not told:
+                    waiting()
+                    told = True
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(path))
+            except FileNotFoundError:
+                same = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if same:
+            break
+        os.close(fd)
+    try:
+        recover(out_dir)
+        yield
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what a killed build left: the old site put back if it was
+    moved aside and the new one never moved in, then every staging and
+    old tree beside the site removed. Called with the lock held."""
+    parent, name = out_dir.parent, out_dir.name
+    try:
+        items = list(os.scandir(parent))
+    except FileNotFoundError:
+        return
+    olds = sorted((i for i in items if i.name.startswith(f".{name}.old-")),
+                  key=lambda i: i.stat(follow_symlinks=False).st_mtime_ns)
+    if olds and not os.path.lexists(out_dir):
+        os.rename(olds[-1].path, out_dir)
+        olds.pop()
+    for item in items:
+        # ".staging-*": where builds before this scheme staged, left by killed ones.
+        if item.name.startswith((f".{name}.staging-", f".{name}.old-", ".staging-")) and os.path.lexists(item.path):
+            _remove_tree(item.path)
+
+
+def _remove_tree(path: str) -> None:
+    if os.path.islink(path) or not os.path.isdir(path):
+        os.unlink(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# ---- writing ----
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,
                meanwhile: Callable[[], None] | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
@@ -42,15 +174,12 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
     if out_dir is None:
         todo = list(range(len(jobs)))
     else:
+        out_dir = real_out_dir(out_dir)
         folder = str(out_dir)
         todo = [i for i, job in enumerate(jobs) if not memory.page_unchanged(folder, job.path, job.key)]
     staging = None
     if out_dir is not None:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; it may become the site
+        staging = new_staging(out_dir)
     fresh = out_dir is not None and _is_empty(out_dir)
     if staging is not None:
         # Folders made once here, not once per file in the workers.
@@ -62,30 +191,149 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         renderer.compile({jobs[i].template for i in todo if jobs[i].template})
         changed = engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo,
                              min_items=32, meanwhile=meanwhile)
-        if out_dir is None:
+        if out_dir is None or staging is None:
             return [], [], {}
-        # Every file is rendered and staged: only now does the site change.
+        # Every file is rendered and staged: only now is the site made.
         # Moving a file keeps its size and time: those taken as it was
         # written stand (and save stating 10,000 files again).
         written = {jobs[i].path: stat for i, stat in zip(todo, changed) if stat is not None}
-        if fresh:
-            # A first build: the staged tree is the whole site; move it at once.
-            if out_dir.is_dir():
-                out_dir.rmdir()
-            os.replace(staging, out_dir)
-            staging = None
-            return list(written), [], _remember(out_dir, jobs, memory, written)
-        for rel in written:
-            target = out_dir / rel
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
-        removed = _remove_stale(out_dir, {job.path for job in jobs})
+        keep = [job.path for job in jobs if job.path not in written]
+        removed = [] if fresh else sorted(set(site_files(out_dir)) - {job.path for job in jobs})
+        link_unchanged(out_dir, staging, keep)
+        swap_in(staging, out_dir)
         return list(written), removed, _remember(out_dir, jobs, memory, written)
     finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None and os.path.lexists(staging):
+            _remove_tree(str(staging))
+
+
+def real_out_dir(out_dir: Path) -> Path:
+    """The folder written: where a link named as the output folder leads
+    (the link stays; the folder it names is swapped)."""
+    return out_dir.resolve() if out_dir.is_symlink() else out_dir
+
+
+def new_staging(out_dir: Path) -> Path:
+    """An empty folder beside the site, for its next version."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; it becomes the site
+    return staging
+
+
+def replace_files(out_dir: Path, files: dict[str, bytes]) -> dict[str, list[int]]:
+    """The site as it is but for these files (paths inside it -> bytes),
+    swapped in whole like a build's; returns each written file's
+    [size, mtime_ns]."""
+    out_dir = real_out_dir(out_dir)
+    staging = new_staging(out_dir)
+    try:
+        stats = {}
+        for path, data in files.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(data)
+                f.flush()
+                st = os.fstat(f.fileno())
+            stats[path] = [st.st_size, st.st_mtime_ns]
+        link_unchanged(out_dir, staging, [p for p in site_files(out_dir) if p not in files])
+        swap_in(staging, out_dir)
+        return stats
+    finally:
+        if os.path.lexists(staging):
+            _remove_tree(str(staging))
+
+
+def site_files(out_dir: Path) -> list[str]:
+    """Every file of the site, as paths inside it with '/'."""
+    out: list[str] = []
+    folders = [(str(out_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            items = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for item in items:
+            if item.is_dir(follow_symlinks=False):
+                folders.append((item.path, prefix + item.name + "/"))
+            else:
+                out.append(prefix + item.name)
+    return out
+
+
+def link_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
+    """Each of these files of the site into the staged tree: a hard link
+    (the same file, its time kept), or a copy where the system refuses
+    one. A link in the old site is not followed: it is left out."""
+    made: set[str] = set()
+    can_link = True
+    for path in paths:
+        source = os.path.join(out_dir, path)
+        target = os.path.join(staging, path)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(os.path.join(staging, folder), exist_ok=True)
+            made.add(folder)
+        if os.path.islink(source):
+            continue
+        if can_link:
+            try:
+                os.link(source, target)
+                continue
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+                    raise
+                can_link = exc.errno == errno.EMLINK
+        shutil.copy2(source, target)
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """Put the staged tree in the output folder's place, in one step where
+    the system can; the old tree is then removed."""
+    if not os.path.lexists(out_dir):
+        os.rename(staging, out_dir)
+        return
+    if not _exchange(staging, out_dir):
+        # Two renames; the next build puts the old tree back if killed
+        # between them (recover).
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.rmdir(old)
+        os.rename(out_dir, old)
+        os.rename(staging, out_dir)
+        os.rename(old, staging)
+    _remove_tree(str(staging))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step; False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if sys.platform.startswith("linux"):
+            call = libc.renameat2
+            call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+            at_fdcwd, rename_exchange = -100, 2
+            done = call(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+        elif sys.platform == "darwin":
+            call = libc.renamex_np
+            call.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+            rename_swap = 2
+            done = call(os.fsencode(a), os.fsencode(b), rename_swap)
+        else:
+            return False
+    except (AttributeError, OSError):
+        return False
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False   # the file system cannot: the two renames do it
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _render_chunk(state, indices: list[int]) -> list[list[int] | None]:
@@ -136,23 +384,3 @@ def _same(target: Path, data: bytes) -> bool:
         return target.read_bytes() == data
     except OSError:
         return False
-
-
-def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:
-    """Remove what the site no longer has: files, then emptied folders."""
-    removed = []
-    root = str(out_dir)
-    for folder, dirs, files in os.walk(root, topdown=False):
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        for name in files:
-            if prefix + name not in keep:
-                os.unlink(os.path.join(folder, name))
-                removed.append(prefix + name)
-        for name in dirs:
-            full = os.path.join(folder, name)
-            if os.path.islink(full):
-                os.unlink(full)
-            elif not os.listdir(full):
-                os.rmdir(full)
-    return removed

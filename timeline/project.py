@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .assemble import Folders, load_timeline
 from .engine import Engine
@@ -23,7 +23,7 @@ from .errors import ContentError
 from .hashing import digest
 from .memory import Memory
 from .model import Timeline
-from .output import static_jobs, write_site
+from .output import site_lock, static_jobs, write_site
 from .render import BUNDLED_TEMPLATES, Job, Renderer, plan_site
 
 BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
@@ -38,6 +38,7 @@ class Options:
     templates: Path = BUNDLED_TEMPLATES
     templates_shown: str = "templates"
     static: Path = BUNDLED_STATIC
+    static_shown: str = "static"
     drafts: bool = False
     base_url: str | None = None
 
@@ -84,9 +85,10 @@ class Build:
 class Project:
     """The folders of one timeline, and what its last build made."""
 
-    def __init__(self, options: Options, engine: Engine | None = None):
+    def __init__(self, options: Options, engine: Engine | None = None, waiting: Callable[[], None] | None = None):
         self.options = options
         self.engine = engine or Engine()
+        self.waiting = waiting   # told when another build holds the output folder
         self._memory: Memory | None = None
 
     @property
@@ -121,12 +123,19 @@ class Project:
         return self._write(rels if complete else None)
 
     def _write(self, changed: list[str] | None) -> Result:
-        if self.options.out_dir is None:
+        out_dir = self.options.out_dir
+        if out_dir is None:
             return self.check()
-        done = self.engine.shortcut(self, changed)
-        if done is not None:
-            return done
-        return self._build(self.options.out_dir)
+        # From before reading to after writing: a build that read older
+        # content never writes after one that read newer.
+        try:
+            with site_lock(out_dir, self.waiting):
+                done = self.engine.shortcut(self, changed)
+                if done is not None:
+                    return done
+                return self._build(out_dir)
+        except OSError as exc:
+            raise OutputError(str(exc.filename or out_dir), exc.strerror or str(exc)) from None
 
     def _build(self, out_dir: Path | None) -> Result:
         options, engine, memory = self.options, self.engine, self.memory
@@ -138,7 +147,7 @@ class Project:
         if timeline is None:
             return Result(None, problems.sorted())
         try:
-            static = static_jobs(options.static, BUNDLED_STATIC)
+            static = static_jobs(options.static, BUNDLED_STATIC, options.static_shown)
             renderer.use_static(static)
             base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts,
                               [job.path for job in static])

@@ -43,7 +43,7 @@ from ..errors import ContentError, Problems
 from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..model import Entry, Timeline
-from ..output import static_jobs
+from ..output import replace_files, static_jobs
 from ..project import BUNDLED_STATIC, Options, Result
 from ..readers import Readers
 from ..render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html, js_safe
@@ -95,7 +95,7 @@ def read_inputs(options: Options, salt: str, problems: Problems, readers: Reader
     sources = dict(sorted(load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems,
                                        readers.load_yaml).items()))
     renderer = Renderer(options.templates, options.templates_shown, environment)
-    static = static_jobs(options.static, BUNDLED_STATIC)
+    static = static_jobs(options.static, BUNDLED_STATIC, options.static_shown)
     renderer.use_static(static)
     return Inputs(settings, sources, renderer, static, inputs_digest(options, salt, settings, sources, renderer, static))
 
@@ -533,22 +533,10 @@ class _Site:
         self.new[path] = data[: at + 1] + line.encode("utf-8") + data[end:]
 
     def commit(self) -> list[str]:
-        """Write every changed file beside its target, then move them all in."""
+        """Swap in the site with every changed file, all at once, as a
+        build does (output.replace_files): killed at any moment, the site
+        is the old one or the new one."""
         changed = [p for p in self.new if self.new[p] != self.old[p]]
-        staged: list[tuple[str, str]] = []
-        try:
-            for path in changed:
-                target = os.path.join(self.out_dir, path)
-                tmp = os.path.join(os.path.dirname(target), f".quick-{os.getpid()}-{os.path.basename(target)}")
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                staged.append((tmp, target))
-                with os.fdopen(fd, "wb") as f:
-                    f.write(self.new[path])
-            for tmp, target in staged:
-                os.replace(tmp, target)
-            staged = []
-        finally:
-            for tmp, _ in staged:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+        if changed:
+            replace_files(self.out_dir, {path: self.new[path] for path in changed})
         return changed
