@@ -22,7 +22,9 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import sys
+import threading
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +89,22 @@ def _refuse_link(link: Path, shown: str, root: Path) -> None:
 
 # ---- the lock and what a killed build left ----
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done: cleaning up after
+    one must not be cut short by the next (a forked worker's, re-raised
+    here, may come first)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _beside(out_dir: Path, what: str) -> Path:
     return out_dir.parent / f".{out_dir.name}.{what}"
 
@@ -122,15 +140,17 @@ def site_lock(out_dir: Path, waiting: Callable[[], None] | None = None) -> Itera
             break
         os.close(fd)
     try:
-        recover(out_dir)
+        with signals_held():
+            recover(out_dir)
         yield
     finally:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+        with signals_held():
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
 
 def recover(out_dir: Path) -> None:
@@ -177,15 +197,14 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         out_dir = real_out_dir(out_dir)
         folder = str(out_dir)
         todo = [i for i, job in enumerate(jobs) if not memory.page_unchanged(folder, job.path, job.key)]
-    staging = None
-    if out_dir is not None:
-        staging = new_staging(out_dir)
+    staging: Path | None = None
     fresh = out_dir is not None and _is_empty(out_dir)
-    if staging is not None:
-        # Folders made once here, not once per file in the workers.
-        for folder in sorted({os.path.dirname(jobs[i].path) for i in todo}):
-            os.makedirs(os.path.join(staging, folder), exist_ok=True)
     try:
+        if out_dir is not None:
+            staging = new_staging(out_dir)
+            # Folders made once here, not once per file in the workers.
+            for folder in sorted({os.path.dirname(jobs[i].path) for i in todo}):
+                os.makedirs(os.path.join(staging, folder), exist_ok=True)
         # Workers get indices; the jobs themselves reach them by fork.
         # Compiled once here: workers, if the engine has any, inherit them.
         renderer.compile({jobs[i].template for i in todo if jobs[i].template})
@@ -203,8 +222,9 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         swap_in(staging, out_dir)
         return list(written), removed, _remember(out_dir, jobs, memory, written)
     finally:
-        if staging is not None and os.path.lexists(staging):
-            _remove_tree(str(staging))
+        with signals_held():
+            if staging is not None and os.path.lexists(staging):
+                _remove_tree(str(staging))
 
 
 def real_out_dir(out_dir: Path) -> Path:
@@ -216,10 +236,15 @@ def real_out_dir(out_dir: Path) -> Path:
 def new_staging(out_dir: Path) -> Path:
     """An empty folder beside the site, for its next version."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; it becomes the site
+    with signals_held():   # made and named to the caller, or not made
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; it becomes the site
+    except BaseException:
+        _remove_tree(str(staging))
+        raise
     return staging
 
 
@@ -228,8 +253,9 @@ def replace_files(out_dir: Path, files: dict[str, bytes]) -> dict[str, list[int]
     swapped in whole like a build's; returns each written file's
     [size, mtime_ns]."""
     out_dir = real_out_dir(out_dir)
-    staging = new_staging(out_dir)
+    staging: Path | None = None
     try:
+        staging = new_staging(out_dir)
         stats = {}
         for path, data in files.items():
             target = staging / path
@@ -243,8 +269,9 @@ def replace_files(out_dir: Path, files: dict[str, bytes]) -> dict[str, list[int]
         swap_in(staging, out_dir)
         return stats
     finally:
-        if os.path.lexists(staging):
-            _remove_tree(str(staging))
+        with signals_held():
+            if staging is not None and os.path.lexists(staging):
+                _remove_tree(str(staging))
 
 
 def site_files(out_dir: Path) -> list[str]:
@@ -296,18 +323,19 @@ def link_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
 def swap_in(staging: Path, out_dir: Path) -> None:
     """Put the staged tree in the output folder's place, in one step where
     the system can; the old tree is then removed."""
-    if not os.path.lexists(out_dir):
-        os.rename(staging, out_dir)
-        return
-    if not _exchange(staging, out_dir):
-        # Two renames; the next build puts the old tree back if killed
-        # between them (recover).
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.rmdir(old)
-        os.rename(out_dir, old)
-        os.rename(staging, out_dir)
-        os.rename(old, staging)
-    _remove_tree(str(staging))
+    with signals_held():
+        if not os.path.lexists(out_dir):
+            os.rename(staging, out_dir)
+            return
+        if not _exchange(staging, out_dir):
+            # Two renames; the next build puts the old tree back if killed
+            # between them (recover).
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.rmdir(old)
+            os.rename(out_dir, old)
+            os.rename(staging, out_dir)
+            os.rename(old, staging)
+        _remove_tree(str(staging))
 
 
 def _exchange(a: Path, b: Path) -> bool:

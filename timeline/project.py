@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .assemble import Folders, load_timeline
+from .commands.files import finish_writing
 from .engine import Engine
 from .errors import ContentError
 from .hashing import digest
@@ -130,6 +131,10 @@ class Project:
         # content never writes after one that read newer.
         try:
             with site_lock(out_dir, self.waiting):
+                # An import or capture killed midway is carried out before
+                # anything is read: a build never sees half of a sheet.
+                for folder in (self.options.folders.content, self.options.folders.seeds):
+                    finish_writing(folder)
                 done = self.engine.shortcut(self, changed)
                 if done is not None:
                     return done
