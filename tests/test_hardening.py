@@ -311,3 +311,101 @@ def test_a_write_killed_while_moving_its_files_in_is_carried_out_by_the_next_run
     assert (seeds / "news.html").read_bytes() == b"<p>The words.</p>"
     assert (seeds / "sources.yaml").read_text(encoding="utf-8") == "news:\n  file: news.txt\n"
     assert sorted(p.name for p in seeds.iterdir()) == ["news.html", "news.txt", "sources.yaml"]
+
+
+# ---------------------------------------------------------------- bounded input
+
+def limited_build(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The build with its address space bounded at 3 GB: input that
+    expands without bound ends as a MemoryError, not as a slow machine."""
+    import resource
+
+    def bound() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=project, capture_output=True,
+                          text=True, timeout=120, preexec_fn=bound, env=full_env)
+
+
+AMPLIFIED = """---
+title: An entry that repeats one long value
+date: 2021-03-27
+sources: [gazette]
+extra:
+  long: &a "{long}"
+  copies:
+{copies}---
+Body.
+"""
+
+BOTH_READERS = [{}, {"TIMELINE_REFERENCE": "1"}]
+
+
+@pytest.mark.parametrize("env", BOTH_READERS)
+def test_an_alias_repeating_a_long_value_is_refused_at_its_line(tmp_path, env):
+    project = tmp_path / "p"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    text = AMPLIFIED.format(long="A" * 10_000, copies="    - *a\n" * 99_990)
+    assert len(text.encode()) < 1_000_000
+    (project / "content" / "amplified.md").write_text(text, encoding="utf-8")
+    result = limited_build(project, env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    # At the line of the value repeated (the line of each alias is not known once composed).
+    assert errors == ["content/amplified.md:6: error: the YAML expands to more than 10,000,000 characters, "
+                      "the limit of one document: shorten it (a long text belongs in a file of its own), or "
+                      "write out a value an alias repeats"]
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("env", BOTH_READERS)
+def test_sources_yaml_that_repeats_a_long_value_is_refused(tmp_path, env):
+    project = tmp_path / "p"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    sources = project / "seeds" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8") + 'padding: &a "' + "B" * 10_000 + '"\nrepeated: [' + \
+        ", ".join(["*a"] * 99_990) + "]\n"
+    sources.write_text(text, encoding="utf-8")
+    result = limited_build(project, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"^seeds/sources\.yaml:\d+: error: the YAML expands to more than 10,000,000 characters",
+                     result.stderr, re.M), result.stderr
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("env", BOTH_READERS)
+def test_a_front_matter_of_five_million_keys_is_refused_by_the_entry_size_limit(tmp_path, env):
+    project = tmp_path / "p"
+    shutil.copytree(REPO / "tests" / "fixtures" / "basic", project)
+    keys = "".join(f"k{i}: v\n" for i in range(5_000_000))
+    (project / "content" / "huge.md").write_text(
+        f"---\ntitle: Huge\ndate: 2021-03-27\nsources: [gazette]\nextra:\n{keys}---\n", encoding="utf-8")
+    size = (project / "content" / "huge.md").stat().st_size
+    started = time.monotonic()
+    result = limited_build(project, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == [f"content/huge.md:1: error: the file is {size:,} bytes; an entry may be at most "
+                      "1,000,000 bytes (1 MB): put a long text in seeds/ as a source and cite it, or split the entry"]
+    assert time.monotonic() - started < 60   # refused, not read: reading it took minutes
+
+
+def test_both_yaml_readers_refuse_a_document_over_the_limit_alike():
+    from timeline.errors import ContentError
+    from timeline.speedups import fastyaml
+    from timeline import yamlread
+
+    over = "".join(f"key{i}: a plain value of some length\n" for i in range(300_000))
+    assert len(over) > yamlread.MAX_CHARACTERS
+    seen = []
+    for load in (yamlread.load, fastyaml.load):
+        with pytest.raises(ContentError) as caught:
+            load(over, "seeds/sources.yaml")
+        seen.append(str(caught.value))
+    assert seen[0] == seen[1]
+    line = over.count("\n", 0, yamlread.MAX_CHARACTERS) + 1
+    assert seen[0].startswith(f"seeds/sources.yaml:{line}: error: the YAML holds more than 10,000,000 characters")
+    under = over[: over.rindex("\n", 0, yamlread.MAX_CHARACTERS) + 1]
+    assert yamlread.load(under, "x") == fastyaml.load(under, "x")
