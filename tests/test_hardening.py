@@ -409,3 +409,107 @@ def test_both_yaml_readers_refuse_a_document_over_the_limit_alike():
     assert seen[0].startswith(f"seeds/sources.yaml:{line}: error: the YAML holds more than 10,000,000 characters")
     under = over[: over.rindex("\n", 0, yamlread.MAX_CHARACTERS) + 1]
     assert yamlread.load(under, "x") == fastyaml.load(under, "x")
+
+
+# ---------------------------------------------------------------- files that are not what they say
+
+TRACKS = REPO / "tests" / "fixtures" / "tracks"
+GIF_WITH_SCRIPT = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00" \
+    b"<script>alert(document.domain)</script>;"
+
+
+def one_error(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def test_a_picture_named_as_a_page_is_refused_at_its_line(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(TRACKS, project)
+    (project / "content" / "media" / "innocent.html").write_bytes(GIF_WITH_SCRIPT)
+    (project / "content" / "2021-03-11-gif.md").write_text(
+        "---\ntitle: A picture\ndate: 2021-03-11\nsources: [news]\nmedia:\n  - file: media/plan.png\n    alt: x\n"
+        "  - file: media/innocent.html\n    alt: A picture\n---\n", encoding="utf-8")
+    result = run_build("--no-cache", cwd=project)
+    assert one_error(result) == ('content/2021-03-11-gif.md:8: error: "media/innocent.html" is a GIF image named '
+                                 '".html": name it .gif (a browser goes by the name, and would open it as '
+                                 'something else)')
+    assert not (project / "site").exists()
+    (project / "content" / "media" / "innocent.html").rename(project / "content" / "media" / "innocent.GIF")
+    text = (project / "content" / "2021-03-11-gif.md").read_text(encoding="utf-8")
+    (project / "content" / "2021-03-11-gif.md").write_text(text.replace("innocent.html", "innocent.GIF"),
+                                                           encoding="utf-8")
+    result = run_build("--no-cache", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "media" / "media" / "innocent.GIF").read_bytes() == GIF_WITH_SCRIPT
+
+
+@pytest.mark.parametrize("where", ["static", "templates", "content"])
+def test_a_link_out_of_the_project_is_refused_in_each_folder_read(tmp_path, where):
+    project = tmp_path / "p"
+    shutil.copytree(TRACKS, project)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the machine's own file\n", encoding="utf-8")
+    (project / where / "sub").mkdir(parents=True, exist_ok=True)
+    os.symlink(secret, project / where / "sub" / "notes.txt")
+    result = run_build("--no-cache", cwd=project)
+    assert one_error(result) == (f"{where}/sub/notes.txt:1: error: a symbolic link to {secret}, outside the "
+                                 f"{where} folder and the project: copy what it points at into the project "
+                                 "instead of linking to it")
+    assert not (project / "site").exists()
+    # A link that stays inside the project is fine.
+    (project / where / "sub" / "notes.txt").unlink()
+    (project / "notes.txt").write_text("our own notes\n", encoding="utf-8")
+    os.symlink(project / "notes.txt", project / where / "sub" / "notes.txt")
+    result = run_build("--no-cache", cwd=project)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("env", BOTH_READERS)
+def test_static_itself_linked_out_of_the_project_is_refused(tmp_path, env):
+    project = tmp_path / "p"
+    shutil.copytree(TRACKS, project)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "passwd").write_text("root:x:0:0\n", encoding="utf-8")
+    os.symlink(elsewhere, project / "static")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--no-cache"], cwd=project,
+                            capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+    assert one_error(result).startswith(f"static:1: error: a symbolic link to {elsewhere}, outside the static folder")
+    assert not (project / "site").exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_named_as_the_system_shows_it(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(TRACKS, project)
+    entry = next((project / "content").glob("2021-03-10-*.md"))
+    odd = os.path.join(os.fsencode(project / "content"), b"2021-03-12-caf\xe9.md")
+    shutil.copyfile(entry, odd)
+    result = run_build("--no-cache", cwd=project)
+    assert one_error(result) == ("content/2021-03-12-caf\\xe9.md:1: error: the file name is not UTF-8 (the bytes "
+                                 "shown as \\x..): rename it with letters, digits and hyphens")
+    assert not (project / "site").exists()
+
+
+def test_an_escape_sequence_in_a_key_is_printed_escaped(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(TRACKS, project)
+    (project / "content" / "2021-03-12-escape.md").write_text(
+        '---\ntitle: Escapes\ndate: 2021-03-12\nsources: [news]\n"\\e]0;owned\\a\\e[2J\\u202etitel": x\n---\n',
+        encoding="utf-8")
+    result = run_build("--no-cache", cwd=project)
+    line = one_error(result)
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
+    assert line.startswith('content/2021-03-12-escape.md:5: error: unknown key "\\x1b]0;owned\\x07\\x1b[2J\\u202etitel"')
+
+
+def test_a_message_about_a_command_escapes_what_it_names(tmp_path):
+    name = "ev\x1b[31mil"
+    assert run_build("init", name, cwd=tmp_path).returncode == 0
+    again = run_build("init", name, cwd=tmp_path)
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert again.stderr.startswith("build.py: error: ev\\x1b[31mil already holds content"), again.stderr
+    assert "\x1b" not in again.stderr

@@ -40,16 +40,14 @@ def static_jobs(static_dir: Path | None, fallback: Path | None = None, shown: st
     """Every file under static/, to be copied to site/static/; those of
     `fallback` (the bundled ones) that static/ does not replace too, so
     that a project's own style.css alone does not lose the search script.
-    A link in static/ (static/ itself too) that leads out of the project's
-    folder is an error at `shown` + its path: the site would publish
-    whatever it points at."""
+    A project's own static/ is first held to `refuse_unsafe`: a link out
+    of the project would publish whatever it points at."""
     found: dict[str, Path] = {}
     for folder in (fallback, static_dir):
         if folder is None or not folder.is_dir():
             continue
-        own = folder is static_dir and folder != fallback
-        if own:
-            refuse_links_out(folder, shown)
+        if folder is static_dir and folder != fallback:
+            refuse_unsafe(folder, shown)
         for parent, dirs, files in os.walk(folder):
             for name in files:
                 full = Path(parent) / name
@@ -57,34 +55,43 @@ def static_jobs(static_dir: Path | None, fallback: Path | None = None, shown: st
     return [Job(path, data=found[path].read_bytes()) for path in sorted(found)]
 
 
-def project_root(folder: Path) -> Path:
-    """The project a folder belongs to: the folder that holds it, resolved."""
-    return Path(os.path.abspath(folder)).parent.resolve()
-
-
-def refuse_links_out(folder: Path, shown: str, root: Path | None = None) -> None:
-    """Raise a ContentError at the first symbolic link under `folder` (or
-    `folder` itself) that leads out of the project (`root`, by default the
-    folder that holds `folder`)."""
-    root = root or project_root(folder)
+def refuse_unsafe(folder: Path, shown: str) -> None:
+    """Raise a ContentError at the first name under `folder` that is not
+    UTF-8 (it could not be named in a page or a message), or the first
+    symbolic link (`folder` itself included) that leads out of the
+    project: the folder that holds `folder`. Links within it are fine."""
+    root = Path(os.path.abspath(folder)).parent.resolve()
+    kind = Path(os.path.abspath(shown)).name
     if folder.is_symlink():
-        _refuse_link(folder, shown, root)
-    for parent, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            full = Path(parent) / name
-            if full.is_symlink():
-                _refuse_link(full, os.path.join(shown, os.path.relpath(full, folder)), root)
+        _refuse_link(folder, shown, root, kind)
+    folders = [(str(folder), shown)]
+    while folders:
+        where, where_shown = folders.pop()
+        try:
+            items = sorted(os.scandir(where), key=lambda item: item.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for item in items:
+            item_shown = os.path.join(where_shown, item.name)
+            try:
+                item.name.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ContentError(item_shown, 1, "the file name is not UTF-8 (the bytes shown as \\x..): "
+                                   "rename it with letters, digits and hyphens") from None
+            if item.is_symlink():
+                _refuse_link(Path(item.path), item_shown, root, kind)
+            elif item.is_dir():
+                folders.append((item.path, item_shown))
 
 
-def _refuse_link(link: Path, shown: str, root: Path) -> None:
+def _refuse_link(link: Path, shown: str, root: Path, kind: str) -> None:
     try:
         target = link.resolve(strict=True)
     except (OSError, RuntimeError):
-        raise ContentError(shown, 1, "a symbolic link to nothing (or a loop of links): remove it, or put the "
-                           "file itself here") from None
+        return   # a link to nothing (an editor's lock file) publishes nothing
     if not target.is_relative_to(root):
-        raise ContentError(shown, 1, f"a symbolic link that leads out of the project (to {target}): copy the "
-                           "file into the project instead of linking to it") from None
+        raise ContentError(shown, 1, f"a symbolic link to {target}, outside the {kind} folder and the project: "
+                           "copy what it points at into the project instead of linking to it") from None
 
 
 # ---- the lock and what a killed build left ----

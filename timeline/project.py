@@ -20,11 +20,11 @@ from typing import Callable, Iterable
 from .assemble import Folders, load_timeline
 from .commands.files import finish_writing
 from .engine import Engine
-from .errors import ContentError
+from .errors import ContentError, printable
 from .hashing import digest
 from .memory import Memory
 from .model import Timeline
-from .output import site_lock, static_jobs, write_site
+from .output import refuse_unsafe, site_lock, static_jobs, write_site
 from .render import BUNDLED_TEMPLATES, Job, Renderer, plan_site
 
 BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
@@ -69,7 +69,7 @@ class OutputError(Exception):
     read-only folder)."""
 
     def __init__(self, path: str, reason: str):
-        super().__init__(f"cannot write {path}: {reason}")
+        super().__init__(printable(f"cannot write {path}: {reason}"))
 
 
 @dataclass
@@ -144,6 +144,15 @@ class Project:
 
     def _build(self, out_dir: Path | None) -> Result:
         options, engine, memory = self.options, self.engine, self.memory
+        try:
+            # Before anything is read: a link out of the project would put
+            # any file of the machine in the site (static/ is held so as
+            # its files are listed).
+            refuse_unsafe(options.folders.content, options.folders.content_shown)
+            if options.templates != BUNDLED_TEMPLATES:
+                refuse_unsafe(options.templates, options.templates_shown)
+        except ContentError as exc:
+            return Result(None, [exc])
         renderer = Renderer(options.templates, options.templates_shown, engine.environment)
         # The templates are compiled while the entries are checked: a build
         # without errors needs them next.

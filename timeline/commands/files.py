@@ -10,10 +10,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import printable
+
 
 class CommandError(Exception):
     """A problem with what a command was given, with no file and line to
     name: printed as `build.py: error: MESSAGE`, exit status 1."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 @dataclass
