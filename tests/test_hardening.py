@@ -513,3 +513,47 @@ def test_a_message_about_a_command_escapes_what_it_names(tmp_path):
     assert again.returncode == 1 and "Traceback" not in again.stderr
     assert again.stderr.startswith("build.py: error: ev\\x1b[31mil already holds content"), again.stderr
     assert "\x1b" not in again.stderr
+
+
+# ---------------------------------------------------------------- the preview's kept tree
+
+def test_a_project_kept_in_memory_builds_from_the_tree_it_swapped_out_and_repairs_it(tmp_path):
+    from helpers import copy_fixture, snapshot
+    from timeline.assemble import Folders
+    from timeline.project import Options, Project
+    from timeline.speedups import FastEngine
+
+    project = copy_fixture(tmp_path / "p")
+    out = tmp_path / "site"
+    folders = Folders(project / "content", project / "seeds", "content", "seeds")
+    live = Project(Options(folders, out), FastEngine(tmp_path / "cache", 1), keep_spare=True)
+    assert live.build().ok
+    entry = project / "content" / "2021-03-27-night.md"
+
+    def fresh() -> dict[str, bytes]:
+        other = tmp_path / "fresh"
+        shutil.rmtree(other, ignore_errors=True)
+        assert Project(Options(folders, other)).build().ok
+        return snapshot(other)
+
+    for n, damage in enumerate(["none", "stray file", "file replaced", "folder gone", "spare gone"]):
+        entry.write_text(entry.read_text(encoding="utf-8") + f"\nEdit number {n}.\n", encoding="utf-8")
+        spare = live.spare()
+        if n and damage == "stray file":
+            (spare / "entries" / "stray.html").write_text("not of the site", encoding="utf-8")
+        elif damage == "file replaced":
+            (spare / "index.html").unlink()
+            (spare / "index.html").write_text("an old home page", encoding="utf-8")
+        elif damage == "folder gone":
+            shutil.rmtree(spare / "sources")
+        elif damage == "spare gone":
+            shutil.rmtree(spare)
+        result = live.rebuild([entry], complete=True)
+        assert result.ok, result.problems
+        assert snapshot(out) == fresh(), damage
+        assert spare.is_dir()
+        # The kept tree shares every unchanged file with the site.
+        same = [p for p in out.rglob("*") if p.is_file()
+                and (spare / p.relative_to(out)).exists()
+                and (spare / p.relative_to(out)).stat().st_ino == p.stat().st_ino]
+        assert len(same) > 20

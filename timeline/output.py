@@ -174,10 +174,18 @@ def recover(out_dir: Path) -> None:
     if olds and not os.path.lexists(out_dir):
         os.rename(olds[-1].path, out_dir)
         olds.pop()
+    mine = f".{name}.spare-{os.getpid()}"
     for item in items:
         # ".staging-*": where builds before this scheme staged, left by killed ones.
-        if item.name.startswith((f".{name}.staging-", f".{name}.old-", ".staging-")) and os.path.lexists(item.path):
+        if item.name.startswith((f".{name}.staging-", f".{name}.old-", f".{name}.spare-", ".staging-")) \
+                and item.name != mine and os.path.lexists(item.path):
             _remove_tree(item.path)
+
+
+def remove_spare(spare: Path) -> None:
+    """Remove a kept tree (as the process that kept it ends)."""
+    if os.path.lexists(spare):
+        _remove_tree(str(spare))
 
 
 def _remove_tree(path: str) -> None:
@@ -190,11 +198,13 @@ def _remove_tree(path: str) -> None:
 # ---- writing ----
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,
-               meanwhile: Callable[[], None] | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
+               meanwhile: Callable[[], None] | None = None,
+               spare: Path | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`, rendering those `memory` does not
     know to be up to date; with out_dir None, only render every page
     (check: a template error may depend on the data). `meanwhile` is the
     caller's own work, done while the engine renders (see Engine.map).
+    `spare`: where the old tree is kept for the next build (see `mirror`).
 
     Returns (files written, files removed, [size, mtime_ns] of every file),
     the files as paths inside the site."""
@@ -206,9 +216,12 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         todo = [i for i, job in enumerate(jobs) if not memory.page_unchanged(folder, job.path, job.key)]
     staging: Path | None = None
     fresh = out_dir is not None and _is_empty(out_dir)
+    mirrored = False
     try:
         if out_dir is not None:
-            staging = new_staging(out_dir)
+            staging = mirror(out_dir, spare) if spare is not None and not fresh else None
+            mirrored = staging is not None
+            staging = staging or new_staging(out_dir)
             # Folders made once here, not once per file in the workers.
             for folder in sorted({os.path.dirname(jobs[i].path) for i in todo}):
                 os.makedirs(os.path.join(staging, folder), exist_ok=True)
@@ -223,14 +236,17 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         # Moving a file keeps its size and time: those taken as it was
         # written stand (and save stating 10,000 files again).
         written = {jobs[i].path: stat for i, stat in zip(todo, changed) if stat is not None}
-        keep = [job.path for job in jobs if job.path not in written]
-        removed = [] if fresh else sorted(set(site_files(out_dir)) - {job.path for job in jobs})
-        link_unchanged(out_dir, staging, keep)
-        swap_in(staging, out_dir)
+        wanted = {job.path for job in jobs}
+        removed = [] if fresh else sorted(set(site_files(out_dir)) - wanted)
+        if mirrored:
+            _remove_stale(staging, wanted)
+        else:
+            link_unchanged(out_dir, staging, [job.path for job in jobs if job.path not in written])
+        swap_in(staging, out_dir, spare)
         return list(written), removed, _remember(out_dir, jobs, memory, written)
     finally:
         with signals_held():
-            if staging is not None and os.path.lexists(staging):
+            if staging is not None and not mirrored and os.path.lexists(staging):
                 _remove_tree(str(staging))
 
 
@@ -255,30 +271,108 @@ def new_staging(out_dir: Path) -> Path:
     return staging
 
 
-def replace_files(out_dir: Path, files: dict[str, bytes]) -> dict[str, list[int]]:
+def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None) -> dict[str, list[int]]:
     """The site as it is but for these files (paths inside it -> bytes),
     swapped in whole like a build's; returns each written file's
-    [size, mtime_ns]."""
+    [size, mtime_ns]. `spare` as for write_site."""
     out_dir = real_out_dir(out_dir)
     staging: Path | None = None
+    mirrored = False
     try:
-        staging = new_staging(out_dir)
+        staging = mirror(out_dir, spare) if spare is not None else None
+        mirrored = staging is not None
+        staging = staging or new_staging(out_dir)
         stats = {}
         for path, data in files.items():
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as f:
-                f.write(data)
-                f.flush()
-                st = os.fstat(f.fileno())
-            stats[path] = [st.st_size, st.st_mtime_ns]
-        link_unchanged(out_dir, staging, [p for p in site_files(out_dir) if p not in files])
-        swap_in(staging, out_dir)
+            stats[path] = _write_new(str(target), data)
+        if not mirrored:
+            link_unchanged(out_dir, staging, [p for p in site_files(out_dir) if p not in files])
+        swap_in(staging, out_dir, spare)
         return stats
     finally:
         with signals_held():
-            if staging is not None and os.path.lexists(staging):
+            if staging is not None and not mirrored and os.path.lexists(staging):
                 _remove_tree(str(staging))
+
+
+def mirror(out_dir: Path, spare: Path) -> Path | None:
+    """The tree a build swapped out, kept at `spare` (hard links to the
+    same files as the site but those that build changed), made a replica
+    of the site again: the files whose inode differs linked anew, the
+    others left. This costs a listing of both trees instead of a link per
+    file, which a one-page rebuild of a large site would otherwise pay
+    (and removing the old tree as much again). None where there is no
+    spare, or it cannot be repaired (it is then removed)."""
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    try:
+        site_dirs, site = _inodes(out_dir)
+        spare_dirs, mine = _inodes(spare)
+        for path, inode in mine.items():
+            if site.get(path) != inode:
+                os.unlink(os.path.join(spare, path))
+        for folder in sorted(site_dirs - spare_dirs):
+            os.makedirs(os.path.join(spare, folder), exist_ok=True)
+        link_unchanged(out_dir, spare, [path for path, inode in site.items() if mine.get(path) != inode])
+        for folder in sorted(spare_dirs - site_dirs, reverse=True):
+            os.rmdir(os.path.join(spare, folder))
+    except OSError:
+        with signals_held():
+            _remove_tree(str(spare))
+        return None
+    return spare
+
+
+def _inodes(root: Path) -> tuple[set[str], dict[str, int]]:
+    """The folders of a tree, and its files (links not followed) with their
+    inode numbers, which listing a folder gives without a call per file."""
+    dirs: set[str] = set()
+    files: dict[str, int] = {}
+    folders = [(str(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as it:
+            for item in it:
+                if item.is_dir(follow_symlinks=False):
+                    dirs.add(prefix + item.name)
+                    folders.append((item.path, prefix + item.name + "/"))
+                elif not item.is_symlink():
+                    files[prefix + item.name] = item.inode()
+    return dirs, files
+
+
+def _remove_stale(root: Path, keep: set[str]) -> None:
+    """Remove from a staged tree what the site no longer has: files, then
+    emptied folders."""
+    for folder, dirs, files in os.walk(root, topdown=False):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in files:
+            if prefix + name not in keep:
+                os.unlink(os.path.join(folder, name))
+        for name in dirs:
+            full = os.path.join(folder, name)
+            if os.path.islink(full):
+                os.unlink(full)
+            elif not os.listdir(full):
+                os.rmdir(full)
+
+
+def _write_new(path: str, data: bytes) -> list[int]:
+    """Write a file as a new file: where a staged tree holds a link to the
+    site's own file, that link is replaced, never written through."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        st = os.fstat(f.fileno())
+    return [st.st_size, st.st_mtime_ns]
 
 
 def site_files(out_dir: Path) -> list[str]:
@@ -327,9 +421,9 @@ def link_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
         shutil.copy2(source, target)
 
 
-def swap_in(staging: Path, out_dir: Path) -> None:
+def swap_in(staging: Path, out_dir: Path, spare: Path | None = None) -> None:
     """Put the staged tree in the output folder's place, in one step where
-    the system can; the old tree is then removed."""
+    the system can; the old tree is then kept at `spare`, or removed."""
     with signals_held():
         if not os.path.lexists(out_dir):
             os.rename(staging, out_dir)
@@ -342,7 +436,12 @@ def swap_in(staging: Path, out_dir: Path) -> None:
             os.rename(out_dir, old)
             os.rename(staging, out_dir)
             os.rename(old, staging)
-        _remove_tree(str(staging))
+        if spare is None:
+            _remove_tree(str(staging))
+        elif staging != spare:
+            if os.path.lexists(spare):
+                _remove_tree(str(spare))
+            os.rename(staging, spare)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -383,11 +482,7 @@ def _render_chunk(state, indices: list[int]) -> list[list[int] | None]:
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
             out.append(None)
             continue
-        with open(os.path.join(staging, job.path), "wb") as f:
-            f.write(data)
-            f.flush()
-            st = os.fstat(f.fileno())
-        out.append([st.st_size, st.st_mtime_ns])
+        out.append(_write_new(os.path.join(staging, job.path), data))
     return out
 
 

@@ -13,6 +13,8 @@ both write the same bytes."""
 
 from __future__ import annotations
 
+import atexit
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -24,7 +26,7 @@ from .errors import ContentError, printable
 from .hashing import digest
 from .memory import Memory
 from .model import Timeline
-from .output import refuse_unsafe, site_lock, static_jobs, write_site
+from .output import real_out_dir, refuse_unsafe, remove_spare, site_lock, static_jobs, write_site
 from .render import BUNDLED_TEMPLATES, Job, Renderer, plan_site
 
 BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
@@ -86,10 +88,15 @@ class Build:
 class Project:
     """The folders of one timeline, and what its last build made."""
 
-    def __init__(self, options: Options, engine: Engine | None = None, waiting: Callable[[], None] | None = None):
+    def __init__(self, options: Options, engine: Engine | None = None, waiting: Callable[[], None] | None = None,
+                 keep_spare: bool = False):
         self.options = options
         self.engine = engine or Engine()
         self.waiting = waiting   # told when another build holds the output folder
+        # A project that stays in memory (the live preview) keeps the tree
+        # each build swaps out, to make the next one from (output.mirror).
+        self.keep_spare = keep_spare
+        self._spare: Path | None = None
         self._memory: Memory | None = None
 
     @property
@@ -99,6 +106,18 @@ class Project:
         if self._memory is None:
             self._memory = self.engine.open_memory()
         return self._memory
+
+    def spare(self) -> Path | None:
+        """Where the tree a build swapped out is kept for the next build of
+        this process (removed as the process ends); None: not kept."""
+        out_dir = self.options.out_dir
+        if not self.keep_spare or out_dir is None:
+            return None
+        if self._spare is None:
+            out_dir = real_out_dir(out_dir)
+            self._spare = out_dir.parent / f".{out_dir.name}.spare-{os.getpid()}"
+            atexit.register(remove_spare, self._spare)
+        return self._spare
 
     def check(self) -> Result:
         """Read, check and render everything; write nothing."""
@@ -172,7 +191,8 @@ class Project:
             try:
                 written, removed, stats = write_site(
                     out_dir, jobs, renderer, engine, memory,
-                    meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None)
+                    meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None,
+                    spare=self.spare() if out_dir is not None else None)
             except BaseException:
                 engine.abandon()
                 raise

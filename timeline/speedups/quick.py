@@ -279,12 +279,14 @@ class _NotQuick(Exception):
 
 
 def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
-            watched: Watched | None = None, changed: list[str] | None = None) -> Result | None:
+            watched: Watched | None = None, changed: list[str] | None = None,
+            spare: Path | None = None) -> Result | None:
     """Rebuild the quick way if it applies, or None for a full build.
     Never leaves the site half-changed. `changed`: the only content files
-    (relative to it) that changed since `watched` was left, if known."""
+    (relative to it) that changed since `watched` was left, if known;
+    `spare` as for output.write_site."""
     try:
-        return _rebuild(options, cache_folder, salt, readers, environment, watched, changed)
+        return _rebuild(options, cache_folder, salt, readers, environment, watched, changed, spare)
     except (_NotQuick, ContentError, OSError, ValueError, KeyError, TypeError, IndexError):
         # Anything unexpected, a template error included: the full build
         # does it all again, and reports what it finds as usual.
@@ -294,7 +296,7 @@ def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, e
 
 
 def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
-             watched: Watched | None, changed_files: list[str] | None) -> Result:
+             watched: Watched | None, changed_files: list[str] | None, spare: Path | None) -> Result:
     trust_before = time.time_ns() - CLOCK_TICK_NS
     said: list[str] | None = None     # the only entry files that changed, if known
     if watched is not None and watched.manifest is not None and watched.stamp == _stamp(cache_folder):
@@ -340,7 +342,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         if _stat_text(trusted) != was[rel][0]:
             log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
     order: list[str] = m["order"]
-    site = _Site(options.out_dir)
+    site = _Site(options.out_dir, spare)
     for job, data_digest in zip(inputs.static, static_digests(inputs.static).values()):
         if data_digest != m["static"][job.path]:
             site.put(job.path, job.data)
@@ -495,8 +497,9 @@ class _Site:
     Pieces are found and replaced as UTF-8 bytes: decoding a large file
     only to find one piece in it would cost more than the rest."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, spare: Path | None = None):
         self.out_dir = out_dir
+        self.spare = spare
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
 
@@ -538,5 +541,5 @@ class _Site:
         is the old one or the new one."""
         changed = [p for p in self.new if self.new[p] != self.old[p]]
         if changed:
-            replace_files(self.out_dir, {path: self.new[path] for path in changed})
+            replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare)
         return changed
