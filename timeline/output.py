@@ -21,6 +21,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import sys
@@ -174,11 +175,10 @@ def recover(out_dir: Path) -> None:
     if olds and not os.path.lexists(out_dir):
         os.rename(olds[-1].path, out_dir)
         olds.pop()
-    mine = f".{name}.spare-{os.getpid()}"
     for item in items:
         # ".staging-*": where builds before this scheme staged, left by killed ones.
-        if item.name.startswith((f".{name}.staging-", f".{name}.old-", f".{name}.spare-", ".staging-")) \
-                and item.name != mine and os.path.lexists(item.path):
+        # A spare is kept: any state of it is repaired before use (mirror).
+        if item.name.startswith((f".{name}.staging-", f".{name}.old-", ".staging-")) and os.path.lexists(item.path):
             _remove_tree(item.path)
 
 
@@ -198,13 +198,15 @@ def _remove_tree(path: str) -> None:
 # ---- writing ----
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,
-               meanwhile: Callable[[], None] | None = None,
-               spare: Path | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
+               meanwhile: Callable[[], None] | None = None, spare: Path | None = None,
+               keep_spare: bool = False) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`, rendering those `memory` does not
     know to be up to date; with out_dir None, only render every page
     (check: a template error may depend on the data). `meanwhile` is the
     caller's own work, done while the engine renders (see Engine.map).
-    `spare`: where the old tree is kept for the next build (see `mirror`).
+    `spare`: a tree an earlier build swapped out, made the new one if it
+    is there (see `mirror`); with `keep_spare`, the tree this build swaps
+    out is kept there, else nothing is left beside the site.
 
     Returns (files written, files removed, [size, mtime_ns] of every file),
     the files as paths inside the site."""
@@ -221,7 +223,9 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         if out_dir is not None:
             staging = mirror(out_dir, spare) if spare is not None and not fresh else None
             mirrored = staging is not None
-            staging = staging or new_staging(out_dir)
+            if not mirrored:
+                staging = new_staging(out_dir)
+                os.mkdir(staging)
             # Folders made once here, not once per file in the workers.
             for folder in sorted({os.path.dirname(jobs[i].path) for i in todo}):
                 os.makedirs(os.path.join(staging, folder), exist_ok=True)
@@ -242,12 +246,14 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
             _remove_stale(staging, wanted)
         else:
             link_unchanged(out_dir, staging, [job.path for job in jobs if job.path not in written])
-        swap_in(staging, out_dir, spare)
+        swap_in(staging, out_dir, spare if keep_spare else None)
         return list(written), removed, _remember(out_dir, jobs, memory, written)
     finally:
         with signals_held():
             if staging is not None and not mirrored and os.path.lexists(staging):
                 _remove_tree(str(staging))
+            if spare is not None and not keep_spare and os.path.lexists(spare):
+                _remove_tree(str(spare))
 
 
 def real_out_dir(out_dir: Path) -> Path:
@@ -257,31 +263,28 @@ def real_out_dir(out_dir: Path) -> Path:
 
 
 def new_staging(out_dir: Path) -> Path:
-    """An empty folder beside the site, for its next version."""
+    """A name beside the site for its next version. The caller holds the
+    name before the folder is made (`os.mkdir`), so that whatever stops
+    it in between, its cleanup knows what to remove."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with signals_held():   # made and named to the caller, or not made
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; it becomes the site
-    except BaseException:
-        _remove_tree(str(staging))
-        raise
-    return staging
+    return out_dir.parent / f".{out_dir.name}.staging-{secrets.token_hex(6)}"
 
 
 def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None) -> dict[str, list[int]]:
     """The site as it is but for these files (paths inside it -> bytes),
     swapped in whole like a build's; returns each written file's
-    [size, mtime_ns]. `spare` as for write_site."""
+    [size, mtime_ns]. The tree swapped out is kept at `spare`, and made
+    the next one from (write_site's `keep_spare`): rebuilds of a page or
+    two, one after another, then cost no link per file of the site."""
     out_dir = real_out_dir(out_dir)
     staging: Path | None = None
     mirrored = False
     try:
         staging = mirror(out_dir, spare) if spare is not None else None
         mirrored = staging is not None
-        staging = staging or new_staging(out_dir)
+        if not mirrored:
+            staging = new_staging(out_dir)
+            os.mkdir(staging)
         stats = {}
         for path, data in files.items():
             target = staging / path
@@ -396,7 +399,7 @@ def site_files(out_dir: Path) -> list[str]:
 def link_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
     """Each of these files of the site into the staged tree: a hard link
     (the same file, its time kept), or a copy where the system refuses
-    one. A link in the old site is not followed: it is left out."""
+    one. A symbolic link is linked as itself, never followed."""
     made: set[str] = set()
     can_link = True
     for path in paths:
@@ -406,8 +409,6 @@ def link_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
         if folder not in made:
             os.makedirs(os.path.join(staging, folder), exist_ok=True)
             made.add(folder)
-        if os.path.islink(source):
-            continue
         if can_link:
             try:
                 os.link(source, target)

@@ -14,7 +14,6 @@ both write the same bytes."""
 from __future__ import annotations
 
 import atexit
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -94,9 +93,11 @@ class Project:
         self.engine = engine or Engine()
         self.waiting = waiting   # told when another build holds the output folder
         # A project that stays in memory (the live preview) keeps the tree
-        # each build swaps out, to make the next one from (output.mirror).
+        # each build swaps out, to make the next one from (output.mirror);
+        # a one-shot build leaves nothing beside the site but what the
+        # quick way keeps (speedups/quick.py).
         self.keep_spare = keep_spare
-        self._spare: Path | None = None
+        self._cleanup_registered = False
         self._memory: Memory | None = None
 
     @property
@@ -108,16 +109,18 @@ class Project:
         return self._memory
 
     def spare(self) -> Path | None:
-        """Where the tree a build swapped out is kept for the next build of
-        this process (removed as the process ends); None: not kept."""
+        """Where a tree a build swapped out may be kept, for the next build
+        to be made from (output.mirror): `.site.spare` beside the site.
+        A project kept in memory removes it as the process ends."""
         out_dir = self.options.out_dir
-        if not self.keep_spare or out_dir is None:
+        if out_dir is None:
             return None
-        if self._spare is None:
-            out_dir = real_out_dir(out_dir)
-            self._spare = out_dir.parent / f".{out_dir.name}.spare-{os.getpid()}"
-            atexit.register(remove_spare, self._spare)
-        return self._spare
+        out_dir = real_out_dir(out_dir)
+        spare = out_dir.parent / f".{out_dir.name}.spare"
+        if self.keep_spare and not self._cleanup_registered:
+            atexit.register(remove_spare, spare)
+            self._cleanup_registered = True
+        return spare
 
     def check(self) -> Result:
         """Read, check and render everything; write nothing."""
@@ -192,7 +195,7 @@ class Project:
                 written, removed, stats = write_site(
                     out_dir, jobs, renderer, engine, memory,
                     meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None,
-                    spare=self.spare() if out_dir is not None else None)
+                    spare=self.spare() if out_dir is not None else None, keep_spare=self.keep_spare)
             except BaseException:
                 engine.abandon()
                 raise
