@@ -29,7 +29,7 @@ import threading
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from .engine import Engine
 from .errors import ContentError
@@ -223,7 +223,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         if out_dir is not None:
             staging = mirror(out_dir, spare) if spare is not None and not fresh else None
             mirrored = staging is not None
-            if not mirrored:
+            if staging is None:
                 staging = new_staging(out_dir)
                 os.mkdir(staging)
             # Folders made once here, not once per file in the workers.
@@ -282,7 +282,7 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
     try:
         staging = mirror(out_dir, spare) if spare is not None else None
         mirrored = staging is not None
-        if not mirrored:
+        if staging is None:
             staging = new_staging(out_dir)
             os.mkdir(staging)
         stats = {}
@@ -471,7 +471,7 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _render_chunk(state, indices: list[int]) -> list[list[int] | None]:
+def _render_chunk(state, indices: Sequence[int]) -> list[list[int] | None]:
     """Render jobs; stage those whose bytes differ from the site's (all of
     them when there is no site yet), giving the [size, mtime_ns] of each
     staged file, None for the others. In a worker."""
