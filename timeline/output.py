@@ -124,6 +124,7 @@ def site_lock(out_dir: Path, waiting: Callable[[], None] | None = None) -> Itera
     `waiting`), then builds on what the first wrote. The lock file beside
     the site is removed on release; a build that got the lock on a file
     already removed takes it again on the new one."""
+    out_dir = real_out_dir(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     path = _beside(out_dir, "lock")
     told = False
