@@ -8,8 +8,8 @@ one every time, never a mix.
 Makes a timeline of N entries (bench/synth.py) and builds it. Then, each
 try: changes many files' worth of input (odd tries the timeline's title,
 which every page shows; even tries the bodies of a tenth of the entries),
-starts `build.py`, and at a random moment within the time such a build
-takes sends its process group SIGKILL (every `--term-every`-th try
+starts `build.py`, and at a random moment within the time the last such
+build took sends its process group SIGKILL (every `--term-every`-th try
 SIGTERM). With `--quick`, each try instead adds a sentence to one entry's
 body, which the quick rebuild redoes in a handful of files. The site is
 then compared, file by file by SHA-256, with the one
@@ -58,8 +58,10 @@ def tree(site: str) -> dict[str, str]:
 
 
 def leftovers(project: str) -> list[str]:
-    """What a build leaves beside the site when it is stopped midway."""
-    return sorted(name for name in os.listdir(project) if name.startswith((".site.", ".staging-")))
+    """What a build leaves beside the site when it is stopped midway (the
+    tree the quick rebuild keeps on purpose, .site.spare, is not counted)."""
+    return sorted(name for name in os.listdir(project)
+                  if name.startswith((".site.", ".staging-")) and name != ".site.spare")
 
 
 def build(python: str, project: str) -> subprocess.Popen:
@@ -129,7 +131,7 @@ def main() -> int:
             what = change(project, attempt, rng, args.quick)
             sig = signal.SIGTERM if args.term_every and attempt % args.term_every == 0 else signal.SIGKILL
             proc = build(args.python, project)
-            delay = rng.uniform(0.0, took * 1.3)
+            delay = rng.uniform(0.0, took * 1.1)
             time.sleep(delay)
             try:
                 os.killpg(proc.pid, sig)
@@ -146,7 +148,11 @@ def main() -> int:
             if left:
                 left_by_kill[sig.name] += 1
             sent[sig.name] += 1
-            build_to_end(args.python, project)
+            # The build the kill interrupted, run to its end; its time (the
+            # machine's load changes) is the window of the next kill.
+            finished_in = build_to_end(args.python, project)
+            if proc.returncode != 0:
+                took = finished_in
             new = tree(os.path.join(project, "site"))
             if leftovers(project):
                 left_after_build += 1
