@@ -125,7 +125,8 @@ def _serve(options: Options, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     cache = None if args.no_cache else Path(args.cache)
     engine = Engine() if reference_wanted() else FastEngine(cache, args.jobs)
-    return serve(Project(options, engine, _waiting(options), keep_spare=True), args.host, args.port, poll=args.poll, cache=cache)
+    project = Project(options, engine, _waiting(options), keep_spare=True)
+    return serve(project, args.host, args.port, poll=args.poll, cache=cache)
 
 
 def _waiting(options: Options):

@@ -114,9 +114,10 @@ def check_media(entry: Entry, content_dir: Path, problems: Problems) -> list[tup
             continue
         extension = posixpath.splitext(rel)[1].lower()
         if extension not in EXTENSIONS[size[0]]:
-            problems.error(entry.shown_path, item.line, f'"{item.file}" is a {size[0].upper()} image named '
-                           f'"{extension or "without an extension"}": name it {EXTENSIONS[size[0]][0]} (a browser goes by '
-                           "the name, and would open it as something else)")
+            named = f'named "{extension}"' if extension else "named without an extension"
+            problems.error(entry.shown_path, item.line, f'"{item.file}" is a {size[0].upper()} image {named}: '
+                           f"name it {EXTENSIONS[size[0]][0]} (a browser goes by the name, and would open it as "
+                           "something else)")
             continue
         item.site_path, item.width, item.height, item.digest = href("media", rel), size[1], size[2], found
         item.type = "image/" + size[0]

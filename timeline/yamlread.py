@@ -153,7 +153,8 @@ class _Converter:
         else:
             self.seen.add(id(node))
         if self.repeats > _MAX_VALUES:
-            raise ContentError(self.path, line, f"aliases repeat more than {_MAX_VALUES:,} values, the limit (are aliases repeating aliases?)")
+            raise ContentError(self.path, line, f"aliases repeat more than {_MAX_VALUES:,} values, the limit "
+                               "(are aliases repeating aliases?)")
         if node.id == "scalar":
             self.characters += len(node.value)
             if self.characters > MAX_CHARACTERS:
