@@ -9,7 +9,7 @@ Makes a timeline of N entries (bench/synth.py) and builds it. Then, each
 try: changes many files' worth of input (odd tries the timeline's title,
 which every page shows; even tries the bodies of a tenth of the entries),
 starts `build.py`, and at a random moment within the time the last such
-build took sends its process group SIGKILL (every `--term-every`-th try
+build took (the machine's load changes) sends its process group SIGKILL (every `--term-every`-th try
 SIGTERM). With `--quick`, each try instead adds a sentence to one entry's
 body, which the quick rebuild redoes in a handful of files. The site is
 then compared, file by file by SHA-256, with the one
@@ -132,11 +132,15 @@ def main() -> int:
             sig = signal.SIGTERM if args.term_every and attempt % args.term_every == 0 else signal.SIGKILL
             proc = build(args.python, project)
             delay = rng.uniform(0.0, took * 1.1)
-            time.sleep(delay)
+            started = time.perf_counter()
             try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                pass
+                proc.wait(timeout=delay)
+                took = time.perf_counter() - started   # it finished before the kill
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, sig)
+                except ProcessLookupError:
+                    pass
             _, err = proc.communicate()
             # The whole group, so that no worker of the killed build outlives it.
             try:
@@ -151,7 +155,7 @@ def main() -> int:
             # The build the kill interrupted, run to its end; its time (the
             # machine's load changes) is the window of the next kill.
             finished_in = build_to_end(args.python, project)
-            if proc.returncode != 0:
+            if proc.returncode not in (0, None):
                 took = finished_in
             new = tree(os.path.join(project, "site"))
             if leftovers(project):
