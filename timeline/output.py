@@ -13,7 +13,10 @@ new one moved in, and a build killed between those two renames is undone
 by the next one before anything else. Either way the output folder stays a
 real folder (GitHub Pages and people copy it), and unchanged files keep
 their inode and time. What a killed build left beside the site is removed
-by the next build; builds into one folder take turns (`site_lock`)."""
+by the next build; builds into one folder take turns (`site_lock`). The
+quick rebuild and the live preview keep the tree they swap out
+(`.site.spare`) and make the next one from it (`mirror`), so that a
+one-page rebuild costs no link per file of the site."""
 
 from __future__ import annotations
 
