@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .assemble import Folders
@@ -23,6 +25,7 @@ from .project import BUNDLED_STATIC, BUNDLED_TEMPLATES, Options, OutputError, Pr
 from .speedups import FastEngine
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143   # 128 + the signal's number, as shells report it
 
 
 def parser(serve: bool = False, command: str | None = None) -> argparse.ArgumentParser:
@@ -67,9 +70,35 @@ def reference_wanted() -> bool:
 AUTHORING = ("init", "new", "import", "capture")
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that what it was doing is
+    undone on the way out (a build's staging folder) as for Ctrl-C."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    argv = sys.argv[1:] if argv is None else argv
+    """Run the command line; returns the exit status. Ctrl-C and SIGTERM
+    end it with one line and no traceback; a build or an import stopped
+    so leaves what it writes as it was (see output.py, files.py)."""
+    handling = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if handling else None
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        print("build.py: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        print("build.py: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        if handling:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str]) -> int:
     if argv and argv[0] in AUTHORING:
         from . import authoring
         return authoring.main(argv)
@@ -84,13 +113,13 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(options, args)
     if reference_wanted():
         engine: Engine = Engine()
-        return _run(Project(options, engine), args)
+        return _run(Project(options, engine, _waiting(options)), args)
     # A build makes many long-lived objects and few cycles: the cyclic
     # collector would spend much of its time finding nothing.
     gc.disable()
     try:
         engine = FastEngine(None if args.no_cache else Path(args.cache), args.jobs)
-        return _run(Project(options, engine), args)
+        return _run(Project(options, engine, _waiting(options)), args)
     finally:
         # What the build left (its cycles with it) is not collected: the
         # process ends next, and the collection at exit would walk it all.
@@ -107,7 +136,16 @@ def _serve(options: Options, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     cache = None if args.no_cache else Path(args.cache)
     engine = Engine() if reference_wanted() else FastEngine(cache, args.jobs)
-    return serve(Project(options, engine), args.host, args.port, poll=args.poll, cache=cache)
+    project = Project(options, engine, _waiting(options), keep_spare=True)
+    return serve(project, args.host, args.port, poll=args.poll, cache=cache)
+
+
+def _waiting(options: Options):
+    """What a build says when another one is writing into its folder."""
+    def say() -> None:
+        print(f"build.py: another build is writing {options.out_dir}: waiting for it to finish",
+              file=sys.stderr, flush=True)
+    return say
 
 
 def _run(project: Project, args: argparse.Namespace) -> int:
@@ -155,7 +193,7 @@ def _options(args: argparse.Namespace) -> Options:
     return Options(
         folders=Folders(Path(content), Path(seeds), content, seeds),
         out_dir=None if args.command == "check" else Path(args.out or "site"),
-        templates=Path(templates), templates_shown=templates, static=Path(static),
+        templates=Path(templates), templates_shown=templates, static=Path(static), static_shown=static,
         drafts=args.drafts, base_url=args.base_url,
     )
 

@@ -45,10 +45,20 @@ def scan_entry_files(content_dir: Path) -> dict[str, list[int] | None]:
     return found
 
 
+# An entry is one event: its own summary and what it cites. A file far
+# beyond that (a pasted article, a generated front matter of millions of
+# keys) is refused before it is read, rather than read for minutes.
+MAX_ENTRY_BYTES = 1_000_000
+
+
 def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems,
                load_yaml=yamlread.load) -> Entry | None:
     """Read one entry from its file's bytes; every problem found goes to `problems`."""
     path = os.path.join(shown_dir, rel)
+    if len(raw) > MAX_ENTRY_BYTES:
+        problems.error(path, 1, f"the file is {len(raw):,} bytes; an entry may be at most {MAX_ENTRY_BYTES:,} "
+                       "bytes (1 MB): put a long text in seeds/ as a source and cite it, or split the entry")
+        return None
     try:
         text = yamlread.read_text(raw, path)
         front, body, body_line = yamlread.split_front_matter(text, path)

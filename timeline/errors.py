@@ -18,11 +18,37 @@ class ContentError(Exception):
         self.severity = severity
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return f"{printable(self.path)}:{self.line}: {self.severity}: {printable(self.message)}"
 
     def __reduce__(self):
         # So that an error raised in a worker process reaches the parent whole.
         return (ContentError, (self.path, self.line, self.message, self.severity))
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal, on one line: control characters
+    (an escape sequence in a key would drive the terminal), line breaks
+    and the marks that reverse the direction of text written as escapes
+    (`\\x1b`, `\\u202e`); the bytes of a file name that is not UTF-8
+    (kept by Python as lone surrogates) as the system shows them, `\\xff`."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x20 or 0x7F <= code < 0xA0:
+            out.append(f"\\x{code:02x}")
+        elif ch in _UNSEEN or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# Format characters that reorder or hide what follows (Trojan Source).
+_UNSEEN = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
 
 
 @dataclass

@@ -15,6 +15,10 @@ from .model import Entry
 from .names import href
 
 KINDS = "a JPEG, PNG, WebP, GIF or AVIF image"
+# The names each kind may have: a server and a browser go by the name, so
+# a picture named .html (or .svg) would be opened as a page and run.
+EXTENSIONS = {"jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"), "png": (".png",), "gif": (".gif",),
+              "webp": (".webp",), "avif": (".avif",)}
 
 
 def image_size(data: bytes) -> tuple[str, int, int] | None:
@@ -107,6 +111,13 @@ def check_media(entry: Entry, content_dir: Path, problems: Problems) -> list[tup
         if size is None:
             problems.error(entry.shown_path, item.line, f'"{item.file}" is not {KINDS} (judged by its bytes, '
                            "not its name): save it in one of those formats")
+            continue
+        extension = posixpath.splitext(rel)[1].lower()
+        if extension not in EXTENSIONS[size[0]]:
+            named = f'named "{extension}"' if extension else "named without an extension"
+            problems.error(entry.shown_path, item.line, f'"{item.file}" is a {size[0].upper()} image {named}: '
+                           f"name it {EXTENSIONS[size[0]][0]} (a browser goes by the name, and would open it as "
+                           "something else)")
             continue
         item.site_path, item.width, item.height, item.digest = href("media", rel), size[1], size[2], found
         item.type = "image/" + size[0]

@@ -1,28 +1,57 @@
-"""Write the site. Nothing touches the output folder until every file is
-rendered; then changed files are moved into place and stale ones removed.
-Unchanged files are left as they are, their times too."""
+"""Write the site, all or nothing. Nothing touches the output folder until
+every file is rendered; then the new site is made beside the old one and
+swapped in at once.
+
+The new tree is a sibling of the output folder (`.site.staging-*` for
+site/): the changed files written there, every unchanged one hard-linked
+from the old site (copied where links fail), so that it costs a link a
+file, not a copy. Then one rename puts it in place. Where the system can
+exchange two folders in one step (Linux's renameat2, macOS's renamex_np)
+site/ is at every moment the old tree or the new one, whenever the build
+is killed; elsewhere the old tree is moved aside (`.site.old-*`) and the
+new one moved in, and a build killed between those two renames is undone
+by the next one before anything else. Either way the output folder stays a
+real folder (GitHub Pages and people copy it), and unchanged files keep
+their inode and time. What a killed build left beside the site is removed
+by the next build; builds into one folder take turns (`site_lock`). The
+quick rebuild and the live preview keep the tree they swap out
+(`.site.spare`) and make the next one from it (`mirror`), so that a
+one-page rebuild costs no link per file of the site."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
+import secrets
 import shutil
+import signal
+import sys
+import threading
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Sequence
 
 from .engine import Engine
+from .errors import ContentError
 from .memory import Memory, file_stat
 from .render import Job, Renderer
 
 
-def static_jobs(static_dir: Path | None, fallback: Path | None = None) -> list[Job]:
+def static_jobs(static_dir: Path | None, fallback: Path | None = None, shown: str = "static") -> list[Job]:
     """Every file under static/, to be copied to site/static/; those of
     `fallback` (the bundled ones) that static/ does not replace too, so
-    that a project's own style.css alone does not lose the search script."""
+    that a project's own style.css alone does not lose the search script.
+    A project's own static/ is first held to `refuse_unsafe`: a link out
+    of the project would publish whatever it points at."""
     found: dict[str, Path] = {}
     for folder in (fallback, static_dir):
         if folder is None or not folder.is_dir():
             continue
+        if folder is static_dir and folder != fallback:
+            refuse_unsafe(folder, shown)
         for parent, dirs, files in os.walk(folder):
             for name in files:
                 full = Path(parent) / name
@@ -30,65 +59,423 @@ def static_jobs(static_dir: Path | None, fallback: Path | None = None) -> list[J
     return [Job(path, data=found[path].read_bytes()) for path in sorted(found)]
 
 
+def refuse_unsafe(folder: Path, shown: str) -> None:
+    """Raise a ContentError at the first name under `folder` that is not
+    UTF-8 (it could not be named in a page or a message), or the first
+    symbolic link (`folder` itself included) that leads out of the
+    project: the folder that holds `folder`. Links within it are fine."""
+    root = Path(os.path.abspath(folder)).parent.resolve()
+    kind = Path(os.path.abspath(shown)).name
+    if folder.is_symlink():
+        _refuse_link(folder, shown, root, kind)
+    folders = [(str(folder), shown)]
+    while folders:
+        where, where_shown = folders.pop()
+        try:
+            items = sorted(os.scandir(where), key=lambda item: item.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for item in items:
+            item_shown = os.path.join(where_shown, item.name)
+            try:
+                item.name.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ContentError(item_shown, 1, "the file name is not UTF-8 (the bytes shown as \\x..): "
+                                   "rename it with letters, digits and hyphens") from None
+            if item.is_symlink():
+                _refuse_link(Path(item.path), item_shown, root, kind)
+            elif item.is_dir():
+                folders.append((item.path, item_shown))
+
+
+def _refuse_link(link: Path, shown: str, root: Path, kind: str) -> None:
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return   # a link to nothing (an editor's lock file) publishes nothing
+    if not target.is_relative_to(root):
+        raise ContentError(shown, 1, f"a symbolic link to {target}, outside the {kind} folder and the project: "
+                           "copy what it points at into the project instead of linking to it") from None
+
+
+# ---- the lock and what a killed build left ----
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done: cleaning up after
+    one must not be cut short by the next (a forked worker's, re-raised
+    here, may come first)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _beside(out_dir: Path, what: str) -> Path:
+    return out_dir.parent / f".{out_dir.name}.{what}"
+
+
+@contextmanager
+def site_lock(out_dir: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Held by a build from before it reads to after it writes, so that
+    two builds into one folder take turns: the later one waits (told by
+    `waiting`), then builds on what the first wrote. The lock file beside
+    the site is removed on release; a build that got the lock on a file
+    already removed takes it again on the new one."""
+    out_dir = real_out_dir(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    path = _beside(out_dir, "lock")
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None and not told:
+                    waiting()
+                    told = True
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(path))
+            except FileNotFoundError:
+                same = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if same:
+            break
+        os.close(fd)
+    try:
+        with signals_held():
+            recover(out_dir)
+        yield
+    finally:
+        with signals_held():
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what a killed build left: the old site put back if it was
+    moved aside and the new one never moved in, then every staging and
+    old tree beside the site removed. Called with the lock held."""
+    parent, name = out_dir.parent, out_dir.name
+    try:
+        items = list(os.scandir(parent))
+    except FileNotFoundError:
+        return
+    olds = sorted((i for i in items if i.name.startswith(f".{name}.old-")),
+                  key=lambda i: i.stat(follow_symlinks=False).st_mtime_ns)
+    if olds and not os.path.lexists(out_dir):
+        os.rename(olds[-1].path, out_dir)
+        olds.pop()
+    for item in items:
+        # ".staging-*": where builds before this scheme staged, left by killed ones.
+        # A spare is kept: any state of it is repaired before use (mirror).
+        if item.name.startswith((f".{name}.staging-", f".{name}.old-", ".staging-")) and os.path.lexists(item.path):
+            _remove_tree(item.path)
+
+
+def remove_spare(spare: Path) -> None:
+    """Remove a kept tree (as the process that kept it ends)."""
+    if os.path.lexists(spare):
+        _remove_tree(str(spare))
+
+
+def _remove_tree(path: str) -> None:
+    if os.path.islink(path) or not os.path.isdir(path):
+        os.unlink(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# ---- writing ----
+
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,
-               meanwhile: Callable[[], None] | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
+               meanwhile: Callable[[], None] | None = None, spare: Path | None = None,
+               keep_spare: bool = False) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`, rendering those `memory` does not
     know to be up to date; with out_dir None, only render every page
     (check: a template error may depend on the data). `meanwhile` is the
     caller's own work, done while the engine renders (see Engine.map).
+    `spare`: a tree an earlier build swapped out, made the new one if it
+    is there (see `mirror`); with `keep_spare`, the tree this build swaps
+    out is kept there, else nothing is left beside the site.
 
     Returns (files written, files removed, [size, mtime_ns] of every file),
     the files as paths inside the site."""
     if out_dir is None:
         todo = list(range(len(jobs)))
     else:
+        out_dir = real_out_dir(out_dir)
         folder = str(out_dir)
         todo = [i for i, job in enumerate(jobs) if not memory.page_unchanged(folder, job.path, job.key)]
-    staging = None
-    if out_dir is not None:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; it may become the site
+    staging: Path | None = None
     fresh = out_dir is not None and _is_empty(out_dir)
-    if staging is not None:
-        # Folders made once here, not once per file in the workers.
-        for folder in sorted({os.path.dirname(jobs[i].path) for i in todo}):
-            os.makedirs(os.path.join(staging, folder), exist_ok=True)
+    mirrored = False
     try:
+        if out_dir is not None:
+            staging = mirror(out_dir, spare) if spare is not None and not fresh else None
+            mirrored = staging is not None
+            if staging is None:
+                staging = new_staging(out_dir)
+                os.mkdir(staging)
+            # Folders made once here, not once per file in the workers.
+            for folder in sorted({os.path.dirname(jobs[i].path) for i in todo}):
+                os.makedirs(os.path.join(staging, folder), exist_ok=True)
         # Workers get indices; the jobs themselves reach them by fork.
         # Compiled once here: workers, if the engine has any, inherit them.
         renderer.compile({jobs[i].template for i in todo if jobs[i].template})
         changed = engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo,
                              min_items=32, meanwhile=meanwhile)
-        if out_dir is None:
+        if out_dir is None or staging is None:
             return [], [], {}
-        # Every file is rendered and staged: only now does the site change.
+        # Every file is rendered and staged: only now is the site made.
         # Moving a file keeps its size and time: those taken as it was
         # written stand (and save stating 10,000 files again).
         written = {jobs[i].path: stat for i, stat in zip(todo, changed) if stat is not None}
-        if fresh:
-            # A first build: the staged tree is the whole site; move it at once.
-            if out_dir.is_dir():
-                out_dir.rmdir()
-            os.replace(staging, out_dir)
-            staging = None
-            return list(written), [], _remember(out_dir, jobs, memory, written)
-        for rel in written:
-            target = out_dir / rel
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
-        removed = _remove_stale(out_dir, {job.path for job in jobs})
+        wanted = {job.path for job in jobs}
+        removed = [] if fresh else sorted(set(site_files(out_dir)) - wanted)
+        if mirrored:
+            _remove_stale(staging, wanted)
+        else:
+            link_unchanged(out_dir, staging, [job.path for job in jobs if job.path not in written])
+        swap_in(staging, out_dir, spare if keep_spare else None)
         return list(written), removed, _remember(out_dir, jobs, memory, written)
     finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        with signals_held():
+            if staging is not None and not mirrored and os.path.lexists(staging):
+                _remove_tree(str(staging))
+            if spare is not None and not keep_spare and os.path.lexists(spare):
+                _remove_tree(str(spare))
 
 
-def _render_chunk(state, indices: list[int]) -> list[list[int] | None]:
+def real_out_dir(out_dir: Path) -> Path:
+    """The folder written: where a link named as the output folder leads
+    (the link stays; the folder it names is swapped)."""
+    return out_dir.resolve() if out_dir.is_symlink() else out_dir
+
+
+def new_staging(out_dir: Path) -> Path:
+    """A name beside the site for its next version. The caller holds the
+    name before the folder is made (`os.mkdir`), so that whatever stops
+    it in between, its cleanup knows what to remove."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return out_dir.parent / f".{out_dir.name}.staging-{secrets.token_hex(6)}"
+
+
+def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None) -> dict[str, list[int]]:
+    """The site as it is but for these files (paths inside it -> bytes),
+    swapped in whole like a build's; returns each written file's
+    [size, mtime_ns]. The tree swapped out is kept at `spare`, and made
+    the next one from (write_site's `keep_spare`): rebuilds of a page or
+    two, one after another, then cost no link per file of the site."""
+    out_dir = real_out_dir(out_dir)
+    staging: Path | None = None
+    mirrored = False
+    try:
+        staging = mirror(out_dir, spare) if spare is not None else None
+        mirrored = staging is not None
+        if staging is None:
+            staging = new_staging(out_dir)
+            os.mkdir(staging)
+        stats = {}
+        for path, data in files.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            stats[path] = _write_new(str(target), data)
+        if not mirrored:
+            link_unchanged(out_dir, staging, [p for p in site_files(out_dir) if p not in files])
+        swap_in(staging, out_dir, spare)
+        return stats
+    finally:
+        with signals_held():
+            if staging is not None and not mirrored and os.path.lexists(staging):
+                _remove_tree(str(staging))
+
+
+def mirror(out_dir: Path, spare: Path) -> Path | None:
+    """The tree a build swapped out, kept at `spare` (hard links to the
+    same files as the site but those that build changed), made a replica
+    of the site again: the files whose inode differs linked anew, the
+    others left. This costs a listing of both trees instead of a link per
+    file, which a one-page rebuild of a large site would otherwise pay
+    (and removing the old tree as much again). None where there is no
+    spare, or it cannot be repaired (it is then removed)."""
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    try:
+        site_dirs, site = _inodes(out_dir)
+        spare_dirs, mine = _inodes(spare)
+        for path, inode in mine.items():
+            if site.get(path) != inode:
+                os.unlink(os.path.join(spare, path))
+        for folder in sorted(site_dirs - spare_dirs):
+            os.makedirs(os.path.join(spare, folder), exist_ok=True)
+        link_unchanged(out_dir, spare, [path for path, inode in site.items() if mine.get(path) != inode])
+        for folder in sorted(spare_dirs - site_dirs, reverse=True):
+            os.rmdir(os.path.join(spare, folder))
+    except OSError:
+        with signals_held():
+            _remove_tree(str(spare))
+        return None
+    return spare
+
+
+def _inodes(root: Path) -> tuple[set[str], dict[str, int]]:
+    """The folders of a tree, and its files (links not followed) with their
+    inode numbers, which listing a folder gives without a call per file."""
+    dirs: set[str] = set()
+    files: dict[str, int] = {}
+    folders = [(str(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as it:
+            for item in it:
+                if item.is_dir(follow_symlinks=False):
+                    dirs.add(prefix + item.name)
+                    folders.append((item.path, prefix + item.name + "/"))
+                elif not item.is_symlink():
+                    files[prefix + item.name] = item.inode()
+    return dirs, files
+
+
+def _remove_stale(root: Path, keep: set[str]) -> None:
+    """Remove from a staged tree what the site no longer has: files, then
+    emptied folders."""
+    for folder, dirs, files in os.walk(root, topdown=False):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in files:
+            if prefix + name not in keep:
+                os.unlink(os.path.join(folder, name))
+        for name in dirs:
+            full = os.path.join(folder, name)
+            if os.path.islink(full):
+                os.unlink(full)
+            elif not os.listdir(full):
+                os.rmdir(full)
+
+
+def _write_new(path: str, data: bytes) -> list[int]:
+    """Write a file as a new file: where a staged tree holds a link to the
+    site's own file, that link is replaced, never written through."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        st = os.fstat(f.fileno())
+    return [st.st_size, st.st_mtime_ns]
+
+
+def site_files(out_dir: Path) -> list[str]:
+    """Every file of the site, as paths inside it with '/'."""
+    out: list[str] = []
+    folders = [(str(out_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            items = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for item in items:
+            if item.is_dir(follow_symlinks=False):
+                folders.append((item.path, prefix + item.name + "/"))
+            else:
+                out.append(prefix + item.name)
+    return out
+
+
+def link_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
+    """Each of these files of the site into the staged tree: a hard link
+    (the same file, its time kept), or a copy where the system refuses
+    one. A symbolic link is linked as itself, never followed."""
+    made: set[str] = set()
+    can_link = True
+    for path in paths:
+        source = os.path.join(out_dir, path)
+        target = os.path.join(staging, path)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(os.path.join(staging, folder), exist_ok=True)
+            made.add(folder)
+        if can_link:
+            try:
+                os.link(source, target)
+                continue
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+                    raise
+                can_link = exc.errno == errno.EMLINK
+        shutil.copy2(source, target)
+
+
+def swap_in(staging: Path, out_dir: Path, spare: Path | None = None) -> None:
+    """Put the staged tree in the output folder's place, in one step where
+    the system can; the old tree is then kept at `spare`, or removed."""
+    with signals_held():
+        if not os.path.lexists(out_dir):
+            os.rename(staging, out_dir)
+            return
+        if not _exchange(staging, out_dir):
+            # Two renames; the next build puts the old tree back if killed
+            # between them (recover).
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.rmdir(old)
+            os.rename(out_dir, old)
+            os.rename(staging, out_dir)
+            os.rename(old, staging)
+        if spare is None:
+            _remove_tree(str(staging))
+        elif staging != spare:
+            if os.path.lexists(spare):
+                _remove_tree(str(spare))
+            os.rename(staging, spare)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step; False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if sys.platform.startswith("linux"):
+            call = libc.renameat2
+            call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+            at_fdcwd, rename_exchange = -100, 2
+            done = call(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+        elif sys.platform == "darwin":
+            call = libc.renamex_np
+            call.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+            rename_swap = 2
+            done = call(os.fsencode(a), os.fsencode(b), rename_swap)
+        else:
+            return False
+    except (AttributeError, OSError):
+        return False
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False   # the file system cannot: the two renames do it
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _render_chunk(state, indices: Sequence[int]) -> list[list[int] | None]:
     """Render jobs; stage those whose bytes differ from the site's (all of
     them when there is no site yet), giving the [size, mtime_ns] of each
     staged file, None for the others. In a worker."""
@@ -100,11 +487,7 @@ def _render_chunk(state, indices: list[int]) -> list[list[int] | None]:
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
             out.append(None)
             continue
-        with open(os.path.join(staging, job.path), "wb") as f:
-            f.write(data)
-            f.flush()
-            st = os.fstat(f.fileno())
-        out.append([st.st_size, st.st_mtime_ns])
+        out.append(_write_new(os.path.join(staging, job.path), data))
     return out
 
 
@@ -136,23 +519,3 @@ def _same(target: Path, data: bytes) -> bool:
         return target.read_bytes() == data
     except OSError:
         return False
-
-
-def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:
-    """Remove what the site no longer has: files, then emptied folders."""
-    removed = []
-    root = str(out_dir)
-    for folder, dirs, files in os.walk(root, topdown=False):
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        for name in files:
-            if prefix + name not in keep:
-                os.unlink(os.path.join(folder, name))
-                removed.append(prefix + name)
-        for name in dirs:
-            full = os.path.join(folder, name)
-            if os.path.islink(full):
-                os.unlink(full)
-            elif not os.listdir(full):
-                os.rmdir(full)
-    return removed

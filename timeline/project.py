@@ -13,17 +13,19 @@ both write the same bytes."""
 
 from __future__ import annotations
 
+import atexit
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .assemble import Folders, load_timeline
+from .commands.files import finish_writing
 from .engine import Engine
-from .errors import ContentError
+from .errors import ContentError, printable
 from .hashing import digest
 from .memory import Memory
 from .model import Timeline
-from .output import static_jobs, write_site
+from .output import real_out_dir, refuse_unsafe, remove_spare, site_lock, static_jobs, write_site
 from .render import BUNDLED_TEMPLATES, Job, Renderer, plan_site
 
 BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
@@ -38,6 +40,7 @@ class Options:
     templates: Path = BUNDLED_TEMPLATES
     templates_shown: str = "templates"
     static: Path = BUNDLED_STATIC
+    static_shown: str = "static"
     drafts: bool = False
     base_url: str | None = None
 
@@ -67,7 +70,7 @@ class OutputError(Exception):
     read-only folder)."""
 
     def __init__(self, path: str, reason: str):
-        super().__init__(f"cannot write {path}: {reason}")
+        super().__init__(printable(f"cannot write {path}: {reason}"))
 
 
 @dataclass
@@ -84,9 +87,17 @@ class Build:
 class Project:
     """The folders of one timeline, and what its last build made."""
 
-    def __init__(self, options: Options, engine: Engine | None = None):
+    def __init__(self, options: Options, engine: Engine | None = None, waiting: Callable[[], None] | None = None,
+                 keep_spare: bool = False):
         self.options = options
         self.engine = engine or Engine()
+        self.waiting = waiting   # told when another build holds the output folder
+        # A project that stays in memory (the live preview) keeps the tree
+        # each build swaps out, to make the next one from (output.mirror);
+        # a one-shot build leaves nothing beside the site but what the
+        # quick way keeps (speedups/quick.py).
+        self.keep_spare = keep_spare
+        self._cleanup_registered = False
         self._memory: Memory | None = None
 
     @property
@@ -96,6 +107,20 @@ class Project:
         if self._memory is None:
             self._memory = self.engine.open_memory()
         return self._memory
+
+    def spare(self) -> Path | None:
+        """Where a tree a build swapped out may be kept, for the next build
+        to be made from (output.mirror): `.site.spare` beside the site.
+        A project kept in memory removes it as the process ends."""
+        out_dir = self.options.out_dir
+        if out_dir is None:
+            return None
+        out_dir = real_out_dir(out_dir)
+        spare = out_dir.parent / f".{out_dir.name}.spare"
+        if self.keep_spare and not self._cleanup_registered:
+            atexit.register(remove_spare, spare)
+            self._cleanup_registered = True
+        return spare
 
     def check(self) -> Result:
         """Read, check and render everything; write nothing."""
@@ -121,15 +146,35 @@ class Project:
         return self._write(rels if complete else None)
 
     def _write(self, changed: list[str] | None) -> Result:
-        if self.options.out_dir is None:
+        out_dir = self.options.out_dir
+        if out_dir is None:
             return self.check()
-        done = self.engine.shortcut(self, changed)
-        if done is not None:
-            return done
-        return self._build(self.options.out_dir)
+        # From before reading to after writing: a build that read older
+        # content never writes after one that read newer.
+        try:
+            with site_lock(out_dir, self.waiting):
+                # An import or capture killed midway is carried out before
+                # anything is read: a build never sees half of a sheet.
+                for folder in (self.options.folders.content, self.options.folders.seeds):
+                    finish_writing(folder)
+                done = self.engine.shortcut(self, changed)
+                if done is not None:
+                    return done
+                return self._build(out_dir)
+        except OSError as exc:
+            raise OutputError(str(exc.filename or out_dir), exc.strerror or str(exc)) from None
 
     def _build(self, out_dir: Path | None) -> Result:
         options, engine, memory = self.options, self.engine, self.memory
+        try:
+            # Before anything is read: a link out of the project would put
+            # any file of the machine in the site (static/ is held so as
+            # its files are listed).
+            refuse_unsafe(options.folders.content, options.folders.content_shown)
+            if options.templates != BUNDLED_TEMPLATES:
+                refuse_unsafe(options.templates, options.templates_shown)
+        except ContentError as exc:
+            return Result(None, [exc])
         renderer = Renderer(options.templates, options.templates_shown, engine.environment)
         # The templates are compiled while the entries are checked: a build
         # without errors needs them next.
@@ -138,7 +183,7 @@ class Project:
         if timeline is None:
             return Result(None, problems.sorted())
         try:
-            static = static_jobs(options.static, BUNDLED_STATIC)
+            static = static_jobs(options.static, BUNDLED_STATIC, options.static_shown)
             renderer.use_static(static)
             base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts,
                               [job.path for job in static])
@@ -149,7 +194,8 @@ class Project:
             try:
                 written, removed, stats = write_site(
                     out_dir, jobs, renderer, engine, memory,
-                    meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None)
+                    meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None,
+                    spare=self.spare() if out_dir is not None else None, keep_spare=self.keep_spare)
             except BaseException:
                 engine.abandon()
                 raise

@@ -49,6 +49,7 @@ def read_text(data: bytes, path: str) -> str:
 
 def load(text: str, path: str, first_line: int = 1):
     """Parse YAML text into YMap/YList/str/None, lines counted from first_line."""
+    refuse_oversized(text, path, first_line)
     _refuse_deep_nesting(text, path, first_line)
     yaml, loader = _yaml()
     try:
@@ -184,10 +185,27 @@ def _fix(problem: str, line: str) -> str:
 
 
 # Aliases repeat what they name: text where a few lines expand to millions
-# of values (the "billion laughs") is refused, as is nesting deeper than any
-# front matter needs (Python's own stack has a limit).
+# of values read again (the "billion laughs") or of characters (one long value
+# repeated) is refused, as is nesting deeper than any front matter needs
+# (Python's own stack has a limit). The characters are those of every key
+# and value as read, counted again each time an alias repeats them: text
+# without aliases reads to fewer characters than it holds, so any document
+# of up to MAX_CHARACTERS characters passes, whichever reader reads it.
 _MAX_VALUES = 100_000
 _MAX_DEPTH = 100
+MAX_CHARACTERS = 10_000_000
+
+
+def _too_long(what: str) -> str:
+    return (f"the YAML {what} more than {MAX_CHARACTERS:,} characters, the limit of one document: "
+            "shorten it (a long text belongs in a file of its own), or write out a value an alias repeats")
+
+
+def refuse_oversized(text: str, path: str, first_line: int = 1) -> None:
+    """A document longer than the limit is refused before it is read, at
+    the line where it passes the limit."""
+    if len(text) > MAX_CHARACTERS:
+        raise ContentError(path, first_line + text.count("\n", 0, MAX_CHARACTERS), _too_long("holds"))
 
 
 def _convert(node, path: str, first_line: int):
@@ -212,14 +230,23 @@ def _refuse_deep_nesting(text: str, path: str, first_line: int) -> None:
 class _Converter:
     def __init__(self, path: str, first_line: int):
         self.path, self.first_line = path, first_line
-        self.values = 0
+        self.repeats = 0          # values read again, through an alias
+        self.seen: set[int] = set()
+        self.characters = 0
 
     def convert(self, node, within: tuple):
         line = self.first_line + node.start_mark.line
-        self.values += 1
-        if self.values > _MAX_VALUES:
-            raise ContentError(self.path, line, f"the YAML holds more than {_MAX_VALUES:,} values (are aliases repeating aliases?)")
+        if id(node) in self.seen:
+            self.repeats += 1
+        else:
+            self.seen.add(id(node))
+        if self.repeats > _MAX_VALUES:
+            raise ContentError(self.path, line, f"aliases repeat more than {_MAX_VALUES:,} values, the limit "
+                               "(are aliases repeating aliases?)")
         if node.id == "scalar":
+            self.characters += len(node.value)
+            if self.characters > MAX_CHARACTERS:
+                raise ContentError(self.path, line, _too_long("expands to"))
             # An empty plain scalar (`end:`) means "no value"; '' written in quotes is text.
             if node.value == "" and not node.style:  # plain style: None, or "" from the C loader
                 return None
@@ -242,6 +269,7 @@ class _Converter:
             if key_node.id != "scalar":
                 raise ContentError(self.path, key_line, "a key must be plain text")
             key = key_node.value
+            self.characters += len(key)
             if key in out:
                 raise ContentError(self.path, key_line, f'duplicate key "{key}"')
             out[key] = self.convert(value_node, within)

@@ -44,9 +44,11 @@ SOURCES = """# The archived sources, keyed by source id (CONTRACT.md section 2).
 #   archive: excerpts        # or full, if you may republish the whole text
 """
 
-GITIGNORE = """# Made by the build: the site and the build cache.
+GITIGNORE = """# Made by the build: the site, the build cache, and what a build stopped
+# midway leaves beside the site (removed by the next build).
 site/
 .cache/
+.site.*
 """
 
 

@@ -67,7 +67,7 @@ class FastEngine(Engine):
         if self.cache_folder is None or options.out_dir is None:
             return None
         return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment,
-                             self.watched, changed)
+                             self.watched, changed, project.spare())
 
     def before_writing(self, build: "Build") -> None:
         self.watched.manifest = None

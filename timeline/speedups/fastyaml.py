@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 
-from ..yamlread import YList, YMap
+from ..yamlread import YList, YMap, refuse_oversized
 from ..yamlread import load as load_with_pyyaml
 
 
 def load(text: str, path: str, first_line: int = 1):
-    """`yamlread.load`, the simple kind of text read here."""
+    """`yamlread.load`, the simple kind of text read here. The same bound
+    on a document's size: what is read here has no aliases, so it reads to
+    no more characters than it holds."""
+    refuse_oversized(text, path, first_line)
     simple = read_simple(text, first_line)
     if simple is not None:
         return simple

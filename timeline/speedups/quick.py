@@ -43,7 +43,7 @@ from ..errors import ContentError, Problems
 from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..model import Entry, Timeline
-from ..output import static_jobs
+from ..output import replace_files, static_jobs
 from ..project import BUNDLED_STATIC, Options, Result
 from ..readers import Readers
 from ..render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html, js_safe
@@ -98,7 +98,7 @@ def read_inputs(options: Options, salt: str, problems: Problems, readers: Reader
     # A body edit cites nothing new: a source awaiting a field is still uncited.
     unfilled_sources(waiting, {}, problems)
     renderer = Renderer(options.templates, options.templates_shown, environment)
-    static = static_jobs(options.static, BUNDLED_STATIC)
+    static = static_jobs(options.static, BUNDLED_STATIC, options.static_shown)
     renderer.use_static(static)
     return Inputs(settings, sources, renderer, static, inputs_digest(options, salt, settings, sources, renderer, static))
 
@@ -282,12 +282,14 @@ class _NotQuick(Exception):
 
 
 def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
-            watched: Watched | None = None, changed: list[str] | None = None) -> Result | None:
+            watched: Watched | None = None, changed: list[str] | None = None,
+            spare: Path | None = None) -> Result | None:
     """Rebuild the quick way if it applies, or None for a full build.
     Never leaves the site half-changed. `changed`: the only content files
-    (relative to it) that changed since `watched` was left, if known."""
+    (relative to it) that changed since `watched` was left, if known;
+    `spare` as for output.write_site."""
     try:
-        return _rebuild(options, cache_folder, salt, readers, environment, watched, changed)
+        return _rebuild(options, cache_folder, salt, readers, environment, watched, changed, spare)
     except (_NotQuick, ContentError, OSError, ValueError, KeyError, TypeError, IndexError):
         # Anything unexpected, a template error included: the full build
         # does it all again, and reports what it finds as usual.
@@ -297,7 +299,7 @@ def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, e
 
 
 def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
-             watched: Watched | None, changed_files: list[str] | None) -> Result:
+             watched: Watched | None, changed_files: list[str] | None, spare: Path | None) -> Result:
     trust_before = time.time_ns() - CLOCK_TICK_NS
     said: list[str] | None = None     # the only entry files that changed, if known
     if watched is not None and watched.manifest is not None and watched.stamp == _stamp(cache_folder):
@@ -343,7 +345,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         if _stat_text(trusted) != was[rel][0]:
             log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
     order: list[str] = m["order"]
-    site = _Site(options.out_dir)
+    site = _Site(options.out_dir, spare)
     for job, data_digest in zip(inputs.static, static_digests(inputs.static).values()):
         if data_digest != m["static"][job.path]:
             site.put(job.path, job.data)
@@ -498,8 +500,9 @@ class _Site:
     Pieces are found and replaced as UTF-8 bytes: decoding a large file
     only to find one piece in it would cost more than the rest."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, spare: Path | None = None):
         self.out_dir = out_dir
+        self.spare = spare
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
 
@@ -536,22 +539,10 @@ class _Site:
         self.new[path] = data[: at + 1] + line.encode("utf-8") + data[end:]
 
     def commit(self) -> list[str]:
-        """Write every changed file beside its target, then move them all in."""
+        """Swap in the site with every changed file, all at once, as a
+        build does (output.replace_files): killed at any moment, the site
+        is the old one or the new one."""
         changed = [p for p in self.new if self.new[p] != self.old[p]]
-        staged: list[tuple[str, str]] = []
-        try:
-            for path in changed:
-                target = os.path.join(self.out_dir, path)
-                tmp = os.path.join(os.path.dirname(target), f".quick-{os.getpid()}-{os.path.basename(target)}")
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                staged.append((tmp, target))
-                with os.fdopen(fd, "wb") as f:
-                    f.write(self.new[path])
-            for tmp, target in staged:
-                os.replace(tmp, target)
-            staged = []
-        finally:
-            for tmp, _ in staged:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+        if changed:
+            replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare)
         return changed
