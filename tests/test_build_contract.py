@@ -590,7 +590,9 @@ def test_tag_and_person_page_names(site, data, pages):
     # nothing escaped the tags folder
     top = {p.split("/")[0] for p in snapshot(site)}
     assert top <= {"index.html", "entries", "sources", "tags", "people", "figures.html", "timeline.json",
-                   "feed.xml", "sitemap.xml", "404.html", ".nojekyll", "static", "search-index.js", "archive"}, top
+                   "feed.xml", "sitemap.xml", "404.html", ".nojekyll", "static", "search-index.js", "archive",
+                   "timelinejs.json", "timelinejs.js", "timeline.ics", "entries.csv", "quotes.csv", "figures.csv",
+                   "embed.html"}, top
 
 
 def test_tag_page_lists_its_entries(data, pages):

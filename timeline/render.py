@@ -17,7 +17,8 @@ from .markup import ROOT
 from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker
-from .data import to_json
+from .data import js_safe, to_json
+from .exports import timelinejs_js_bytes, timelinejs_json_bytes
 from .model import Entry, Timeline
 from .schema import to_data
 from .views import day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
@@ -194,6 +195,8 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     jobs: list[Job] = [
         Job("search-index.js", data=Lazy(search_index, t.entries, where_listed)),
         Job("timeline.json", data=Lazy(timeline_json, t)),
+        Job("timelinejs.json", data=Lazy(timelinejs_json_bytes, t)),
+        Job("timelinejs.js", data=Lazy(timelinejs_js_bytes, t)),
     ]
     keys = KeyMaker(base_key)
 
@@ -292,9 +295,3 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
     head = to_json({"pages": [href(p) for p in pages], "tags": tags, "people": people, "groups": groups})
     text = "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n"
     return js_safe(text).encode("utf-8")
-
-
-def js_safe(json_text: str) -> str:
-    """JSON made safe to embed in a script: old JavaScript engines end a
-    string at U+2028/U+2029."""
-    return json_text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
