@@ -16,6 +16,7 @@ from datetime import date as Date, datetime, timedelta, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
+import icalendar
 from markupsafe import escape
 
 from .data import js_safe, to_json
@@ -48,18 +49,23 @@ def published(entries: list[Entry]) -> list[Entry]:
 # ---- summaries ----
 
 _TAG = re.compile(r"<[^>]*>")
+# Markup between words: a tag that ends a block or a line stands for a space.
+_BREAK = re.compile(r"<(?:/(?:p|li|h[1-6]|blockquote|td|th|dd|dt|div)|br\s*/?)>")
+# What is not the body's prose: footnote marks and notes, tables, code.
+_NOT_PROSE = re.compile(r'<sup class="footnote-ref">.*?</sup>|<section class="footnotes">.*?</section>'
+                        r"|<table>.*?</table>|<pre>.*?</pre>", re.S)
 _SENTENCE_END = re.compile(r"[.!?…。]['\"’”)\]]*\s")
 
 
 def plain_text(html_text: str) -> str:
     """Rendered HTML as its words."""
-    return " ".join(html.unescape(_TAG.sub(" ", html_text)).split())
+    return " ".join(html.unescape(_TAG.sub("", _BREAK.sub(" ", html_text))).split())
 
 
 def summary(html_text: str, limit: int = 200) -> str:
-    """The first sentences of a rendered body, up to about `limit`
+    """The first sentences of a rendered body's prose, up to about `limit`
     characters: a page's description, a calendar event's."""
-    text = plain_text(html_text)
+    text = plain_text(_NOT_PROSE.sub(" ", html_text)) or plain_text(html_text)
     if len(text) <= limit:
         return text
     cut = 0
@@ -144,10 +150,80 @@ def timelinejs_js_bytes(t: Timeline) -> bytes:
     return js_safe("window.TIMELINE_JSON = " + timelinejs_json(t) + ";\n").encode("utf-8")
 
 
+# ---- iCalendar ----
+
+def _host(settings: Settings) -> str:
+    return (urlsplit(settings.base_url).hostname if settings.base_url else None) or "timeline"
+
+
+def _last_day(d: PartialDate) -> Date:
+    """The last calendar day a date can mean, as written."""
+    if d.day is not None:
+        return Date(d.year, d.month, d.day)
+    if d.month is not None:
+        following = Date(d.year + d.month // 12, d.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return Date(d.year, 12, 31)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
+
+
+def ics_event(e: Entry, settings: Settings) -> icalendar.Event | None:
+    """An entry as a VEVENT, or None when it is dated only to a month or a
+    year (a calendar has no such events)."""
+    if e.draft or e.date.day is None:
+        return None
+    event = icalendar.Event()
+    event.add("uid", f"{e.slug}@{_host(settings)}")
+    # From the entry, not the clock, so that a rebuild writes the same bytes.
+    event.add("dtstamp", _utc((e.updated or e.date).start()))
+    if e.date.hour is None:
+        event.add("dtstart", Date(e.date.year, e.date.month, e.date.day))
+        event.add("dtend", _last_day(e.end or e.date) + timedelta(days=1))   # exclusive
+    else:
+        event.add("dtstart", _utc(e.date.start()))
+        if e.end is not None:
+            # A time ends at that time; a coarser end at the end of its day, month or year.
+            end = e.end.start() if e.end.hour is not None else e.end.last() + timedelta(microseconds=1)
+            event.add("dtend", _utc(end))
+    event.add("summary", e.title)
+    text = summary(e.body_html, 500)
+    event.add("description", (text + "\n\n" if text else "") + link(e.href, settings))
+    if e.place:
+        event.add("location", e.place)
+    if e.tags:
+        event.add("categories", e.tags)
+    if settings.base_url:
+        event.add("url", settings.base_url + e.href)
+    return event
+
+
+def ics_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+    event = ics_event(e, settings)
+    return "" if event is None else event.to_ical().decode("utf-8")
+
+
+def timeline_ics(t: Timeline) -> bytes:
+    """One VEVENT an entry dated at least to the day (RFC 5545)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//sourced-timeline//NONSGML timeline export//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", t.settings.title)
+    for e in published(t.entries):
+        event = ics_event(e, t.settings)
+        if event is not None:
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
 # The pieces of each file that hold one entry: (path, piece of an entry).
 # The quick rebuild replaces an edited entry's old piece by its new one.
 PieceFn = Callable[[Entry, Sources, Settings], str]
 ENTRY_PIECES: list[tuple[str, PieceFn]] = [
     ("timelinejs.json", tljs_piece),
     ("timelinejs.js", lambda e, sources, settings: js_safe(tljs_piece(e, sources, settings))),
+    ("timeline.ics", ics_piece),
 ]
