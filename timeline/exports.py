@@ -15,6 +15,7 @@ import re
 from datetime import date as Date, datetime, timedelta, timezone
 from typing import Callable
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import icalendar
 from markupsafe import escape
@@ -27,6 +28,7 @@ from .settings import Era, Settings
 from .sources import Source
 
 Sources = dict[str, Source]
+PieceFn = Callable[[Entry, Sources, Settings], str]
 
 
 def link(path: str, settings: Settings) -> str:
@@ -219,11 +221,160 @@ def timeline_ics(t: Timeline) -> bytes:
     return calendar.to_ical()
 
 
+# ---- spreadsheets ----
+
+# entries.csv's columns: those `import` reads (TimelineJS's, then ours),
+# then ours for the fields a TimelineJS sheet has no column for.
+ENTRY_COLUMNS = [
+    "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
+    "Headline", "Text", "Media", "Media Credit", "Media Caption", "Alt Text", "Type", "Group",
+    "Place", "Tags", "People", "Sources", "Passage", "Quote", "Quote By", "Quote Source",
+    "Approximate", "Updated", "Correction Date", "Correction",
+    "Figure What", "Figure Value", "Figure Qualifier", "Figure Unit", "Figure Label", "Figure According To",
+    "Figure Source", "Figure Passage", "Extra",
+]
+QUOTE_COLUMNS = ["text", "by", "source", "publisher", "published", "entry", "entry_title", "entry_date",
+                 "entry_link", "link"]
+FIGURE_COLUMNS = ["what", "value", "qualifier", "unit", "label", "according_to", "source", "publisher",
+                  "verified", "passage", "link", "entry", "entry_title", "entry_date", "entry_link"]
+BOM = "\ufeff"   # so that Excel opens the file as UTF-8
+
+
+def cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one beginning with
+    =, +, - or @ gets a leading ' (which spreadsheets hide)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def csv_rows(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([[cell(v) for v in row] for row in rows])
+    return out.getvalue()
+
+
+def _number(value: int | float) -> str:
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+def _date_cells(d: PartialDate | None, zone: str) -> list[str]:
+    """Year, Month, Day, Time of a date as the sheet has them: a time on
+    the timeline's clock (in which import reads it)."""
+    if d is None:
+        return ["", "", "", ""]
+    if d.hour is not None:
+        local = d.start().astimezone(ZoneInfo(zone))
+        time = f"{local.hour:02d}:{local.minute:02d}" + (f":{local.second:02d}" if d.precision == "second" else "")
+        return [str(local.year), str(local.month), str(local.day), time]
+    return [str(d.year), "" if d.month is None else str(d.month), "" if d.day is None else str(d.day), ""]
+
+
+_LIST_PARAGRAPH = re.compile(r"(<li[^>]*>)\s*<p>((?:(?!</?p>).)*)</p>\s*</li>", re.S)
+
+
+def sheet_html(body_html: str) -> str:
+    """A body as a sheet's Text: its links from the site's root (import
+    reads them so), a list item's one paragraph (a footnote's) as the item's
+    text, as the simple HTML of a sheet has it."""
+    return _LIST_PARAGRAPH.sub(r"\1\2</li>", body_html.replace(ROOT, "")).strip()
+
+
+def entry_rows(e: Entry, settings: Settings) -> list[list[str]]:
+    """An entry as entries.csv's rows: the first holds the entry, each
+    further row (same Headline and date, import's repeat rule) the next of
+    its quotes, media items, figures, corrections and cited passages."""
+    if e.draft:
+        return []
+    start = _date_cells(e.date, settings.timezone)
+    headline = str(escape(e.title))
+    count = max(1, len(e.quotes), len(e.media), len(e.figures), len(e.corrections),
+                max((i + 1 for i, c in enumerate(e.sources) if c.passage), default=1))
+    rows = []
+    for i in range(count):
+        row = dict.fromkeys(ENTRY_COLUMNS, "")
+        row.update(zip(("Year", "Month", "Day", "Time"), start))
+        row["Headline"] = headline
+        if i == 0:
+            row.update(zip(("End Year", "End Month", "End Day", "End Time"), _date_cells(e.end, settings.timezone)))
+            row["Text"] = sheet_html(e.body_html)
+            row.update({"Display Date": e.display_date or "", "Group": e.group or "", "Place": e.place or "",
+                        "Tags": "; ".join(e.tags), "People": "; ".join(e.people),
+                        "Sources": "; ".join(dict.fromkeys(c.source for c in e.sources)),
+                        "Passage": e.sources[0].passage or "" if e.sources else "",
+                        "Approximate": "true" if e.approximate else "",
+                        "Updated": e.updated.iso() if e.updated else "",
+                        "Extra": to_json(e.extra) if e.extra not in (None, {}) else ""})
+        elif i < len(e.sources) and e.sources[i].passage:
+            row.update({"Sources": e.sources[i].source, "Passage": e.sources[i].passage})
+        if i < len(e.quotes):
+            q = e.quotes[i]
+            row.update({"Quote": q.text, "Quote By": q.by, "Quote Source": q.source})
+        if i < len(e.media):
+            m = e.media[i]
+            # A file as its path inside content/, where import writes the entry.
+            row.update({"Media": m.site_path[len("media/"):] if m.site_path else m.url or "",
+                        "Media Credit": str(escape(m.credit or "")), "Media Caption": str(escape(m.caption or "")),
+                        "Alt Text": m.alt or ""})
+        if i < len(e.figures):
+            x = e.figures[i]
+            row.update({"Figure What": x.what, "Figure Value": _number(x.value), "Figure Qualifier": x.qualifier or "",
+                        "Figure Unit": x.unit or "", "Figure Label": x.label or "",
+                        "Figure According To": x.according_to or "", "Figure Source": x.source,
+                        "Figure Passage": x.passage or ""})
+        if i < len(e.corrections):
+            c = e.corrections[i]
+            row.update({"Correction Date": c.date.iso(), "Correction": c.text})
+        rows.append(list(row.values()))
+    return rows
+
+
+def entries_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+    return csv_rows(entry_rows(e, settings))
+
+
+def quotes_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+    if e.draft:
+        return ""
+    return csv_rows([[q.text, q.by, q.source, sources[q.source].publisher, sources[q.source].published.iso(),
+                      e.slug, e.title, e.date.iso(), link(e.href, settings), link(q.link, settings)]
+                     for q in e.quotes])
+
+
+def figures_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+    if e.draft:
+        return ""
+    return csv_rows([[x.what, _number(x.value), x.qualifier or "", x.unit or "", x.label or "",
+                      x.according_to or "", x.source, sources[x.source].publisher,
+                      "true" if x.verified else "false", x.passage or "", link(x.link, settings),
+                      e.slug, e.title, e.date.iso(), link(e.href, settings)]
+                     for x in e.figures])
+
+
+def _csv_file(header: list[str], piece: PieceFn, t: Timeline) -> bytes:
+    parts = [BOM + csv_rows([header])]
+    parts += [piece(e, t.sources, t.settings) for e in t.entries]
+    return "".join(parts).encode("utf-8")
+
+
+def entries_csv(t: Timeline) -> bytes:
+    return _csv_file(ENTRY_COLUMNS, entries_piece, t)
+
+
+def quotes_csv(t: Timeline) -> bytes:
+    return _csv_file(QUOTE_COLUMNS, quotes_piece, t)
+
+
+def figures_csv(t: Timeline) -> bytes:
+    return _csv_file(FIGURE_COLUMNS, figures_piece, t)
+
+
 # The pieces of each file that hold one entry: (path, piece of an entry).
 # The quick rebuild replaces an edited entry's old piece by its new one.
-PieceFn = Callable[[Entry, Sources, Settings], str]
 ENTRY_PIECES: list[tuple[str, PieceFn]] = [
     ("timelinejs.json", tljs_piece),
     ("timelinejs.js", lambda e, sources, settings: js_safe(tljs_piece(e, sources, settings))),
     ("timeline.ics", ics_piece),
+    ("entries.csv", entries_piece),
+    ("quotes.csv", quotes_piece),
+    ("figures.csv", figures_piece),
 ]

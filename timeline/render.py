@@ -18,7 +18,8 @@ from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker
 from .data import js_safe, to_json
-from .exports import timeline_ics, timelinejs_js_bytes, timelinejs_json_bytes
+from .exports import (entries_csv, figures_csv, quotes_csv, timeline_ics, timelinejs_js_bytes,
+                      timelinejs_json_bytes)
 from .model import Entry, Timeline
 from .schema import to_data
 from .views import day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
@@ -198,6 +199,9 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         Job("timelinejs.json", data=Lazy(timelinejs_json_bytes, t)),
         Job("timelinejs.js", data=Lazy(timelinejs_js_bytes, t)),
         Job("timeline.ics", data=Lazy(timeline_ics, t)),
+        Job("entries.csv", data=Lazy(entries_csv, t)),
+        Job("quotes.csv", data=Lazy(quotes_csv, t)),
+        Job("figures.csv", data=Lazy(figures_csv, t)),
     ]
     keys = KeyMaker(base_key)
 
