@@ -18,7 +18,7 @@ from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker
 from .data import js_safe, to_json
-from .exports import (entries_csv, figures_csv, quotes_csv, timeline_ics, timelinejs_js_bytes,
+from .exports import (entries_csv, summary, figures_csv, quotes_csv, timeline_ics, timelinejs_js_bytes,
                       timelinejs_json_bytes)
 from .model import Entry, Timeline
 from .schema import to_data
@@ -27,7 +27,7 @@ from .views import day_groups, era_views, figure_groups, listed_on, overview, pe
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # The templates of the pages plan_site makes.
 PAGE_TEMPLATES = ("index.html", "listing.html", "entry.html", "sources.html", "source.html", "group.html",
-                  "figures.html", "404.html", "feed.xml", "sitemap.xml")
+                  "figures.html", "404.html", "feed.xml", "sitemap.xml", "embed.html")
 FEED_SIZE = 50
 
 class Renderer:
@@ -52,6 +52,7 @@ class Renderer:
         self.env.filters["rooted"] = rooted
         self.env.filters["number"] = number
         self.env.filters["escaped_html"] = escaped_html
+        self.env.filters["summary"] = summary
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
@@ -233,6 +234,7 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
             page(f"{kind}/{group.name}.html", "group.html", kind=kind, group=group)
     page("figures.html", "figures.html", groups=Lazy(figure_groups, t.entries, t.sources), sources=t.sources)
     page("404.html", "404.html", root=site.base_url or "")
+    page("embed.html", "embed.html", entries=t.entries, sources=t.sources)
     for path, (file, found) in t.media_files.items():
         jobs.append(Job(path, digest_text(f"media\0{found}"), data=Lazy(_read_bytes, file)))
     jobs.append(Job(".nojekyll", data=b""))

@@ -395,6 +395,9 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
             site.splice("timeline.json", before.data_json, entry.data_json)
         if entry.search_words != before.search_words:
             site.replace_line("search-index.js", _row_prefix(entry), lambda row, e=entry: _with_words(row, e))
+        embed_before, embed_now = str(macros.embed_card(before, sources)), str(macros.embed_card(entry, sources))
+        if embed_now != embed_before:
+            site.splice("embed.html", embed_before, embed_now)
         for export, piece in ENTRY_PIECES:
             was_piece, piece_now = piece(before, sources, inputs.settings), piece(entry, sources, inputs.settings)
             if piece_now != was_piece:
