@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from .data import js_safe, to_json
 from .dates import PartialDate
 from .markup import ROOT
 from .model import Entry, Timeline
+from .names import href
 from .settings import Era, Settings
 from .sources import Source
 
@@ -79,6 +80,57 @@ def summary(html_text: str, limit: int = 200) -> str:
         return text[:cut].rstrip()
     words = text[:limit].rsplit(" ", 1)[0]
     return words.rstrip(",;:") + "…"
+
+
+# ---- JSON-LD ----
+
+def json_ld(e: Entry, sources: Sources, settings: Settings, root: str) -> Markup:
+    """An entry page's structured data (schema.org): an Article about an
+    Event, citing each source as a NewsArticle (its archived page in the
+    site `archivedAt`) and each quote as a Quotation based on its source.
+    Links are from the page (`root`), or absolute under base_url."""
+    base = settings.base_url or root
+
+    def source_ref(sid: str) -> dict:
+        return {"@id": base + sources[sid].href}
+
+    citations: list[dict] = []
+    for sid in e.cited_sources():
+        s = sources[sid]
+        article = {"@type": "NewsArticle", "@id": base + s.href, "headline": s.title,
+                   "publisher": {"@type": "Organization", "name": s.publisher},
+                   "datePublished": s.published.iso()}
+        if s.author:
+            article["author"] = {"@type": "Person", "name": s.author}
+        if s.url:
+            article["url"] = s.url
+        article["archivedAt"] = base + s.href
+        citations.append(article)
+    for q in e.quotes:
+        citations.append({"@type": "Quotation", "text": q.text,
+                          "spokenByCharacter": {"@type": "Person", "name": q.by},
+                          "isBasedOn": source_ref(q.source), "url": base + q.link})
+    event: dict = {"@type": "Event", "name": e.title, "startDate": e.date.iso()}
+    if e.end is not None:
+        event["endDate"] = e.end.iso()
+    if e.place:
+        event["location"] = {"@type": "Place", "name": e.place}
+    data: dict = {"@context": "https://schema.org", "@type": "Article", "headline": e.title,
+                  "inLanguage": settings.language}
+    text = summary(e.body_html)
+    if text:
+        data["description"] = text
+    if settings.base_url:
+        data["url"] = settings.base_url + e.href
+        image = next((m.site_path for m in e.media if m.site_path), None)
+        if image:
+            data["image"] = settings.base_url + href(image)
+    if e.updated:
+        data["dateModified"] = e.updated.iso()
+    data["about"] = event
+    data["citation"] = citations
+    # Inside <script>: no "</script>" or "<!--" can end or change it.
+    return Markup(js_safe(to_json(data)).replace("<", "\\u003c"))
 
 
 # ---- TimelineJS ----
@@ -181,15 +233,20 @@ def ics_event(e: Entry, settings: Settings) -> icalendar.Event | None:
     event.add("uid", f"{e.slug}@{_host(settings)}")
     # From the entry, not the clock, so that a rebuild writes the same bytes.
     event.add("dtstamp", _utc((e.updated or e.date).start()))
+    # An end after the last day of year 9999 cannot be written (iCalendar's
+    # years have four digits): such an event is left without its DTEND.
     if e.date.hour is None:
         event.add("dtstart", Date(e.date.year, e.date.month, e.date.day))
-        event.add("dtend", _last_day(e.end or e.date) + timedelta(days=1))   # exclusive
+        last = _last_day(e.end or e.date)
+        if last < Date.max:
+            event.add("dtend", last + timedelta(days=1))   # exclusive
     else:
         event.add("dtstart", _utc(e.date.start()))
         if e.end is not None:
             # A time ends at that time; a coarser end at the end of its day, month or year.
-            end = e.end.start() if e.end.hour is not None else e.end.last() + timedelta(microseconds=1)
-            event.add("dtend", _utc(end))
+            end = e.end.start() if e.end.hour is not None else e.end.last()
+            if e.end.hour is not None or end.astimezone(timezone.utc) < datetime.max.replace(tzinfo=timezone.utc):
+                event.add("dtend", _utc(end if e.end.hour is not None else end + timedelta(microseconds=1)))
     event.add("summary", e.title)
     text = summary(e.body_html, 500)
     event.add("description", (text + "\n\n" if text else "") + link(e.href, settings))

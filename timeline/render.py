@@ -18,7 +18,7 @@ from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker
 from .data import js_safe, to_json
-from .exports import (entries_csv, summary, figures_csv, quotes_csv, timeline_ics, timelinejs_js_bytes,
+from .exports import (entries_csv, json_ld, summary, figures_csv, quotes_csv, timeline_ics, timelinejs_js_bytes,
                       timelinejs_json_bytes)
 from .model import Entry, Timeline
 from .schema import to_data
@@ -53,6 +53,7 @@ class Renderer:
         self.env.filters["number"] = number
         self.env.filters["escaped_html"] = escaped_html
         self.env.filters["summary"] = summary
+        self.env.filters["json_ld"] = json_ld
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
