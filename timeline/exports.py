@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import re
+from dataclasses import dataclass
 from datetime import date as Date, datetime, timedelta, timezone
 from typing import Callable
 from urllib.parse import urlsplit
@@ -194,14 +195,15 @@ def timelinejs_json(t: Timeline) -> str:
     return '{"title":' + to_json(title) + ',"events":[\n' + events + '\n],"eras":' + eras + "}"
 
 
-def timelinejs_json_bytes(t: Timeline) -> bytes:
-    return (timelinejs_json(t) + "\n").encode("utf-8")
+def timelinejs_json_bytes(json_text: str) -> bytes:
+    """timelinejs.json, from timelinejs_json's text."""
+    return (json_text + "\n").encode("utf-8")
 
 
-def timelinejs_js_bytes(t: Timeline) -> bytes:
+def timelinejs_js_bytes(json_text: str) -> bytes:
     """The same object as a classic script: a page opened from disk may
     not fetch a file, but it may load a script."""
-    return js_safe("window.TIMELINE_JSON = " + timelinejs_json(t) + ";\n").encode("utf-8")
+    return js_safe("window.TIMELINE_JSON = " + json_text + ";\n").encode("utf-8")
 
 
 # ---- iCalendar ----
@@ -224,58 +226,93 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def ics_event(e: Entry, settings: Settings) -> icalendar.Event | None:
-    """An entry as a VEVENT, or None when it is dated only to a month or a
-    year (a calendar has no such events)."""
+@dataclass(frozen=True)
+class IcsEvent:
+    """What a VEVENT of timeline.ics says, before it is written (by
+    `icalendar_event`, or by a faster writer giving the same text)."""
+
+    uid: str
+    dtstamp: datetime                      # in UTC
+    start: Date | datetime                 # a day, or a moment in UTC
+    end: Date | datetime | None            # exclusive
+    summary: str
+    description: str
+    location: str | None
+    categories: list[str]
+    url: str | None
+
+
+def ics_fields(e: Entry, settings: Settings) -> IcsEvent | None:
+    """An entry as a calendar event, or None when it is dated only to a
+    month or a year (a calendar has no such events)."""
     if e.draft or e.date.day is None:
         return None
-    event = icalendar.Event()
-    event.add("uid", f"{e.slug}@{_host(settings)}")
-    # From the entry, not the clock, so that a rebuild writes the same bytes.
-    event.add("dtstamp", _utc((e.updated or e.date).start()))
+    start: Date | datetime
+    end: Date | datetime | None = None
     # An end after the last day of year 9999 cannot be written (iCalendar's
     # years have four digits): such an event is left without its DTEND.
     if e.date.hour is None:
-        event.add("dtstart", Date(e.date.year, e.date.month, e.date.day))
+        start = Date(e.date.year, e.date.month, e.date.day)
         last = _last_day(e.end or e.date)
         if last < Date.max:
-            event.add("dtend", last + timedelta(days=1))   # exclusive
+            end = last + timedelta(days=1)
     else:
-        event.add("dtstart", _utc(e.date.start()))
-        if e.end is not None:
-            # A time ends at that time; a coarser end at the end of its day, month or year.
-            end = e.end.start() if e.end.hour is not None else e.end.last()
-            if e.end.hour is not None or end.astimezone(timezone.utc) < datetime.max.replace(tzinfo=timezone.utc):
-                event.add("dtend", _utc(end if e.end.hour is not None else end + timedelta(microseconds=1)))
-    event.add("summary", e.title)
+        start = _utc(e.date.start())
+        if e.end is not None and e.end.hour is not None:
+            end = _utc(e.end.start())     # a time ends at that time
+        elif e.end is not None and e.end.last() < datetime.max.replace(tzinfo=timezone.utc):
+            end = _utc(e.end.last() + timedelta(microseconds=1))   # the end of its day, month or year
     text = summary(e.body_html, 500)
-    event.add("description", (text + "\n\n" if text else "") + link(e.href, settings))
-    if e.place:
-        event.add("location", e.place)
-    if e.tags:
-        event.add("categories", e.tags)
-    if settings.base_url:
-        event.add("url", settings.base_url + e.href)
-    return event
+    return IcsEvent(
+        uid=f"{e.slug}@{_host(settings)}",
+        # From the entry, not the clock, so that a rebuild writes the same bytes.
+        dtstamp=_utc((e.updated or e.date).start()),
+        start=start, end=end, summary=e.title,
+        description=(text + "\n\n" if text else "") + link(e.href, settings),
+        location=e.place, categories=list(e.tags),
+        url=settings.base_url + e.href if settings.base_url else None,
+    )
 
 
-def ics_piece(e: Entry, sources: Sources, settings: Settings) -> str:
-    event = ics_event(e, settings)
-    return "" if event is None else event.to_ical().decode("utf-8")
+def icalendar_event(ev: IcsEvent) -> str:
+    """A VEVENT's text, as the icalendar library writes it."""
+    event = icalendar.Event()
+    event.add("uid", ev.uid)
+    event.add("dtstamp", ev.dtstamp)
+    event.add("dtstart", ev.start)
+    if ev.end is not None:
+        event.add("dtend", ev.end)
+    event.add("summary", ev.summary)
+    event.add("description", ev.description)
+    if ev.location:
+        event.add("location", ev.location)
+    if ev.categories:
+        event.add("categories", ev.categories)
+    if ev.url:
+        event.add("url", ev.url)
+    return event.to_ical().decode("utf-8")
 
 
-def timeline_ics(t: Timeline) -> bytes:
-    """One VEVENT an entry dated at least to the day (RFC 5545)."""
+EventWriter = Callable[[IcsEvent], str]
+
+
+def ics_piece(e: Entry, sources: Sources, settings: Settings, write: EventWriter = icalendar_event) -> str:
+    ev = ics_fields(e, settings)
+    return "" if ev is None else write(ev)
+
+
+def timeline_ics(t: Timeline, write: EventWriter = icalendar_event) -> bytes:
+    """One VEVENT an entry dated at least to the day (RFC 5545). `write`
+    writes each event: icalendar, or an engine's faster writer of the same
+    text (tests/test_reference.py holds the two builds to the same bytes)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//sourced-timeline//NONSGML timeline export//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", t.settings.title)
-    for e in published(t.entries):
-        event = ics_event(e, t.settings)
-        if event is not None:
-            calendar.add_component(event)
-    return calendar.to_ical()
+    head, end = calendar.to_ical().decode("utf-8").rsplit("END:VCALENDAR", 1)
+    events = "".join(ics_piece(e, t.sources, t.settings, write) for e in published(t.entries))
+    return (head + events + "END:VCALENDAR" + end).encode("utf-8")
 
 
 # ---- spreadsheets ----

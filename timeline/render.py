@@ -18,8 +18,8 @@ from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker
 from .data import js_safe, to_json
-from .exports import (entries_csv, json_ld, summary, figures_csv, quotes_csv, timeline_ics, timelinejs_js_bytes,
-                      timelinejs_json_bytes)
+from .exports import (EventWriter, entries_csv, figures_csv, icalendar_event, json_ld, quotes_csv, summary,
+                      timeline_ics, timelinejs_js_bytes, timelinejs_json, timelinejs_json_bytes)
 from .model import Entry, Timeline
 from .schema import to_data
 from .views import day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
@@ -185,11 +185,12 @@ def job_context(job: Job) -> dict:
     return {name: value() if isinstance(value, Lazy) else value for name, value in job.context.items()}
 
 
-def plan_site(t: Timeline, base_key: str) -> list[Job]:
+def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_event) -> list[Job]:
     """Every file of the site, in a fixed order, each page with what its
     template is given. `base_key` digests what every page shares: the
     program, the templates, the settings; each page's key adds what its
-    context holds (keys.KeyMaker)."""
+    context holds (keys.KeyMaker). `ics_event` writes timeline.ics's events
+    (the engine's writer)."""
     site = t.settings
     listing = split_listing(t.entries, site.page_size)
     where_listed = listed_on(listing)
@@ -198,9 +199,10 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     jobs: list[Job] = [
         Job("search-index.js", data=Lazy(search_index, t.entries, where_listed)),
         Job("timeline.json", data=Lazy(timeline_json, t)),
-        Job("timelinejs.json", data=Lazy(timelinejs_json_bytes, t)),
-        Job("timelinejs.js", data=Lazy(timelinejs_js_bytes, t)),
-        Job("timeline.ics", data=Lazy(timeline_ics, t)),
+        # Made once for both, when they are made in one process.
+        Job("timelinejs.json", data=Lazy(timelinejs_json_bytes, tljs := Lazy(timelinejs_json, t))),
+        Job("timelinejs.js", data=Lazy(timelinejs_js_bytes, tljs)),
+        Job("timeline.ics", data=Lazy(timeline_ics, t, ics_event)),
         Job("entries.csv", data=Lazy(entries_csv, t)),
         Job("quotes.csv", data=Lazy(quotes_csv, t)),
         Job("figures.csv", data=Lazy(figures_csv, t)),
