@@ -18,6 +18,12 @@ def _text(value: str) -> str:
             .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
+def _sig(value: str) -> str:
+    """The library reads each value back as "utf-8-sig": a leading
+    byte-order mark is dropped."""
+    return value[1:] if value.startswith("\ufeff") else value
+
+
 def _when(value: date | datetime) -> str:
     """A day (its VALUE parameter, then the date) or a moment in UTC, after the property's name."""
     if isinstance(value, datetime):
@@ -69,17 +75,17 @@ def _ascii_parts(line: str) -> list[str]:
 def event_text(ev: IcsEvent) -> str:
     """The VEVENT as icalendar writes it: its properties in the library's
     order (SUMMARY, DTSTART, DTEND, DTSTAMP, UID, then by name)."""
-    lines = ["BEGIN:VEVENT", "SUMMARY:" + _text(ev.summary), "DTSTART" + _when(ev.start)]
+    lines = ["BEGIN:VEVENT", "SUMMARY:" + _sig(_text(ev.summary)), "DTSTART" + _when(ev.start)]
     if ev.end is not None:
         lines.append("DTEND" + _when(ev.end))
     lines.append("DTSTAMP" + _when(ev.dtstamp))
-    lines.append("UID:" + _text(ev.uid))
+    lines.append("UID:" + _sig(_text(ev.uid)))
     if ev.categories:
-        lines.append("CATEGORIES:" + ",".join(_text(c) for c in ev.categories))
-    lines.append("DESCRIPTION:" + _text(ev.description))
+        lines.append("CATEGORIES:" + _sig(",".join(_text(c) for c in ev.categories)))
+    lines.append("DESCRIPTION:" + _sig(_text(ev.description)))
     if ev.location:
-        lines.append("LOCATION:" + _text(ev.location))
+        lines.append("LOCATION:" + _sig(_text(ev.location)))
     if ev.url:
-        lines.append("URL:" + ev.url)
+        lines.append("URL:" + _sig(ev.url))
     lines.append("END:VEVENT")
     return "".join(_fold(line) + "\r\n" for line in lines)
