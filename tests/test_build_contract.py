@@ -636,7 +636,7 @@ def test_sitemap_has_absolute_urls_of_real_pages(site, data):
     for f in files:
         assert (site / f).is_file(), f
     assert {f"entries/{e['slug']}.html" for e in data["entries"]} <= files
-    assert "index.html" in files and "404.html" not in files
+    assert "index.html" in files and "404.html" not in files and "embed.html" not in files
 
 
 @pytest.mark.parametrize("given", ["https://mirror.example.net/tl/", "https://mirror.example.net/tl"])

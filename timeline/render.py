@@ -244,7 +244,8 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
     if site.base_url:
         recent = sorted(t.entries, key=lambda e: (sort_key(e.updated or e.date), e.path), reverse=True)[:FEED_SIZE]
         page("feed.xml", "feed.xml", entries=recent, updated=_latest(recent))
-        html = [href(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
+        # Not the error page, nor the embed page (which asks not to be indexed: it repeats the site).
+        html = [href(j.path) for j in jobs if j.path.endswith(".html") and j.path not in ("404.html", "embed.html")]
         page("sitemap.xml", "sitemap.xml", paths=html)
     return jobs
 
