@@ -334,16 +334,15 @@ FIGURE_COLUMNS = ["what", "value", "qualifier", "unit", "label", "according_to",
 BOM = "\ufeff"   # so that Excel opens the file as UTF-8
 
 
-def cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula: one beginning with
-    =, +, - or @ gets a leading ' (which spreadsheets hide)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+# A cell beginning with one of these is written with a leading ', so that
+# a spreadsheet shows it rather than running it as a formula.
+_FORMULA = ("=", "+", "-", "@")
 
 
 def csv_rows(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[cell(v) for v in row] for row in rows])
+    writer.writerows([["'" + v if v[:1] in _FORMULA else v for v in row] for row in rows])
     return out.getvalue()
 
 

@@ -35,7 +35,7 @@ def _fold(line: str) -> str:
     """A content line folded after at most 74 octets a line, never between
     a backslash (or ^) and what it escapes."""
     if line.isascii():
-        return "\r\n ".join(_ascii_parts(line))
+        return line if len(line) < LIMIT else "\r\n ".join(_ascii_parts(line))
     if len(line.encode("utf-8")) < LIMIT:
         return line
     parts: list[str] = []
