@@ -212,10 +212,17 @@ def _host(settings: Settings) -> str:
     return (urlsplit(settings.base_url).hostname if settings.base_url else None) or "timeline"
 
 
+def _day(d: PartialDate) -> Date:
+    """The calendar day of a date dated to the day or finer, as written."""
+    key = d.day_key()
+    assert key is not None
+    return Date.fromisoformat(key)
+
+
 def _last_day(d: PartialDate) -> Date:
     """The last calendar day a date can mean, as written."""
     if d.day is not None:
-        return Date(d.year, d.month, d.day)
+        return _day(d)
     if d.month is not None:
         following = Date(d.year + d.month // 12, d.month % 12 + 1, 1)
         return following - timedelta(days=1)
@@ -252,7 +259,7 @@ def ics_fields(e: Entry, settings: Settings) -> IcsEvent | None:
     # An end after the last day of year 9999 cannot be written (iCalendar's
     # years have four digits): such an event is left without its DTEND.
     if e.date.hour is None:
-        start = Date(e.date.year, e.date.month, e.date.day)
+        start = _day(e.date)
         last = _last_day(e.end or e.date)
         if last < Date.max:
             end = last + timedelta(days=1)
@@ -398,7 +405,7 @@ def entry_rows(e: Entry, settings: Settings) -> list[list[str]]:
                         "Updated": e.updated.iso() if e.updated else "",
                         "Extra": to_json(e.extra) if e.extra not in (None, {}) else ""})
         elif i < len(e.sources) and e.sources[i].passage:
-            row.update({"Sources": e.sources[i].source, "Passage": e.sources[i].passage})
+            row.update({"Sources": e.sources[i].source, "Passage": e.sources[i].passage or ""})
         if i < len(e.quotes):
             q = e.quotes[i]
             row.update({"Quote": q.text, "Quote By": q.by, "Quote Source": q.source})
