@@ -72,6 +72,10 @@ def test_a_body_edit_is_quick_and_gives_the_same_site(tmp_path, large):
     listed = [p for p in changed if p.startswith("archive/")]
     assert len(listed) == 1 and slug in (site / listed[0]).read_text(encoding="utf-8")
     assert {f"entries/{slug}.html", "feed.xml", "search-index.js"} <= changed
+    # The files holding its summary, spliced too (exports.ENTRY_PIECES, embed.html).
+    assert {"timelinejs.json", "timelinejs.js", "timeline.ics", "entries.csv", "embed.html"} <= changed
+    assert {"quotes.csv", "figures.csv"}.isdisjoint(changed)
+    assert "A sentence the quick rebuild must show" in (site / "timelinejs.json").read_text(encoding="utf-8")
     assert counts(result.stderr)[2] == len(changed)
     assert_as_from_scratch(project, site, tmp_path)
 
