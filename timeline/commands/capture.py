@@ -48,10 +48,10 @@ def run(given: str, seeds: Path, source_id: str | None = None,
             raise CommandError(f"{given}: no such file")
         page = webpage.read_file(path)
     try:
-        text = article.extract(page.text)
-    except article.NoArticle:
-        raise CommandError(f"{page.where}: no article text found (is it an article's page?): nothing was captured") from None
-    stated = article.facts(page.text)
+        stated = article.facts(page.text, page.captured)
+        text = article.extract(page.text, stated.title)
+    except article.NoArticle as exc:
+        raise CommandError(f"{page.where}: {exc} (is it an article's page?): nothing was captured") from None
     url = stated.url or page.url
     found = {name: value for name, value in (("publisher", stated.publisher), ("title", stated.title),
                                               ("published", stated.published), ("author", stated.author),
