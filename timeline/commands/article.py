@@ -57,18 +57,25 @@ FURNITURE_CLASS = re.compile(
     r"share|social|related|recommend|newsletter|signup|subscribe|promo|advert|\bads?\b|ad-|sponsor|cookie|consent|"
     r"comment|footer|breadcrumb|\btags?\b|keywords|toolbar|byline|author|meta|more-|read-?more|teaser|outbrain|"
     r"taboola|paywall|banner|popup|modal|skip", re.I)
+# Notices that sit among an article's paragraphs and are none of them.
+NOTICE = re.compile(r"©|\bcopyright\b|all rights reserved|newsletter|subscribe|\bapp\b", re.I)
 ARTICLE_BODY = "//*[@itemprop='articleBody' or @itemprop='articlebody']"
 # A line this long (letters and digits, white space left out) is taken to
 # be the same line wherever trafilatura's text has it; a shorter one
 # ("Home", "12") only where trafilatura's text is when it comes.
 LONG_LINE = 25
-# trafilatura's text may hold up to this many characters that no line of
-# the page gave just before a short line (its list and table markers).
-SHORT_GAP = 3
 # A page whose kept text is mostly the words of links is a list of
 # links (a section front, an index), not an article.
 LINKED_SHARE = 0.6
 MIN_TEXT = 40
+BOTH_WAYS = True
+LEDE = True
+RECALL_FILTER = True
+# How far (in lines) a standfirst may be from the headline and the text.
+LEDE_REACH = 8
+LEDE_BLOCKERS = re.compile(r"share|social|related|recommend|newsletter|cookie|consent|comment|promo|advert|banner|"
+                           r"sidebar|footer", re.I)
+PROSE_TAGS = ("p", "div")
 # Publishing systems' stand-ins for "no date": the first day of their
 # calendar (0001-01-01, 1900-01-01) and of Unix time.
 EARLIEST = date(1900, 1, 2)
@@ -76,6 +83,10 @@ PLACEHOLDER_DAYS = {date(1970, 1, 1)}
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
                  "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting",
                  "Report", "ScholarlyArticle", "WebPage"}
+
+
+# Characters that shape how text is shown and are no part of its words.
+_FORMAT_CHARACTERS = {n: None for n in (0xAD, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 @dataclass
@@ -124,12 +135,23 @@ def extract(html: str, title: str | None = None) -> Extracted:
     if body is None:
         body = tree
     lines = _read_lines(body)
-    found = trafilatura.extract(lxml.html.tostring(tree, encoding="unicode"), include_comments=False,
-                                include_tables=True, favor_recall=True, deduplicate=False) or ""
-    pieces = _pieces(found)
+    markup = lxml.html.tostring(tree, encoding="unicode")
+    # trafilatura's two ways: leaning to recall finds more of the text, its
+    # default finds some that the other misses; a line either read is read.
+    pieces = _pieces(trafilatura.extract(markup, include_comments=False, include_tables=True, favor_recall=True,
+                                         deduplicate=False) or "")
     if len(_letters(" ".join(pieces))) < MIN_TEXT:
         raise NoArticle("no article text found")
     read = _align(lines, pieces)
+    if BOTH_WAYS:
+        more = _pieces(trafilatura.extract(markup, include_comments=False, include_tables=True,
+                                           deduplicate=False) or "")
+        precise = _align(lines, more)
+        # What only the recall-leaning way read is kept unless it is a link
+        # to elsewhere ("Read more: ...") or in a part of the page that is
+        # furniture by its name.
+        read = [b or (a and (not RECALL_FILTER or not (_mostly_linked(line) or _furniture(line.block, None))))
+                for line, a, b in zip(lines, read, precise)]
     if not any(read):
         raise NoArticle("no article text found")
     kept = _recover(tree, lines, read, title)
@@ -143,9 +165,10 @@ def extract(html: str, title: str | None = None) -> Extracted:
 
 
 def _letters(text: str) -> str:
-    """The text to compare, white space left out: the page and trafilatura
-    space some words differently (around inline markup)."""
-    return "".join(normalise(text).split())
+    """The text to compare, white space and invisible format characters
+    (bidirectional marks) left out: the page and trafilatura space some
+    words differently (around inline markup), and trafilatura drops those."""
+    return "".join(normalise(text).translate(_FORMAT_CHARACTERS).split())
 
 
 def _drop_unseen(tree: etree._Element) -> None:
@@ -169,7 +192,8 @@ def _read_lines(body: etree._Element) -> list[Line]:
 
     def flush() -> None:
         nonlocal linked
-        text = " ".join("".join(buffer).split())
+        # A soft hyphen is a place where a word may break, not a letter.
+        text = " ".join("".join(buffer).replace("\xad", "").split())
         if text:
             lines.append(Line(text, blocks[-1], linked, credit=credits > 0))
         buffer.clear()
@@ -247,9 +271,13 @@ def _pieces(found: str) -> list[str]:
 
 
 def _align(lines: list[Line], pieces: list[str]) -> list[bool]:
-    """Which of the page's lines trafilatura read, where it read them: a
-    line is found in trafilatura's text at a word's start and end, a
-    short one only where the text before it is used up."""
+    """Which of the page's lines trafilatura read, where it read them. A
+    long line is found anywhere in trafilatura's text (at a word's start
+    and end, each stretch of it taken once), and those found in order are
+    the landmarks; a short line only between the landmarks around it, so
+    that "Home" or "12" is read only where trafilatura read the text around
+    it. A line that holds the whole of one of trafilatura's long lines is
+    read too (trafilatura left part of it out)."""
     text = ""
     starts: set[int] = set()
     ends: set[int] = set()
@@ -258,32 +286,53 @@ def _align(lines: list[Line], pieces: list[str]) -> list[bool]:
             starts.add(len(text))
             text += word
             ends.add(len(text))
+    long_pieces = [letters for letters in map(_letters, pieces) if len(letters) >= LONG_LINE]
     taken: list[tuple[int, int]] = []
-    cursor = 0
-    read: list[bool] = []
 
     def find(needle: str, at: int, until: int) -> int:
-        i = text.find(needle, at, until if until >= 0 else len(text))
+        i = text.find(needle, at, until)
         while i >= 0 and not (i in starts and i + len(needle) in ends
                               and not any(a < i + len(needle) and i < b for a, b in taken)):
-            i = text.find(needle, i + 1, until if until >= 0 else len(text))
+            i = text.find(needle, i + 1, until)
         return i
 
-    for line in lines:
-        needle = _letters(line.text)
-        if not needle:
-            read.append(False)
+    needles = [_letters(line.text) for line in lines]
+    read = [False] * len(lines)
+    # Where each landmark's text starts and ends in trafilatura's text.
+    marks: dict[int, tuple[int, int]] = {}
+    cursor = 0
+    for n, needle in enumerate(needles):
+        if len(needle) < LONG_LINE:
             continue
-        i = find(needle, cursor, -1)
-        if i >= 0 and (len(needle) >= LONG_LINE or i - cursor <= SHORT_GAP):
+        i = find(needle, cursor, len(text))
+        if i >= 0:
+            marks[n] = (i, i + len(needle))
             cursor = i + len(needle)
-        elif len(needle) >= LONG_LINE:
-            i = find(needle, 0, cursor)
         else:
-            i = -1
+            i = find(needle, 0, cursor)
         if i >= 0:
             taken.append((i, i + len(needle)))
-        read.append(i >= 0)
+            read[n] = True
+        elif any(piece in needle for piece in long_pieces):
+            read[n] = True
+    window_start, n = 0, 0
+    while n < len(lines):
+        if n in marks:
+            window_start = marks[n][1]
+            n += 1
+            continue
+        following = next((k for k in range(n + 1, len(lines)) if k in marks), len(lines))
+        window_end = marks[following][0] if following in marks else len(text)
+        at = window_start
+        for k in range(n, following):
+            if read[k] or not needles[k]:
+                continue
+            i = find(needles[k], at, window_end)
+            if i >= 0:
+                read[k] = True
+                taken.append((i, i + len(needles[k])))
+                at = i + len(needles[k])
+        n = following
     return read
 
 
@@ -306,11 +355,30 @@ def _recover(tree: etree._Element, lines: list[Line], read: list[bool], title: s
             kept[n] = standfirst_taken = True
         elif _prose(line):
             kept[n] = True
+    if LEDE:
+        for n in _lede(lines, read, first):
+            kept[n] = True
     # The headline: the page's <h1> that is the stated title, before the text.
     headline = _headline(lines, kept, title)
     if headline is not None:
         kept[headline] = True
     return kept
+
+
+def _lede(lines: list[Line], read: list[bool], first: int) -> list[int]:
+    """The article's own standfirst where trafilatura left it out: its
+    sentences between the article's headline (the last <h1> or <h2> by the
+    start of the text) and the text that follows it. Never the words of a
+    link (other stories' teasers are links), nor furniture."""
+    heading = next((n for n in range(first, max(-1, first - LEDE_REACH), -1)
+                    if lines[n].block.tag in ("h1", "h2")), None)
+    if heading is None:
+        return []
+    following = next((n for n in range(heading + 1, len(lines)) if read[n]), len(lines))
+    return [n for n in range(heading + 1, min(following, heading + LEDE_REACH))
+            if _prose(lines[n]) and not _in_link(lines[n].block)
+            and not any(LEDE_BLOCKERS.search(f"{node.get('class', '')} {node.get('id', '')}")
+                        for node in (lines[n].block, *lines[n].block.iterancestors()))]
 
 
 def _container(tree: etree._Element, read_blocks: list[etree._Element]) -> etree._Element | None:
@@ -356,10 +424,10 @@ def _in_link(element: etree._Element) -> bool:
     return element.tag == "a" or any(node.tag == "a" for node in element.iterancestors())
 
 
-def _furniture(element: etree._Element, container: etree._Element) -> bool:
+def _furniture(element: etree._Element, container: etree._Element | None) -> bool:
     node: etree._Element | None = element
-    while node is not None and node is not container:
-        if node.tag in ("aside", "footer", "form") or FURNITURE_CLASS.search(
+    while node is not None and node is not container and node.tag not in ("body", "html"):
+        if node.tag in ("aside", "footer") or FURNITURE_CLASS.search(
                 f"{node.get('class', '')} {node.get('id', '')}"):
             return True
         node = node.getparent()
@@ -381,8 +449,12 @@ def _prose(line: Line) -> bool:
     link's words."""
     words = line.text.split()
     letters = len("".join(words))
-    return (line.block.tag == "p" and len(words) >= 8 and line.linked * 2 < letters
-            and line.text.rstrip()[-1:] in ".!?:;\"'”’»)…")
+    return (line.block.tag in PROSE_TAGS and len(words) >= 8 and line.linked * 2 < letters
+            and line.text.rstrip()[-1:] in ".!?:;\"'”’»)…" and not NOTICE.search(line.text))
+
+
+def _mostly_linked(line: Line) -> bool:
+    return line.linked * 2 >= len("".join(line.text.split()))
 
 
 def _headline(lines: list[Line], kept: list[bool], title: str | None) -> int | None:

@@ -47,11 +47,7 @@ def run(given: str, seeds: Path, source_id: str | None = None,
         if not path.is_file():
             raise CommandError(f"{given}: no such file")
         page = webpage.read_file(path)
-    try:
-        stated = article.facts(page.text, page.captured)
-        text = article.extract(page.text, stated.title)
-    except article.NoArticle as exc:
-        raise CommandError(f"{page.where}: {exc} (is it an article's page?): nothing was captured") from None
+    stated, text = read_article(page)
     url = stated.url or page.url
     found = {name: value for name, value in (("publisher", stated.publisher), ("title", stated.title),
                                               ("published", stated.published), ("author", stated.author),
@@ -88,6 +84,16 @@ def run(given: str, seeds: Path, source_id: str | None = None,
         raise
     return Captured(source_id, text_path, page_path, hashlib.sha256(text_bytes).hexdigest(), page_sha, found,
                     missing, text.furniture, text.unmatched)
+
+
+def read_article(page: webpage.Page) -> tuple[article.Facts, article.Extracted]:
+    """What the page states, and its article's text; a page with none is
+    an error."""
+    try:
+        stated = article.facts(page.text, page.captured)
+        return stated, article.extract(page.text, stated.title)
+    except article.NoArticle as exc:
+        raise CommandError(f"{page.where}: {exc} (is it an article's page?): nothing was captured") from None
 
 
 def _ids_in(yaml_bytes: bytes) -> set[str]:

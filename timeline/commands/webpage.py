@@ -64,7 +64,7 @@ def fetch(url: str, timeout: float = TIMEOUT_SECONDS) -> Page:
         raise CommandError(f"{url}: cannot fetch it ({exc}): nothing was captured") from None
     if kind not in HTML_TYPES:
         raise CommandError(f"{url}: the answer is {kind}, not an HTML page: nothing was captured")
-    return _page(body, header_charset, final, date.today(), url)
+    return decode_page(body, header_charset, final, date.today(), url)
 
 
 def read_file(path: Path) -> Page:
@@ -75,7 +75,7 @@ def read_file(path: Path) -> Page:
         raise CommandError(f"{path}: {exc.strerror or exc}") from None
     if path.name.endswith((".warc", ".warc.gz")):
         return _from_warc(path)
-    return _page(data, None, None, date.today(), str(path))
+    return decode_page(data, None, None, date.today(), str(path))
 
 
 def _from_warc(path: Path) -> Page:
@@ -93,7 +93,7 @@ def _from_warc(path: Path) -> Page:
                 message = Message()
                 message["Content-Type"] = record.http_headers.get_header("Content-Type") or ""
                 when = _warc_date(record.rec_headers.get_header("WARC-Date"))
-                return _page(body, message.get_content_charset(), record.rec_headers.get_header("WARC-Target-URI"),
+                return decode_page(body, message.get_content_charset(), record.rec_headers.get_header("WARC-Target-URI"),
                              when, str(path))
     except Exception as exc:   # warcio raises its own kinds for a damaged archive
         raise CommandError(f"{path}: not a web archive that can be read ({exc})") from None
@@ -109,7 +109,8 @@ def _warc_date(text: str | None) -> date:
     return date.today()
 
 
-def _page(body: bytes, header_charset: str | None, url: str | None, captured: date, where: str) -> Page:
+def decode_page(body: bytes, header_charset: str | None, url: str | None, captured: date, where: str) -> Page:
+    """A page from its bytes: refused unless HTML, decoded by its charset."""
     if b"\x00" in body[:4096] or not re.search(rb"<(html|body|p|div|article|head)\b", body[:200_000], re.I):
         raise CommandError(f"{where}: not an HTML page: nothing was captured")
     charset = header_charset
