@@ -278,14 +278,17 @@ def _align(lines: list[Line], pieces: list[str]) -> list[bool]:
     that "Home" or "12" is read only where trafilatura read the text around
     it. A line that holds the whole of one of trafilatura's long lines is
     read too (trafilatura left part of it out)."""
-    text = ""
+    words: list[str] = []
     starts: set[int] = set()
     ends: set[int] = set()
+    length = 0
     for piece in pieces:
         for word in normalise(piece).split():
-            starts.add(len(text))
-            text += word
-            ends.add(len(text))
+            starts.add(length)
+            words.append(word)
+            length += len(word)
+            ends.add(length)
+    text = "".join(words)
     long_pieces = [letters for letters in map(_letters, pieces) if len(letters) >= LONG_LINE]
     taken: list[tuple[int, int]] = []
 
