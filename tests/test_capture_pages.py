@@ -228,14 +228,19 @@ def test_a_section_front_is_refused_and_nothing_written(tmp_path):
 
 
 def test_notes_name_only_what_was_left_out(tmp_path):
-    """A page where the extractor reads words the page does not show as
-    they are (a line it joins across an element hidden from it): every
-    note names words that are not in the text, and a page read whole has
-    none."""
-    result, paragraphs, _ = captured(tmp_path, news_page(paragraphs_html(STORY)))
-    assert result.returncode == 0 and "note:" not in result.stdout
+    """The extractor marks list items and respaces words around inline
+    markup: none of that is named as left out, since all of it is kept;
+    a note, when there is one, names words the text does not hold."""
+    body = (paragraphs_html(STORY[:2])
+            + '<p>The vote was<em>close</em>: seven to five, with<a href="/osei">Mara Osei</a>casting the last vote.</p>'
+            + "<ul><li>North quay: closed to cargo</li><li>Inner basin: open</li></ul>" + paragraphs_html(STORY[2:]))
+    result, paragraphs, _ = captured(tmp_path, news_page(body))
+    assert result.returncode == 0, result.stderr
+    assert "North quay: closed to cargo" in paragraphs and "Inner basin: open" in paragraphs
+    assert "The vote wasclose: seven to five, withMara Oseicasting the last vote." in paragraphs, "spaced as shown"
+    assert "note:" not in result.stdout, result.stdout
     text = normalise(" ".join(paragraphs))
-    notes = [line.split("so not kept: ", 1)[1] for line in result.stdout.splitlines() if "note:" in line]
+    notes = [line.split("read it: ", 1)[1] for line in result.stdout.splitlines() if "note:" in line]
     assert all(normalise(note) not in text for note in notes)
 
 

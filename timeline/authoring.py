@@ -147,5 +147,6 @@ def _capture(args) -> int:
     if done.furniture:
         print(f"  furniture (picture credits): lines {', '.join(map(str, done.furniture))}")
     for line in done.unmatched:
-        print(f"  note: the extractor also read, not in the page's own words, so not kept: {line[:100]}")
+        print(f"  note: not kept (a link elsewhere, furniture, or not the page's own words), though the extractor "
+              f"read it: {line[:100]}")
     return EXIT_OK
