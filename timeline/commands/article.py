@@ -54,7 +54,7 @@ CREDIT_TEXT = re.compile(r"\s*(\(?(?:image|photo|picture|foto|bild|credit|source
 STANDFIRST_CLASS = re.compile(r"standfirst|\bdek\b|intro|lede|\blead\b|summary|subtitle|subhead|description", re.I)
 # Parts of an article's container that hold no article text.
 FURNITURE_CLASS = re.compile(
-    r"share|social|related|recommend|newsletter|signup|subscribe|promo|advert|\bads?\b|ad-|sponsor|cookie|consent|"
+    r"share|social|related|recommend|newsletter|signup|subscribe|promo|advert|\bads?\b|\bad-|sponsor|cookie|consent|"
     r"comment|footer|breadcrumb|\btags?\b|keywords|toolbar|byline|author|meta|more-|read-?more|teaser|outbrain|"
     r"taboola|paywall|banner|popup|modal|skip", re.I)
 # Notices that sit among an article's paragraphs and are none of them.
@@ -68,13 +68,11 @@ LONG_LINE = 25
 # links (a section front, an index), not an article.
 LINKED_SHARE = 0.6
 MIN_TEXT = 40
-BOTH_WAYS = True
-LEDE = True
-RECALL_FILTER = True
 # How far (in lines) a standfirst may be from the headline and the text.
 LEDE_REACH = 8
 LEDE_BLOCKERS = re.compile(r"share|social|related|recommend|newsletter|cookie|consent|comment|promo|advert|banner|"
                            r"sidebar|footer", re.I)
+# Blocks that hold a body's paragraphs (a <div> too: some pages use no <p>).
 PROSE_TAGS = ("p", "div")
 # Publishing systems' stand-ins for "no date": the first day of their
 # calendar (0001-01-01, 1900-01-01) and of Unix time.
@@ -142,16 +140,12 @@ def extract(html: str, title: str | None = None) -> Extracted:
                                          deduplicate=False) or "")
     if len(_letters(" ".join(pieces))) < MIN_TEXT:
         raise NoArticle("no article text found")
-    read = _align(lines, pieces)
-    if BOTH_WAYS:
-        more = _pieces(trafilatura.extract(markup, include_comments=False, include_tables=True,
-                                           deduplicate=False) or "")
-        precise = _align(lines, more)
-        # What only the recall-leaning way read is kept unless it is a link
-        # to elsewhere ("Read more: ...") or in a part of the page that is
-        # furniture by its name.
-        read = [b or (a and (not RECALL_FILTER or not (_mostly_linked(line) or _furniture(line.block, None))))
-                for line, a, b in zip(lines, read, precise)]
+    more = _pieces(trafilatura.extract(markup, include_comments=False, include_tables=True, deduplicate=False) or "")
+    # What only the recall-leaning way read is kept unless it is a link to
+    # elsewhere ("Read more: ...") or in a part of the page that is
+    # furniture by its name.
+    read = [precise or (recalled and not (_mostly_linked(line) or _furniture(line.block, None)))
+            for line, recalled, precise in zip(lines, _align(lines, pieces), _align(lines, more))]
     if not any(read):
         raise NoArticle("no article text found")
     kept = _recover(tree, lines, read, title)
@@ -358,9 +352,8 @@ def _recover(tree: etree._Element, lines: list[Line], read: list[bool], title: s
             kept[n] = standfirst_taken = True
         elif _prose(line):
             kept[n] = True
-    if LEDE:
-        for n in _lede(lines, read, first):
-            kept[n] = True
+    for n in _lede(lines, read, first):
+        kept[n] = True
     # The headline: the page's <h1> that is the stated title, before the text.
     headline = _headline(lines, kept, title)
     if headline is not None:
