@@ -370,11 +370,15 @@ def _lede(lines: list[Line], read: list[bool], first: int) -> list[int]:
                     if lines[n].block.tag in ("h1", "h2")), None)
     if heading is None:
         return []
-    following = next((n for n in range(heading + 1, len(lines)) if read[n]), len(lines))
+    # The text starts at its first sentences read, not at a date or a
+    # picture's credit read before them.
+    following = next((n for n in range(heading + 1, len(lines)) if read[n] and len(lines[n].text.split()) >= 8),
+                     len(lines))
     return [n for n in range(heading + 1, min(following, heading + LEDE_REACH))
-            if _prose(lines[n]) and not _in_link(lines[n].block)
+            if not read[n] and _prose(lines[n]) and not _in_link(lines[n].block)
             and not any(LEDE_BLOCKERS.search(f"{node.get('class', '')} {node.get('id', '')}")
-                        for node in (lines[n].block, *lines[n].block.iterancestors()))]
+                        for node in (lines[n].block, *lines[n].block.iterancestors())
+                        if node.tag not in ("body", "html"))]
 
 
 def _container(tree: etree._Element, read_blocks: list[etree._Element]) -> etree._Element | None:
