@@ -258,3 +258,15 @@ def test_a_page_captured_again_is_named_in_a_warning(tmp_path):
     assert again.stderr.startswith(f"{seeds / 'sources.yaml'}:{line}: warning: ")
     assert '"the-coast-herald-2025-02-14"' in again.stderr and "SHA-256" in again.stderr
     assert '"the-coast-herald-2025-02-14-2"' in again.stderr, "the second copy named too"
+
+
+def test_soft_hyphens_are_not_letters(tmp_path):
+    """A page that marks where its long words may break (as German and
+    Dutch sites do): the text holds the words a reader sees, so that a
+    quote copied from the page verifies."""
+    hyphenated = [line.replace("representatives", "repre\u00adsen\u00adta\u00adtives")
+                  .replace("engineers", "engi\u00adneers") for line in STORY]
+    result, paragraphs, _ = captured(tmp_path, news_page(paragraphs_html(hyphenated)))
+    assert result.returncode == 0, result.stderr
+    assert all(line in paragraphs for line in STORY)
+    assert not any("\u00ad" in p for p in paragraphs)
