@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from test_capture_pages import HEADLINE, STORY, news_page, paragraphs_html
+from test_capture_pages import STORY, news_page, paragraphs_html
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = news_page(paragraphs_html(STORY), '<meta property="article:published_time" content="2025-02-14T09:00:00Z">')

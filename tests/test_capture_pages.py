@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import lxml.html
-import pytest
 import yaml
 
 from timeline.commands import article
