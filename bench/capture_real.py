@@ -79,10 +79,7 @@ def page_texts(body: bytes) -> SourceText:
     """The page's visible text: its lines as capture reads them, but the
     parts no reader sees."""
     page = webpage.decode_page(body, None, None, date.today(), "page")
-    tree = article.parse(page.text)
-    article._drop_unseen(tree)
-    body_element = tree.find("body") if tree.find("body") is not None else tree
-    return SourceText("\n".join(line.text for line in article._read_lines(body_element)))
+    return SourceText(article.visible_text(page.text))
 
 
 def score(run, name: str, body: bytes, item: dict, visible: SourceText, total: Score) -> None:

@@ -158,6 +158,14 @@ def extract(html: str, title: str | None = None) -> Extracted:
     return Extracted(paragraphs, furniture, unmatched)
 
 
+def visible_text(html: str) -> str:
+    """The page's text as a reader sees it, a line per line of the page."""
+    tree = parse(html)
+    _drop_unseen(tree)
+    body = tree.find("body")
+    return "\n".join(line.text for line in _read_lines(body if body is not None else tree))
+
+
 def _letters(text: str) -> str:
     """The text to compare, white space and invisible format characters
     (bidirectional marks) left out: the page and trafilatura space some
