@@ -45,7 +45,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--id", help="the source's id (default: the publisher and the published date)")
     c.add_argument("--seeds", default="seeds", help="archived sources folder (default: seeds)")
     c.add_argument("--timeout", type=float, default=capture.webpage.TIMEOUT_SECONDS,
-                   help="seconds to wait for the page (default: 30)")
+                   help="seconds the whole fetch may take (default: 30)")
+    c.add_argument("--max-size", type=_megabytes, default=capture.webpage.MAX_SIZE, metavar="MB",
+                   help="the largest page taken, in MB, after decompression (default: 50)")
     return p
 
 
@@ -122,12 +124,24 @@ def _import(args) -> int:
     return EXIT_OK
 
 
+def _megabytes(given: str) -> int:
+    try:
+        size = float(given)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{given!r} is not a number of megabytes") from None
+    if not 0 < size < 1024 * 1024:
+        raise argparse.ArgumentTypeError(f"{given!r}: give a size in MB above 0")
+    return int(size * 1024 * 1024)
+
+
 def _capture(args) -> int:
     seeds = Path(args.seeds)
     if seeds.exists() and not seeds.is_dir():
         print(f"{invoked.name()}: error: --seeds {args.seeds} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
-    done = capture.run(args.source, seeds, args.id, args.timeout)
+    done = capture.run(args.source, seeds, args.id, args.timeout, args.max_size)
+    for warning in done.warnings:
+        print(warning, file=sys.stderr)
     print(done.text_path)
     print(f"  text: {done.text_path} (SHA-256 {done.text_sha256})")
     print(f"  page: {done.page_path} (SHA-256 {done.page_sha256})")
@@ -141,5 +155,6 @@ def _capture(args) -> int:
     if done.furniture:
         print(f"  furniture (picture credits): lines {', '.join(map(str, done.furniture))}")
     for line in done.unmatched:
-        print(f"  note: the extractor also read, not in the page's own words, so not kept: {line[:100]}")
+        print(f"  note: not kept (a link elsewhere, furniture, or not the page's own words), though the extractor "
+              f"read it: {line[:100]}")
     return EXIT_OK

@@ -7,17 +7,25 @@ bytes show, in that order."""
 from __future__ import annotations
 
 import codecs
+import http.client
 import re
+import threading
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.message import Message
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .files import CommandError
 
 TIMEOUT_SECONDS = 30
+# A page's largest size, after any decompression (--max-size raises it):
+# past it a page is refused before it fills the memory.
+MAX_SIZE = 50 * 1024 * 1024
+CHUNK = 64 * 1024
 # A real browser's request: some sites answer a script's default headers
 # with an error page or a consent wall.
 HEADERS = {
@@ -42,15 +50,84 @@ class Page:
     where: str               # how the page is named in messages
 
 
-def fetch(url: str, timeout: float = TIMEOUT_SECONDS) -> Page:
-    """An http(s) page, redirects followed."""
+def too_large(where: str, limit: int) -> CommandError:
+    return CommandError(f"{where}: the page is larger than {_megabytes(limit)} (give a larger --max-size to "
+                        "capture it): nothing was captured")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+class _HttpRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects followed to http(s) addresses only (urllib's own also
+    follows ftp://)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise CommandError(f"{req.full_url}: redirected to {newurl}, which is not an http(s) address: "
+                               "nothing was captured")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+@dataclass
+class _Fetching:
+    """How far a fetch got, for the thread that waits for it."""
+
+    answered: bool = False
+    page: Page | None = None
+    error: BaseException | None = None
+
+
+def fetch(url: str, timeout: float = TIMEOUT_SECONDS, max_size: int = MAX_SIZE) -> Page:
+    """An http(s) page, redirects followed, the whole of it within
+    `timeout` seconds (however slowly the server sends it) and `max_size`
+    bytes."""
+    state = _Fetching()
+
+    def work() -> None:
+        try:
+            state.page = _download(url, timeout, max_size, state)
+        except BaseException as exc:   # handed to the waiting thread, which reports it
+            state.error = exc
+
+    # The fetch runs beside this thread so that the time-out bounds the
+    # whole of it: a socket's time-out is per read, and a server that sends
+    # a byte a second never lets one expire.
+    worker = threading.Thread(target=work, name="capture-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        if state.answered:
+            raise CommandError(f"{url}: the page did not arrive whole within {timeout:g} s (--timeout): "
+                               "nothing was captured")
+        raise CommandError(f"{url}: no answer within {timeout:g} s: nothing was captured")
+    if state.error is not None:
+        raise state.error
+    assert state.page is not None
+    return state.page
+
+
+def _download(url: str, timeout: float, max_size: int, state: _Fetching) -> Page:
     request = urllib.request.Request(url, headers=HEADERS)
+    opener = urllib.request.build_opener(_HttpRedirects)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
+        with opener.open(request, timeout=timeout) as response:
+            state.answered = True
             final = response.geturl()
             kind = response.headers.get_content_type()
             header_charset = response.headers.get_content_charset()
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            declared = response.headers.get("Content-Length")
+            if declared and declared.strip().isdigit() and int(declared) > max_size:
+                raise too_large(url, max_size)
+            if kind not in HTML_TYPES:
+                raise CommandError(f"{url}: the answer is {kind}, not an HTML page: nothing was captured")
+            received = bytearray()
+            while chunk := response.read(CHUNK):
+                received += chunk
+                if len(received) > max_size:
+                    raise too_large(url, max_size)
     except urllib.error.HTTPError as exc:
         raise CommandError(f"{url}: HTTP {exc.code} {exc.reason}: nothing was captured") from None
     except TimeoutError:
@@ -60,43 +137,85 @@ def fetch(url: str, timeout: float = TIMEOUT_SECONDS) -> Page:
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
             raise CommandError(f"{url}: no answer within {timeout:g} s: nothing was captured") from None
         raise CommandError(f"{url}: cannot fetch it ({reason}): nothing was captured") from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         raise CommandError(f"{url}: cannot fetch it ({exc}): nothing was captured") from None
-    if kind not in HTML_TYPES:
-        raise CommandError(f"{url}: the answer is {kind}, not an HTML page: nothing was captured")
-    return _page(body, header_charset, final, date.today(), url)
+    body = _decoded(bytes(received), encoding, max_size, url)
+    return decode_page(body, header_charset, final, date.today(), url)
 
 
-def read_file(path: Path) -> Page:
-    """A saved .html page, or the first HTML response of a web archive."""
+def _decoded(data: bytes, encoding: str, max_size: int, where: str) -> bytes:
+    """The body without its content encoding (a server may compress it
+    unasked), within the same size limit however much it expands."""
+    if encoding in ("identity", ""):
+        return data
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise CommandError(f"{where}: the page is sent in the {encoding} encoding, which capture does not read: "
+                           "nothing was captured")
+    wbits = zlib.MAX_WBITS | 32 if encoding != "deflate" or data[:1] == b"\x78" else -zlib.MAX_WBITS
+    inflater = zlib.decompressobj(wbits)
     try:
+        body = inflater.decompress(data, max_size + 1)
+    except zlib.error as exc:
+        raise CommandError(f"{where}: the page's {encoding} data is damaged ({exc}): nothing was captured") from None
+    if len(body) > max_size:
+        raise too_large(where, max_size)
+    return body
+
+
+def read_file(path: Path, max_size: int = MAX_SIZE) -> Page:
+    """A saved .html page, or the first HTML response of a web archive."""
+    if path.name.endswith((".warc", ".warc.gz")):
+        return _from_warc(path, max_size)
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            raise too_large(str(path), max_size)
         data = path.read_bytes()
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror or exc}") from None
-    if path.name.endswith((".warc", ".warc.gz")):
-        return _from_warc(path)
-    return _page(data, None, None, date.today(), str(path))
+    return decode_page(data, None, None, date.today(), str(path))
 
 
-def _from_warc(path: Path) -> Page:
+def _from_warc(path: Path, max_size: int) -> Page:
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
 
     try:
         with open(path, "rb") as f:
-            for record in ArchiveIterator(f):
+            # Digests declared by the archive (WARC-Block-Digest,
+            # WARC-Payload-Digest) are checked as the record is read.
+            for record in ArchiveIterator(f, check_digests="raise"):
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 kind = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
                 if kind not in HTML_TYPES:
                     continue
-                body = record.content_stream().read()
+                if record.length is not None and record.length > max_size:
+                    raise too_large(str(path), max_size)
+                stream = record.content_stream()
+                received = bytearray()
+                while chunk := stream.read(CHUNK):
+                    received += chunk
+                    if len(received) > max_size:
+                        raise too_large(str(path), max_size)
+                if getattr(record.raw_stream, "limit", 0):
+                    raise CommandError(f"{path}: the web archive's record of {record.rec_headers.get_header('WARC-Target-URI')} "
+                                       f"is cut short ({record.raw_stream.limit} of its {record.length} bytes missing): "
+                                       "nothing was captured")
                 message = Message()
                 message["Content-Type"] = record.http_headers.get_header("Content-Type") or ""
                 when = _warc_date(record.rec_headers.get_header("WARC-Date"))
-                return _page(body, message.get_content_charset(), record.rec_headers.get_header("WARC-Target-URI"),
-                             when, str(path))
-    except Exception as exc:   # warcio raises its own kinds for a damaged archive
-        raise CommandError(f"{path}: not a web archive that can be read ({exc})") from None
+                return decode_page(bytes(received), message.get_content_charset(),
+                                   record.rec_headers.get_header("WARC-Target-URI"), when, str(path))
+    except CommandError:
+        raise
+    except ArchiveLoadFailed as exc:
+        raise CommandError(f"{path}: the web archive is damaged ({exc}): nothing was captured") from None
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from None
+    except Exception as exc:   # warcio, zlib and gzip raise their own kinds for a damaged archive
+        raise CommandError(f"{path}: not a web archive that can be read ({type(exc).__name__}: {exc}): "
+                           "nothing was captured") from None
     raise CommandError(f"{path}: the web archive holds no HTML response: nothing was captured")
 
 
@@ -109,7 +228,8 @@ def _warc_date(text: str | None) -> date:
     return date.today()
 
 
-def _page(body: bytes, header_charset: str | None, url: str | None, captured: date, where: str) -> Page:
+def decode_page(body: bytes, header_charset: str | None, url: str | None, captured: date, where: str) -> Page:
+    """A page from its bytes: refused unless HTML, decoded by its charset."""
     if b"\x00" in body[:4096] or not re.search(rb"<(html|body|p|div|article|head)\b", body[:200_000], re.I):
         raise CommandError(f"{where}: not an HTML page: nothing was captured")
     charset = header_charset
