@@ -22,6 +22,8 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import time
+import urllib.error
 import urllib.request
 import venv
 from pathlib import Path
@@ -169,8 +171,18 @@ def test_a_new_user_makes_builds_and_serves_a_timeline_with_the_installed_comman
         first = serving.stdout.readline()
         match = re.fullmatch(r"serving (http://127\.0\.0\.1:\d+/)\n", first)
         assert match, (first, serving.stderr.read() if serving.poll() is not None else "")
-        with urllib.request.urlopen(match.group(1) + "index.html", timeout=60) as response:
-            page = response.read().decode("utf-8")
+        # Until its first build is done the preview answers 503 with a
+        # page that waits for it, as a browser would.
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(match.group(1) + "index.html", timeout=60) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except urllib.error.HTTPError as refused:
+                if refused.code != 503 or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
         assert response.status == 200 and "What happened" in page
     finally:
         serving.send_signal(signal.SIGTERM)
