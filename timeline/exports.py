@@ -342,14 +342,16 @@ BOM = "\ufeff"   # so that Excel opens the file as UTF-8
 
 
 # A cell beginning with one of these is written with a leading ', so that
-# a spreadsheet shows it rather than running it as a formula.
-_FORMULA = ("=", "+", "-", "@")
+# a spreadsheet shows it rather than running it as a formula. A cell that
+# already begins with ' before one gets one more, so that import, which
+# takes one off, reads it as it was.
+_FORMULA = re.compile(r"'*[=+\-@]")
 
 
 def csv_rows(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([["'" + v if v[:1] in _FORMULA else v for v in row] for row in rows])
+    writer.writerows([["'" + v if _FORMULA.match(v) else v for v in row] for row in rows])
     return out.getvalue()
 
 

@@ -170,10 +170,14 @@ def _letter(position: int) -> str:
     return out
 
 
+_GUARDED = re.compile(r"'+[=+\-@]")
+
+
 def _unguarded(cell: str) -> str:
     """A cell a spreadsheet export guarded against being run as a formula
-    ('=..., '+..., '-..., '@...) as it was written."""
-    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@" else cell
+    ('=..., '+..., '-..., '@...; ''=... for a cell that began '=) as it
+    was written."""
+    return cell[1:] if _GUARDED.match(cell) else cell
 
 
 # ---- dates ----

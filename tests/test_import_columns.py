@@ -1,0 +1,184 @@
+"""import's columns for the fields a TimelineJS sheet has none for
+(Approximate, Updated, corrections, figures, Extra), the further rows of an
+event that add its next media item, figure, correction or cited passage,
+escaped text and the formula guard: the shapes entries.csv has (section 8's
+round trip), read as a spreadsheet saves them (BOM, CRLF, cells after ')."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from helpers import problems, read_page, snapshot
+from test_import import built, by_title, init_project, png, run_in, with_sources
+
+HEADER = ["Year", "Month", "Day", "Time", "Headline", "Text", "Media", "Media Credit", "Media Caption", "Alt Text",
+          "Sources", "Passage", "Quote", "Quote By", "Quote Source", "Approximate", "Updated", "Correction Date",
+          "Correction", "Figure What", "Figure Value", "Figure Qualifier", "Figure Unit", "Figure Label",
+          "Figure According To", "Figure Source", "Figure Passage", "Extra", "Desk"]
+WORKS = {"Year": "2021", "Month": "7", "Day": "2", "Time": "12:00:30",
+         "Headline": "Work begins &amp; the &lt;script&gt; myth ends"}
+
+
+def sheet_bytes(rows: list[dict[str, str]]) -> bytes:
+    """The rows as a spreadsheet's "CSV UTF-8" saves them: a byte-order
+    mark, CRLF line ends, quotes where a cell needs them."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, HEADER, restval="", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def project_with_media(tmp_path: Path) -> Path:
+    project = with_sources(init_project(tmp_path))
+    (project / "content" / "media").mkdir()
+    (project / "content" / "media" / "quay.png").write_bytes(png(40, 20))
+    return project
+
+
+def test_new_columns_and_further_rows_land_in_their_fields(tmp_path):
+    project = project_with_media(tmp_path)
+    rows = [
+        {**WORKS, "Text": "Crews &amp; divers started at 5.", "Media": "media/quay.png", "Media Credit": "Kari &amp; Co",
+         "Media Caption": "The &lt;b&gt;north&lt;/b&gt; quay", "Alt Text": "The north quay at dawn",
+         "Sources": "harbour-news; radio", "Passage": "Work began on the north quay before dawn.",
+         "Quote": "It will take a year", "Quote By": "the engineer", "Quote Source": "harbour-news",
+         "Approximate": "TRUE", "Updated": "2021-07-03", "Correction Date": "2021-07-04",
+         "Correction": "An earlier version gave the wrong quay.", "Figure What": "depth", "Figure Value": "'-3",
+         "Figure Qualifier": "about", "Figure Unit": "m", "Figure Label": "metres below",
+         "Figure According To": "the engineer", "Figure Source": "harbour-news",
+         "Extra": '{"color": "red", "n": [1, {"a": true}]}', "Desk": "Harbour desk"},
+        # The second row of the event: its second media item, figure, correction and citation's passage.
+        {**WORKS, "Media": "https://video.example.org/watch?v=2", "Media Caption": "A second clip",
+         "Sources": "radio", "Passage": 'The mayor said the plan was "a gift to the town".',
+         "Correction Date": "2021-07-05", "Correction": "A second correction.", "Figure What": "cost",
+         "Figure Value": "'+2500000", "Figure Unit": "EUR", "Figure Source": "radio"},
+        {"Year": "2021", "Month": "8", "Day": "1", "Headline": "''=SUM(A1) is a title", "Sources": "radio",
+         "Text": "'@mira wrote it", "Quote": "a gift to the town", "Quote By": "'-Jon Berg"},
+    ]
+    sheet = tmp_path / "entries.csv"
+    sheet.write_bytes(sheet_bytes(rows))
+    result = run_in(project, "import", str(sheet))
+    assert result.returncode == 0, result.stderr
+    # Only the column we do not know is named, once: ours are read, not kept aside.
+    warnings = [p for p in problems(result.stderr) if p[2] == "warning"]
+    assert [(w[1], '"Desk"' in w[3]) for w in warnings] == [(1, True)], result.stderr
+    data = built(project)
+    t = by_title(data)
+    works = t["Work begins & the <script> myth ends"]
+    assert (works["date"], works["precision"]) == ("2021-07-02T12:00:30+00:00", "second")
+    assert works["approximate"] is True and works["updated"] == "2021-07-03"
+    assert [(c["date"], c["text"]) for c in works["corrections"]] == [
+        ("2021-07-04", "An earlier version gave the wrong quay."), ("2021-07-05", "A second correction.")]
+    assert [(s["id"], s.get("passage")) for s in works["sources"]] == [
+        ("harbour-news", "Work began on the north quay before dawn."),
+        ("radio", 'The mayor said the plan was "a gift to the town".')]
+    assert [(x["what"], x["value"], x.get("qualifier"), x.get("unit"), x.get("label"), x.get("according_to"),
+             x["source"]) for x in works["figures"]] == [
+        ("depth", -3, "about", "m", "metres below", "the engineer", "harbour-news"),
+        ("cost", 2500000, None, "EUR", None, None, "radio")]
+    assert [(m["file"], m["url"], m["caption"], m["credit"]) for m in works["media"]] == [
+        ("media/media/quay.png", None, "The <b>north</b> quay", "Kari & Co"),
+        (None, "https://video.example.org/watch?v=2", "A second clip", None)]
+    # Extra's JSON is the entry's extra: (its values as front matter reads them: text); Desk joins it.
+    assert works["extra"] == {"color": "red", "n": ["1", {"a": "true"}], "Desk": "Harbour desk"}
+    body = read_page(project / "site", works["url"]).by_id("summary-h").parent.words()
+    assert "Crews & divers started at 5." in body
+    guarded = t["'=SUM(A1) is a title"]
+    assert guarded["quotes"][0]["by"] == "-Jon Berg"
+    assert "@mira wrote it" in read_page(project / "site", guarded["url"]).by_id("summary-h").parent.words()
+
+
+def test_a_figure_value_with_thousands_and_a_figure_passage(tmp_path):
+    project = project_with_media(tmp_path)
+    rows = [{"Year": "2022", "Month": "1", "Day": "10", "Headline": "A year of works", "Sources": "harbour-news",
+             "Figure What": "years of work", "Figure Value": "1,000", "Figure Passage":
+             '"It will take a year," the engineer said.'}]
+    sheet = tmp_path / "figures.csv"
+    sheet.write_bytes(sheet_bytes(rows))
+    result = run_in(project, "import", str(sheet), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "    value: 1000\n    source: harbour-news\n" in result.stdout
+    assert "    passage: \"\\\"It will take a year,\\\" the engineer said.\"\n" in result.stdout
+
+
+BAD_ROWS = [
+    ({"Approximate": "maybe"}, '"Approximate" must be "true" or blank'),
+    ({"Updated": "3 Julember 2021"}, '"Updated"'),
+    ({"Correction": "No date given."}, '"Correction Date" and "Correction"'),
+    ({"Figure What": "depth", "Figure Value": "deep"}, '"Figure Value" must be a number'),
+    ({"Figure Value": "3"}, '"Figure What" and "Figure Value"'),
+    ({"Extra": "color: red"}, '"Extra" is not JSON'),
+    ({"Extra": "[1, 2]"}, '"Extra" must be a JSON object'),
+]
+
+
+def test_bad_cells_of_the_new_columns_are_errors_at_their_lines(tmp_path):
+    project = with_sources(init_project(tmp_path))
+    rows = [{"Year": "2021", "Month": "3", "Day": str(day), "Headline": f"Row {day}", "Sources": "radio", **cells}
+            for day, (cells, _) in enumerate(BAD_ROWS, start=1)]
+    sheet = tmp_path / "bad.csv"
+    sheet.write_bytes(sheet_bytes(rows))
+    before = snapshot(project)
+    result = run_in(project, "import", str(sheet))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    found = {line: message for _, line, severity, message in problems(result.stderr) if severity == "error"}
+    assert sorted(found) == list(range(2, 2 + len(BAD_ROWS))), result.stderr
+    for line, (_, words) in enumerate(BAD_ROWS, start=2):
+        assert words in found[line], (line, found[line])
+    assert snapshot(project) == before
+
+
+def test_a_further_row_that_adds_nothing_or_a_passage_of_an_uncited_source_is_an_error(tmp_path):
+    project = with_sources(init_project(tmp_path))
+    first = {"Year": "2021", "Month": "3", "Day": "1", "Headline": "The plan", "Sources": "radio"}
+    rows = [first,
+            {**first, "Sources": "", "Place": ""},                        # adds nothing
+            {**first, "Sources": "harbour-news", "Passage": "Work began on the north quay before dawn."},
+            {**first, "Sources": "radio; harbour-news", "Passage": "a gift"}]
+    sheet = tmp_path / "repeats.csv"
+    sheet.write_bytes(sheet_bytes([{k: v for k, v in r.items() if k in HEADER} for r in rows]))
+    result = run_in(project, "import", str(sheet))
+    assert result.returncode == 1
+    found = {line: message for _, line, severity, message in problems(result.stderr) if severity == "error"}
+    assert set(found) == {3, 4, 5}, result.stderr
+    assert "repeats the Headline and date of line 2 but adds nothing" in found[3]
+    assert "which line 2's \"Sources\" does not name" in found[4]
+    assert 'must name the one source the passage is from' in found[5]
+
+
+def test_the_exported_sheet_of_an_entry_reads_back_through_a_spreadsheet_save(tmp_path):
+    """entries.csv opened in a spreadsheet and saved again (the quotes of
+    every cell, ;-separated, as a European locale saves) imports the same."""
+    project = project_with_media(tmp_path)
+    (project / "content" / "2021-07-02-works.md").write_text(
+        "---\ntitle: \"'=Works & <b>more</b>\"\ndate: 2021-07-02T12:00:30\napproximate: true\nplace: \"'=quay\"\n"
+        "sources:\n  - harbour-news\n  - id: radio\n    passage: a gift to the town\nfigures:\n"
+        "  - what: depth\n    value: -3.5\n    source: harbour-news\nextra:\n  tone: calm\n---\nA & B.\n",
+        encoding="utf-8")
+    site = built(project)
+    exported = (project / "site" / "entries.csv").read_bytes()
+    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"), newline="")))
+    resaved = tmp_path / "resaved.csv"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    resaved.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    assert rows[1][rows[0].index("Headline")] == "&#39;=Works &amp; &lt;b&gt;more&lt;/b&gt;"
+    # A cell that began with ' before = gets one more ', which import takes off.
+    assert rows[1][rows[0].index("Place")] == "''=quay"
+    again = project_with_media(tmp_path / "again")
+    result = run_in(again, "import", str(resaved))
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    before, after = site["entries"][0], built(again)["entries"][0]
+    for name in ("title", "date", "precision", "approximate", "place", "extra"):
+        assert json.dumps(after.get(name)) == json.dumps(before.get(name)), name
+    assert [(s["id"], s.get("passage")) for s in after["sources"]] == [("harbour-news", None),
+                                                                       ("radio", "a gift to the town")]
+    assert [(x["what"], x["value"], x["source"]) for x in after["figures"]] == [("depth", -3.5, "harbour-news")]
+    words = [read_page(where / "site", e["url"]).by_id("summary-h").parent.words()
+             for where, e in ((project, before), (again, after))]
+    assert "A & B." in words[0] and words[0] == words[1]
+    assert (before["title"], before["place"]) == ("'=Works & <b>more</b>", "'=quay")
