@@ -136,16 +136,18 @@ def test_a_further_row_that_adds_nothing_or_a_passage_of_an_uncited_source_is_an
     project = with_sources(init_project(tmp_path))
     first = {"Year": "2021", "Month": "3", "Day": "1", "Headline": "The plan", "Sources": "radio"}
     rows = [first,
-            {**first, "Sources": "", "Place": ""},                        # adds nothing
+            {**first, "Sources": ""},                                     # adds nothing yet
             {**first, "Sources": "harbour-news", "Passage": "Work began on the north quay before dawn."},
-            {**first, "Sources": "radio; harbour-news", "Passage": "a gift"}]
+            {**first, "Sources": "radio; harbour-news", "Passage": "a gift"},
+            {**first, "Sources": "radio", "Passage": "a gift to the town"},   # row 3 held its place
+            {**first, "Sources": "radio"}]                                  # adds nothing, holds nothing
     sheet = tmp_path / "repeats.csv"
-    sheet.write_bytes(sheet_bytes([{k: v for k, v in r.items() if k in HEADER} for r in rows]))
+    sheet.write_bytes(sheet_bytes(rows))
     result = run_in(project, "import", str(sheet))
     assert result.returncode == 1
     found = {line: message for _, line, severity, message in problems(result.stderr) if severity == "error"}
-    assert set(found) == {3, 4, 5}, result.stderr
-    assert "repeats the Headline and date of line 2 but adds nothing" in found[3]
+    assert set(found) == {4, 5, 7}, result.stderr
+    assert "repeats the Headline and date of line 2 but adds nothing" in found[7]
     assert "which line 2's \"Sources\" does not name" in found[4]
     assert 'must name the one source the passage is from' in found[5]
 
@@ -156,7 +158,8 @@ def test_the_exported_sheet_of_an_entry_reads_back_through_a_spreadsheet_save(tm
     project = project_with_media(tmp_path)
     (project / "content" / "2021-07-02-works.md").write_text(
         "---\ntitle: \"'=Works & <b>more</b>\"\ndate: 2021-07-02T12:00:30\napproximate: true\nplace: \"'=quay\"\n"
-        "sources:\n  - harbour-news\n  - id: radio\n    passage: a gift to the town\nfigures:\n"
+        "sources:\n  - harbour-news\n  - radio\n  - id: harbour-news\n    passage: Work began on the north quay\n"
+        "figures:\n"
         "  - what: depth\n    value: -3.5\n    source: harbour-news\nextra:\n  tone: calm\n---\nA & B.\n",
         encoding="utf-8")
     site = built(project)
@@ -175,8 +178,12 @@ def test_the_exported_sheet_of_an_entry_reads_back_through_a_spreadsheet_save(tm
     before, after = site["entries"][0], built(again)["entries"][0]
     for name in ("title", "date", "precision", "approximate", "place", "extra"):
         assert json.dumps(after.get(name)) == json.dumps(before.get(name)), name
-    assert [(s["id"], s.get("passage")) for s in after["sources"]] == [("harbour-news", None),
-                                                                       ("radio", "a gift to the town")]
+    # The third citation's passage is on the third row: the second holds its place.
+    assert rows[2][rows[0].index("Headline")] == rows[3][rows[0].index("Headline")] == rows[1][rows[0].index("Headline")]
+    assert [(r[rows[0].index("Sources")], r[rows[0].index("Passage")]) for r in rows[1:]] == [
+        ("harbour-news; radio", ""), ("", ""), ("harbour-news", "Work began on the north quay")]
+    assert [(s["id"], s.get("passage")) for s in after["sources"]] == [
+        ("harbour-news", None), ("radio", None), ("harbour-news", "Work began on the north quay")]
     assert [(x["what"], x["value"], x["source"]) for x in after["figures"]] == [("depth", -3.5, "harbour-news")]
     words = [read_page(where / "site", e["url"]).by_id("summary-h").parent.words()
              for where, e in ((project, before), (again, after))]

@@ -91,6 +91,7 @@ class Event:
     updated: str = ""
     extra: dict[str, object] = field(default_factory=dict)
     rows: int = 1             # the sheet's rows read into it (the first, and those repeating it)
+    held: list[int] = field(default_factory=list)   # lines of further rows that add nothing (yet)
     slug: str = ""            # the file's slug, when the source names one (TimelineJS's unique_id)
     slug_line: int = 0
     body: str = ""
@@ -265,6 +266,12 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
         finally:
             for note in notes:
                 problems.warning(shown, note.line, _json_names(note.message) if row.from_json else note.message)
+    for event in imported.events:
+        for line in event.held:
+            problems.error(shown, line, f'this row repeats the Headline and date of line {event.line} but adds '
+                           'nothing to its event: a repeated row adds a "Quote", a "Media" item, a figure ("Figure '
+                           'What", ...), a "Correction" or a "Passage" (with its one source in "Sources"), or holds '
+                           "the place of a later row's Passage; remove it or give what it adds")
     return imported
 
 
@@ -305,10 +312,9 @@ def _repeat(earlier: Event, row: Row, sources: list[str], passage: str, quote: Q
     figure = _figure(row, sources or earlier.sources)
     correction = _correction(row, tz)
     if quote is None and passage == "" and figure is None and correction is None and not row.get("media"):
-        raise SheetError(row.line, f'this row repeats the Headline and date of line {earlier.line} '
-                         'but adds nothing to its event: a repeated row adds a "Quote", a "Media" item, a figure '
-                         '("Figure What", ...), a "Correction" or a "Passage" (with its one source in "Sources"); '
-                         "remove it or give what it adds")
+        # Only a later row's cited passage can give it a use: it holds that
+        # passage's place (the n-th citation's passage is on the n-th row).
+        earlier.held.append(row.line)
     if quote is not None:
         earlier.quotes.append(quote)
     if passage:
@@ -316,6 +322,7 @@ def _repeat(earlier: Event, row: Row, sources: list[str], passage: str, quote: Q
         if sid not in earlier.sources:
             raise SheetError(row.line, f'the "Passage" is from "{sid}", which line {earlier.line}\'s "Sources" '
                              "does not name: add it there")
+        earlier.held.clear()
         if index < len(earlier.sources) and earlier.sources[index] == sid and not earlier.passages[index]:
             earlier.passages[index] = passage
         else:
