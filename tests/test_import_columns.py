@@ -92,17 +92,19 @@ def test_new_columns_and_further_rows_land_in_their_fields(tmp_path):
     assert "@mira wrote it" in read_page(project / "site", guarded["url"]).by_id("summary-h").parent.words()
 
 
-def test_a_figure_value_with_thousands_and_a_figure_passage(tmp_path):
+def test_a_figure_value_with_thousands_a_figure_passage_and_an_extra_that_is_no_object(tmp_path):
     project = project_with_media(tmp_path)
     rows = [{"Year": "2022", "Month": "1", "Day": "10", "Headline": "A year of works", "Sources": "harbour-news",
              "Figure What": "years of work", "Figure Value": "1,000", "Figure Passage":
-             '"It will take a year," the engineer said.'}]
+             '"It will take a year," the engineer said.', "Extra": '["a", 2]'}]
     sheet = tmp_path / "figures.csv"
     sheet.write_bytes(sheet_bytes(rows))
     result = run_in(project, "import", str(sheet), "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "    value: 1000\n    source: harbour-news\n" in result.stdout
     assert "    passage: \"\\\"It will take a year,\\\" the engineer said.\"\n" in result.stdout
+    # extra: may hold anything: the Extra's JSON array is the entry's extra:.
+    assert "\n  - \"a\"\n  - \"2\"\n---\n" in result.stdout
 
 
 BAD_ROWS = [
@@ -112,7 +114,7 @@ BAD_ROWS = [
     ({"Figure What": "depth", "Figure Value": "deep"}, '"Figure Value" must be a number'),
     ({"Figure Value": "3"}, '"Figure What" and "Figure Value"'),
     ({"Extra": "color: red"}, '"Extra" is not JSON'),
-    ({"Extra": "[1, 2]"}, '"Extra" must be a JSON object'),
+    ({"Extra": "[1, 2]", "Desk": "Harbour desk"}, '"Extra" is not a JSON object, so the cells'),
 ]
 
 

@@ -89,7 +89,7 @@ class Event:
     corrections: list[Correction] = field(default_factory=list)
     approximate: bool = False
     updated: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: object = field(default_factory=dict)     # a dict but where the sheet's Extra is other JSON
     rows: int = 1             # the sheet's rows read into it (the first, and those repeating it)
     held: list[int] = field(default_factory=list)   # lines of further rows that add nothing (yet)
     slug: str = ""            # the file's slug, when the source names one (TimelineJS's unique_id)
@@ -352,7 +352,11 @@ def _repeat(earlier: Event, row: Row, sources: list[str], passage: str, quote: Q
                                 f"{'is' if len(unused) == 1 else 'are'} not kept: move "
                                 f"{'it' if len(unused) == 1 else 'them'} to line {earlier.line} if "
                                 f"{'it matters' if len(unused) == 1 else 'they matter'}"))
+    if row.extra and not isinstance(earlier.extra, dict):
+        raise SheetError(row.line, f'line {earlier.line}\'s "Extra" is not a JSON object, so the cells of columns '
+                         'we do not know cannot join it: make it an object, or leave those cells blank')
     for name, value in row.extra.items():
+        assert isinstance(earlier.extra, dict)
         if earlier.extra.get(name, value) != value:
             notes.append(SheetError(row.line, f'"{name}" differs from line {earlier.line}\'s; both are '
                                     f'kept under "extra:" ("{name} (line {row.line})")'))
@@ -383,19 +387,22 @@ def _date_cell(row: Row, column: str, tz: str) -> str:
     return cell
 
 
-def _extra(row: Row, notes: list[SheetError]) -> dict[str, object]:
-    """The entry's `extra:`: the Extra column's JSON object, then the cells
-    of columns we do not know."""
+def _extra(row: Row, notes: list[SheetError]) -> object:
+    """The entry's `extra:`: the Extra column's JSON (an object, as a rule;
+    `extra:` may hold anything), then the cells of columns we do not know."""
     cell = row.get("extra_json")
-    extra: dict[str, object] = {}
-    if cell:
-        try:
-            extra = json.loads(cell)
-        except ValueError as exc:
-            raise SheetError(row.at("extra_json"), f'"Extra" is not JSON ({exc}): write a JSON object, as '
-                             '{"color": "red"}') from None
-        if not isinstance(extra, dict):
-            raise SheetError(row.at("extra_json"), '"Extra" must be a JSON object, as {"color": "red"}')
+    if not cell:
+        return dict(row.extra)
+    try:
+        extra = json.loads(cell)
+    except ValueError as exc:
+        raise SheetError(row.at("extra_json"), f'"Extra" is not JSON ({exc}): write a JSON object, as '
+                         '{"color": "red"}') from None
+    if not isinstance(extra, dict):
+        if row.extra:
+            raise SheetError(row.at("extra_json"), '"Extra" is not a JSON object, so the cells of columns we do '
+                             'not know cannot join it: write an object, as {"color": "red"}')
+        return extra
     for name, value in row.extra.items():
         if name in extra:
             notes.append(SheetError(row.line, f'the column "{name}" has the name of a key of "Extra": it is kept '
@@ -434,7 +441,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _correction(row: Row, tz: str) -> Correction | None:
-    date, text = _date_cell(row, "correction_date", tz), " ".join(row.get("correction").split())
+    date, text = _date_cell(row, "correction_date", tz), row.get("correction")
     if not date and not text:
         return None
     if not date or not text:
@@ -757,9 +764,11 @@ def entry_text(event: Event) -> str:
         lines.append("corrections:")
         for c in event.corrections:
             lines += [f"  - date: {c.date}", f"    text: {yaml_text(c.text)}"]
-    if event.extra:
+    if isinstance(event.extra, (dict, list)) and event.extra:
         lines.append("extra:   # the sheet's Extra, and its columns that have no field of their own")
         lines += _yaml_value(event.extra, "  ")
+    elif event.extra != {}:
+        lines.append(f"extra: {_yaml_scalar(event.extra)}")
     lines.append("---")
     return "\n".join(lines) + "\n" + (event.body + "\n" if event.body else "")
 
@@ -777,8 +786,14 @@ def _yaml_value(value: dict | list, indent: str) -> list[str]:
         elif isinstance(v, (dict, list)):
             out.append(f"{head} {'{}' if isinstance(v, dict) else '[]'}")
         else:
-            out.append(f"{head} {yaml_text(v if isinstance(v, str) else json.dumps(v))}")
+            out.append(f"{head} {_yaml_scalar(v)}")
     return out
+
+
+def _yaml_scalar(value: object) -> str:
+    if isinstance(value, (dict, list)):
+        return "{}" if isinstance(value, dict) else "[]"
+    return yaml_text(value if isinstance(value, str) else json.dumps(value))
 
 
 def _media_lines(item: MediaItem, indent: str) -> list[str]:
