@@ -160,6 +160,9 @@ def test_the_exported_sheet_of_an_entry_reads_back_through_a_spreadsheet_save(tm
     project = project_with_media(tmp_path)
     (project / "content" / "2021-07-02-works.md").write_text(
         "---\ntitle: \"'=Works & <b>more</b>\"\ndate: 2021-07-02T12:00:30\napproximate: true\nplace: \"'=quay\"\n"
+        "display_date: Early <July>\ngroup: R&amp;D\nquotes:\n  - text: a gift to the town\n    by: Jon &amp; <Mira>\n"
+        "    source: radio\nmedia:\n  - file: media/quay.png\n    alt: The quay & its <crane>\n"
+        "    caption: A *crane* &amp; <b>\n"
         "sources:\n  - harbour-news\n  - radio\n  - id: harbour-news\n    passage: Work began on the north quay\n"
         "figures:\n"
         "  - what: depth\n    value: -3.5\n    source: harbour-news\nextra:\n  tone: calm\n---\nA & B.\n",
@@ -178,7 +181,9 @@ def test_the_exported_sheet_of_an_entry_reads_back_through_a_spreadsheet_save(tm
     result = run_in(again, "import", str(resaved))
     assert result.returncode == 0 and result.stderr == "", result.stderr
     before, after = site["entries"][0], built(again)["entries"][0]
-    for name in ("title", "date", "precision", "approximate", "place", "extra"):
+    # Plain text that would read as markup (a tag, an entity) is escaped in its cell, so it reads back as it was.
+    for name in ("title", "date", "precision", "approximate", "place", "display_date", "group", "quotes", "media",
+                 "extra"):
         assert json.dumps(after.get(name)) == json.dumps(before.get(name)), name
     # The third citation's passage is on the third row: the second holds its place.
     assert rows[2][rows[0].index("Headline")] == rows[3][rows[0].index("Headline")] == rows[1][rows[0].index("Headline")]
