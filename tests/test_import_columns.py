@@ -196,3 +196,22 @@ def test_the_exported_sheet_of_an_entry_reads_back_through_a_spreadsheet_save(tm
              for where, e in ((project, before), (again, after))]
     assert "A & B." in words[0] and words[0] == words[1]
     assert (before["title"], before["place"]) == ("'=Works & <b>more</b>", "'=quay")
+
+
+def test_a_row_copied_down_with_its_sources_and_passage_adds_only_its_quote(tmp_path):
+    """A sheet whose curator filled every cell down: the further row's
+    Sources and Passage are the first row's, not a further citation."""
+    project = with_sources(init_project(tmp_path))
+    first = {"Year": "2021", "Month": "3", "Day": "10", "Headline": "The plan is announced",
+             "Sources": "harbour-news; radio", "Passage": "The town announced a plan to deepen the harbour.",
+             "Quote": "a gift to the town", "Quote By": "Jon Berg", "Quote Source": "radio"}
+    sheet = tmp_path / "filled.csv"
+    sheet.write_bytes(sheet_bytes([first, {**first, "Quote": "deepen the harbour", "Quote By": "the town",
+                                           "Quote Source": "harbour-news"}]))
+    result = run_in(project, "import", str(sheet))
+    assert result.returncode == 0, result.stderr
+    assert [p[1] for p in problems(result.stderr)] == [1], result.stderr      # the Desk column's warning alone
+    plan = by_title(built(project))["The plan is announced"]
+    assert [(s["id"], s.get("passage")) for s in plan["sources"]] == [
+        ("harbour-news", "The town announced a plan to deepen the harbour."), ("radio", None)]
+    assert [q["by"] for q in plan["quotes"]] == ["Jon Berg", "the town"]

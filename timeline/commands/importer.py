@@ -229,6 +229,8 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
             earlier = by_key.get(key) if row.get("headline") else None
             # Verbatim text, as written: the check of a passage ignores its spacing, the round trip does not.
             passage = row.get("passage")
+            if earlier is not None and passage == earlier.cells.get("passage"):
+                passage = ""       # the first row's, copied down with its other cells: no further citation
             if earlier is not None and passage and len(sources) != 1:
                 raise SheetError(row.line, f'this row gives a "Passage" for line {earlier.line}\'s event: its '
                                  '"Sources" must name the one source the passage is from')
