@@ -198,13 +198,17 @@ def test_the_exported_sheet_of_an_entry_reads_back_through_a_spreadsheet_save(tm
     assert (before["title"], before["place"]) == ("'=Works & <b>more</b>", "'=quay")
 
 
-def test_a_row_copied_down_with_its_sources_and_passage_adds_only_its_quote(tmp_path):
+def test_a_row_filled_down_adds_only_its_quote(tmp_path):
     """A sheet whose curator filled every cell down: the further row's
-    Sources and Passage are the first row's, not a further citation."""
+    Sources and Passage, media, figure and correction are the first row's,
+    not further ones."""
     project = with_sources(init_project(tmp_path))
     first = {"Year": "2021", "Month": "3", "Day": "10", "Headline": "The plan is announced",
              "Sources": "harbour-news; radio", "Passage": "The town announced a plan to deepen the harbour.",
-             "Quote": "a gift to the town", "Quote By": "Jon Berg", "Quote Source": "radio"}
+             "Quote": "a gift to the town", "Quote By": "Jon Berg", "Quote Source": "radio",
+             "Media": "https://video.example.org/watch?v=1", "Media Caption": "The presentation",
+             "Figure What": "depth", "Figure Value": "12", "Correction Date": "2021-03-11",
+             "Correction": "The plan's date was wrong."}
     sheet = tmp_path / "filled.csv"
     sheet.write_bytes(sheet_bytes([first, {**first, "Quote": "deepen the harbour", "Quote By": "the town",
                                            "Quote Source": "harbour-news"}]))
@@ -215,3 +219,4 @@ def test_a_row_copied_down_with_its_sources_and_passage_adds_only_its_quote(tmp_
     assert [(s["id"], s.get("passage")) for s in plan["sources"]] == [
         ("harbour-news", "The town announced a plan to deepen the harbour."), ("radio", None)]
     assert [q["by"] for q in plan["quotes"]] == ["Jon Berg", "the town"]
+    assert len(plan["media"]) == len(plan["figures"]) == len(plan["corrections"]) == 1

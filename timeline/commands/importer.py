@@ -311,9 +311,14 @@ def _repeat(earlier: Event, row: Row, sources: list[str], passage: str, quote: Q
     a row that adds none is an error."""
     index = earlier.rows
     earlier.rows += 1
-    figure = _figure(row, sources or earlier.sources)
-    correction = _correction(row, tz)
-    if quote is None and passage == "" and figure is None and correction is None and not row.get("media"):
+    def copied(columns: tuple[str, ...]) -> bool:
+        # The first row's cells, filled down with the others: nothing further.
+        return all(row.get(c) == earlier.cells.get(c, "") for c in columns)
+
+    figure = None if copied(_FIGURE_COLUMNS) else _figure(row, sources or earlier.sources)
+    correction = None if copied(("correction_date", "correction")) else _correction(row, tz)
+    media = "" if copied(_MEDIA_COLUMNS) else row.get("media")
+    if quote is None and passage == "" and figure is None and correction is None and not media:
         # Only a later row's cited passage can give it a use: it holds that
         # passage's place (the n-th citation's passage is on the n-th row).
         earlier.held.append(row.line)
@@ -337,7 +342,7 @@ def _repeat(earlier: Event, row: Row, sources: list[str], passage: str, quote: Q
             if sid not in earlier.sources:
                 earlier.sources.append(sid)
                 earlier.passages.append("")
-    if row.get("media"):
+    if media:
         body = _media(row, earlier.media, content, notes)
         if body:
             earlier.body = _joined(earlier.body, body)
