@@ -342,14 +342,16 @@ BOM = "\ufeff"   # so that Excel opens the file as UTF-8
 
 
 # A cell beginning with one of these is written with a leading ', so that
-# a spreadsheet shows it rather than running it as a formula.
-_FORMULA = ("=", "+", "-", "@")
+# a spreadsheet shows it rather than running it as a formula. A cell that
+# already begins with ' before one gets one more, so that import, which
+# takes one off, reads it as it was.
+_FORMULA = re.compile(r"'*[=+\-@]")
 
 
 def csv_rows(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([["'" + v if v[:1] in _FORMULA else v for v in row] for row in rows])
+    writer.writerows([["'" + v if _FORMULA.match(v) else v for v in row] for row in rows])
     return out.getvalue()
 
 
@@ -367,6 +369,17 @@ def _date_cells(d: PartialDate | None, zone: str) -> list[str]:
         time = f"{local.hour:02d}:{local.minute:02d}" + (f":{local.second:02d}" if d.precision == "second" else "")
         return [str(local.year), str(local.month), str(local.day), time]
     return [str(d.year), "" if d.month is None else str(d.month), "" if d.day is None else str(d.day), ""]
+
+
+# What import reads as markup in a cell of plain text: a tag, or an entity.
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def plain_cell(text: str) -> str:
+    """A plain-text cell that import reads as TimelineJS does, taking
+    markup off and reading entities: escaped only where it would read as
+    markup, so that it reads back as it was and otherwise stays as typed."""
+    return html.escape(text, quote=False) if _MARKUP.search(text) else text
 
 
 _LIST_PARAGRAPH = re.compile(r"(<li[^>]*>)\s*<p>((?:(?!</?p>).)*)</p>\s*</li>", re.S)
@@ -397,7 +410,8 @@ def entry_rows(e: Entry, settings: Settings) -> list[list[str]]:
         if i == 0:
             row.update(zip(("End Year", "End Month", "End Day", "End Time"), _date_cells(e.end, settings.timezone)))
             row["Text"] = sheet_html(e.body_html)
-            row.update({"Display Date": e.display_date or "", "Group": e.group or "", "Place": e.place or "",
+            row.update({"Display Date": plain_cell(e.display_date or ""), "Group": plain_cell(e.group or ""),
+                        "Place": plain_cell(e.place or ""),
                         "Tags": "; ".join(e.tags), "People": "; ".join(e.people),
                         "Sources": "; ".join(dict.fromkeys(c.source for c in e.sources)),
                         "Passage": e.sources[0].passage or "" if e.sources else "",
@@ -408,13 +422,13 @@ def entry_rows(e: Entry, settings: Settings) -> list[list[str]]:
             row.update({"Sources": e.sources[i].source, "Passage": e.sources[i].passage or ""})
         if i < len(e.quotes):
             q = e.quotes[i]
-            row.update({"Quote": q.text, "Quote By": q.by, "Quote Source": q.source})
+            row.update({"Quote": q.text, "Quote By": plain_cell(q.by), "Quote Source": q.source})
         if i < len(e.media):
             m = e.media[i]
             # A file as its path inside content/, where import writes the entry.
             row.update({"Media": m.site_path[len("media/"):] if m.site_path else m.url or "",
                         "Media Credit": str(escape(m.credit or "")), "Media Caption": str(escape(m.caption or "")),
-                        "Alt Text": m.alt or ""})
+                        "Alt Text": plain_cell(m.alt or "")})
         if i < len(e.figures):
             x = e.figures[i]
             row.update({"Figure What": x.what, "Figure Value": _number(x.value), "Figure Qualifier": x.qualifier or "",

@@ -10,6 +10,7 @@ as a comment in its front matter) and named in a warning at its line."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -34,6 +35,24 @@ class Quote:
     text: str
     by: str
     source: str
+
+
+@dataclass
+class Figure:
+    what: str
+    value: str                # as written: a number
+    source: str
+    qualifier: str = ""
+    unit: str = ""
+    label: str = ""
+    according_to: str = ""
+    passage: str = ""
+
+
+@dataclass
+class Correction:
+    date: str
+    text: str
 
 
 @dataclass
@@ -62,11 +81,17 @@ class Event:
     place: str = ""
     tags: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    passage: str = ""
+    sources: list[str] = field(default_factory=list)     # the citations' ids, in order
+    passages: list[str] = field(default_factory=list)    # each citation's passage ("" for none)
     quotes: list[Quote] = field(default_factory=list)
     media: list[MediaItem] = field(default_factory=list)
-    extra: dict[str, str] = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    approximate: bool = False
+    updated: str = ""
+    extra: object = field(default_factory=dict)     # a dict but where the sheet's Extra is other JSON
+    rows: int = 1             # the sheet's rows read into it (the first, and those repeating it)
+    held: list[int] = field(default_factory=list)   # lines of further rows that add nothing (yet)
     slug: str = ""            # the file's slug, when the source names one (TimelineJS's unique_id)
     slug_line: int = 0
     body: str = ""
@@ -202,47 +227,38 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
                     raise SheetError(row.line, f'"{sid}" in "Sources" is not a source id: ids are lowercase '
                                      "letters, digits and hyphens, as in seeds/sources.yaml; separate several with ;")
             earlier = by_key.get(key) if row.get("headline") else None
+            # Verbatim text, as written: the check of a passage ignores its spacing, the round trip does not.
+            passage = row.get("passage")
+            if earlier is not None and passage == earlier.cells.get("passage"):
+                passage = ""       # the first row's, copied down with its other cells: no further citation
+            if earlier is not None and passage and len(sources) != 1:
+                raise SheetError(row.line, f'this row gives a "Passage" for line {earlier.line}\'s event: its '
+                                 '"Sources" must name the one source the passage is from')
             # A row that adds a quote may leave out the sources its event names already.
             quote = _quote(row, sources or (earlier.sources if earlier else []))
             if earlier is not None:
-                if quote is None:
-                    raise SheetError(row.line, f'this row repeats the Headline and date of line {earlier.line} '
-                                     'without a "Quote": a repeated row adds a quote to the event; remove it or '
-                                     "give its Quote")
-                earlier.quotes.append(quote)
-                for sid in sources:
-                    if sid not in earlier.sources:
-                        earlier.sources.append(sid)
-                unused = [_shown(c) for c, value in row.cells.items()
-                          if c not in _REPEAT_COLUMNS and value != earlier.cells.get(c)]
-                if unused:
-                    names = ", ".join(f'"{c}"' for c in unused)
-                    notes.append(SheetError(row.line, f"this row adds a quote to line {earlier.line}'s event; its "
-                                            f"{names} (not as on line {earlier.line}) "
-                                            f"{'is' if len(unused) == 1 else 'are'} not kept: move "
-                                            f"{'it' if len(unused) == 1 else 'them'} to line {earlier.line} if "
-                                            f"{'it matters' if len(unused) == 1 else 'they matter'}"))
-                for name, value in row.extra.items():
-                    if earlier.extra.get(name, value) != value:
-                        notes.append(SheetError(row.line, f'"{name}" differs from line {earlier.line}\'s; both are '
-                                                f'kept under "extra:" ("{name} (line {row.line})")'))
-                        earlier.extra[f"{name} (line {row.line})"] = value
-                    else:
-                        earlier.extra[name] = value
+                _repeat(earlier, row, sources, passage, quote, tz, content, notes)
                 continue
             event = Event(row.line, title, start, end, display_date=plain_text(row.get("display_date")),
                           group=plain_text(row.get("group")), place=plain_text(row.get("place")),
                           tags=_list(row.get("tags")), people=_list(row.get("people")), sources=sources,
-                          passage=" ".join(row.get("passage").split()),
+                          passages=[passage if i == 0 else "" for i in range(len(sources))],
                           quotes=[quote] if quote else [], body=to_markdown(row.get("text")),
-                          extra=dict(row.extra), slug=row.get("unique_id"), slug_line=row.at("unique_id"),
+                          approximate=_yes(row, "approximate"), updated=_date_cell(row, "updated", tz),
+                          extra=_extra(row, notes), slug=row.get("unique_id"), slug_line=row.at("unique_id"),
                           cells=row.cells)
             _frames(row, notes)
-            if event.passage and not sources:
+            if passage and not sources:
                 raise SheetError(row.line, '"Passage" is given without "Sources": name the source it is from')
             body = _media(row, event.media, content, notes)
             if body:
                 event.body = _joined(event.body, body)
+            figure = _figure(row, sources)
+            if figure is not None:
+                event.figures.append(figure)
+            correction = _correction(row, tz)
+            if correction is not None:
+                event.corrections.append(correction)
             if row.get("headline"):
                 # Only a Headline of the sheet's own says that a later row is the same event.
                 by_key[key] = event
@@ -252,6 +268,12 @@ def read_rows(rows: list[Row], shown: str, tz: str, dayfirst: bool | None, probl
         finally:
             for note in notes:
                 problems.warning(shown, note.line, _json_names(note.message) if row.from_json else note.message)
+    for event in imported.events:
+        for line in event.held:
+            problems.error(shown, line, f'this row repeats the Headline and date of line {event.line} but adds '
+                           'nothing to its event: a repeated row adds a "Quote", a "Media" item, a figure ("Figure '
+                           'What", ...), a "Correction" or a "Passage" (with its one source in "Sources"), or holds '
+                           "the place of a later row's Passage; remove it or give what it adds")
     return imported
 
 
@@ -267,12 +289,171 @@ def _json_names(message: str) -> str:
     return _JSON_NAME.sub(lambda m: _JSON_NAMES[m.group()], message)
 
 
-# Our columns, which only an event has a place for.
-_OURS = ("place", "tags", "people", "sources", "passage", "quote", "quote_by", "quote_source")
+_FIGURE_COLUMNS = ("figure_what", "figure_value", "figure_qualifier", "figure_unit", "figure_label",
+                   "figure_according_to", "figure_source", "figure_passage")
 
-# What a row that adds a quote to an earlier event is read for (or repeats).
-_REPEAT_COLUMNS = {"year", "month", "day", "time", "start_date", "headline", "sources", "quote", "quote_by",
-                   "quote_source", "type"}
+# Our columns, which only an event has a place for.
+_OURS = ("place", "tags", "people", "sources", "passage", "quote", "quote_by", "quote_source", "approximate",
+         "updated", "correction_date", "correction", *_FIGURE_COLUMNS, "extra_json")
+
+_MEDIA_COLUMNS = ("media", "media_credit", "media_caption", "alt_text")
+
+# What a row repeating an earlier event's Headline and date is read for (or repeats).
+_REPEAT_COLUMNS = {"year", "month", "day", "time", "start_date", "headline", "sources", "passage", "quote",
+                   "quote_by", "quote_source", "type", "correction_date", "correction", *_MEDIA_COLUMNS,
+                   *_FIGURE_COLUMNS}
+
+
+def _repeat(earlier: Event, row: Row, sources: list[str], passage: str, quote: Quote | None, tz: str,
+            content: Path, notes: list[SheetError]) -> None:
+    """A further row of an event: the n-th row holds the event's n-th
+    quote, media item, figure, correction and cited passage (any of them);
+    a row that adds none is an error."""
+    index = earlier.rows
+    earlier.rows += 1
+    def copied(columns: tuple[str, ...]) -> bool:
+        # The first row's cells, filled down with the others: nothing further.
+        return all(row.get(c) == earlier.cells.get(c, "") for c in columns)
+
+    figure = None if copied(_FIGURE_COLUMNS) else _figure(row, sources or earlier.sources)
+    correction = None if copied(("correction_date", "correction")) else _correction(row, tz)
+    media = "" if copied(_MEDIA_COLUMNS) else row.get("media")
+    if quote is None and passage == "" and figure is None and correction is None and not media:
+        # Only a later row's cited passage can give it a use: it holds that
+        # passage's place (the n-th citation's passage is on the n-th row).
+        earlier.held.append(row.line)
+    if quote is not None:
+        earlier.quotes.append(quote)
+    if passage:
+        sid = sources[0]
+        if sid not in earlier.sources:
+            raise SheetError(row.line, f'the "Passage" is from "{sid}", which line {earlier.line}\'s "Sources" '
+                             "does not name: add it there")
+        earlier.held.clear()
+        if index < len(earlier.sources) and earlier.sources[index] == sid and not earlier.passages[index]:
+            earlier.passages[index] = passage
+        else:
+            # A further citation of the source (a source cited for two passages).
+            at = min(index, len(earlier.sources))
+            earlier.sources.insert(at, sid)
+            earlier.passages.insert(at, passage)
+    else:
+        for sid in sources:
+            if sid not in earlier.sources:
+                earlier.sources.append(sid)
+                earlier.passages.append("")
+    if media:
+        body = _media(row, earlier.media, content, notes)
+        if body:
+            earlier.body = _joined(earlier.body, body)
+    if figure is not None:
+        earlier.figures.append(figure)
+    if correction is not None:
+        earlier.corrections.append(correction)
+    unused = [_shown(c) for c, value in row.cells.items()
+              if c not in _REPEAT_COLUMNS and value != earlier.cells.get(c)]
+    if unused:
+        names = ", ".join(f'"{c}"' for c in unused)
+        notes.append(SheetError(row.line, f"this row adds to line {earlier.line}'s event; its "
+                                f"{names} (not as on line {earlier.line}) "
+                                f"{'is' if len(unused) == 1 else 'are'} not kept: move "
+                                f"{'it' if len(unused) == 1 else 'them'} to line {earlier.line} if "
+                                f"{'it matters' if len(unused) == 1 else 'they matter'}"))
+    if row.extra and not isinstance(earlier.extra, dict):
+        raise SheetError(row.line, f'line {earlier.line}\'s "Extra" is not a JSON object, so the cells of columns '
+                         'we do not know cannot join it: make it an object, or leave those cells blank')
+    for name, value in row.extra.items():
+        assert isinstance(earlier.extra, dict)
+        if earlier.extra.get(name, value) != value:
+            notes.append(SheetError(row.line, f'"{name}" differs from line {earlier.line}\'s; both are '
+                                    f'kept under "extra:" ("{name} (line {row.line})")'))
+            earlier.extra[f"{name} (line {row.line})"] = value
+        else:
+            earlier.extra[name] = value
+
+
+_YES = {"true", "yes", "y", "x", "1"}
+_NO = {"false", "no", "n", "0"}
+
+
+def _yes(row: Row, column: str) -> bool:
+    cell = row.get(column).lower()
+    if cell and cell not in _YES | _NO:
+        raise SheetError(row.at(column), f'"{_shown(column)}" must be "true" or blank, not "{_short(row.get(column))}"')
+    return cell in _YES
+
+
+def _date_cell(row: Row, column: str, tz: str) -> str:
+    """A date cell written as content/ writes dates (2022-01-08), checked."""
+    cell = row.get(column)
+    if cell:
+        try:
+            parse_date(cell, tz)
+        except DateError as exc:
+            raise SheetError(row.at(column), f'"{_shown(column)}" "{_short(cell)}": {exc}') from None
+    return cell
+
+
+def _extra(row: Row, notes: list[SheetError]) -> object:
+    """The entry's `extra:`: the Extra column's JSON (an object, as a rule;
+    `extra:` may hold anything), then the cells of columns we do not know."""
+    cell = row.get("extra_json")
+    if not cell:
+        return dict(row.extra)
+    try:
+        extra = json.loads(cell)
+    except ValueError as exc:
+        raise SheetError(row.at("extra_json"), f'"Extra" is not JSON ({exc}): write a JSON object, as '
+                         '{"color": "red"}') from None
+    if not isinstance(extra, dict):
+        if row.extra:
+            raise SheetError(row.at("extra_json"), '"Extra" is not a JSON object, so the cells of columns we do '
+                             'not know cannot join it: write an object, as {"color": "red"}')
+        return extra
+    for name, value in row.extra.items():
+        if name in extra:
+            notes.append(SheetError(row.line, f'the column "{name}" has the name of a key of "Extra": it is kept '
+                                    f'under "extra:" as "{name} (column)"'))
+            name = f"{name} (column)"
+        extra[name] = value
+    return extra
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _figure(row: Row, sources: list[str]) -> Figure | None:
+    cells = {c: row.get(c) if c == "figure_passage" else " ".join(row.get(c).split()) for c in _FIGURE_COLUMNS}
+    if not any(cells.values()):
+        return None
+    what, value = cells["figure_what"], cells["figure_value"].replace(",", "") if _THOUSANDS.fullmatch(
+        cells["figure_value"]) else cells["figure_value"]
+    if not what or not value:
+        raise SheetError(row.line, 'a figure needs "Figure What" and "Figure Value": give both, or leave every '
+                         '"Figure ..." cell of the row blank')
+    if not _NUMBER.fullmatch(value):
+        raise SheetError(row.at("figure_value"), f'"Figure Value" must be a number written with digits '
+                         f'(3800, not "{_short(value)}")')
+    source = cells["figure_source"] or (sources[0] if sources else "")
+    if not source:
+        raise SheetError(row.line, 'the figure has no source: fill in "Figure Source" or "Sources"')
+    if not SOURCE_ID.fullmatch(source):
+        raise SheetError(row.line, f'"{source}" in "Figure Source" is not a source id (lowercase letters, '
+                         "digits and hyphens)")
+    return Figure(what, value, source, cells["figure_qualifier"], cells["figure_unit"], cells["figure_label"],
+                  cells["figure_according_to"], cells["figure_passage"])
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _correction(row: Row, tz: str) -> Correction | None:
+    date, text = _date_cell(row, "correction_date", tz), row.get("correction")
+    if not date and not text:
+        return None
+    if not date or not text:
+        raise SheetError(row.line, 'a correction needs "Correction Date" and "Correction": give both')
+    return Correction(date, text)
 
 
 def _joined(body: str, more: str) -> str:
@@ -345,7 +526,7 @@ def _dates(row: Row, tz: str, dayfirst: bool | None,
 
 
 def _quote(row: Row, sources: list[str]) -> Quote | None:
-    text = " ".join(row.get("quote").split())
+    text = row.get("quote")
     by, source = plain_text(row.get("quote_by")), row.get("quote_source").strip()
     if not text:
         if by or source:
@@ -541,6 +722,8 @@ def entry_text(event: Event) -> str:
         lines.append(f"end: {event.end.text}")
     if event.display_date:
         lines.append(f"display_date: {yaml_text(event.display_date)}")
+    if event.approximate:
+        lines.append("approximate: true")
     if event.place:
         lines.append(f"place: {yaml_text(event.place)}")
     if event.group:
@@ -554,9 +737,9 @@ def entry_text(event: Event) -> str:
         lines.append("sources: []")
     else:
         lines.append("sources:")
-        for i, sid in enumerate(event.sources):
-            if i == 0 and event.passage:
-                lines += [f"  - id: {sid}", f"    passage: {yaml_text(event.passage)}"]
+        for sid, passage in zip(event.sources, event.passages):
+            if passage:
+                lines += [f"  - id: {sid}", f"    passage: {yaml_text(passage)}"]
             else:
                 lines.append(f"  - {sid}")
     if event.quotes:
@@ -572,11 +755,52 @@ def entry_text(event: Event) -> str:
             if item.note:
                 lines.append(f"  # not shown: {_short(item.file or item.url, 80)} {item.note}")
                 lines += _media_lines(item, "  # ")
-    if event.extra:
-        lines.append("extra:   # the sheet's columns that have no field of their own")
-        lines += [f"  {yaml_text(name)}: {yaml_text(value)}" for name, value in event.extra.items()]
+    if event.figures:
+        lines.append("figures:")
+        for x in event.figures:
+            lines += [f"  - what: {yaml_text(x.what)}", f"    value: {x.value}"]
+            for name in ("qualifier", "unit", "label", "according_to"):
+                if getattr(x, name):
+                    lines.append(f"    {name}: {yaml_text(getattr(x, name))}")
+            lines.append(f"    source: {x.source}")
+            if x.passage:
+                lines.append(f"    passage: {yaml_text(x.passage)}")
+    if event.updated:
+        lines.append(f"updated: {event.updated}")
+    if event.corrections:
+        lines.append("corrections:")
+        for c in event.corrections:
+            lines += [f"  - date: {c.date}", f"    text: {yaml_text(c.text)}"]
+    if isinstance(event.extra, (dict, list)) and event.extra:
+        lines.append("extra:   # the sheet's Extra, and its columns that have no field of their own")
+        lines += _yaml_value(event.extra, "  ")
+    elif event.extra != {}:
+        lines.append(f"extra: {_yaml_scalar(event.extra)}")
     lines.append("---")
     return "\n".join(lines) + "\n" + (event.body + "\n" if event.body else "")
+
+
+def _yaml_value(value: dict | list, indent: str) -> list[str]:
+    """A JSON object or list as block YAML lines; every scalar as text,
+    as front matter reads values (a number or true as written)."""
+    out: list[str] = []
+    items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    for key, v in items:
+        head = f"{indent}{yaml_text(key)}:" if key is not None else f"{indent}-"
+        if isinstance(v, (dict, list)) and v:
+            out.append(head)
+            out += _yaml_value(v, indent + "  ")
+        elif isinstance(v, (dict, list)):
+            out.append(f"{head} {'{}' if isinstance(v, dict) else '[]'}")
+        else:
+            out.append(f"{head} {_yaml_scalar(v)}")
+    return out
+
+
+def _yaml_scalar(value: object) -> str:
+    if isinstance(value, (dict, list)):
+        return "{}" if isinstance(value, dict) else "[]"
+    return yaml_text(value if isinstance(value, str) else json.dumps(value))
 
 
 def _media_lines(item: MediaItem, indent: str) -> list[str]:

@@ -10,7 +10,8 @@ precision it was written. What they never do is guess: a year before the
 common era, a two-digit year or a day and month that read both ways is an
 error at the row's line.
 
-A column we do not know is kept, cell by cell, for the entry's `extra:`."""
+A column we do not know is kept, cell by cell, for the entry's `extra:`
+(the `Extra` column is ours: a JSON object that is the entry's `extra:`)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ COLUMNS = {
     "background": "background",
     "place": "place", "tags": "tags", "people": "people", "sources": "sources", "passage": "passage",
     "quote": "quote", "quote by": "quote_by", "quote source": "quote_source",
+    "approximate": "approximate", "updated": "updated", "correction date": "correction_date",
+    "correction": "correction", "figure what": "figure_what", "figure value": "figure_value",
+    "figure qualifier": "figure_qualifier", "figure unit": "figure_unit", "figure label": "figure_label",
+    "figure according to": "figure_according_to", "figure source": "figure_source",
+    "figure passage": "figure_passage", "extra": "extra_json",
 }
 SHOWN = {v: k.title() for k, v in COLUMNS.items()}
 # Headers that look like one of ours but mean something else to TimelineJS.
@@ -164,10 +170,14 @@ def _letter(position: int) -> str:
     return out
 
 
+_GUARDED = re.compile(r"'+[=+\-@]")
+
+
 def _unguarded(cell: str) -> str:
     """A cell a spreadsheet export guarded against being run as a formula
-    ('=..., '+..., '-..., '@...) as it was written."""
-    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@" else cell
+    ('=..., '+..., '-..., '@...; ''=... for a cell that began '=) as it
+    was written."""
+    return cell[1:] if _GUARDED.match(cell) else cell
 
 
 # ---- dates ----
