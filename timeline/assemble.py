@@ -19,6 +19,7 @@ from .markup import slug_of
 from .memory import CLOCK_TICK_NS, Memory
 from .model import Entry, Group, MarkSpan, Timeline
 from .names import href, page_name
+from .i18n import load_language
 from .settings import load_settings
 from .sources import MISSING, load_sources
 
@@ -46,6 +47,7 @@ def load_timeline(
     readers = engine.readers
     problems = Problems()
     settings = load_settings(folders.content, folders.content_shown, problems, base_url, readers.load_yaml)
+    language = project_language(folders, settings, problems)
     broken: dict[str, str] = {}
     sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems, readers.load_yaml, broken)
     # What is wrong with a source is said first, and once: entries citing it only point there.
@@ -124,8 +126,18 @@ def load_timeline(
         tracks=tracks,
         track_of=track_of,
         media_files=dict(sorted(media_files.items())),
+        language=language,
     )
     return timeline, problems
+
+
+def project_language(folders: Folders, settings, problems: Problems):
+    """The site's language: the setting's CLDR locale and the strings of
+    the bundled catalogue and of the project's i18n/ folder, which sits
+    beside the content folder."""
+    shown = folders.content_shown.rstrip("/\\")
+    return load_language(settings.language, settings.language_line, os.path.join(shown, "_index.md"),
+                         folders.content.resolve().parent, os.path.dirname(shown), problems)
 
 
 def check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, list[int] | None],

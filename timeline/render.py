@@ -18,6 +18,7 @@ from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker
 from .data import to_json
+from .i18n import Language
 from .model import Entry, Timeline
 from .schema import to_data
 from .views import day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
@@ -55,11 +56,23 @@ class Renderer:
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple[str, int, str], Markup] = {}
         self._fingerprint: str | None = None
+        self.language: Language | None = None
 
     def use_static(self, jobs: list[Job]) -> None:
         """Tell the templates which optional static files the site has
         (`extra_css`: a project's static/extra.css, linked after ours)."""
         self.env.globals["extra_css"] = any(job.path == "static/extra.css" for job in jobs)
+
+    def use_language(self, language: Language) -> None:
+        """The site's language: its strings (`t`, `t_plain`), its dates
+        (`lang.date`, `lang.short`, `lang.span`, ...) and its numbers (the
+        `number` filter)."""
+        self.language = language
+        self.env.globals["lang"] = language
+        self.env.globals["t"] = language.t
+        self.env.globals["t_plain"] = language.t_plain
+        self.env.filters["number"] = language.number
+        self._fragments.clear()
 
     def fingerprint(self) -> str:
         """Digest of every template this renderer can load (their sources:
@@ -186,13 +199,13 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     template is given. `base_key` digests what every page shares: the
     program, the templates, the settings; each page's key adds what its
     context holds (keys.KeyMaker)."""
-    site = t.settings
-    listing = split_listing(t.entries, site.page_size)
+    site, lang = t.settings, t.language
+    listing = split_listing(t.entries, site.page_size, lang)
     where_listed = listed_on(listing)
     # The two data files first: each is one long job, best begun early in
     # the pool rather than left to the end.
     jobs: list[Job] = [
-        Job("search-index.js", data=Lazy(search_index, t.entries, where_listed)),
+        Job("search-index.js", data=Lazy(search_index, t.entries, where_listed, lang)),
         Job("timeline.json", data=Lazy(timeline_json, t)),
     ]
     keys = KeyMaker(base_key)
@@ -202,14 +215,14 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
         jobs.append(Job(path, keys.key(path, template, context), template, context))
 
     eras = era_views(site.eras, t.entries, where_listed)
-    home_groups = Lazy(day_groups, t.entries if not listing else [], eras)
+    home_groups = Lazy(day_groups, t.entries if not listing else [], lang, eras)
     page("index.html", "index.html", intro_html=t.intro_html, strip=overview(t.entries, where_listed, eras),
-         groups=home_groups, listing=listing, nav=Lazy(period_nav, home_groups),
+         groups=home_groups, listing=listing, nav=Lazy(period_nav, home_groups, lang),
          tags=t.tags, people=t.people, tracks=t.tracks, eras=eras,
          count=len(t.entries), sources=t.sources)
     for part in listing:
         for sub in [part, *part.children]:
-            page(sub.path, "listing.html", page=sub, groups=Lazy(day_groups, sub.entries, eras), sources=t.sources,
+            page(sub.path, "listing.html", page=sub, groups=Lazy(day_groups, sub.entries, lang, eras), sources=t.sources,
                  listing=listing)
     for i, entry in enumerate(t.entries):
         previous = t.entries[i - 1] if i else None
@@ -263,7 +276,7 @@ def timeline_json(t: Timeline) -> bytes:
     return text.encode("utf-8")
 
 
-def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
+def search_index(entries: list[Entry], where_listed: dict[str, str], lang: Language) -> bytes:
     """The search data, as a classic script (file:// pages may not fetch).
 
     Compact, since a long timeline's index is the heaviest thing search
@@ -282,7 +295,7 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
     for e in entries:
         where = where_listed.get(e.slug)
         row = [
-            e.slug, e.title, e.date.short(), page_no[where] if where else -1, e.place or "",
+            e.slug, e.title, lang.short(e.date), page_no[where] if where else -1, e.place or "",
             [tag_no[t] for t, _ in e.tag_links], [person_no[p] for p, _ in e.people_links], e.search_words,
             group_no[e.group_link[0]] if e.group_link else -1,
         ]

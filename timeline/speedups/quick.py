@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..assemble import group_links, track_link
+from ..assemble import group_links, project_language, track_link
 from ..check import Checked, EntryChecker
 from ..data import to_json
 from ..entries import scan_entry_files
@@ -97,6 +97,7 @@ def read_inputs(options: Options, salt: str, problems: Problems, readers: Reader
     renderer = Renderer(options.templates, options.templates_shown, environment)
     static = static_jobs(options.static, BUNDLED_STATIC)
     renderer.use_static(static)
+    renderer.use_language(project_language(folders, settings, problems))
     return Inputs(settings, sources, renderer, static, inputs_digest(options, salt, settings, sources, renderer, static))
 
 
@@ -107,7 +108,7 @@ def inputs_digest(options: Options, salt: str, settings: Settings, sources: dict
         salt, [str(p.resolve()) for p in (folders.content, folders.seeds, options.out_dir, options.static)],
         folders.content_shown, folders.seeds_shown, options.drafts, repr(settings),
         [(s.id, s.sha256, repr({**vars(s), "text": None})) for s in sources.values()],
-        renderer.fingerprint(), [j.path for j in static],
+        renderer.fingerprint(), [j.path for j in static], renderer.language.fingerprint,
     )
 
 
@@ -160,7 +161,7 @@ def manifest_head(salt: str, inputs_key: str, static: dict[str, str], context: s
     `files` maps each entry file to [stat or None, contents hash, outline
     or None]; `warnings` are those the build prints (of drafts left out),
     for a quick rebuild to print again."""
-    where = listed_on(split_listing(timeline.entries, timeline.settings.page_size))
+    where = listed_on(split_listing(timeline.entries, timeline.settings.page_size, timeline.language))
     listed = [where.get(e.slug, "index.html") for e in timeline.entries]
     listings = sorted(set(listed))
     number = {path: i for i, path in enumerate(listings)}
