@@ -14,6 +14,7 @@ CLDR's."""
 from __future__ import annotations
 
 import difflib
+import json
 import functools
 import os
 import string
@@ -264,6 +265,13 @@ class Language:
         """A plural string's forms, for a script that picks one by count."""
         value = self.strings[key]
         return dict(value) if isinstance(value, dict) else {"other": value}
+
+    def script_strings(self, *keys: str) -> str:
+        """Strings a script shows, as JSON for a data- attribute: the page
+        carries them, so the script needs no fetch and works from file://.
+        A plural string is its forms, for the script to pick by count."""
+        return json.dumps({key: self.strings[key] for key in keys}, ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":"))
 
     # -- numbers --
 
