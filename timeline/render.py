@@ -3,6 +3,7 @@ data it shows, so what it depends on is plain to see."""
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from markupsafe import Markup, escape
 
 from .dates import PartialDate, sort_key
 from .errors import ContentError
-from .markup import ROOT
+from .markup import IMAGE_END, IMAGE_START, LABEL, ROOT
 from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker
@@ -72,6 +73,8 @@ class Renderer:
         self.env.globals["t"] = language.t
         self.env.globals["t_plain"] = language.t_plain
         self.env.filters["number"] = language.number
+        self.env.filters["rooted"] = lambda html, root: rooted(html, root, language)
+        self.env.filters["escaped_html"] = lambda html, root: escaped_html(html, root, language)
         self._fragments.clear()
 
     def fingerprint(self) -> str:
@@ -135,14 +138,30 @@ class Renderer:
         return ContentError(where, frame.lineno if frame else 1, f"template error: {type(exc).__name__}: {exc}")
 
 
-def rooted(html: str, root: str) -> Markup:
+def rooted(html: str, root: str, lang: Language | None = None) -> Markup:
     """Rendered Markdown, its relative links made relative to this page."""
-    return Markup(html.replace(ROOT, root))
+    return Markup(localized(html.replace(ROOT, root), lang))
 
 
-def escaped_html(html: str, root: str) -> Markup:
+def escaped_html(html: str, root: str, lang: Language | None = None) -> Markup:
     """Rendered Markdown as escaped text, for an Atom summary of type html."""
-    return escape(html.replace(ROOT, root))
+    return escape(localized(html.replace(ROOT, root), lang))
+
+
+_BODY_WORDS = re.compile(re.escape(IMAGE_START) + "(.*?)" + re.escape(IMAGE_END) + "|"
+                         + re.escape(LABEL).replace(r"\{\}", r"([\w.]+)"), re.S)
+
+
+def localized(html: str, lang: Language | None) -> str:
+    """A rendered body with the site's own words in it (a wide table's
+    label, a remote picture's link text) in the page's language."""
+    if "\x00" not in html or lang is None:
+        return html
+    def word(m: re.Match) -> str:
+        if m.group(2) is not None:
+            return str(escape(lang.t_plain(m.group(2))))
+        return str(lang.t("body.image", alt=Markup(m.group(1))))
+    return _BODY_WORDS.sub(word, html)
 
 
 def number(value) -> str:

@@ -389,7 +389,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         if inputs.settings.base_url and entry.body_html != before.body_html:
             base = inputs.settings.base_url
             if site.holds("feed.xml", f"<id>{escaped_html(base + entry.href, '')}</id>"):
-                site.splice("feed.xml", _summary(before, base), _summary(entry, base))
+                site.splice("feed.xml", _summary(before, base, renderer.language), _summary(entry, base, renderer.language))
         # Pieces that did not change are not looked for: these files are large.
         if entry.data_json != before.data_json:
             site.splice("timeline.json", before.data_json, entry.data_json)
@@ -472,8 +472,8 @@ def _cached_entry(data: mmap.mmap, rel: str, context: str, file_hash: str) -> En
     return entry
 
 
-def _summary(entry: Entry, base: str) -> str:
-    return f'<summary type="html">{escaped_html(entry.body_html, base)}</summary>'
+def _summary(entry: Entry, base: str, lang) -> str:
+    return f'<summary type="html">{escaped_html(entry.body_html, base, lang)}</summary>'
 
 
 def _row_prefix(entry: Entry) -> str:
