@@ -54,6 +54,10 @@ SECTION_7 = ["en", "de", "fr", "es", "pt", "it", "nl", "pl", "ru", "uk", "kk", "
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+def test_every_language_of_the_contract_is_bundled():
+    assert sorted(SECTION_7) == sorted(bundled_languages())
+
+
 @pytest.mark.parametrize("tag", bundled_languages())
 def test_a_bundled_catalogue_has_every_key_and_every_plural_form_cldr_asks(tag):
     import yaml
