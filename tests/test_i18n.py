@@ -228,3 +228,103 @@ def test_dates_are_cldrs_at_their_precision(built, tag):
         assert shown[2] == want, (entry["slug"], shown[2], want)
         checked += 1
     assert checked >= 5
+
+
+# ---------------------------------------------------------------- the curator's side
+
+@pytest.mark.parametrize("tag, written, iso", [
+    ("de", "26. März 2021", "2021-03-26"), ("de", "Freitag, 26. März 2021 15:30", "2021-03-26T15:30+01:00"),
+    ("ru", "26 марта 2021 г.", "2021-03-26"), ("ru", "март 2021", "2021-03"), ("fr", "mars 2021", "2021-03"),
+    ("fr", "26 mars 2021", "2021-03-26"), ("pt-BR", "26 de março de 2021", "2021-03-26"),
+    ("ja", "2021年3月26日", "2021-03-26"), ("kk", "2021 ж. 26 наурыз", "2021-03-26"),
+    ("pl", "26 marca 2021", "2021-03-26"), ("de", "26 March 2021", "2021-03-26"),
+])
+def test_front_matter_dates_in_the_timelines_language(tmp_path, tag, written, iso):
+    project = copy_fixture(tmp_path / "p")
+    set_language(project, tag)
+    entry = project / "content" / "2021" / "2021-03-26-vote.md"
+    entry.write_text(re.sub(r"^date: .*$", f"date: {written}", entry.read_text("utf-8"), count=1, flags=re.M), "utf-8")
+    result = build(project, tmp_path / "site", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "site" / "timeline.json").read_text("utf-8"))
+    assert {e["slug"]: e["date"] for e in data["entries"]}["2021-03-26-vote"] == iso
+
+
+def test_a_month_name_of_another_language_is_an_error_at_its_line(tmp_path):
+    project = copy_fixture(tmp_path / "p")
+    set_language(project, "de")
+    entry = project / "content" / "2021" / "2021-03-26-vote.md"
+    lines = entry.read_text("utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines, 1) if text.startswith("date:"))
+    entry.write_text(re.sub(r"^date: .*$", "date: 26 марта 2021", entry.read_text("utf-8"), count=1, flags=re.M),
+                     "utf-8")
+    result = build(project, tmp_path / "site", "--no-cache")
+    assert result.returncode == 1
+    found = problems(result.stderr)
+    assert [(p[1], p[2]) for p in found if p[0].endswith("2021-03-26-vote.md")] == [(line, "error")], result.stderr
+
+
+def test_a_project_catalogue_overrides_and_its_unknown_key_names_the_closest(tmp_path):
+    project = copy_fixture(tmp_path / "p")
+    set_language(project, "de")
+    (project / "i18n").mkdir()
+    (project / "i18n" / "de.yaml").write_text(
+        "# Our newsroom's words\nnav.timeline: Zeitleiste\nhome.entries:\n  one: \"{count} Meldung\"\n"
+        "  other: \"{count} Meldungen\"\n", "utf-8")
+    out = tmp_path / "site"
+    result = build(project, out, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    home = (out / "index.html").read_text("utf-8")
+    assert ">Zeitleiste</a>" in home and " Meldungen aus " in home and "Suchen und filtern" in home
+    (project / "i18n" / "de.yaml").write_text("nav.timline: Zeitleiste\nsearch.label: Suche\n", "utf-8")
+    result = build(rel(project), out, "--no-cache")
+    assert result.returncode == 1
+    assert (rel(project / "i18n" / "de.yaml"), 1, "error",
+            'unknown key "nav.timline" in the catalogue; did you mean "nav.timeline"?') in problems(result.stderr)
+
+
+def test_a_regional_tag_takes_its_languages_strings_and_its_own_dates(tmp_path, built):
+    site = built("basic", "pt-BR")
+    page = (site / "entries" / "2021-03-26-vote.html").read_text("utf-8")
+    assert "Fontes" in page and "sexta-feira, 26 de março de 2021" in page
+    assert '<html lang="pt-BR"' in page
+
+
+def test_a_language_without_a_catalogue_builds_with_its_dates_and_english_marked(tmp_path):
+    project = copy_fixture(tmp_path / "p")
+    set_language(project, "eu")     # Basque: CLDR knows it, no catalogue is bundled
+    out = tmp_path / "site"
+    result = build(project, out, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    warned = [p for p in problems(result.stderr) if "catalogue" in p[3]]
+    assert len(warned) == 1 and warned[0][2] == "warning" and "i18n/eu.yaml" in warned[0][3], warned
+    page = (out / "entries" / "2021-03-26-vote.html").read_text("utf-8")
+    assert '<html lang="eu"' in page
+    assert '<span lang="en">Sources</span>' in page
+    assert format_date(__import__("datetime").date(2021, 3, 26), "full", locale="eu") in page
+
+
+def test_the_cache_renders_again_when_the_catalogue_changes(tmp_path):
+    project = copy_fixture(tmp_path / "p")
+    set_language(project, "de")
+    (project / "i18n").mkdir()
+    catalogue = project / "i18n" / "de.yaml"
+    catalogue.write_text("nav.timeline: Zeitleiste\n", "utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(project, out, "--cache", cache).returncode == 0
+    catalogue.write_text("nav.timeline: Verlauf\n", "utf-8")
+    assert build(project, out, "--cache", cache).returncode == 0
+    assert ">Verlauf</a>" in (out / "sources" / "index.html").read_text("utf-8")
+    set_language(project, "fr")
+    assert build(project, out, "--cache", cache).returncode == 0
+    assert ">Chronologie</a>" in (out / "sources" / "index.html").read_text("utf-8")
+
+
+def test_init_sets_the_language(tmp_path):
+    from helpers import run_build
+    result = run_build("init", tmp_path / "p", "--language", "kk")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^language: kk$", (tmp_path / "p" / "content" / "_index.md").read_text("utf-8"), re.M)
+    result = run_build("init", tmp_path / "q", "--language", "kazakh")
+    assert result.returncode == 1 and 'did you mean "kk"?' in result.stderr
+    assert not (tmp_path / "q" / "content").exists()

@@ -49,14 +49,15 @@ def load_timeline(
     settings = load_settings(folders.content, folders.content_shown, problems, base_url, readers.load_yaml)
     language = project_language(folders, settings, problems)
     broken: dict[str, str] = {}
-    sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems, readers.load_yaml, broken)
+    sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems, readers.load_yaml, broken,
+                           settings.language)
     # What is wrong with a source is said first, and once: entries citing it only point there.
     problems.leading = (os.path.join(folders.seeds_shown, ""),)
     found = scan_entry_files(folders.content)   # each file with its size and time
     files = sorted(found)
     entry_paths = _slugs(files, folders.content_shown, problems)
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources, readers, memory.salt,
-                           broken, folders.seeds_shown)
+                           broken, folders.seeds_shown, settings.language)
     intro: list = []   # the intro rendered, by parents_part
 
     def parents_part() -> None:

@@ -21,6 +21,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     i = sub.add_parser("init", help="make a new, empty timeline project")
     i.add_argument("dir", nargs="?", default=".", help="where (default: here)")
+    i.add_argument("--language", default="en", help="the site's language, a BCP 47 tag such as de or pt-BR (default: en)")
     n = sub.add_parser("new", help="write a new draft entry")
     n.add_argument("title", help="the entry's title")
     n.add_argument("--date", help="its date (default: today in the timeline's zone)")
@@ -61,7 +62,7 @@ def _init(args) -> int:
     if folder.exists() and not folder.is_dir():
         print(f"build.py: error: {args.dir} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
-    for path in init.run(folder):
+    for path in init.run(folder, args.language):
         print(f"wrote {path}")
     where = "" if args.dir == "." else f"cd {args.dir} && "
     print(f"a new timeline: edit content/_index.md, then {where}python build.py new \"What happened\"; "

@@ -90,6 +90,7 @@ def _read(file: Path, path: str, problems: Problems, load_yaml) -> Settings | No
         return None
     f = Fields(data, path, Settings.WHAT, known_keys(Settings), problems)
     values = read_declared(Settings, f, "UTC", None)
+    f.language = values.get("language") or "en"
     timezone = f.text("timezone") or "UTC"
     try:
         validate_timezone(timezone)

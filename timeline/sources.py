@@ -70,7 +70,7 @@ MISSING = "-"
 
 
 def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
-                 load_yaml=yamlread.load, broken: dict[str, str] | None = None) -> dict[str, Source]:
+                 load_yaml=yamlread.load, broken: dict[str, str] | None = None, language: str = "en") -> dict[str, Source]:
     """Read seeds/sources.yaml and every text it names; problems go to
     `problems`. Each source that has errors is left out, and named in
     `broken` with where its errors are (ALL: the whole file)."""
@@ -106,7 +106,7 @@ def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
             broken[source_id] = f"{path}:{line}"
             continue
         count = len(problems.items)
-        source = _read_source(source_id, value, line, path, shown_dir, seeds_root, tz, problems)
+        source = _read_source(source_id, value, line, path, shown_dir, seeds_root, tz, problems, language)
         if source is not None:
             sources[source_id] = source
         else:
@@ -116,9 +116,10 @@ def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
     return sources
 
 
-def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path, tz, problems) -> Source | None:
+def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path, tz, problems,
+                 language: str = "en") -> Source | None:
     count = len(problems.errors)
-    f = Fields(value, path, f'source "{source_id}"', known_keys(Source), problems)
+    f = Fields(value, path, f'source "{source_id}"', known_keys(Source), problems, language)
     values = read_declared(Source, f, tz, None)
     file = f.text("file", required=True)
     archive = f.text("archive") or "excerpts"

@@ -93,7 +93,7 @@ def read_inputs(options: Options, salt: str, problems: Problems, readers: Reader
     folders = options.folders
     settings = load_settings(folders.content, folders.content_shown, problems, options.base_url, readers.load_yaml)
     sources = dict(sorted(load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems,
-                                       readers.load_yaml).items()))
+                                       readers.load_yaml, language=settings.language).items()))
     renderer = Renderer(options.templates, options.templates_shown, environment)
     static = static_jobs(options.static, BUNDLED_STATIC)
     renderer.use_static(static)
@@ -350,7 +350,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         return _finish(options, cache_folder, m, site, log, [], watched)
 
     checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone,
-                           inputs.sources, readers, salt, None, options.folders.seeds_shown)
+                           inputs.sources, readers, salt, None, options.folders.seeds_shown, inputs.settings.language)
     context = checker.context
     if context != m["context"]:
         raise _NotQuick("checks depend on other things now")
