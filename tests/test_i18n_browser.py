@@ -107,3 +107,36 @@ def test_every_page_of_every_language_is_valid_html(tmp_path_factory):
     folders = [site(tmp_path_factory, name, tag) for tag in bundled_languages() for name in ("basic", "tracks")]
     errors = vnu_check(folders)
     assert errors == [], "\n".join(errors[:30])
+
+
+@pytest.mark.parametrize("tag, title, body, query", [
+    ("ja", "カザフスタンで抗議デモが全国に拡大", "燃料価格の上限撤廃をきっかけに、抗議は各地に広がった。", "抗議デモ"),
+    ("zh-Hans", "哈萨克斯坦抗议活动蔓延全国", "燃料价格上限取消后，抗议迅速扩散。", "价格上限"),
+    ("ar", "اِحْتِجَاجَاتٌ في ألماتي", "خرج المحتجون إلى الشوارع.", "احتجاجات"),
+])
+def test_search_finds_a_word_inside_a_title_in_scripts_without_spaces(browser, tmp_path, tag, title, body, query):
+    """Chinese and Japanese write no spaces between words: a word inside a
+    title (or a body) is found; Arabic is found without its vowel points."""
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURES / "basic", project)
+    index = project / "content" / "_index.md"
+    index.write_text(index.read_text("utf-8").replace("---\n", f"---\nlanguage: {tag}\n", 1), "utf-8")
+    entry = project / "content" / "2021" / "2021-03-26-vote.md"
+    text = entry.read_text("utf-8")
+    text = re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M)
+    entry.write_text(text.rstrip("\n") + "\n\n" + body + "\n", "utf-8")
+    out = tmp_path / "site"
+    result = build_site(project / "content", project / "seeds", out, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    opened = new_page(browser, width=1280, height=900)
+    page = opened.page
+    try:
+        page.goto(file_url(out / "index.html"), wait_until="load")
+        for q in (query, body[2:6]):
+            page.fill("#q", q)
+            page.wait_for_function("() => document.getElementById('search-status').textContent !== ''")
+            shown = page.eval_on_selector_all("article.entry:not([hidden])", "els => els.map(e => e.id)")
+            assert shown == ["2021-03-26-vote"], (q, shown, page.text_content("#search-status"))
+        assert opened.console_errors == []
+    finally:
+        page.context.close()

@@ -40,8 +40,13 @@
     });
   }
 
+  /* Accents and Hebrew and Arabic vowel points go (timeline/data.py folds
+     the index the same way). Words are found anywhere in the text, not
+     only at their start: scripts written without spaces (Chinese,
+     Japanese) find a word inside a title too. */
   function fold(s) {
-    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return s.normalize("NFD").replace(/[\u0300-\u036f\u0591-\u05bd\u05bf-\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670]/g, "")
+      .toLowerCase();
   }
 
   /* The index: {pages, tags, people, groups, rows: [slug, title, date,
