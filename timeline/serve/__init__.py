@@ -86,6 +86,9 @@ def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: Te
             return
         problems = [str(problem) for problem in result.problems]
         errors = [str(problem) for problem in result.problems if problem.severity == "error"]
+        if result.timeline is not None and result.timeline.language is not None:
+            # The panel speaks the site's language; the errors in it stay English.
+            site.strings = {key: result.timeline.language.strings[key] for key in ("live.failed", "live.dismiss")}
         site.finished([] if errors else result.written + result.removed, errors)
     for problem in problems:
         print(problem, file=err)
