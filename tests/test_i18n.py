@@ -328,3 +328,33 @@ def test_init_sets_the_language(tmp_path):
     result = run_build("init", tmp_path / "q", "--language", "kazakh")
     assert result.returncode == 1 and 'did you mean "kk"?' in result.stderr
     assert not (tmp_path / "q" / "content").exists()
+
+
+@pytest.mark.parametrize("tag", [t for t in bundled_languages() if t != "en"] + ["pt-BR", "en-US"])
+def test_numbers_and_plural_forms_are_cldrs(built, tag):
+    """Figures with the language's separators and digits; every count
+    with the plural form CLDR's rules pick for it."""
+    import yaml
+    locale = parse_tag(tag)
+    site = built("basic", tag)
+    data = json.loads((site / "timeline.json").read_text("utf-8"))
+    figures = (site / "figures.html").read_text("utf-8")
+    values = [f["value"] for e in data["entries"] for f in e["figures"]]
+    assert any(v >= 1000 for v in values)
+    for value in values:
+        written = format_decimal(value, locale=locale, numbering_system="default")
+        assert re.search(r'<td class="num"[^>]*>(?:[^<]* )?' + re.escape(written) + r"[ <]", figures), (value, written)
+    names = [t for t in bundled_languages() if tag.startswith(t)]
+    catalogue = yaml.safe_load((Path(__file__).parent.parent / "timeline" / "catalogues"
+                                / f"{max(names, key=len)}.yaml").read_text("utf-8"))
+    counted = 0
+    for page in sorted((site / "tags").glob("*.html")):
+        html = page.read_text("utf-8")
+        n = len(re.findall(r'<li><time datetime=', html))
+        forms = catalogue["group.counts"]
+        want = forms.get(locale.plural_form(n), forms["other"]).replace(
+            "{count}", format_decimal(n, locale=locale, numbering_system="default"))
+        shown = re.search(r'<p class="counts">(.*?)</p>', html)[1]
+        assert shown == want, (page.name, n, shown, want)
+        counted += 1
+    assert counted >= 3

@@ -224,6 +224,9 @@ class Language:
     fingerprint: str = ""
     legacy: bool = False                      # plain `en`: the site's long-standing English forms
     _digits: dict[int, str] | None = field(default=None, repr=False)
+    # A string without values is the same every time: made once (cards
+    # call a few of them for each of thousands of entries).
+    _fixed: dict[str, Markup] = field(default_factory=dict, repr=False)
 
     @property
     def direction(self) -> str:
@@ -252,6 +255,14 @@ class Language:
     def t(self, key: str, **values) -> Markup:
         """The string of `key` as HTML text, its values escaped (and counts
         written as numbers of the language); a plural string takes `count`."""
+        if not values:
+            fixed = self._fixed.get(key)
+            if fixed is None:
+                fixed = self._fixed[key] = self._markup(key, values)
+            return fixed
+        return self._markup(key, values)
+
+    def _markup(self, key: str, values: dict) -> Markup:
         text = Markup(escape(self._text(key, values))).format(**self._values(values))
         if key in self.english:
             return Markup('<span lang="en">') + text + Markup("</span>")
