@@ -358,3 +358,20 @@ def test_numbers_and_plural_forms_are_cldrs(built, tag):
         assert shown == want, (page.name, n, shown, want)
         counted += 1
     assert counted >= 3
+
+
+def test_the_live_previews_panel_speaks_the_sites_language(tmp_path):
+    """The errors of a build stay English; the panel that shows them is in
+    the site's language, its words sent with the errors."""
+    from serve_support import Served, copy_project, write_by_rename
+    project = copy_project(tmp_path / "project")
+    set_language(project, "ru")
+    entry = project / "content" / "2022-01-07-shoot-to-kill-order.md"
+    good = entry.read_text("utf-8")
+    with Served(project) as served:
+        build_no = served.wait_build(after=0)["build"]
+        write_by_rename(entry, good.replace("title: ", "titel: ", 1))
+        news = served.wait_build(after=build_no)
+        assert news["errors"] and all(": error: " in e and e.isascii() for e in news["errors"]), news
+        assert news["strings"]["live.dismiss"] == "Закрыть"
+        assert set(news["strings"]["live.failed"]) == {"one", "few", "many", "other"}
