@@ -51,6 +51,7 @@ def main() -> int:
             for name in order:
                 env = jinja2.Environment if name == "plain Jinja" else FastEnvironment
                 renderer = Renderer(BUNDLED_TEMPLATES, "templates", env)
+                renderer.use_static([])
                 renderer.use_language(timeline.language)
                 renderer.compile()
                 # Planned anew: the views a page is given are made when first rendered.

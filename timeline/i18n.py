@@ -40,11 +40,12 @@ from .yamlread import YMap
 __all__ = ["Language", "LanguageError", "BUNDLED_CATALOGUES", "load_language", "bundled_language", "parse_tag", "english_catalogue",
            "bundled_languages", "catalogue_keys"]
 
+_Day = date   # the type, by a name the methods named `date` do not hide
 BUNDLED_CATALOGUES = Path(__file__).resolve().parent / "catalogues"
 ENGLISH = "en"
-# The plain English of the site before it spoke other languages: a span of
-# dates as it always read, kept so that an `en` site does not change.
-_LEGACY_SPAN = ("", " to ", "")
+# The plain English of the site before it spoke other languages: the words
+# between the dates of a span, kept so that an `en` site does not change.
+_LEGACY_SPAN = " to "
 _CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
@@ -103,21 +104,21 @@ def _closest_tag(text: str) -> str | None:
 Strings = dict[str, "str | dict[str, str]"]
 
 
-def _read_catalogue(file: Path, shown: str, problems: Problems) -> tuple[YMap | None, bool]:
-    """A catalogue file read with the line of each key; (None, read) on a
-    problem (already reported)."""
+def _read_catalogue(file: Path, shown: str, problems: Problems) -> YMap | None:
+    """A catalogue file read with the line of each key; None on a problem
+    (reported)."""
     try:
         text = yamlread.read_text(file.read_bytes(), shown)
         data = yamlread.load(text, shown)
     except ContentError as exc:
         problems.add(exc)
-        return None, True
+        return None
     if data is None:
-        return YMap(), True
+        return YMap()
     if not isinstance(data, YMap):
         problems.error(shown, 1, "a catalogue is a mapping of keys to texts (key: text)")
-        return None, True
-    return data, True
+        return None
+    return data
 
 
 def _checked(data: YMap, shown: str, english: Strings, plural_tags: frozenset[str], problems: Problems) -> Strings:
@@ -131,10 +132,10 @@ def _checked(data: YMap, shown: str, english: Strings, plural_tags: frozenset[st
             hint = f'; did you mean "{close[0]}"?' if close else "; the keys are listed in the README"
             problems.error(shown, line, f'unknown key "{key}" in the catalogue{hint}')
             continue
+        needed = sorted(plural_tags | {"other"}, key=_CATEGORIES.index)
         if isinstance(english[key], dict):
             if not isinstance(value, YMap):
-                forms = ", ".join(sorted(plural_tags | {"other"}, key=_CATEGORIES.index))
-                problems.error(shown, line, f'"{key}" has plural forms: write them as a mapping of {forms}')
+                problems.error(shown, line, f'"{key}" has plural forms: write them as a mapping of {", ".join(needed)}')
                 continue
             forms: dict[str, str] = {}
             for category, text in value.items():
@@ -145,6 +146,10 @@ def _checked(data: YMap, shown: str, english: Strings, plural_tags: frozenset[st
                     problems.error(shown, value.line_of(category), f'"{key}" {category} must be text')
                 else:
                     forms[category] = text
+            lacking = [c for c in needed if c not in forms]
+            if lacking:
+                problems.warning(shown, line, f'"{key}" lacks the plural forms {", ".join(lacking)} that the language '
+                                              f'uses: "other" stands in for them')
             out[key] = forms
         elif not isinstance(value, str):
             problems.error(shown, line, f'"{key}" must be text')
@@ -160,14 +165,20 @@ def _bundled(name: str) -> tuple[tuple[str, object], ...] | None:
     if not file.is_file():
         return None
     problems = Problems()
-    data, _ = _read_catalogue(file, f"catalogues/{name}.yaml", problems)
+    data = _read_catalogue(file, f"catalogues/{name}.yaml", problems)
     if data is None or problems.items:
         raise RuntimeError(f"the bundled catalogue {name}.yaml is broken: {problems.items}")
     return tuple((k, dict(v) if isinstance(v, dict) else v) for k, v in data.items())
 
 
+def _fresh(pairs) -> Strings:
+    """A catalogue's strings as a new dict (plural forms copied too: the
+    bundled ones are read once and shared)."""
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in pairs}
+
+
 def english_catalogue() -> Strings:
-    return dict(_bundled(ENGLISH) or ())
+    return _fresh(_bundled(ENGLISH) or ())
 
 
 def catalogue_keys() -> list[str]:
@@ -328,7 +339,7 @@ class Language:
             return d.display().split(",")[0] if d.day else d.display()
         if d.day is None:
             return self.date(d)
-        return self._native(_pattern(self.locale, "full", "date").apply(date(d.year, d.month, d.day), self.locale))
+        return self._native(_pattern(self.locale, "full", "date").apply(_calendar(d), self.locale))
 
     def short(self, d: PartialDate) -> str:
         """Compact: `2022`, `Jan 2022`, `7 Jan 2022`, `7 Jan 2022, 15:00`."""
@@ -363,7 +374,7 @@ class Language:
         at their precision (`5–19 Jan 2022`), else its fallback pattern."""
         one = self.short if short else self.date
         if self.legacy:
-            return [(one(start), start.iso()), (_LEGACY_SPAN[1], ""), (one(end), end.iso())]
+            return [(one(start), start.iso()), (_LEGACY_SPAN, ""), (one(end), end.iso())]
         if start.precision == end.precision and start.hour is None:
             skeleton = {"year": "y", "month": "yMMM" if short else "yMMMM",
                         "day": "yMMMd" if short else "yMMMMd"}[start.precision]
@@ -374,7 +385,7 @@ class Language:
         pieces = [(before, ""), (one(start), start.iso()), (between, ""), (one(end), end.iso()), (after, "")]
         return [p for p in pieces if p[0]]
 
-    def _interval(self, skeleton: str, a: date, b: date) -> tuple[str, str] | None:
+    def _interval(self, skeleton: str, a: _Day, b: _Day) -> tuple[str, str] | None:
         formats = self.locale.interval_formats
         found = skeleton if skeleton in formats else match_skeleton(skeleton, formats)
         if not found or a == b:
@@ -401,7 +412,7 @@ class Language:
         return moment
 
 
-def _calendar(d: PartialDate) -> date:
+def _calendar(d: PartialDate) -> _Day:
     return date(d.year, d.month or 1, d.day or 1)
 
 
@@ -447,7 +458,7 @@ def load_language(tag: str, line: int, settings_path: str, project_dir: Path, sh
     for name in reversed(names):
         data = _bundled(name)
         if data is not None:
-            strings.update(dict(data))
+            strings.update(_fresh(data))
             covered.update(k for k, _ in data)
             bundled_found = name
     own_files: list[tuple[str, str]] = []
@@ -455,10 +466,10 @@ def load_language(tag: str, line: int, settings_path: str, project_dir: Path, sh
         file = project_dir / "i18n" / f"{name}.yaml"
         if file.is_file():
             shown = os.path.join(shown_dir, "i18n", f"{name}.yaml")
-            data, _ = _read_catalogue(file, shown, problems)
-            if data is None:
+            read = _read_catalogue(file, shown, problems)
+            if read is None:
                 continue
-            own = _checked(data, shown, english, plural_tags, problems)
+            own = _checked(read, shown, english, plural_tags, problems)
             strings.update(own)
             covered.update(own)
             own_files.append((shown, file.read_text("utf-8", errors="replace")))
@@ -476,8 +487,9 @@ def load_language(tag: str, line: int, settings_path: str, project_dir: Path, sh
         problems.warning(where, 1, f"{len(missing)} of the site's strings have no translation and are shown in "
                                    f"English: {shown_keys}")
     for key, value in list(strings.items()):
-        if isinstance(value, dict) and "other" not in value:
-            value["other"] = english[key]["other"] if isinstance(english[key], dict) else english[key]
+        base = english[key]
+        if isinstance(value, dict) and "other" not in value and isinstance(base, dict):
+            value["other"] = base["other"]
     legacy = tag == ENGLISH
     fingerprint = digest(tag, str(locale), bundled_found or "", sorted((k, repr(v)) for k, v in strings.items()),
                          own_files)
