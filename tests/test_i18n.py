@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import pytest
@@ -221,8 +222,13 @@ def test_dates_are_cldrs_at_their_precision(built, tag):
         elif len(iso) == 10:
             want = format_date(__import__("datetime").date(y, m, d), "full", locale=locale)
         else:
-            want = format_date(__import__("datetime").date(y, m, d), "full", locale=locale)
+            # A time: its day in full, its clock, and its zone as CLDR names it in the language.
+            from babel.dates import get_timezone_name
+            moment = __import__("datetime").datetime.fromisoformat(iso).astimezone(ZoneInfo(data["timezone"]))
+            want = format_date(moment.date(), "full", locale=locale)
             assert want in shown[2], (shown[2], want)
+            zone = get_timezone_name(moment, "long", locale=locale)
+            assert shown[2].endswith(zone) and f"{moment:%M}" in shown[2], (shown[2], zone)
             checked += 1
             continue
         assert shown[2] == want, (entry["slug"], shown[2], want)
@@ -375,3 +381,19 @@ def test_the_live_previews_panel_speaks_the_sites_language(tmp_path):
         assert news["errors"] and all(": error: " in e and e.isascii() for e in news["errors"]), news
         assert news["strings"]["live.dismiss"] == "Закрыть"
         assert set(news["strings"]["live.failed"]) == {"one", "few", "many", "other"}
+
+
+
+def test_a_partial_catalogue_of_a_language_not_bundled_warns_of_what_it_lacks(tmp_path):
+    project = copy_fixture(tmp_path / "p")
+    set_language(project, "eu")
+    (project / "i18n").mkdir()
+    (project / "i18n" / "eu.yaml").write_text("nav.timeline: Kronologia\nnav.sources: Iturriak\n", "utf-8")
+    out = tmp_path / "site"
+    result = build(rel(project), out, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    lacking = [p for p in problems(result.stderr) if "no translation" in p[3]]
+    assert [p[:3] for p in lacking] == [(rel(project / "i18n" / "eu.yaml"), 1, "warning")], result.stderr
+    assert lacking[0][3].startswith(f"{len(catalogue_keys()) - 2} of the site's strings")
+    home = (out / "index.html").read_text("utf-8")
+    assert ">Kronologia</a>" in home and '<span lang="en">Search entries</span>' in home
