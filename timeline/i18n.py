@@ -17,6 +17,7 @@ import difflib
 import json
 import functools
 import os
+import re
 import string
 import zoneinfo
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ ENGLISH = "en"
 # between the dates of a span, kept so that an `en` site does not change.
 _LEGACY_SPAN = " to "
 _CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class LanguageError(ValueError):
@@ -238,8 +240,10 @@ class Language:
     # A string without values is the same every time: made once (cards
     # call a few of them for each of thousands of entries).
     _fixed: dict[str, Markup] = field(default_factory=dict, repr=False)
+    _categories: dict = field(default_factory=dict, repr=False)   # count -> its plural category
+    _parts: dict = field(default_factory=dict, repr=False)        # a string -> its text and names, split
 
-    @property
+    @functools.cached_property
     def direction(self) -> str:
         return self.locale.text_direction
 
@@ -255,13 +259,35 @@ class Language:
             count = values.get("count")
             if count is None:
                 raise KeyError(f'"{key}" has plural forms: give it a count')
-            category = self.locale.plural_form(count)
+            category = self._categories.get(count)
+            if category is None:
+                category = self._categories[count] = self.locale.plural_form(count)
             value = value.get(category) or value["other"]
         return value
 
-    def _values(self, values: dict) -> dict:
-        return {name: self.number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-                for name, v in values.items()}
+    def _fill(self, text: str, values: dict, html: bool) -> str:
+        """{name} replaced by its value, in one pass (a value holding
+        braces is not read again); numbers as the language writes them."""
+        if not values or "{" not in text:
+            return text
+        parts = self._parts.get(text)
+        if parts is None:
+            # Literal text and names alternate: "{by}, as reported by {publisher}"
+            # is ["", "by", ", as reported by ", "publisher", ""].
+            parts = self._parts[text] = _PLACEHOLDER.split(text)
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                out.append(part)
+                continue
+            if part not in values:
+                out.append("{" + part + "}")
+                continue
+            v = values[part]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                v = self.number(v)
+            out.append(str(escape(v)) if html else str(v))
+        return "".join(out)
 
     def t(self, key: str, **values) -> Markup:
         """The string of `key` as HTML text, its values escaped (and counts
@@ -274,14 +300,14 @@ class Language:
         return self._markup(key, values)
 
     def _markup(self, key: str, values: dict) -> Markup:
-        text = Markup(escape(self._text(key, values))).format(**self._values(values))
+        text = self._fill(str(escape(self._text(key, values))), values, html=True)
         if key in self.english:
-            return Markup('<span lang="en">') + text + Markup("</span>")
-        return text
+            return Markup(f'<span lang="en">{text}</span>')
+        return Markup(text)
 
     def t_plain(self, key: str, **values) -> str:
         """The string of `key` as plain text, for an attribute or a title."""
-        return self._text(key, values).format(**self._values(values))
+        return self._fill(self._text(key, values), values, html=False)
 
     def plural_forms(self, key: str) -> dict[str, str]:
         """A plural string's forms, for a script that picks one by count."""
