@@ -397,3 +397,19 @@ def test_a_partial_catalogue_of_a_language_not_bundled_warns_of_what_it_lacks(tm
     assert lacking[0][3].startswith(f"{len(catalogue_keys()) - 2} of the site's strings")
     home = (out / "index.html").read_text("utf-8")
     assert ">Kronologia</a>" in home and '<span lang="en">Search entries</span>' in home
+
+
+@pytest.mark.parametrize("tag", ["de", "ar"])
+def test_a_body_edit_takes_the_quick_way_in_any_language_and_gives_the_same_site(tmp_path, tag):
+    from helpers import snapshot
+    project = copy_fixture(tmp_path / "p")
+    set_language(project, tag)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build(project, out, "--cache", cache).returncode == 0
+    entry = project / "content" / "2021" / "2021-03-26-vote.md"
+    entry.write_text(entry.read_text("utf-8") + "\nA sentence added later.\n", "utf-8")
+    again = build(project, out, "--cache", cache)
+    assert again.returncode == 0, again.stderr
+    assert "quick rebuild" in again.stdout + again.stderr
+    assert build(project, tmp_path / "fresh", "--no-cache").returncode == 0
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
