@@ -221,6 +221,13 @@ def _likely_script(language: str) -> str | None:
     return None
 
 
+class _Unfilled(dict):
+    """Values by name; a name not given stays as written, {name}."""
+
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
+
+
 # ---- the language ---------------------------------------------------------
 
 @dataclass(eq=False)
@@ -241,7 +248,8 @@ class Language:
     # call a few of them for each of thousands of entries).
     _fixed: dict[str, Markup] = field(default_factory=dict, repr=False)
     _categories: dict = field(default_factory=dict, repr=False)   # count -> its plural category
-    _parts: dict = field(default_factory=dict, repr=False)        # a string -> its text and names, split
+    _parts: dict = field(default_factory=dict, repr=False)        # a string -> its %-pattern
+    _html_parts: dict = field(default_factory=dict, repr=False)   # the same, of the string escaped
 
     @functools.cached_property
     def direction(self) -> str:
@@ -267,27 +275,27 @@ class Language:
 
     def _fill(self, text: str, values: dict, html: bool) -> str:
         """{name} replaced by its value, in one pass (a value holding
-        braces is not read again); numbers as the language writes them."""
-        if not values or "{" not in text:
-            return text
-        parts = self._parts.get(text)
-        if parts is None:
-            # Literal text and names alternate: "{by}, as reported by {publisher}"
-            # is ["", "by", ", as reported by ", "publisher", ""].
-            parts = self._parts[text] = _PLACEHOLDER.split(text)
-        out = []
-        for i, part in enumerate(parts):
-            if i % 2 == 0:
-                out.append(part)
+        braces is not read again); numbers as the language writes them.
+        With `html`, the text is escaped and so are the values (Markup
+        stays as it is)."""
+        patterns = self._html_parts if html else self._parts
+        pattern = patterns.get(text)
+        if pattern is None:
+            # "{by}, as reported by {publisher}" -> "%(by)s, as reported by %(publisher)s":
+            # filled by the % operator, in one pass.
+            written = str(escape(text)) if html else text
+            pattern = patterns[text] = _PLACEHOLDER.sub(r"%(\1)s", written.replace("%", "%%"))
+        if not values:
+            return pattern.replace("%%", "%")
+        filled = _Unfilled()
+        for name, v in values.items():
+            if type(v) is Markup:
+                filled[name] = v
                 continue
-            if part not in values:
-                out.append("{" + part + "}")
-                continue
-            v = values[part]
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 v = self.number(v)
-            out.append(str(escape(v)) if html else str(v))
-        return "".join(out)
+            filled[name] = escape(v) if html else v
+        return pattern % filled
 
     def t(self, key: str, **values) -> Markup:
         """The string of `key` as HTML text, its values escaped (and counts
@@ -300,7 +308,7 @@ class Language:
         return self._markup(key, values)
 
     def _markup(self, key: str, values: dict) -> Markup:
-        text = self._fill(str(escape(self._text(key, values))), values, html=True)
+        text = self._fill(self._text(key, values), values, html=True)
         if key in self.english:
             return Markup(f'<span lang="en">{text}</span>')
         return Markup(text)
