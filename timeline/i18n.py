@@ -250,6 +250,7 @@ class Language:
     _categories: dict = field(default_factory=dict, repr=False)   # count -> its plural category
     _parts: dict = field(default_factory=dict, repr=False)        # a string -> its %-pattern
     _html_parts: dict = field(default_factory=dict, repr=False)   # the same, of the string escaped
+    _written: dict = field(default_factory=dict, repr=False)      # (form, date) -> the date as written
 
     @functools.cached_property
     def direction(self) -> str:
@@ -353,6 +354,15 @@ class Language:
         `Friday 7 January 2022`, with the time and its zone when written."""
         if self.legacy:
             return d.display()
+        # CLDR's patterns cost tens of microseconds a date, and a timeline
+        # writes the same dates on many pages: each is written once.
+        key = ("date", d)
+        text = self._written.get(key)
+        if text is None:
+            text = self._written[key] = self._date(d)
+        return text
+
+    def _date(self, d: PartialDate) -> str:
         if d.month is None:
             return self._skeleton("y", d)
         if d.day is None:
@@ -379,6 +389,13 @@ class Language:
         """Compact: `2022`, `Jan 2022`, `7 Jan 2022`, `7 Jan 2022, 15:00`."""
         if self.legacy:
             return d.short()
+        key = ("short", d)
+        text = self._written.get(key)
+        if text is None:
+            text = self._written[key] = self._short(d)
+        return text
+
+    def _short(self, d: PartialDate) -> str:
         if d.month is None:
             return self._skeleton("y", d)
         if d.day is None:
