@@ -127,6 +127,9 @@ class _Texts(HTMLParser):
         for name in self.ATTRIBUTES:
             if a.get(name):
                 self.out.append(a[name])
+        # A page's description and link-preview title: fixed words around the curator's.
+        if tag == "meta" and (a.get("name") == "description" or a.get("property") in ("og:title", "og:description")):
+            self.out.append(a.get("content") or "")
         if a.get("data-strings"):
             for value in json.loads(a["data-strings"]).values():
                 self.out.extend(value.values() if isinstance(value, dict) else [value])
