@@ -416,3 +416,24 @@ def test_a_body_edit_takes_the_quick_way_in_any_language_and_gives_the_same_site
     assert "quick rebuild" in again.stdout + again.stderr
     assert build(project, tmp_path / "fresh", "--no-cache").returncode == 0
     assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_the_exports_carry_the_bodys_own_words_in_the_language(built):
+    """timelinejs.json, entries.csv, timeline.ics and the pages' JSON-LD:
+    a table's label and a remote picture's words in the site's language,
+    no marker of them left, and a TimelineJS slide's own words too."""
+    site = built("basic", "de")
+    for name in ("timelinejs.json", "timelinejs.js", "entries.csv", "timeline.ics", "entries/2021-04-02-cafe.html"):
+        text = (site / name).read_text("utf-8")
+        assert "\x00" not in text and "\\u0000" not in text, name
+    slides = json.loads((site / "timelinejs.json").read_text("utf-8"))["events"]
+    vote = next(s for s in slides if s["unique_id"] == "2021-03-26-vote")["text"]["text"]
+    assert 'aria-label="Tabelle"' in vote
+    assert "Mira Holm, laut <a " in vote and "Der Eintrag und seine Quellen</a> · Quellen: <a " in vote
+    assert "as reported by" not in vote and "Sources:" not in vote
+    cafe = next(s for s in slides if s["unique_id"] == "2021-04-02-cafe")["text"]["text"]
+    assert "[Bild: a photo of the ferry]" in cafe, cafe
+    sheet = (site / "entries.csv").read_text("utf-8")
+    assert 'aria-label=""Tabelle""' in sheet and "[Bild: a photo of the ferry]" in sheet
+    page = (site / "entries/2021-04-02-cafe.html").read_text("utf-8")
+    assert "[Bild: a photo of the ferry]" in re.search(r'<meta name="description" content="([^"]*)"', page)[1]
