@@ -150,6 +150,12 @@ def test_the_filter_speaks_the_timelines_language(open_page, site, tmp_path, tag
     assert inner.evaluate("() => document.documentElement.dir") == ("rtl" if tag == "ar" else "")
     status = inner.locator("#embed-status")
     assert status.inner_text().strip() == f"{said} {show_all}"
+    # The timeline's line on the side the language starts from, and nothing for axe to find.
+    borders = inner.evaluate("""() => { const s = getComputedStyle(document.querySelector('.embed-list'));
+        return [s.borderLeftWidth, s.borderRightWidth]; }""")
+    assert borders == (["0px", "2px"] if tag == "ar" else ["2px", "0px"]), borders
+    violations = run_axe(inner)
+    assert violations == [], format_violations(violations)
     inner.get_by_role("link", name=show_all).click()
     assert len(_visible(inner)) == len(_entries(tmp_path / "site"))
     assert errors == []
