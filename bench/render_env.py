@@ -3,7 +3,7 @@
 timeline in this one process with plain Jinja and with its overrides,
 alternately, and print the medians and that the bytes are the same.
 
-    .venv/bin/python bench/render_env.py [N] [--rounds R]
+    .venv/bin/python bench/render_env.py [N] [--rounds R] [--language TAG]
 """
 from __future__ import annotations
 
@@ -32,9 +32,14 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("size", nargs="?", type=int, default=2000)
     p.add_argument("--rounds", type=int, default=4)
+    p.add_argument("--language", default=None, help="build the timeline in this language (default: the generated one's)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as work:
         synth.generate(args.size, work, seed=1)
+        if args.language:
+            index = Path(work, "content", "_index.md")
+            text = index.read_text("utf-8") if index.exists() else "---\n---\n"
+            index.write_text(text.replace("---\n", f"---\nlanguage: {args.language}\n", 1), "utf-8")
         folders = Folders(Path(work, "content"), Path(work, "seeds"), "content", "seeds")
         engine = FastEngine(None, 1)
         timeline, problems = load_timeline(folders, engine=engine, memory=engine.open_memory())
@@ -46,6 +51,8 @@ def main() -> int:
             for name in order:
                 env = jinja2.Environment if name == "plain Jinja" else FastEnvironment
                 renderer = Renderer(BUNDLED_TEMPLATES, "templates", env)
+                renderer.use_static([])
+                renderer.use_language(timeline.language)
                 renderer.compile()
                 # Planned anew: the views a page is given are made when first rendered.
                 jobs = [j for j in plan_site(timeline, "") if j.template]

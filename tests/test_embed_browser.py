@@ -128,3 +128,34 @@ def test_embed_page_has_no_accessibility_violations(open_page, site, scheme):
                                        color_scheme=scheme)
     violations = run_axe(page)
     assert violations == [], format_violations(violations)
+
+
+@pytest.mark.parametrize("tag, said, show_all", [
+    ("de", "Schlagwort „dredging“: 4 Einträge.", "Alle Einträge zeigen"),
+    ("ru", "Тема «dredging»: 4 записи.", "Показать все записи"),
+    ("ar", "الوسم «dredging»: 4 مدخلات.", "عرض كل المدخلات"),
+])
+def test_the_filter_speaks_the_timelines_language(open_page, site, tmp_path, tag, said, show_all):
+    """embed.js's status and its link in the site's language, its count in
+    the language's plural form (the strings come in the page, no fetch)."""
+    project = tmp_path / "project"
+    shutil.copytree(site.parent / "project", project)
+    index = project / "content" / "_index.md"
+    index.write_text(index.read_text("utf-8").replace("timezone:", f"language: {tag}\ntimezone:", 1), "utf-8")
+    result = build_site(project / "content", project / "seeds", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page, inner, errors, _ = _frame(open_page, tmp_path / "site", "tag=dredging", 680, 700)
+    wanted = [e["slug"] for e in _entries(tmp_path / "site") if "dredging" in (e.get("tags") or [])]
+    assert len(wanted) == 4 and _visible(inner) == wanted
+    assert inner.evaluate("() => document.documentElement.dir") == ("rtl" if tag == "ar" else "")
+    status = inner.locator("#embed-status")
+    assert status.inner_text().strip() == f"{said} {show_all}"
+    # The timeline's line on the side the language starts from, and nothing for axe to find.
+    borders = inner.evaluate("""() => { const s = getComputedStyle(document.querySelector('.embed-list'));
+        return [s.borderLeftWidth, s.borderRightWidth]; }""")
+    assert borders == (["0px", "2px"] if tag == "ar" else ["2px", "0px"]), borders
+    violations = run_axe(inner)
+    assert violations == [], format_violations(violations)
+    inner.get_by_role("link", name=show_all).click()
+    assert len(_visible(inner)) == len(_entries(tmp_path / "site"))
+    assert errors == []

@@ -23,6 +23,7 @@ from timeline.output import write_site
 from timeline.render import BUNDLED_TEMPLATES, Job, Renderer
 from timeline.sources import load_sources
 from timeline.errors import Problems
+from timeline.i18n import bundled_language
 from timeline.views import day_groups, overview, source_view, split_listing
 
 
@@ -99,7 +100,7 @@ def entry(slug: str, date: str) -> Entry:
 
 def test_day_groups_put_consecutive_entries_of_one_day_under_one_heading():
     entries = [entry("a", "2021-03-01"), entry("b", "2021-03-01T10:00"), entry("c", "2021-03"), entry("d", "2021-03-02")]
-    groups = day_groups(entries)
+    groups = day_groups(entries, bundled_language("en"))
     assert [(g.key, [e.slug for e in g.entries]) for g in groups] == [
         ("d-2021-03-01", ["a", "b"]), ("d-2021-03", ["c"]), ("d-2021-03-02", ["d"])]
 
@@ -108,8 +109,8 @@ def test_split_listing_splits_by_year_then_month_and_lists_each_entry_once():
     entries = [entry(f"e{i}", f"2021-{1 + i % 3:02d}-0{1 + i % 5}") for i in range(9)] + [entry("y", "2021"),
                                                                                           entry("z", "2022-05")]
     entries.sort(key=Entry.order)
-    assert split_listing(entries, 20) == []
-    pages = split_listing(entries, 4)
+    assert split_listing(entries, 20, bundled_language("en")) == []
+    pages = split_listing(entries, 4, bundled_language("en"))
     assert [p.path for p in pages] == ["archive/2021.html", "archive/2022.html"]
     assert [c.path for c in pages[0].children] == ["archive/2021-01.html", "archive/2021-02.html", "archive/2021-03.html"]
     listed = [e.slug for p in pages for sub in [p, *p.children] for e in sub.entries]

@@ -19,6 +19,7 @@ from .markup import slug_of
 from .memory import CLOCK_TICK_NS, Memory
 from .model import Entry, Group, MarkSpan, Timeline
 from .names import href, page_name
+from .i18n import load_language
 from .settings import load_settings
 from .sources import MISSING, load_sources
 
@@ -46,17 +47,18 @@ def load_timeline(
     readers = engine.readers
     problems = Problems()
     settings = load_settings(folders.content, folders.content_shown, problems, base_url, readers.load_yaml)
+    language = project_language(folders, settings, problems)
     broken: dict[str, str] = {}
     waiting: dict[str, list[ContentError]] = {}
     sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems, readers.load_yaml, broken,
-                           waiting)
+                           waiting, settings.language)
     # What is wrong with a source is said first, and once: entries citing it only point there.
     problems.leading = (os.path.join(folders.seeds_shown, ""),)
     found = scan_entry_files(folders.content)   # each file with its size and time
     files = sorted(found)
     entry_paths = _slugs(files, folders.content_shown, problems)
     checker = EntryChecker(folders.content, folders.content_shown, settings.timezone, sources, readers, memory.salt,
-                           broken, folders.seeds_shown)
+                           broken, folders.seeds_shown, settings.language)
     intro: list = []   # the intro rendered, by parents_part
 
     def parents_part() -> None:
@@ -132,6 +134,7 @@ def load_timeline(
         tracks=tracks,
         track_of=track_of,
         media_files=dict(sorted(media_files.items())),
+        language=language,
     )
     return timeline, problems
 
@@ -149,6 +152,15 @@ def unfilled_sources(waiting: dict[str, list[ContentError]], citing: dict[str, s
             else:
                 problems.warning(problem.path, problem.line, f'{problem.message}: fill it in before an entry cites '
                                  f'source "{sid}" (until then it is left out of the site)')
+
+
+def project_language(folders: Folders, settings, problems: Problems):
+    """The site's language: the setting's CLDR locale and the strings of
+    the bundled catalogue and of the project's i18n/ folder, which sits
+    beside the content folder."""
+    shown = folders.content_shown.rstrip("/\\")
+    return load_language(settings.language, settings.language_line, os.path.join(shown, "_index.md"),
+                         folders.content.resolve().parent, os.path.dirname(shown), problems)
 
 
 def check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, list[int] | None],

@@ -25,6 +25,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     i = sub.add_parser("init", help=HELP["init"], description=HELP["init"])
     i.add_argument("dir", nargs="?", default=".", help="where (default: here)")
+    i.add_argument("--language", default="en", help="the site's language, a BCP 47 tag such as de or pt-BR (default: en)")
     n = sub.add_parser("new", help=HELP["new"], description=HELP["new"])
     n.add_argument("title", help="the entry's title")
     n.add_argument("--date", help="its date (default: today in the timeline's zone)")
@@ -68,7 +69,7 @@ def _init(args) -> int:
     if folder.exists() and not folder.is_dir():
         print(f"{invoked.name()}: error: {args.dir} is a file, not a folder", file=sys.stderr)
         return EXIT_USAGE
-    for path in init.run(folder):
+    for path in init.run(folder, args.language):
         print(f"wrote {path}")
     run = command_from(folder)
     where = "" if args.dir == "." else f"cd {shlex.quote(args.dir)}\n"

@@ -81,8 +81,9 @@ class EntryChecker:
 
     def __init__(self, content_dir: Path, shown_dir: str, tz: str, sources: dict[str, Source],
                  readers: Readers = Readers(), salt: str = "", broken: dict[str, str] | None = None,
-                 seeds_shown: str = "seeds"):
+                 seeds_shown: str = "seeds", language: str = "en"):
         self.content_dir = content_dir
+        self.language = language   # the timeline's: front matter dates may use its month names
         self.shown_dir = shown_dir
         self.tz = tz
         self.sources = sources
@@ -95,7 +96,7 @@ class EntryChecker:
         # What a check depends on besides the file: a kept check made
         # under another context is not reused.
         ordered = sorted(sources.values(), key=lambda s: s.id)
-        self.context = digest(salt, shown_dir, tz, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered],
+        self.context = digest(salt, shown_dir, tz, language, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered],
                               sorted(self.broken.items()))
 
     def markdown(self, text: str, *, first_line: int, doc_id: str, from_path: str):
@@ -120,7 +121,7 @@ class EntryChecker:
             problems.error(os.path.join(self.shown_dir, rel), 1, f"cannot read the file: {exc.strerror}")
             return Checked(rel, None, [], problems)
         file_hash = file_digest(raw)
-        entry = read_entry(raw, rel, self.shown_dir, self.tz, problems, self.readers.load_yaml)
+        entry = read_entry(raw, rel, self.shown_dir, self.tz, problems, self.readers.load_yaml, self.language)
         if entry is None:
             return Checked(rel, None, [], problems, file_hash=file_hash)
         cited = self.verify(entry, problems)

@@ -13,7 +13,9 @@ import unicodedata
 from .model import Entry, Quote
 from .schema import to_data
 
-_ACCENTS = re.compile("[\u0300-\u036f]+")
+# Accents, and the vowel points of Hebrew and Arabic (written now and then,
+# never typed into a search box): static/search.js folds the same marks.
+_ACCENTS = re.compile("[\u0300-\u036f\u0591-\u05bd\u05bf-\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670]+")
 
 
 # One encoder for all: json.dumps with options makes a new one every call,

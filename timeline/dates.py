@@ -33,6 +33,7 @@ import calendar
 import difflib
 import functools
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -605,24 +606,26 @@ def _clock(before_s: int, after_s: int) -> str:
 # Parsing
 
 
-def parse_date(value: str, tz: str = "UTC") -> PartialDate:
+def parse_date(value: str, tz: str = "UTC", language: str = "en") -> PartialDate:
     """Parse a date as written in content (see the module's docstring for the forms).
 
     ``tz`` is the timeline's IANA time zone: a time written without an offset
-    is in it. Raises :class:`DateError` with a message that names the bad part
+    is in it. ``language`` is the timeline's (a BCP 47 tag): its month names
+    are read too, in any of their cases (``7. Januar 2022``, ``7 января
+    2022``, ``janvier 2022``, ``2022年1月7日``). Raises :class:`DateError` with a message that names the bad part
     (``day 30 does not exist in February 2022``) or, for text that is no
     accepted form, says why and lists the accepted forms.
     """
     if not isinstance(value, str):
         raise DateError(f"a date must be written as text, got {type(value).__name__} {value!r}")
-    return _parse_text(value, tz)
+    return _parse_text(value, tz, language)
 
 
 # Dates are immutable and a timeline writes the same ones again and again
 # (every entry of a day or a month): each text is read, and its instants
 # worked out in its zone, once. Errors are not kept: they are raised anew.
 @functools.lru_cache(maxsize=8192)
-def _parse_text(value: str, tz: str) -> PartialDate:
+def _parse_text(value: str, tz: str, language: str = "en") -> PartialDate:
     text = value.strip()
     if not text:
         raise DateError(f"the date is empty: {ACCEPTED_FORMS}")
@@ -630,14 +633,128 @@ def _parse_text(value: str, tz: str) -> PartialDate:
     m = _ISO_RE.fullmatch(text)
     if m:
         return _from_iso(m, tz)
-    for regex in (_DMY_RE, _MDY_RE):
-        m = regex.fullmatch(text)
+    try:
+        for regex in (_DMY_RE, _MDY_RE):
+            m = regex.fullmatch(text)
+            if m:
+                return _from_english(m, text, tz, has_day=True)
+        m = _MY_RE.fullmatch(text)
         if m:
-            return _from_english(m, text, tz, has_day=True)
-    m = _MY_RE.fullmatch(text)
-    if m:
-        return _from_english(m, text, tz, has_day=False)
+            return _from_english(m, text, tz, has_day=False)
+    except DateError:
+        # "janvier 2022" has the shape of an English date: the language's
+        # month names are tried before the English error is given.
+        local = _from_local(text, tz, language) if language != "en" else None
+        if local is None:
+            raise
+        return local
+    if language != "en":
+        local = _from_local(text, tz, language)
+        if local is not None:
+            return local
     raise DateError(_explain(text))
+
+
+# --------------------------------------------------------------------------
+# Dates with the month names of the timeline's language
+
+
+_LOCAL_TIME_RE = re.compile(r"(?P<body>.*?)(?:[,\s]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?\s*",
+                            re.S)
+_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
+_FIELD_RE = re.compile(r"'[^']*'|([A-Za-z])\1*")
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFC", word).casefold().rstrip(".")
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """What a language writes in a date, as CLDR has it."""
+
+    months: Mapping[str, int]      # every month name, folded: all cases, full and abbreviated
+    fillers: frozenset[str]        # other words of its date patterns ("de", "г", "ж") and weekday names
+    numeric: bool                  # months written as numbers (2022年1月7日)
+    month_first: bool              # of a numeric month and a day, the month comes first
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(language: str) -> _Calendar | None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    months: dict[str, int] = {}
+    for context in locale.months.values():
+        for width in ("wide", "abbreviated"):
+            for number, name in context.get(width, {}).items():
+                months[_fold(name)] = number
+    fillers: set[str] = set()
+    for context in locale.days.values():
+        for width in ("wide", "abbreviated"):
+            fillers.update(_fold(name) for name in context.get(width, {}).values())
+    patterns = [locale.date_formats[w].pattern for w in ("full", "long", "medium")]
+    for pattern in patterns:
+        for m in _FIELD_RE.finditer(pattern):
+            if m.group(1) is None:
+                fillers.update(_fold(w) for w in _TOKEN_RE.findall(m.group(0).strip("'")))
+        literal = _FIELD_RE.sub(" ", pattern)
+        fillers.update(_fold(w) for w in _TOKEN_RE.findall(literal) if not w.isdigit())
+    long = patterns[1]
+    fields = [m.group(0)[0] for m in _FIELD_RE.finditer(long) if m.group(1)]
+    numeric = any(any(c.isdigit() for c in name) for name in locale.months["format"]["wide"].values()) or \
+        re.search(r"(?<!M)M(?!M)", long) is not None
+    month_first = "M" in fields and "d" in fields and fields.index("M") < fields.index("d")
+    return _Calendar(MappingProxyType(months), frozenset(fillers - {""}), numeric, month_first)
+
+
+def _from_local(text: str, tz: str, language: str) -> PartialDate | None:
+    """A date written with the month names (or, where the language writes
+    them so, the month numbers) of the timeline's language, or None."""
+    calendar_ = _calendar(language)
+    if calendar_ is None:
+        return None
+    m = _LOCAL_TIME_RE.fullmatch(text)
+    if m is None:
+        return None
+    year: int | None = None
+    month: int | None = None
+    small: list[int] = []
+    for token in _TOKEN_RE.findall(m.group("body")):
+        if token.isdigit():
+            if len(token) == 4 and year is None:
+                year = int(token)
+            elif len(token) <= 2:
+                small.append(int(token))
+            else:
+                return None
+            continue
+        word = _fold(token)
+        if word in calendar_.months and month is None:
+            month = calendar_.months[word]
+        elif word not in calendar_.fillers:
+            return None
+    if year is None:
+        return None
+    if month is None:
+        if not calendar_.numeric or not small:
+            return None
+        if len(small) == 2 and not calendar_.month_first:
+            small.reverse()
+        month, small = small[0], small[1:]
+    if len(small) > 1 or (m.group("hour") and not small):
+        return None
+    day = small[0] if small else None
+    if day is None:
+        return PartialDate(year=year, month=month, precision="month", tz=tz)
+    hour = _int(m, "hour")
+    second = _int(m, "second")
+    precision = "day" if hour is None else "minute" if second is None else "second"
+    return PartialDate(year=year, month=month, day=day, hour=hour, minute=_int(m, "minute"), second=second,
+                       precision=precision, tz=tz)
 
 
 def _int(m: re.Match[str], name: str) -> int | None:

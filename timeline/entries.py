@@ -52,7 +52,7 @@ MAX_ENTRY_BYTES = 1_000_000
 
 
 def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems,
-               load_yaml=yamlread.load) -> Entry | None:
+               load_yaml=yamlread.load, language: str = "en") -> Entry | None:
     """Read one entry from its file's bytes; every problem found goes to `problems`."""
     path = os.path.join(shown_dir, rel)
     if len(raw) > MAX_ENTRY_BYTES:
@@ -69,15 +69,16 @@ def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems
     if not isinstance(data, YMap):
         problems.error(path, 2, "the front matter must be a mapping of keys (title, date, sources, ...)")
         return None
-    entry = parse_entry(data, rel, path, body, body_line, tz, problems)
+    entry = parse_entry(data, rel, path, body, body_line, tz, problems, language)
     entry.outline = outline(rel, front)
     return entry
 
 
-def parse_entry(data: YMap, rel: str, path: str, body: str, body_line: int, tz: str, problems: Problems) -> Entry:
+def parse_entry(data: YMap, rel: str, path: str, body: str, body_line: int, tz: str, problems: Problems,
+                language: str = "en") -> Entry:
     """Build the Entry from its declared keys (model.Entry); it is only
     usable if `problems` gained no error."""
-    f = Fields(data, path, Entry.WHAT, known_keys(Entry), problems)
+    f = Fields(data, path, Entry.WHAT, known_keys(Entry), problems, language)
     values = read_declared(Entry, f, tz, lambda fields, name, of: list(read_items(fields, name, of, tz, problems)))
     date, end = values["date"], values["end"]
     if date and end and end.last() < date.start():
@@ -108,7 +109,7 @@ def _citations(f: Fields, path: str, tz: str, problems: Problems, draft: bool) -
         if isinstance(item, str) and item.strip():
             out.append(Citation(source=item.strip(), line=line, source_line=line))
         elif isinstance(item, YMap):
-            made = read_record(Fields(item, path, Citation.WHAT, known_keys(Citation), problems), Citation, line, tz, problems)
+            made = read_record(Fields(item, path, Citation.WHAT, known_keys(Citation), problems, f.language), Citation, line, tz, problems)
             if made is not None:
                 out.append(made)
         else:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from .data import js_safe, to_json
 from .dates import PartialDate
+from .i18n import Language, localized
 from .markup import ROOT
 from .model import Entry, Timeline
 from .names import href
@@ -30,7 +31,7 @@ from .settings import Era, Settings
 from .sources import Source
 
 Sources = dict[str, Source]
-PieceFn = Callable[[Entry, Sources, Settings], str]
+PieceFn = Callable[[Entry, Sources, Settings, Language], str]
 
 
 def link(path: str, settings: Settings) -> str:
@@ -85,11 +86,12 @@ def summary(html_text: str, limit: int = 200) -> str:
 
 # ---- JSON-LD ----
 
-def json_ld(e: Entry, sources: Sources, settings: Settings, root: str) -> Markup:
+def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Language | None = None) -> Markup:
     """An entry page's structured data (schema.org): an Article about an
     Event, citing each source as a NewsArticle (its archived page in the
     site `archivedAt`) and each quote as a Quotation based on its source.
-    Links are from the page (`root`), or absolute under base_url."""
+    Links are from the page (`root`), or absolute under base_url; the
+    body's own words (a table's label) in `lang`."""
     base = settings.base_url or root
 
     def source_ref(sid: str) -> dict:
@@ -118,7 +120,7 @@ def json_ld(e: Entry, sources: Sources, settings: Settings, root: str) -> Markup
         event["location"] = {"@type": "Place", "name": e.place}
     data: dict = {"@context": "https://schema.org", "@type": "Article", "headline": e.title,
                   "inLanguage": settings.language}
-    text = summary(e.body_html)
+    text = summary(localized(e.body_html, lang))
     if text:
         data["description"] = text
     if settings.base_url:
@@ -146,17 +148,19 @@ def _tljs_date(d: PartialDate) -> dict:
     return out
 
 
-def tljs_event(e: Entry, sources: Sources, settings: Settings) -> dict:
-    """An entry as a TimelineJS slide: its body, quotes and links in the text."""
-    parts = [rooted_html(e.body_html, settings).strip()] if e.body_html else []
+def tljs_event(e: Entry, sources: Sources, settings: Settings, lang: Language) -> dict:
+    """An entry as a TimelineJS slide: its body, quotes and links in the
+    text, its words in the site's language."""
+    parts = [localized(rooted_html(e.body_html, settings), lang).strip()] if e.body_html else []
     for q in e.quotes:
-        parts.append(f'<blockquote><p>{escape(q.text)}</p><p>— {escape(q.by)}, as reported by '
-                     f'<a href="{escape(link(q.link, settings))}">{escape(sources[q.source].publisher)}</a></p>'
-                     "</blockquote>")
-    cited = ", ".join(f'<a href="{escape(link(sources[sid].href, settings))}">{escape(sources[sid].publisher)}</a>'
-                      for sid in e.cited_sources())
-    parts.append(f'<p><a href="{escape(link(e.href, settings))}">The entry and its sources</a>'
-                 + (f" · Sources: {cited}" if cited else "") + "</p>")
+        publisher = Markup(f'<a href="{escape(link(q.link, settings))}">{escape(sources[q.source].publisher)}</a>')
+        parts.append(f'<blockquote><p>{escape(q.text)}</p><p>— {lang.t("quote.by", by=q.by, publisher=publisher)}'
+                     "</p></blockquote>")
+    cited = lang.t("list.separator").join(
+        Markup(f'<a href="{escape(link(sources[sid].href, settings))}">{escape(sources[sid].publisher)}</a>')
+        for sid in e.cited_sources())
+    parts.append(f'<p><a href="{escape(link(e.href, settings))}">{lang.t("export.entry_link")}</a>'
+                 + (f" · {lang.t('entry.sources')}{cited}" if cited else "") + "</p>")
     event: dict = {"start_date": _tljs_date(e.date)}
     if e.end is not None:
         event["end_date"] = _tljs_date(e.end)
@@ -177,8 +181,8 @@ def tljs_event(e: Entry, sources: Sources, settings: Settings) -> dict:
     return event
 
 
-def tljs_piece(e: Entry, sources: Sources, settings: Settings) -> str:
-    return "" if e.draft else to_json(tljs_event(e, sources, settings))
+def tljs_piece(e: Entry, sources: Sources, settings: Settings, lang: Language) -> str:
+    return "" if e.draft else to_json(tljs_event(e, sources, settings, lang))
 
 
 def _tljs_era(era: Era) -> dict:
@@ -190,7 +194,7 @@ def timelinejs_json(t: Timeline) -> str:
     """The timeline in TimelineJS3's JSON, one event a line."""
     settings = t.settings
     title = {"text": {"headline": str(escape(settings.title)), "text": rooted_html(t.intro_html, settings).strip()}}
-    events = ",\n".join(tljs_piece(e, t.sources, settings) for e in published(t.entries))
+    events = ",\n".join(tljs_piece(e, t.sources, settings, t.language) for e in published(t.entries))
     eras = to_json([_tljs_era(era) for era in settings.eras])
     return '{"title":' + to_json(title) + ',"events":[\n' + events + '\n],"eras":' + eras + "}"
 
@@ -249,9 +253,10 @@ class IcsEvent:
     url: str | None
 
 
-def ics_fields(e: Entry, settings: Settings) -> IcsEvent | None:
+def ics_fields(e: Entry, settings: Settings, lang: Language | None = None) -> IcsEvent | None:
     """An entry as a calendar event, or None when it is dated only to a
-    month or a year (a calendar has no such events)."""
+    month or a year (a calendar has no such events); the body's own words
+    in `lang`."""
     if e.draft or e.date.day is None:
         return None
     start: Date | datetime
@@ -269,7 +274,7 @@ def ics_fields(e: Entry, settings: Settings) -> IcsEvent | None:
             end = _utc(e.end.start())     # a time ends at that time
         elif e.end is not None and e.end.last() < datetime.max.replace(tzinfo=timezone.utc):
             end = _utc(e.end.last() + timedelta(microseconds=1))   # the end of its day, month or year
-    text = summary(e.body_html, 500)
+    text = summary(localized(e.body_html, lang), 500)
     return IcsEvent(
         uid=f"{e.slug}@{_host(settings)}",
         # From the entry, not the clock, so that a rebuild writes the same bytes.
@@ -303,8 +308,9 @@ def icalendar_event(ev: IcsEvent) -> str:
 EventWriter = Callable[[IcsEvent], str]
 
 
-def ics_piece(e: Entry, sources: Sources, settings: Settings, write: EventWriter = icalendar_event) -> str:
-    ev = ics_fields(e, settings)
+def ics_piece(e: Entry, sources: Sources, settings: Settings, lang: Language,
+              write: EventWriter = icalendar_event) -> str:
+    ev = ics_fields(e, settings, lang)
     return "" if ev is None else write(ev)
 
 
@@ -318,7 +324,7 @@ def timeline_ics(t: Timeline, write: EventWriter = icalendar_event) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", t.settings.title)
     head, end = calendar.to_ical().decode("utf-8").rsplit("END:VCALENDAR", 1)
-    events = "".join(ics_piece(e, t.sources, t.settings, write) for e in published(t.entries))
+    events = "".join(ics_piece(e, t.sources, t.settings, t.language, write) for e in published(t.entries))
     return (head + events + "END:VCALENDAR" + end).encode("utf-8")
 
 
@@ -392,7 +398,7 @@ def sheet_html(body_html: str) -> str:
     return _LIST_PARAGRAPH.sub(r"\1\2</li>", body_html.replace(ROOT, "")).strip()
 
 
-def entry_rows(e: Entry, settings: Settings) -> list[list[str]]:
+def entry_rows(e: Entry, settings: Settings, lang: Language | None = None) -> list[list[str]]:
     """An entry as entries.csv's rows: the first holds the entry, each
     further row (same Headline and date, import's repeat rule) the next of
     its quotes, media items, figures, corrections and cited passages."""
@@ -409,7 +415,7 @@ def entry_rows(e: Entry, settings: Settings) -> list[list[str]]:
         row["Headline"] = headline
         if i == 0:
             row.update(zip(("End Year", "End Month", "End Day", "End Time"), _date_cells(e.end, settings.timezone)))
-            row["Text"] = sheet_html(e.body_html)
+            row["Text"] = sheet_html(localized(e.body_html, lang))
             row.update({"Display Date": plain_cell(e.display_date or ""), "Group": plain_cell(e.group or ""),
                         "Place": plain_cell(e.place or ""),
                         "Tags": "; ".join(e.tags), "People": "; ".join(e.people),
@@ -442,11 +448,11 @@ def entry_rows(e: Entry, settings: Settings) -> list[list[str]]:
     return rows
 
 
-def entries_piece(e: Entry, sources: Sources, settings: Settings) -> str:
-    return csv_rows(entry_rows(e, settings))
+def entries_piece(e: Entry, sources: Sources, settings: Settings, lang: Language) -> str:
+    return csv_rows(entry_rows(e, settings, lang))
 
 
-def quotes_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+def quotes_piece(e: Entry, sources: Sources, settings: Settings, lang: Language) -> str:
     if e.draft:
         return ""
     return csv_rows([[q.text, q.by, q.source, sources[q.source].publisher, sources[q.source].published.iso(),
@@ -454,7 +460,7 @@ def quotes_piece(e: Entry, sources: Sources, settings: Settings) -> str:
                      for q in e.quotes])
 
 
-def figures_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+def figures_piece(e: Entry, sources: Sources, settings: Settings, lang: Language) -> str:
     if e.draft:
         return ""
     return csv_rows([[x.what, _number(x.value), x.qualifier or "", x.unit or "", x.label or "",
@@ -466,7 +472,7 @@ def figures_piece(e: Entry, sources: Sources, settings: Settings) -> str:
 
 def _csv_file(header: list[str], piece: PieceFn, t: Timeline) -> bytes:
     parts = [BOM + csv_rows([header])]
-    parts += [piece(e, t.sources, t.settings) for e in t.entries]
+    parts += [piece(e, t.sources, t.settings, t.language) for e in t.entries]
     return "".join(parts).encode("utf-8")
 
 
@@ -486,7 +492,7 @@ def figures_csv(t: Timeline) -> bytes:
 # The quick rebuild replaces an edited entry's old piece by its new one.
 ENTRY_PIECES: list[tuple[str, PieceFn]] = [
     ("timelinejs.json", tljs_piece),
-    ("timelinejs.js", lambda e, sources, settings: js_safe(tljs_piece(e, sources, settings))),
+    ("timelinejs.js", lambda e, sources, settings, lang: js_safe(tljs_piece(e, sources, settings, lang))),
     ("timeline.ics", ics_piece),
     ("entries.csv", entries_piece),
     ("quotes.csv", quotes_piece),

@@ -19,10 +19,12 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 class Fields:
     """Reads the keys of one YAML mapping of one file."""
 
-    def __init__(self, mapping: YMap, path: str, what: str, known: tuple[str, ...], problems: Problems):
+    def __init__(self, mapping: YMap, path: str, what: str, known: tuple[str, ...], problems: Problems,
+                 language: str = "en"):
         self.map = mapping
         self.path = path
         self.problems = problems
+        self.language = language   # the timeline's: its month names are read in dates
         for key in mapping:
             if key not in known:
                 problems.error(path, mapping.line_of(key), unknown_key_message(key, known, what))
@@ -62,7 +64,7 @@ class Fields:
         if value is None:
             return None
         try:
-            return parse_date(value, tz)
+            return parse_date(value, tz, self.language)
         except DateError as exc:
             self.fail(key, f'"{key}": {exc}')
             return None

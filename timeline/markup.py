@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 # Stands for the path from the showing page to the site root ("" or "../").
 # Markdown turns NUL into U+FFFD, so content can never forge it.
 ROOT = "\x00root\x00"
+# The site's own words inside a rendered body are written by the page, in
+# its language (i18n.localized): a body is checked and cached once,
+# whatever the language. LABEL holds a key; IMAGE wraps a picture's alt text.
+LABEL = "\x00label:{}\x00"
+IMAGE_START, IMAGE_END = "\x00image\x00", "\x00/image\x00"
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -74,7 +79,8 @@ def _make_inline_parser() -> MarkdownIt:
 # A wide table or code block scrolls inside a box, never the page; the box
 # takes keyboard focus so that it can be scrolled without a mouse (WCAG 2.1.1).
 _BOX_OPEN = '<div class="scroll-box" tabindex="0" role="region" aria-label="{}">\n'
-_BOX_LABEL = {"table": "Table", "fence": "Code", "code_block": "Code"}
+_BOX_LABEL = {"table": LABEL.format("body.table"), "fence": LABEL.format("body.code"),
+              "code_block": LABEL.format("body.code")}
 
 
 def _scroll_box(md: MarkdownIt, kind: str) -> None:
@@ -136,7 +142,8 @@ def render_markdown(
             block.children = _fix_inline(block.children, line, from_path, rendered)
             words.extend(t.content for t in block.children if t.type in ("text", "code_inline"))
     rendered.html = md.renderer.render(tokens, md.options, env)
-    rendered.text = " ".join(" ".join(words).split())
+    text = " ".join(words).replace(IMAGE_START, " ").replace(IMAGE_END, " ")
+    rendered.text = " ".join(text.split())
     return rendered
 
 
@@ -201,7 +208,7 @@ def _image_as_link(tok: Token, src: str, line, from_path, found: Rendered) -> li
     from markdown_it.token import Token
     alt = tok.content or src
     href = _resolve(src, from_path, line, found)
-    text = Token("text", "", 0, content=f"[image: {alt}]")
+    text = Token("text", "", 0, content=f"{IMAGE_START}{alt}{IMAGE_END}")
     if href is None:
         return [text]
     return [Token("link_open", "a", 1, attrs={"href": href}), text, Token("link_close", "a", -1)]

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from .dates import PartialDate
 from .names import href, page_name
 from .schema import derived, key
+from .i18n import Language
 from .settings import Settings
 from .sources import Source
 
@@ -268,3 +269,4 @@ class Timeline:
     track_of: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Each media file's path in the site -> (its file, the digest of its bytes).
     media_files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    language: Language | None = None           # the site's language and its strings (i18n.load_language)

@@ -185,8 +185,9 @@ class Project:
         try:
             static = static_jobs(options.static, BUNDLED_STATIC, options.static_shown)
             renderer.use_static(static)
+            renderer.use_language(timeline.language)
             base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts,
-                              [job.path for job in static])
+                              [job.path for job in static], timeline.language.fingerprint)
             jobs = plan_site(timeline, base_key, engine.ics_event) + static
             build = Build(self, timeline, renderer, static, problems.sorted())
             if out_dir is not None:

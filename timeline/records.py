@@ -25,7 +25,7 @@ def read_items(f: Fields, key: str, of: type, tz: str, problems: Problems):
         if not isinstance(item, YMap):
             problems.error(f.path, line, f'each item of "{key}" must be a mapping ({", ".join(known[:3])}, ...)')
             continue
-        made = read_record(Fields(item, f.path, of.WHAT, known, problems), of, line, tz, problems)
+        made = read_record(Fields(item, f.path, of.WHAT, known, problems, f.language), of, line, tz, problems)
         if made is not None:
             yield made
 

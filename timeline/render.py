@@ -3,6 +3,7 @@ data it shows, so what it depends on is plain to see."""
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from .keys import KeyMaker
 from .data import js_safe, to_json
 from .exports import (EventWriter, entries_csv, figures_csv, icalendar_event, json_ld, quotes_csv, summary,
                       timeline_ics, timelinejs_js_bytes, timelinejs_json, timelinejs_json_bytes)
+from .i18n import Language, localized
 from .model import Entry, Timeline
 from .schema import to_data
 from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
@@ -69,11 +71,27 @@ class Renderer:
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple[str, int, str], Markup] = {}
         self._fingerprint: str | None = None
+        self.language: Language | None = None
 
     def use_static(self, jobs: list[Job]) -> None:
         """Tell the templates which optional static files the site has
         (`extra_css`: a project's static/extra.css, linked after ours)."""
         self.env.globals["extra_css"] = any(job.path == "static/extra.css" for job in jobs)
+
+    def use_language(self, language: Language) -> None:
+        """The site's language: its strings (`t`, `t_plain`), its dates
+        (`lang.date`, `lang.short`, `lang.span`, ...) and its numbers (the
+        `number` filter)."""
+        self.language = language
+        self.env.globals["lang"] = language
+        self.env.globals["t"] = language.t
+        self.env.globals["t_plain"] = language.t_plain
+        self.env.filters["number"] = language.number
+        self.env.filters["rooted"] = lambda html, root: rooted(html, root, language)
+        self.env.filters["escaped_html"] = lambda html, root: escaped_html(html, root, language)
+        self.env.filters["summary"] = lambda html, limit=200: summary(localized(html, language), limit)
+        self.env.filters["json_ld"] = lambda e, sources, site, root: json_ld(e, sources, site, root, language)
+        self._fragments.clear()
 
     def fingerprint(self) -> str:
         """Digest of every template this renderer can load (their sources:
@@ -136,14 +154,14 @@ class Renderer:
         return ContentError(where, frame.lineno if frame else 1, f"template error: {type(exc).__name__}: {exc}")
 
 
-def rooted(html: str, root: str) -> Markup:
+def rooted(html: str, root: str, lang: Language | None = None) -> Markup:
     """Rendered Markdown, its relative links made relative to this page."""
-    return Markup(html.replace(ROOT, root))
+    return Markup(localized(html.replace(ROOT, root), lang))
 
 
-def escaped_html(html: str, root: str) -> Markup:
+def escaped_html(html: str, root: str, lang: Language | None = None) -> Markup:
     """Rendered Markdown as escaped text, for an Atom summary of type html."""
-    return escape(html.replace(ROOT, root))
+    return escape(localized(html.replace(ROOT, root), lang))
 
 
 def number(value) -> str:
@@ -201,13 +219,13 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
     program, the templates, the settings; each page's key adds what its
     context holds (keys.KeyMaker). `ics_event` writes timeline.ics's events
     (the engine's writer)."""
-    site = t.settings
-    listing = split_listing(t.entries, site.page_size)
+    site, lang = t.settings, t.language
+    listing = split_listing(t.entries, site.page_size, lang)
     where_listed = listed_on(listing)
     # The two data files first: each is one long job, best begun early in
     # the pool rather than left to the end.
     jobs: list[Job] = [
-        Job("search-index.js", data=Lazy(search_index, t.entries, where_listed)),
+        Job("search-index.js", data=Lazy(search_index, t.entries, where_listed, lang)),
         Job("timeline.json", data=Lazy(timeline_json, t)),
         # Made once for both, when they are made in one process.
         Job("timelinejs.json", data=Lazy(timelinejs_json_bytes, tljs := Lazy(timelinejs_json, t))),
@@ -224,14 +242,14 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
         jobs.append(Job(path, keys.key(path, template, context), template, context))
 
     eras = era_views(site.eras, t.entries, where_listed)
-    home_groups = Lazy(day_groups, t.entries if not listing else [], eras)
+    home_groups = Lazy(day_groups, t.entries if not listing else [], lang, eras)
     page("index.html", "index.html", intro_html=t.intro_html, strip=overview(t.entries, where_listed, eras),
-         groups=home_groups, listing=listing, nav=Lazy(period_nav, home_groups),
+         groups=home_groups, listing=listing, nav=Lazy(period_nav, home_groups, lang),
          tags=t.tags, people=t.people, tracks=t.tracks, eras=eras,
          count=len(t.entries), sources=t.sources)
     for part in listing:
         for sub in [part, *part.children]:
-            page(sub.path, "listing.html", page=sub, groups=Lazy(day_groups, sub.entries, eras), sources=t.sources,
+            page(sub.path, "listing.html", page=sub, groups=Lazy(day_groups, sub.entries, lang, eras), sources=t.sources,
                  listing=listing)
     for i, entry in enumerate(t.entries):
         previous = t.entries[i - 1] if i else None
@@ -287,7 +305,7 @@ def timeline_json(t: Timeline) -> bytes:
     return text.encode("utf-8")
 
 
-def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
+def search_index(entries: list[Entry], where_listed: dict[str, str], lang: Language) -> bytes:
     """The search data, as a classic script (file:// pages may not fetch).
 
     Compact, since a long timeline's index is the heaviest thing search
@@ -306,7 +324,7 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
     for e in entries:
         where = where_listed.get(e.slug)
         row = [
-            e.slug, e.title, e.date.short(), page_no[where] if where else -1, e.place or "",
+            e.slug, e.title, lang.short(e.date), page_no[where] if where else -1, e.place or "",
             [tag_no[t] for t, _ in e.tag_links], [person_no[p] for p, _ in e.people_links], e.search_words,
             group_no[e.group_link[0]] if e.group_link else -1,
         ]

@@ -56,6 +56,7 @@ class Settings:
     eras: list[Era] = key("custom", default_factory=list)
     intro: str = derived(default="")          # Markdown of _index.md's body
     intro_line: int = derived(default=1)
+    language_line: int = derived(default=1)   # where `language` is set, for what is said of it
 
 
 def load_settings(content_dir: Path, shown_dir: str, problems: Problems, base_url: str | None = None,
@@ -89,6 +90,7 @@ def _read(file: Path, path: str, problems: Problems, load_yaml) -> Settings | No
         return None
     f = Fields(data, path, Settings.WHAT, known_keys(Settings), problems)
     values = read_declared(Settings, f, "UTC", None)
+    f.language = values.get("language") or "en"
     timezone = f.text("timezone") or "UTC"
     try:
         validate_timezone(timezone)
@@ -101,4 +103,4 @@ def _read(file: Path, path: str, problems: Problems, load_yaml) -> Settings | No
         page_size = None
     eras = list(read_items(f, "eras", Era, timezone, problems))
     return Settings(timezone=timezone, page_size=page_size or 500, eras=eras, intro=body, intro_line=body_line,
-                    **values)
+                    language_line=f.line("language") if "language" in data else 1, **values)

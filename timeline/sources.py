@@ -78,7 +78,7 @@ REQUIRED = tuple(f.metadata["key"] or f.name for f in dataclasses.fields(Source)
 
 def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
                  load_yaml=yamlread.load, broken: dict[str, str] | None = None,
-                 waiting: dict[str, list[ContentError]] | None = None) -> dict[str, Source]:
+                 waiting: dict[str, list[ContentError]] | None = None, language: str = "en") -> dict[str, Source]:
     """Read seeds/sources.yaml and every text it names; problems go to
     `problems`. Each source that has errors is left out, and named in
     `broken` with where its errors are (ALL: the whole file). A source
@@ -117,7 +117,7 @@ def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
             broken[source_id] = f"{path}:{line}"
             continue
         own_problems = Problems()
-        source = _read_source(source_id, value, line, path, shown_dir, seeds_root, tz, own_problems)
+        source = _read_source(source_id, value, line, path, shown_dir, seeds_root, tz, own_problems, language)
         if source is not None:
             sources[source_id] = source
         else:
@@ -139,9 +139,10 @@ def _only_unfilled(value: YMap, found: Problems) -> bool:
     return bool(unfilled) and bool(found.errors) and all(p.message in said for p in found.errors)
 
 
-def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path, tz, problems) -> Source | None:
+def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path, tz, problems,
+                 language: str = "en") -> Source | None:
     count = len(problems.errors)
-    f = Fields(value, path, f'source "{source_id}"', known_keys(Source), problems)
+    f = Fields(value, path, f'source "{source_id}"', known_keys(Source), problems, language)
     values = read_declared(Source, f, tz, None)
     file = f.text("file", required=True)
     archive = f.text("archive") or "excerpts"

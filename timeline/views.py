@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .dates import PartialDate, parse_date
+from .i18n import Language
 from .names import href, page_name
 from .model import Entry, Figure, MarkSpan
 from .settings import Era
@@ -66,7 +67,7 @@ class DayGroup:
     era_starts: bool = False          # the first group of its era on this page: the band's label
 
 
-def day_groups(entries: list[Entry], eras: list[EraView] = ()) -> list[DayGroup]:
+def day_groups(entries: list[Entry], lang: Language, eras: list[EraView] = ()) -> list[DayGroup]:
     """Consecutive entries under one heading: their day, month or year;
     each in the first era that holds it."""
     groups: list[DayGroup] = []
@@ -79,7 +80,7 @@ def day_groups(entries: list[Entry], eras: list[EraView] = ()) -> list[DayGroup]
             used[key] = used.get(key, 0) + 1
             anchor = key if used[key] == 1 else f"{key}-{used[key]}"
             era = next((era for era in eras if era.holds(key[2:])), None)
-            groups.append(DayGroup(anchor, _heading(entry), [], key, era))
+            groups.append(DayGroup(anchor, lang.day(entry.date), [], key, era))
         groups[-1].entries.append(entry)
     seen: set[str] = set()
     for group in groups:
@@ -97,24 +98,17 @@ class NavPeriod:
     links: list[tuple[str, str]]    # (text, anchor)
 
 
-def period_nav(groups: list[DayGroup]) -> list[NavPeriod]:
+def period_nav(groups: list[DayGroup], lang: Language) -> list[NavPeriod]:
     """Days grouped by month, for the home page's navigation."""
     periods: list[NavPeriod] = []
     for group in groups:
         d = group.entries[0].date
-        label = str(d.year) if d.month is None else parse_date(f"{d.year:04d}-{d.month:02d}").display()
+        label = lang.date(parse_date(f"{d.year:04d}" if d.month is None else f"{d.year:04d}-{d.month:02d}"))
         if not periods or periods[-1].label != label:
             periods.append(NavPeriod(label, []))
-        text = d.short().split(",")[0].rsplit(" ", 1)[0] if d.day else ("the year" if d.month is None else "the month")
+        text = lang.day_month(d) if d.day else lang.t_plain("days.year" if d.month is None else "days.whole_month")
         periods[-1].links.append((text, group.key))
     return periods
-
-
-def _heading(entry: Entry) -> str:
-    d = entry.date
-    if d.precision in ("year", "month"):
-        return d.display()
-    return d.display().split(",")[0]
 
 
 @dataclass
@@ -132,7 +126,7 @@ class ListingPage:
         return len(self.entries) + sum(c.total for c in self.children)
 
 
-def split_listing(entries: list[Entry], page_size: int) -> list[ListingPage]:
+def split_listing(entries: list[Entry], page_size: int, lang: Language) -> list[ListingPage]:
     """[] when everything fits on the home page; else one page per year,
     a year over page_size split by month (its entries with no month stay on
     the year page, so each entry is listed on exactly one page)."""
@@ -143,7 +137,7 @@ def split_listing(entries: list[Entry], page_size: int) -> list[ListingPage]:
         years.setdefault(f"{entry.date.year:04d}", []).append(entry)
     pages = []
     for year, items in years.items():
-        page = ListingPage(year, year, f"archive/{year}.html", items)
+        page = ListingPage(year, lang.date(parse_date(year)), f"archive/{year}.html", items)
         if len(items) > page_size:
             months: dict[str, list[Entry]] = {}
             rest = []
@@ -154,7 +148,7 @@ def split_listing(entries: list[Entry], page_size: int) -> list[ListingPage]:
                     months.setdefault(f"{year}-{entry.date.month:02d}", []).append(entry)
             page.entries = rest
             page.children = [
-                ListingPage(key, parse_date(key).display(), f"archive/{key}.html", items_)
+                ListingPage(key, lang.date(parse_date(key)), f"archive/{key}.html", items_)
                 for key, items_ in months.items()
             ]
         pages.append(page)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import __version__
+from ..i18n import LanguageError, parse_tag
 from .files import CommandError, Planned, write_planned
 
 DISTRIBUTION = "sourced-timeline"
@@ -17,6 +18,9 @@ INDEX = """---
 title: "A new timeline"
 # The IANA zone the entries' times are in, e.g. Europe/Berlin or Asia/Almaty.
 timezone: UTC
+# The site's language, a BCP 47 tag such as de, pt-BR, kk or ar: its words,
+# dates and numbers (CONTRACT.md section 7).
+language: {language}
 # description: "One sentence on what the timeline covers."
 # base_url: https://example.org/my-timeline/   # where it will be hosted: needed for the feed and sitemap
 # eras:                                        # named periods, drawn behind the timeline
@@ -159,15 +163,20 @@ jobs:
 MADE = (".gitignore", "requirements.txt", "README.md", ".github/workflows/pages.yml")
 
 
-def run(folder: Path) -> list[Path]:
-    """Make the project in `folder`; returns the files written."""
+def run(folder: Path, language: str = "en") -> list[Path]:
+    """Make the project in `folder`, its site in `language` (a tag CLDR
+    knows); returns the files written."""
+    try:
+        parse_tag(language)
+    except LanguageError as exc:
+        raise CommandError(f"{exc} (--language)") from None
     held = [name for name in ("content", "seeds", *MADE) if (folder / name).exists()]
     if held:
         raise CommandError(f"{folder} already holds {', '.join(held)}: init makes a new project in a folder "
                            "without them (give another folder: init my-timeline)")
     name = folder.resolve().name or "A timeline"
     planned = Planned()
-    planned.add(folder / "content" / "_index.md", INDEX)
+    planned.add(folder / "content" / "_index.md", INDEX.replace("{language}", language.strip()))
     planned.add(folder / "seeds" / "sources.yaml", SOURCES)
     planned.add(folder / ".gitignore", GITIGNORE)
     planned.add(folder / "requirements.txt", REQUIREMENTS.format(distribution=DISTRIBUTION, version=__version__))

@@ -63,7 +63,7 @@ def run(title: str, date: str | None, content: Path, force: bool = False) -> Pat
     if date is None:
         date = datetime.now(ZoneInfo(settings.timezone)).date().isoformat()
     try:
-        parsed = parse_date(date, settings.timezone)
+        parsed = parse_date(date, settings.timezone, settings.language)
     except DateError as exc:
         raise CommandError(f"--date {date}: {exc}") from None
     day = parsed.iso()[:10]

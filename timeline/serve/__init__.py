@@ -100,4 +100,7 @@ def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: Te
             what = "built" if changed is None else "rebuilt"
             print(f"{what} in {took:.0f} ms: {result.entry_count} entries, {len(result.written)} files written, "
                   f"{len(result.removed)} removed", file=err, flush=True)
+        if result.timeline is not None and result.timeline.language is not None:
+            # The panel speaks the site's language; the errors in it stay English.
+            site.strings = {key: result.timeline.language.strings[key] for key in ("live.failed", "live.dismiss")}
         site.finished([] if errors else result.written + result.removed, errors)

@@ -15,16 +15,21 @@ from typing import Iterator
 class News:
     """What a page learns from the server: the build now served, whether
     the page changed since the build it was served at, which of the other
-    files (stylesheets, scripts) changed since, and the errors of the last
-    build."""
+    files (stylesheets, scripts) changed since, the errors of the last
+    build, and the words of the panel that shows them, in the site's
+    language."""
 
     build: int
     page_changed: bool
     assets: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    strings: dict = field(default_factory=dict)
 
     def as_data(self) -> dict:
-        return {"build": self.build, "page": self.page_changed, "assets": self.assets, "errors": self.errors}
+        data = {"build": self.build, "page": self.page_changed, "assets": self.assets, "errors": self.errors}
+        if self.errors:   # only the errors' panel needs them
+            data["strings"] = self.strings
+        return data
 
 
 class LiveSite:
@@ -39,6 +44,7 @@ class LiveSite:
         self.changed_at: dict[str, int] = {}     # site path -> the last build that wrote or removed it
         self.assets_at: dict[str, int] = {}      # the same, for the files but pages
         self.errors: list[str] = []              # of the last build
+        self.strings: dict = {}                  # the panel's words in the site's language, of the last full build
         self.stopping = False
 
     @contextmanager
@@ -72,11 +78,11 @@ class LiveSite:
         """What a page served at build `seen` should do now."""
         with self._news:
             if self.first_good is None:
-                return News(self.number, False, [], self.errors)
+                return News(self.number, False, [], self.errors, self.strings)
             if seen < self.first_good:
-                return News(self.number, True, [], self.errors)
+                return News(self.number, True, [], self.errors, self.strings)
             assets = sorted(path for path, n in self.assets_at.items() if n > seen)
-            return News(self.number, self.changed_at.get(page, 0) > seen, assets, self.errors)
+            return News(self.number, self.changed_at.get(page, 0) > seen, assets, self.errors, self.strings)
 
     def wait(self, seen: int, timeout: float) -> int:
         """Wait until a build after `seen` has finished (or the server

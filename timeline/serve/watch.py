@@ -31,9 +31,10 @@ WAIT_MS = 0          # no time-out: wait for a change or the stop
 
 
 def watched_folders(options: Options) -> list[Path]:
-    """Content (with _index.md), seeds, and the templates and static
-    files when the project has its own."""
-    folders = [options.folders.content, options.folders.seeds]
+    """Content (with _index.md), seeds, the project's catalogues (i18n/
+    beside the content folder), and the templates and static files when
+    the project has its own."""
+    folders = [options.folders.content, options.folders.seeds, options.folders.content.parent / "i18n"]
     for folder, bundled in ((options.templates, BUNDLED_TEMPLATES), (options.static, BUNDLED_STATIC)):
         if folder.resolve() != bundled.resolve():
             folders.append(folder)

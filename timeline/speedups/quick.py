@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..assemble import group_links, track_link, unfilled_sources
+from ..assemble import group_links, project_language, track_link, unfilled_sources
 from ..check import Checked, EntryChecker
 from ..data import to_json
 from ..entries import scan_entry_files
@@ -95,12 +95,13 @@ def read_inputs(options: Options, salt: str, problems: Problems, readers: Reader
     settings = load_settings(folders.content, folders.content_shown, problems, options.base_url, readers.load_yaml)
     waiting: dict = {}
     sources = dict(sorted(load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems,
-                                       readers.load_yaml, None, waiting).items()))
+                                       readers.load_yaml, None, waiting, settings.language).items()))
     # A body edit cites nothing new: a source awaiting a field is still uncited.
     unfilled_sources(waiting, {}, problems)
     renderer = Renderer(options.templates, options.templates_shown, environment)
     static = static_jobs(options.static, BUNDLED_STATIC, options.static_shown)
     renderer.use_static(static)
+    renderer.use_language(project_language(folders, settings, problems))
     return Inputs(settings, sources, renderer, static, inputs_digest(options, salt, settings, sources, renderer, static))
 
 
@@ -111,7 +112,7 @@ def inputs_digest(options: Options, salt: str, settings: Settings, sources: dict
         salt, [str(p.resolve()) for p in (folders.content, folders.seeds, options.out_dir, options.static)],
         folders.content_shown, folders.seeds_shown, options.drafts, repr(settings),
         [(s.id, s.sha256, repr({**vars(s), "text": None})) for s in sources.values()],
-        renderer.fingerprint(), [j.path for j in static],
+        renderer.fingerprint(), [j.path for j in static], renderer.language.fingerprint,
     )
 
 
@@ -164,7 +165,7 @@ def manifest_head(salt: str, inputs_key: str, static: dict[str, str], context: s
     `files` maps each entry file to [stat or None, contents hash, outline
     or None]; `warnings` are those the build prints (of drafts left out),
     for a quick rebuild to print again."""
-    where = listed_on(split_listing(timeline.entries, timeline.settings.page_size))
+    where = listed_on(split_listing(timeline.entries, timeline.settings.page_size, timeline.language))
     listed = [where.get(e.slug, "index.html") for e in timeline.entries]
     listings = sorted(set(listed))
     number = {path: i for i, path in enumerate(listings)}
@@ -355,7 +356,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         return _finish(options, cache_folder, m, site, log, [], watched)
 
     checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone,
-                           inputs.sources, readers, salt, None, options.folders.seeds_shown)
+                           inputs.sources, readers, salt, None, options.folders.seeds_shown, inputs.settings.language)
     context = checker.context
     if context != m["context"]:
         raise _NotQuick("checks depend on other things now")
@@ -394,7 +395,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         if inputs.settings.base_url and entry.body_html != before.body_html:
             base = inputs.settings.base_url
             if site.holds("feed.xml", f"<id>{escaped_html(base + entry.href, '')}</id>"):
-                site.splice("feed.xml", _summary(before, base), _summary(entry, base))
+                site.splice("feed.xml", _summary(before, base, renderer.language), _summary(entry, base, renderer.language))
         # Pieces that did not change are not looked for: these files are large.
         if entry.data_json != before.data_json:
             site.splice("timeline.json", before.data_json, entry.data_json)
@@ -403,8 +404,10 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         embed_before, embed_now = str(macros.embed_card(before, sources)), str(macros.embed_card(entry, sources))
         if embed_now != embed_before:
             site.splice("embed.html", embed_before, embed_now)
+        lang = inputs.renderer.language
+        assert lang is not None
         for export, piece in ENTRY_PIECES:
-            was_piece, piece_now = piece(before, sources, inputs.settings), piece(entry, sources, inputs.settings)
+            was_piece, piece_now = piece(before, sources, inputs.settings, lang), piece(entry, sources, inputs.settings, lang)
             if piece_now != was_piece:
                 site.splice(export, was_piece, piece_now)
 
@@ -484,8 +487,8 @@ def _cached_entry(data: mmap.mmap, rel: str, context: str, file_hash: str) -> En
     return entry
 
 
-def _summary(entry: Entry, base: str) -> str:
-    return f'<summary type="html">{escaped_html(entry.body_html, base)}</summary>'
+def _summary(entry: Entry, base: str, lang) -> str:
+    return f'<summary type="html">{escaped_html(entry.body_html, base, lang)}</summary>'
 
 
 def _row_prefix(entry: Entry) -> str:

@@ -10,6 +10,10 @@
   var me = document.currentScript;
   var live = me.getAttribute("data-live");
   var seen = Number(me.getAttribute("data-build"));
+  /* The panel's words in the site's language, told with the errors (which
+     stay English). */
+  var strings = {};
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
   var source = null;
   var retry = null;
   var dismissed = "";
@@ -48,6 +52,7 @@
   }
 
   function act(news) {
+    if (news.strings) strings = news.strings;
     showErrors(news.errors);
     var assets = news.assets || [];
     if (assets.some(function (path) { return scripts.indexOf(path) >= 0; })) {
@@ -142,14 +147,20 @@
       var list = document.createElement("pre");
       var close = document.createElement("button");
       close.type = "button";
-      close.textContent = "Dismiss";
+      close.textContent = strings["live.dismiss"] || "Dismiss";
       close.onclick = function () { dismissed = box.getAttribute("data-errors"); box.remove(); };
       box.append(title, list, close);
       document.body.append(box);
     }
     box.setAttribute("data-errors", text);
-    box.querySelector("h2").textContent = "The build failed (" + errors.length + " error" +
-      (errors.length === 1 ? "" : "s") + "): this is the last good build";
+    var failed = strings["live.failed"];
+    if (failed) {
+      failed = failed[plurals ? plurals.select(errors.length) : "other"] || failed.other;
+      box.querySelector("h2").textContent = failed.replace("{count}", String(errors.length));
+    } else {
+      box.querySelector("h2").textContent = "The build failed (" + errors.length + " error" +
+        (errors.length === 1 ? "" : "s") + "): this is the last good build";
+    }
     box.querySelector("pre").textContent = text;
   }
 

@@ -10,7 +10,27 @@
   if (!list || !status) return;
   var items = Array.prototype.slice.call(list.children);
   var FIELDS = { tag: "tags", person: "people", group: "group" };
-  var LABELS = { tag: "tagged", person: "naming", group: "in the group" };
+  /* The page's own strings, in its language (JSON the build writes in a
+     data- attribute: no fetch, so it works from file://). */
+  var strings = {};
+  try { strings = JSON.parse(status.getAttribute("data-strings") || "{}"); } catch (e) { /* none */ }
+  var language = document.documentElement.lang || "en";
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language) : null;
+  var numbers = window.Intl && Intl.NumberFormat ? new Intl.NumberFormat(language) : null;
+
+  /* strings[key] with {name} filled in; a plural string by `count`. */
+  function say(key, values) {
+    var text = strings[key] || "";
+    if (typeof text === "object") {
+      var form = plurals ? plurals.select(values.count) : (values.count === 1 ? "one" : "other");
+      text = text[form] || text.other;
+    }
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      var v = values[name];
+      if (v === undefined) { return all; }
+      return typeof v === "number" && numbers ? numbers.format(v) : String(v);
+    });
+  }
 
   function fold(text) {
     return String(text).normalize("NFC").replace(/\s+/g, " ").trim().toLowerCase();
@@ -53,11 +73,11 @@
     status.textContent = "";
     status.hidden = !kind;
     if (kind) {
-      status.appendChild(document.createTextNode(
-        (shown === 1 ? "1 entry " : shown + " entries ") + LABELS[kind] + " “" + options[kind] + "”. "));
+      var entries = say("home.entries", { count: shown });
+      status.appendChild(document.createTextNode(say("embed." + kind, { entries: entries, name: options[kind] }) + " "));
       var all = document.createElement("a");
       all.href = "#";
-      all.textContent = "Show all entries";
+      all.textContent = say("embed.show_all", {});
       all.addEventListener("click", showAll);
       status.appendChild(all);
     }

@@ -16,11 +16,37 @@
   var results = document.getElementById("search-results");
   var onePage = document.querySelector("article.entry") !== null;
   var MAX_LISTED = 200;
+  /* The page's own strings, in its language (JSON the build writes in a
+     data- attribute: no fetch, so it works from file://). */
+  var strings = JSON.parse(box.getAttribute("data-strings") || "{}");
+  var language = document.documentElement.lang || "en";
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language) : null;
+  var numbers = window.Intl && Intl.NumberFormat ? new Intl.NumberFormat(language) : null;
   var rows = null;
   var loading = false;
 
+  /* strings[key] with {name} filled in; a plural string by `count`. */
+  function say(key, values) {
+    var text = strings[key] || "";
+    values = values || {};
+    if (typeof text === "object") {
+      var form = plurals ? plurals.select(values.count) : (values.count === 1 ? "one" : "other");
+      text = text[form] || text.other;
+    }
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      var v = values[name];
+      if (v === undefined) { return all; }
+      return typeof v === "number" && numbers ? numbers.format(v) : String(v);
+    });
+  }
+
+  /* Accents and Hebrew and Arabic vowel points go (timeline/data.py folds
+     the index the same way). Words are found anywhere in the text, not
+     only at their start: scripts written without spaces (Chinese,
+     Japanese) find a word inside a title too. */
   function fold(s) {
-    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return s.normalize("NFD").replace(/[\u0300-\u036f\u0591-\u05bd\u05bf-\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670]/g, "")
+      .toLowerCase();
   }
 
   /* The index: {pages, tags, people, groups, rows: [slug, title, date,
@@ -44,7 +70,7 @@
     if (loading) { return; }
     loading = true;
     box.setAttribute("data-state", "loading");
-    status.textContent = "Loading the search…";
+    status.textContent = say("search.loading");
     var script = document.createElement("script");
     script.src = box.getAttribute("data-index");
     script.onload = function () {
@@ -54,7 +80,7 @@
       box.setAttribute("data-state", "ready");
     };
     script.onerror = function () {
-      status.textContent = "The search could not be loaded.";
+      status.textContent = say("search.failed");
     };
     document.head.appendChild(script);
   }
@@ -115,7 +141,7 @@
         var a = document.createElement("a");
         a.href = r.page ? r.page + "#" + r.slug : r.url;
         a.textContent = r.title;
-        li.appendChild(document.createTextNode(r.date + ": "));
+        li.appendChild(document.createTextNode(say("search.result", {date: r.date})));
         li.appendChild(a);
         results.appendChild(li);
       });
@@ -124,10 +150,10 @@
     if (!active) {
       status.textContent = "";
     } else if (matches.length === 0) {
-      status.textContent = "No entry matches.";
+      status.textContent = say("search.none");
     } else {
-      status.textContent = matches.length + " of " + rows.length + " entries match" +
-        (!onePage && matches.length > MAX_LISTED ? " (the first " + MAX_LISTED + " are listed)." : ".");
+      status.textContent = say(!onePage && matches.length > MAX_LISTED ? "search.matches_limited" : "search.matches",
+                               {count: matches.length, total: rows.length, max: MAX_LISTED});
     }
   }
 
