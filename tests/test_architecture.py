@@ -73,7 +73,8 @@ def test_the_two_sets_of_modules_are_as_documented():
     names = set(all_modules())
     speedups = {n for n in names if is_speedup(n)}
     assert speedups == {"timeline.speedups", "timeline.speedups.cache", "timeline.speedups.fastyaml",
-                        "timeline.speedups.jinja", "timeline.speedups.parallel", "timeline.speedups.quick",
+                        "timeline.speedups.ical", "timeline.speedups.jinja", "timeline.speedups.parallel",
+                        "timeline.speedups.quick",
                         "timeline.speedups.simplemd"}
     assert {"timeline.project", "timeline.engine", "timeline.assemble", "timeline.render",
             "timeline.output"} <= names - speedups

@@ -11,6 +11,7 @@ corrections, links between entries, hostile text, non-ASCII tags and names.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -490,7 +491,10 @@ def test_raw_html_in_content_is_shown_as_text(pages):
 def test_no_script_or_event_handler_from_content_anywhere(pages):
     for path, page in pages.items():
         for node in page.root.iter():
-            if node.tag == "script":
+            if node.tag == "script" and node.attrs.get("type") == "application/ld+json":
+                # Data, which holds the content's words: valid JSON that no "<" can end or change.
+                assert "<" not in node.text() and json.loads(node.text()), f"{path}: JSON-LD {node.text()[:80]}"
+            elif node.tag == "script":
                 assert "alert" not in node.text(), f"{path}: content became a <script>"
                 src = node.attrs.get("src")
                 assert src is None or not re.match(r"^[a-z]+:|^//", src.strip(), re.I), f"{path}: script from {src}"
@@ -590,7 +594,9 @@ def test_tag_and_person_page_names(site, data, pages):
     # nothing escaped the tags folder
     top = {p.split("/")[0] for p in snapshot(site)}
     assert top <= {"index.html", "entries", "sources", "tags", "people", "figures.html", "timeline.json",
-                   "feed.xml", "sitemap.xml", "404.html", ".nojekyll", "static", "search-index.js", "archive"}, top
+                   "feed.xml", "sitemap.xml", "404.html", ".nojekyll", "static", "search-index.js", "archive",
+                   "timelinejs.json", "timelinejs.js", "timeline.ics", "entries.csv", "quotes.csv", "figures.csv",
+                   "embed.html"}, top
 
 
 def test_tag_page_lists_its_entries(data, pages):

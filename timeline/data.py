@@ -27,6 +27,12 @@ def to_json(value) -> str:
     return _ENCODER.encode(value)
 
 
+def js_safe(json_text: str) -> str:
+    """JSON made safe to embed in a script: old JavaScript engines end a
+    string at U+2028/U+2029."""
+    return json_text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def entry_json(e: Entry) -> str:
     """The entry's object in timeline.json: its JSON fields as model.Entry
     declares them; every url relative to the site root."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import jinja2
 
 from .check import check_chunk
+from .exports import EventWriter, icalendar_event
 from .memory import Memory
 from .readers import Readers
 
@@ -29,6 +30,8 @@ class Engine:
 
     readers = Readers()
     environment: Callable[..., jinja2.Environment] = jinja2.Environment
+    # How timeline.ics's events are written: by the icalendar library.
+    ics_event: EventWriter = staticmethod(icalendar_event)
 
     def open_memory(self) -> Memory:
         """What the project's first build may reuse: nothing, here."""

@@ -142,7 +142,7 @@ class Project:
             renderer.use_static(static)
             base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts,
                               [job.path for job in static])
-            jobs = plan_site(timeline, base_key) + static
+            jobs = plan_site(timeline, base_key, engine.ics_event) + static
             build = Build(self, timeline, renderer, static, problems.sorted())
             if out_dir is not None:
                 engine.before_writing(build)

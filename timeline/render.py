@@ -17,7 +17,9 @@ from .markup import ROOT
 from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker
-from .data import to_json
+from .data import js_safe, to_json
+from .exports import (EventWriter, entries_csv, figures_csv, icalendar_event, json_ld, quotes_csv, summary,
+                      timeline_ics, timelinejs_js_bytes, timelinejs_json, timelinejs_json_bytes)
 from .model import Entry, Timeline
 from .schema import to_data
 from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
@@ -34,7 +36,7 @@ def _bundled(name: str) -> Path:
 BUNDLED_TEMPLATES = _bundled("templates")
 # The templates of the pages plan_site makes.
 PAGE_TEMPLATES = ("index.html", "listing.html", "entry.html", "sources.html", "source.html", "group.html",
-                  "figures.html", "404.html", "feed.xml", "sitemap.xml")
+                  "figures.html", "404.html", "feed.xml", "sitemap.xml", "embed.html")
 FEED_SIZE = 50
 
 class Renderer:
@@ -60,6 +62,8 @@ class Renderer:
         self.env.filters["number"] = number
         self.env.filters["unit_shown"] = unit_shown
         self.env.filters["escaped_html"] = escaped_html
+        self.env.filters["summary"] = summary
+        self.env.filters["json_ld"] = json_ld
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
@@ -191,11 +195,12 @@ def job_context(job: Job) -> dict:
     return {name: value() if isinstance(value, Lazy) else value for name, value in job.context.items()}
 
 
-def plan_site(t: Timeline, base_key: str) -> list[Job]:
+def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_event) -> list[Job]:
     """Every file of the site, in a fixed order, each page with what its
     template is given. `base_key` digests what every page shares: the
     program, the templates, the settings; each page's key adds what its
-    context holds (keys.KeyMaker)."""
+    context holds (keys.KeyMaker). `ics_event` writes timeline.ics's events
+    (the engine's writer)."""
     site = t.settings
     listing = split_listing(t.entries, site.page_size)
     where_listed = listed_on(listing)
@@ -204,6 +209,13 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
     jobs: list[Job] = [
         Job("search-index.js", data=Lazy(search_index, t.entries, where_listed)),
         Job("timeline.json", data=Lazy(timeline_json, t)),
+        # Made once for both, when they are made in one process.
+        Job("timelinejs.json", data=Lazy(timelinejs_json_bytes, tljs := Lazy(timelinejs_json, t))),
+        Job("timelinejs.js", data=Lazy(timelinejs_js_bytes, tljs)),
+        Job("timeline.ics", data=Lazy(timeline_ics, t, ics_event)),
+        Job("entries.csv", data=Lazy(entries_csv, t)),
+        Job("quotes.csv", data=Lazy(quotes_csv, t)),
+        Job("figures.csv", data=Lazy(figures_csv, t)),
     ]
     keys = KeyMaker(base_key)
 
@@ -235,6 +247,7 @@ def plan_site(t: Timeline, base_key: str) -> list[Job]:
             page(f"{kind}/{group.name}.html", "group.html", kind=kind, group=group)
     page("figures.html", "figures.html", groups=Lazy(figure_groups, t.entries, t.sources), sources=t.sources)
     page("404.html", "404.html", root=site.base_url or "")
+    page("embed.html", "embed.html", entries=t.entries, sources=t.sources)
     for path, (file, found) in t.media_files.items():
         jobs.append(Job(path, digest_text(f"media\0{found}"), data=Lazy(_read_bytes, file)))
     jobs.append(Job(".nojekyll", data=b""))
@@ -302,9 +315,3 @@ def search_index(entries: list[Entry], where_listed: dict[str, str]) -> bytes:
     head = to_json({"pages": [href(p) for p in pages], "tags": tags, "people": people, "groups": groups})
     text = "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n"
     return js_safe(text).encode("utf-8")
-
-
-def js_safe(json_text: str) -> str:
-    """JSON made safe to embed in a script: old JavaScript engines end a
-    string at U+2028/U+2029."""
-    return json_text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

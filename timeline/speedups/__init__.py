@@ -6,6 +6,7 @@ needed to understand it:
 - fastyaml.py, simplemd.py: readers of the usual shapes of front matter
   and Markdown, giving the libraries' results without the libraries;
 - jinja.py: Jinja's calls and escaping made cheaper, by its public classes;
+- ical.py: timeline.ics's events written as the icalendar library writes them;
 - parallel.py: a pool of forked processes for checking and rendering;
 - cache.py: the memory of the last build saved in a folder (.cache/);
 - quick.py: a one-entry edit rebuilt by redoing its few pieces of the site.
@@ -24,7 +25,7 @@ from ..data import to_json
 from ..engine import Engine
 from ..memory import Memory
 from ..readers import Readers
-from . import fastyaml, parallel, quick
+from . import fastyaml, ical, parallel, quick
 from .cache import BuildCache, checked_from_data, checked_to_data, current_salt
 from .jinja import CompiledTemplates, FastEnvironment
 from .simplemd import render_simple
@@ -37,6 +38,7 @@ class FastEngine(Engine):
     """The build cache in `cache_folder` (None: none), `workers` processes."""
 
     readers = Readers(load_yaml=fastyaml.load, markdown_shortcut=render_simple)
+    ics_event = staticmethod(ical.event_text)
 
     def __init__(self, cache_folder: Path | None, workers: int = 0):
         # One cache of compiled templates for every build this engine runs.

@@ -4,8 +4,8 @@ Most edits change an entry's text below its front matter and nothing
 else: not its date, title, tags, people, quotes, passages or figures, the
 things other pages show, which all live in the front matter.
 Such an edit changes only the entry's page, its card on the listing page
-that shows it, its summary in the feed, and its pieces of timeline.json
-and of the search index. The quick rebuild redoes just those: the page is
+that shows it, its summary in the feed, and its pieces of timeline.json,
+the search index and the exports (`exports.ENTRY_PIECES`). The quick rebuild redoes just those: the page is
 rendered, and in the other four the old piece is replaced by the new one.
 It reads neither the whole build cache nor every entry, and plans no other
 page, so its cost hardly grows with the timeline.
@@ -40,6 +40,7 @@ from ..check import Checked, EntryChecker
 from ..data import to_json
 from ..entries import scan_entry_files
 from ..errors import ContentError, Problems
+from ..exports import ENTRY_PIECES
 from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..model import Entry, Timeline
@@ -397,6 +398,13 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
             site.splice("timeline.json", before.data_json, entry.data_json)
         if entry.search_words != before.search_words:
             site.replace_line("search-index.js", _row_prefix(entry), lambda row, e=entry: _with_words(row, e))
+        embed_before, embed_now = str(macros.embed_card(before, sources)), str(macros.embed_card(entry, sources))
+        if embed_now != embed_before:
+            site.splice("embed.html", embed_before, embed_now)
+        for export, piece in ENTRY_PIECES:
+            was_piece, piece_now = piece(before, sources, inputs.settings), piece(entry, sources, inputs.settings)
+            if piece_now != was_piece:
+                site.splice(export, was_piece, piece_now)
 
     cache_lines = []
     for rel, checked in new.items():

@@ -1,0 +1,64 @@
+"""speedups/ical.py writes timeline.ics's events as the icalendar library
+does, byte for byte: generated events with every kind of text (commas,
+semicolons, backslashes, new lines, long and non-ASCII lines that fold)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import icalendar
+from hypothesis import given, settings, strategies as st
+
+from timeline.exports import IcsEvent, icalendar_event
+from timeline.speedups.ical import event_text
+
+# Text as titles and summaries hold it: any printable character, and the
+# ones iCalendar escapes or folds at, often.
+PIECES = st.one_of(st.characters(blacklist_categories=("Cs", "Cc")),
+                   st.sampled_from(list("\\;,:^\"\n é€😀") + ["\r\n", "\\N", "  "]))
+TEXT = st.lists(PIECES, max_size=200).map("".join)
+DAYS = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+MOMENTS = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
+    lambda d: d.replace(microsecond=0, tzinfo=timezone.utc))
+
+
+@st.composite
+def events(draw) -> IcsEvent:
+    timed = draw(st.booleans())
+    start = draw(MOMENTS if timed else DAYS)
+    end = draw(st.one_of(st.none(), MOMENTS if timed else DAYS))
+    return IcsEvent(
+        uid=draw(st.from_regex(r"[\w-]{1,90}", fullmatch=True)) + "@" + draw(st.sampled_from(["timeline", "example.org"])),
+        dtstamp=draw(MOMENTS), start=start, end=end, summary=draw(TEXT), description=draw(TEXT),
+        location=draw(st.one_of(st.none(), TEXT)), categories=draw(st.lists(TEXT.filter(bool), max_size=4)),
+        url=draw(st.one_of(st.none(), st.from_regex(r"https://example\.org/[a-z0-9%/._-]{0,120}", fullmatch=True))),
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(events())
+def test_event_text_is_the_librarys(ev):
+    assert event_text(ev) == icalendar_event(ev)
+
+
+def test_a_long_line_folds_where_the_library_folds_it():
+    ev = IcsEvent(uid="x@timeline", dtstamp=datetime(2021, 3, 26, tzinfo=timezone.utc), start=date(2021, 3, 26),
+                  end=date(2021, 3, 27), summary="a" * 73 + "\\" + "b" * 200, description="é" * 100,
+                  location=None, categories=[], url=None)
+    text = event_text(ev)
+    assert text == icalendar_event(ev)
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    parsed = icalendar.Event.from_ical(text)
+    assert str(parsed["summary"]) == ev.summary and str(parsed["description"]) == ev.description
+    assert parsed.decoded("dtend") - parsed.decoded("dtstart") == timedelta(days=1)
+
+
+def test_escapes_at_every_place_a_fold_may_fall():
+    """A backslash or ^ at each octet around the folds, in ASCII and not."""
+    for k in range(60, 240):
+        for mark in ("\\", "^", ",", ";", "é"):
+            text = "a" * k + mark + "b" * 150
+            ev = IcsEvent(uid="x@timeline", dtstamp=datetime(2021, 3, 26, tzinfo=timezone.utc),
+                          start=date(2021, 3, 26), end=None, summary=text, description=text.replace("a", "\\"),
+                          location=text[::-1], categories=[text], url=None)
+            assert event_text(ev) == icalendar_event(ev), (k, mark)

@@ -1,0 +1,474 @@
+"""The timeline in the formats other programs read: TimelineJS's JSON (and
+the same as a script), iCalendar, and spreadsheets (CSV).
+
+Each file is the join of one piece per entry, and each piece is a function
+of the entry, the sources and the settings alone: so the quick rebuild can
+replace an edited entry's piece in a file without making the file again
+(`ENTRY_PIECES`)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from dataclasses import dataclass
+from datetime import date as Date, datetime, timedelta, timezone
+from typing import Callable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+from markupsafe import Markup, escape
+
+from .data import js_safe, to_json
+from .dates import PartialDate
+from .markup import ROOT
+from .model import Entry, Timeline
+from .names import href
+from .settings import Era, Settings
+from .sources import Source
+
+Sources = dict[str, Source]
+PieceFn = Callable[[Entry, Sources, Settings], str]
+
+
+def link(path: str, settings: Settings) -> str:
+    """A link into the site from a file at its root: relative, or absolute
+    under `base_url` when it is set."""
+    return (settings.base_url or "") + path
+
+
+def rooted_html(html_text: str, settings: Settings) -> str:
+    """Rendered Markdown with its links made from the site's root."""
+    return html_text.replace(ROOT, settings.base_url or "")
+
+
+def published(entries: list[Entry]) -> list[Entry]:
+    """The entries the exports hold: drafts (shown only under --drafts) are
+    not published."""
+    return [e for e in entries if not e.draft]
+
+
+# ---- summaries ----
+
+_TAG = re.compile(r"<[^>]*>")
+# Markup between words: a tag that ends a block or a line stands for a space.
+_BREAK = re.compile(r"<(?:/(?:p|li|h[1-6]|blockquote|td|th|dd|dt|div)|br\s*/?)>")
+# What is not the body's prose: footnote marks and notes, tables, code.
+_NOT_PROSE = re.compile(r'<sup class="footnote-ref">.*?</sup>|<section class="footnotes">.*?</section>'
+                        r"|<table>.*?</table>|<pre>.*?</pre>", re.S)
+_SENTENCE_END = re.compile(r"[.!?…。]['\"’”)\]]*\s")
+
+
+def plain_text(html_text: str) -> str:
+    """Rendered HTML as its words."""
+    return " ".join(html.unescape(_TAG.sub("", _BREAK.sub(" ", html_text))).split())
+
+
+def summary(html_text: str, limit: int = 200) -> str:
+    """The first sentences of a rendered body's prose, up to about `limit`
+    characters: a page's description, a calendar event's."""
+    text = plain_text(_NOT_PROSE.sub(" ", html_text)) or plain_text(html_text)
+    if len(text) <= limit:
+        return text
+    cut = 0
+    for m in _SENTENCE_END.finditer(text + " "):
+        if m.end() - 1 > limit:
+            break
+        cut = m.end() - 1
+    if cut:
+        return text[:cut].rstrip()
+    words = text[:limit].rsplit(" ", 1)[0]
+    return words.rstrip(",;:") + "…"
+
+
+# ---- JSON-LD ----
+
+def json_ld(e: Entry, sources: Sources, settings: Settings, root: str) -> Markup:
+    """An entry page's structured data (schema.org): an Article about an
+    Event, citing each source as a NewsArticle (its archived page in the
+    site `archivedAt`) and each quote as a Quotation based on its source.
+    Links are from the page (`root`), or absolute under base_url."""
+    base = settings.base_url or root
+
+    def source_ref(sid: str) -> dict:
+        return {"@id": base + sources[sid].href}
+
+    citations: list[dict] = []
+    for sid in e.cited_sources():
+        s = sources[sid]
+        article = {"@type": "NewsArticle", "@id": base + s.href, "headline": s.title,
+                   "publisher": {"@type": "Organization", "name": s.publisher},
+                   "datePublished": s.published.iso()}
+        if s.author:
+            article["author"] = {"@type": "Person", "name": s.author}
+        if s.url:
+            article["url"] = s.url
+        article["archivedAt"] = base + s.href
+        citations.append(article)
+    for q in e.quotes:
+        citations.append({"@type": "Quotation", "text": q.text,
+                          "spokenByCharacter": {"@type": "Person", "name": q.by},
+                          "isBasedOn": source_ref(q.source), "url": base + q.link})
+    event: dict = {"@type": "Event", "name": e.title, "startDate": e.date.iso()}
+    if e.end is not None:
+        event["endDate"] = e.end.iso()
+    if e.place:
+        event["location"] = {"@type": "Place", "name": e.place}
+    data: dict = {"@context": "https://schema.org", "@type": "Article", "headline": e.title,
+                  "inLanguage": settings.language}
+    text = summary(e.body_html)
+    if text:
+        data["description"] = text
+    if settings.base_url:
+        data["url"] = settings.base_url + e.href
+        image = next((m.site_path for m in e.media if m.site_path), None)
+        if image:
+            data["image"] = settings.base_url + href(image)
+    if e.updated:
+        data["dateModified"] = e.updated.iso()
+    data["about"] = event
+    data["citation"] = citations
+    # Inside <script>: no "</script>" or "<!--" can end or change it.
+    return Markup(js_safe(to_json(data)).replace("<", "\\u003c"))
+
+
+# ---- TimelineJS ----
+
+def _tljs_date(d: PartialDate) -> dict:
+    """A TimelineJS date object at the date's precision, the time as written."""
+    out: dict = {"year": d.year}
+    for name in ("month", "day", "hour", "minute", "second"):
+        value = getattr(d, name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def tljs_event(e: Entry, sources: Sources, settings: Settings) -> dict:
+    """An entry as a TimelineJS slide: its body, quotes and links in the text."""
+    parts = [rooted_html(e.body_html, settings).strip()] if e.body_html else []
+    for q in e.quotes:
+        parts.append(f'<blockquote><p>{escape(q.text)}</p><p>— {escape(q.by)}, as reported by '
+                     f'<a href="{escape(link(q.link, settings))}">{escape(sources[q.source].publisher)}</a></p>'
+                     "</blockquote>")
+    cited = ", ".join(f'<a href="{escape(link(sources[sid].href, settings))}">{escape(sources[sid].publisher)}</a>'
+                      for sid in e.cited_sources())
+    parts.append(f'<p><a href="{escape(link(e.href, settings))}">The entry and its sources</a>'
+                 + (f" · Sources: {cited}" if cited else "") + "</p>")
+    event: dict = {"start_date": _tljs_date(e.date)}
+    if e.end is not None:
+        event["end_date"] = _tljs_date(e.end)
+    if e.display_date:
+        event["display_date"] = e.display_date
+    event["text"] = {"headline": str(escape(e.title)), "text": "\n".join(parts)}
+    if e.media:
+        m = e.media[0]
+        media = {"url": link(m.site_path, settings) if m.site_path else m.url}
+        for name in ("caption", "credit", "alt"):
+            value = getattr(m, name)
+            if value:
+                media[name] = value if name == "alt" else str(escape(value))
+        event["media"] = media
+    if e.group:
+        event["group"] = e.group
+    event["unique_id"] = e.slug
+    return event
+
+
+def tljs_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+    return "" if e.draft else to_json(tljs_event(e, sources, settings))
+
+
+def _tljs_era(era: Era) -> dict:
+    return {"start_date": _tljs_date(era.date), "end_date": _tljs_date(era.end),
+            "text": {"headline": str(escape(era.title))}}
+
+
+def timelinejs_json(t: Timeline) -> str:
+    """The timeline in TimelineJS3's JSON, one event a line."""
+    settings = t.settings
+    title = {"text": {"headline": str(escape(settings.title)), "text": rooted_html(t.intro_html, settings).strip()}}
+    events = ",\n".join(tljs_piece(e, t.sources, settings) for e in published(t.entries))
+    eras = to_json([_tljs_era(era) for era in settings.eras])
+    return '{"title":' + to_json(title) + ',"events":[\n' + events + '\n],"eras":' + eras + "}"
+
+
+def timelinejs_json_bytes(json_text: str) -> bytes:
+    """timelinejs.json, from timelinejs_json's text."""
+    return (json_text + "\n").encode("utf-8")
+
+
+def timelinejs_js_bytes(json_text: str) -> bytes:
+    """The same object as a classic script: a page opened from disk may
+    not fetch a file, but it may load a script."""
+    return js_safe("window.TIMELINE_JSON = " + json_text + ";\n").encode("utf-8")
+
+
+# ---- iCalendar ----
+
+def _host(settings: Settings) -> str:
+    return (urlsplit(settings.base_url).hostname if settings.base_url else None) or "timeline"
+
+
+def _last_day(d: PartialDate) -> Date:
+    """The last calendar day a date can mean, as written."""
+    if d.day is not None:
+        return Date(d.year, d.month, d.day)
+    if d.month is not None:
+        following = Date(d.year + d.month // 12, d.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return Date(d.year, 12, 31)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class IcsEvent:
+    """What a VEVENT of timeline.ics says, before it is written (by
+    `icalendar_event`, or by a faster writer giving the same text)."""
+
+    uid: str
+    dtstamp: datetime                      # in UTC
+    start: Date | datetime                 # a day, or a moment in UTC
+    end: Date | datetime | None            # exclusive
+    summary: str
+    description: str
+    location: str | None
+    categories: list[str]
+    url: str | None
+
+
+def ics_fields(e: Entry, settings: Settings) -> IcsEvent | None:
+    """An entry as a calendar event, or None when it is dated only to a
+    month or a year (a calendar has no such events)."""
+    if e.draft or e.date.day is None:
+        return None
+    start: Date | datetime
+    end: Date | datetime | None = None
+    # An end after the last day of year 9999 cannot be written (iCalendar's
+    # years have four digits): such an event is left without its DTEND.
+    if e.date.hour is None:
+        start = Date(e.date.year, e.date.month, e.date.day)
+        last = _last_day(e.end or e.date)
+        if last < Date.max:
+            end = last + timedelta(days=1)
+    else:
+        start = _utc(e.date.start())
+        if e.end is not None and e.end.hour is not None:
+            end = _utc(e.end.start())     # a time ends at that time
+        elif e.end is not None and e.end.last() < datetime.max.replace(tzinfo=timezone.utc):
+            end = _utc(e.end.last() + timedelta(microseconds=1))   # the end of its day, month or year
+    text = summary(e.body_html, 500)
+    return IcsEvent(
+        uid=f"{e.slug}@{_host(settings)}",
+        # From the entry, not the clock, so that a rebuild writes the same bytes.
+        dtstamp=_utc((e.updated or e.date).start()),
+        start=start, end=end, summary=e.title,
+        description=(text + "\n\n" if text else "") + link(e.href, settings),
+        location=e.place, categories=list(e.tags),
+        url=settings.base_url + e.href if settings.base_url else None,
+    )
+
+
+def icalendar_event(ev: IcsEvent) -> str:
+    """A VEVENT's text, as the icalendar library writes it."""
+    event = icalendar.Event()
+    event.add("uid", ev.uid)
+    event.add("dtstamp", ev.dtstamp)
+    event.add("dtstart", ev.start)
+    if ev.end is not None:
+        event.add("dtend", ev.end)
+    event.add("summary", ev.summary)
+    event.add("description", ev.description)
+    if ev.location:
+        event.add("location", ev.location)
+    if ev.categories:
+        event.add("categories", ev.categories)
+    if ev.url:
+        event.add("url", ev.url)
+    return event.to_ical().decode("utf-8")
+
+
+EventWriter = Callable[[IcsEvent], str]
+
+
+def ics_piece(e: Entry, sources: Sources, settings: Settings, write: EventWriter = icalendar_event) -> str:
+    ev = ics_fields(e, settings)
+    return "" if ev is None else write(ev)
+
+
+def timeline_ics(t: Timeline, write: EventWriter = icalendar_event) -> bytes:
+    """One VEVENT an entry dated at least to the day (RFC 5545). `write`
+    writes each event: icalendar, or an engine's faster writer of the same
+    text (tests/test_reference.py holds the two builds to the same bytes)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//sourced-timeline//NONSGML timeline export//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", t.settings.title)
+    head, end = calendar.to_ical().decode("utf-8").rsplit("END:VCALENDAR", 1)
+    events = "".join(ics_piece(e, t.sources, t.settings, write) for e in published(t.entries))
+    return (head + events + "END:VCALENDAR" + end).encode("utf-8")
+
+
+# ---- spreadsheets ----
+
+# entries.csv's columns: those `import` reads (TimelineJS's, then ours),
+# then ours for the fields a TimelineJS sheet has no column for.
+ENTRY_COLUMNS = [
+    "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
+    "Headline", "Text", "Media", "Media Credit", "Media Caption", "Alt Text", "Type", "Group",
+    "Place", "Tags", "People", "Sources", "Passage", "Quote", "Quote By", "Quote Source",
+    "Approximate", "Updated", "Correction Date", "Correction",
+    "Figure What", "Figure Value", "Figure Qualifier", "Figure Unit", "Figure Label", "Figure According To",
+    "Figure Source", "Figure Passage", "Extra",
+]
+QUOTE_COLUMNS = ["text", "by", "source", "publisher", "published", "entry", "entry_title", "entry_date",
+                 "entry_link", "link"]
+FIGURE_COLUMNS = ["what", "value", "qualifier", "unit", "label", "according_to", "source", "publisher",
+                  "verified", "passage", "link", "entry", "entry_title", "entry_date", "entry_link"]
+BOM = "\ufeff"   # so that Excel opens the file as UTF-8
+
+
+def cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one beginning with
+    =, +, - or @ gets a leading ' (which spreadsheets hide)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def csv_rows(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([[cell(v) for v in row] for row in rows])
+    return out.getvalue()
+
+
+def _number(value: int | float) -> str:
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+def _date_cells(d: PartialDate | None, zone: str) -> list[str]:
+    """Year, Month, Day, Time of a date as the sheet has them: a time on
+    the timeline's clock (in which import reads it)."""
+    if d is None:
+        return ["", "", "", ""]
+    if d.hour is not None:
+        local = d.start().astimezone(ZoneInfo(zone))
+        time = f"{local.hour:02d}:{local.minute:02d}" + (f":{local.second:02d}" if d.precision == "second" else "")
+        return [str(local.year), str(local.month), str(local.day), time]
+    return [str(d.year), "" if d.month is None else str(d.month), "" if d.day is None else str(d.day), ""]
+
+
+_LIST_PARAGRAPH = re.compile(r"(<li[^>]*>)\s*<p>((?:(?!</?p>).)*)</p>\s*</li>", re.S)
+
+
+def sheet_html(body_html: str) -> str:
+    """A body as a sheet's Text: its links from the site's root (import
+    reads them so), a list item's one paragraph (a footnote's) as the item's
+    text, as the simple HTML of a sheet has it."""
+    return _LIST_PARAGRAPH.sub(r"\1\2</li>", body_html.replace(ROOT, "")).strip()
+
+
+def entry_rows(e: Entry, settings: Settings) -> list[list[str]]:
+    """An entry as entries.csv's rows: the first holds the entry, each
+    further row (same Headline and date, import's repeat rule) the next of
+    its quotes, media items, figures, corrections and cited passages."""
+    if e.draft:
+        return []
+    start = _date_cells(e.date, settings.timezone)
+    headline = str(escape(e.title))
+    count = max(1, len(e.quotes), len(e.media), len(e.figures), len(e.corrections),
+                max((i + 1 for i, c in enumerate(e.sources) if c.passage), default=1))
+    rows = []
+    for i in range(count):
+        row = dict.fromkeys(ENTRY_COLUMNS, "")
+        row.update(zip(("Year", "Month", "Day", "Time"), start))
+        row["Headline"] = headline
+        if i == 0:
+            row.update(zip(("End Year", "End Month", "End Day", "End Time"), _date_cells(e.end, settings.timezone)))
+            row["Text"] = sheet_html(e.body_html)
+            row.update({"Display Date": e.display_date or "", "Group": e.group or "", "Place": e.place or "",
+                        "Tags": "; ".join(e.tags), "People": "; ".join(e.people),
+                        "Sources": "; ".join(dict.fromkeys(c.source for c in e.sources)),
+                        "Passage": e.sources[0].passage or "" if e.sources else "",
+                        "Approximate": "true" if e.approximate else "",
+                        "Updated": e.updated.iso() if e.updated else "",
+                        "Extra": to_json(e.extra) if e.extra not in (None, {}) else ""})
+        elif i < len(e.sources) and e.sources[i].passage:
+            row.update({"Sources": e.sources[i].source, "Passage": e.sources[i].passage})
+        if i < len(e.quotes):
+            q = e.quotes[i]
+            row.update({"Quote": q.text, "Quote By": q.by, "Quote Source": q.source})
+        if i < len(e.media):
+            m = e.media[i]
+            # A file as its path inside content/, where import writes the entry.
+            row.update({"Media": m.site_path[len("media/"):] if m.site_path else m.url or "",
+                        "Media Credit": str(escape(m.credit or "")), "Media Caption": str(escape(m.caption or "")),
+                        "Alt Text": m.alt or ""})
+        if i < len(e.figures):
+            x = e.figures[i]
+            row.update({"Figure What": x.what, "Figure Value": _number(x.value), "Figure Qualifier": x.qualifier or "",
+                        "Figure Unit": x.unit or "", "Figure Label": x.label or "",
+                        "Figure According To": x.according_to or "", "Figure Source": x.source,
+                        "Figure Passage": x.passage or ""})
+        if i < len(e.corrections):
+            c = e.corrections[i]
+            row.update({"Correction Date": c.date.iso(), "Correction": c.text})
+        rows.append(list(row.values()))
+    return rows
+
+
+def entries_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+    return csv_rows(entry_rows(e, settings))
+
+
+def quotes_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+    if e.draft:
+        return ""
+    return csv_rows([[q.text, q.by, q.source, sources[q.source].publisher, sources[q.source].published.iso(),
+                      e.slug, e.title, e.date.iso(), link(e.href, settings), link(q.link, settings)]
+                     for q in e.quotes])
+
+
+def figures_piece(e: Entry, sources: Sources, settings: Settings) -> str:
+    if e.draft:
+        return ""
+    return csv_rows([[x.what, _number(x.value), x.qualifier or "", x.unit or "", x.label or "",
+                      x.according_to or "", x.source, sources[x.source].publisher,
+                      "true" if x.verified else "false", x.passage or "", link(x.link, settings),
+                      e.slug, e.title, e.date.iso(), link(e.href, settings)]
+                     for x in e.figures])
+
+
+def _csv_file(header: list[str], piece: PieceFn, t: Timeline) -> bytes:
+    parts = [BOM + csv_rows([header])]
+    parts += [piece(e, t.sources, t.settings) for e in t.entries]
+    return "".join(parts).encode("utf-8")
+
+
+def entries_csv(t: Timeline) -> bytes:
+    return _csv_file(ENTRY_COLUMNS, entries_piece, t)
+
+
+def quotes_csv(t: Timeline) -> bytes:
+    return _csv_file(QUOTE_COLUMNS, quotes_piece, t)
+
+
+def figures_csv(t: Timeline) -> bytes:
+    return _csv_file(FIGURE_COLUMNS, figures_piece, t)
+
+
+# The pieces of each file that hold one entry: (path, piece of an entry).
+# The quick rebuild replaces an edited entry's old piece by its new one.
+ENTRY_PIECES: list[tuple[str, PieceFn]] = [
+    ("timelinejs.json", tljs_piece),
+    ("timelinejs.js", lambda e, sources, settings: js_safe(tljs_piece(e, sources, settings))),
+    ("timeline.ics", ics_piece),
+    ("entries.csv", entries_piece),
+    ("quotes.csv", quotes_piece),
+    ("figures.csv", figures_piece),
+]

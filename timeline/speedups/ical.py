@@ -1,0 +1,85 @@
+"""timeline.ics's events written without the icalendar library: its text
+for the few kinds of value an event of ours holds, some thirty times
+faster (bench/exports.py). tests/test_ical.py holds it to the library's
+bytes on generated events, folding and escaping included."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ..exports import IcsEvent
+
+LIMIT = 75   # octets a line may reach before it is folded (the library's rule, kept exactly)
+
+
+def _text(value: str) -> str:
+    """A TEXT value escaped as RFC 5545 says, in the library's order."""
+    return (value.replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _when(value: date | datetime) -> str:
+    """A day (its VALUE parameter, then the date) or a moment in UTC, after the property's name."""
+    if isinstance(value, datetime):
+        return f":{value.year:04d}{value.month:02d}{value.day:02d}T{value.hour:02d}{value.minute:02d}{value.second:02d}Z"
+    return f";VALUE=DATE:{value.year:04d}{value.month:02d}{value.day:02d}"
+
+
+def _fold(line: str) -> str:
+    """A content line folded after at most 74 octets a line, never between
+    a backslash (or ^) and what it escapes."""
+    if line.isascii():
+        return "\r\n ".join(_ascii_parts(line))
+    if len(line.encode("utf-8")) < LIMIT:
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = 1 if char < "\x80" else len(char.encode("utf-8"))
+        if current and count + size >= LIMIT:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                parts.append("".join(current))
+                current, count = [carried], 1
+            else:
+                parts.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += size
+    if current:
+        parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def _ascii_parts(line: str) -> list[str]:
+    """The loop above for a line of one-octet characters, a slice at a time."""
+    parts = []
+    at, size = 0, LIMIT - 1
+    while len(line) - at > size:
+        part = line[at:at + size]
+        if part[-1] in "\\^":
+            part = part[:-1]      # carried to the next line with what it escapes
+        parts.append(part)
+        at += len(part)
+    parts.append(line[at:])
+    return parts
+
+
+def event_text(ev: IcsEvent) -> str:
+    """The VEVENT as icalendar writes it: its properties in the library's
+    order (SUMMARY, DTSTART, DTEND, DTSTAMP, UID, then by name)."""
+    lines = ["BEGIN:VEVENT", "SUMMARY:" + _text(ev.summary), "DTSTART" + _when(ev.start)]
+    if ev.end is not None:
+        lines.append("DTEND" + _when(ev.end))
+    lines.append("DTSTAMP" + _when(ev.dtstamp))
+    lines.append("UID:" + _text(ev.uid))
+    if ev.categories:
+        lines.append("CATEGORIES:" + ",".join(_text(c) for c in ev.categories))
+    lines.append("DESCRIPTION:" + _text(ev.description))
+    if ev.location:
+        lines.append("LOCATION:" + _text(ev.location))
+    if ev.url:
+        lines.append("URL:" + ev.url)
+    lines.append("END:VEVENT")
+    return "".join(_fold(line) + "\r\n" for line in lines)
