@@ -142,7 +142,7 @@ class Project:
             renderer.use_static(static)
             base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts,
                               [job.path for job in static])
-            jobs = plan_site(timeline, base_key, engine.ics_event) + static
+            jobs = plan_site(timeline, base_key, engine.ics_event, memory.pieces) + static
             build = Build(self, timeline, renderer, static, problems.sorted())
             if out_dir is not None:
                 engine.before_writing(build)
@@ -160,5 +160,7 @@ class Project:
             raise OutputError(str(exc.filename or out_dir), exc.strerror or str(exc)) from None
         if out_dir is not None:
             engine.after_writing(build, stats)
+        if memory.pieces is None:
+            memory.pieces = {}   # the next build in this process keeps its pieces
         return Result(timeline, problems.sorted(), len(jobs), written, removed, entry_count=len(timeline.entries),
                       drafts_left_out=timeline.drafts_left_out)
