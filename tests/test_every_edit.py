@@ -150,12 +150,48 @@ def test_edits_of_every_kind_rebuilt_by_the_command_equal_a_fresh_build(project,
         assert snapshot(site) == fresh(project, tmp_path / "fresh"), name
 
 
-def test_edits_of_every_kind_rebuilt_in_memory_equal_a_fresh_build(project, tmp_path):
+@pytest.mark.parametrize("lasting", [False, True], ids=["project", "lasting-project"])
+def test_edits_of_every_kind_rebuilt_in_memory_equal_a_fresh_build(project, tmp_path, lasting):
+    """A lasting project (the live preview's) keys its pages by what they
+    read from its first build; another from its second."""
     site = tmp_path / "site"
-    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2))
+    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), lasting=lasting)
     assert kept.build().ok
     for name, edit in EDITS:
         changed = edit(project)
         result = kept.rebuild([project / rel for rel in changed], complete=True)
         assert result.ok, (name, [str(p) for p in result.problems])
         assert snapshot(site) == fresh(project, tmp_path / "fresh"), name
+
+
+def test_a_title_edit_renders_the_pages_that_show_the_entry_and_no_other(project, tmp_path):
+    site = tmp_path / "site"
+    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), lasting=True)
+    first = kept.build()
+    assert first.ok
+    before = snapshot(site)
+    entry = next((project / "content" / "gen").rglob("*-gen-012.md"))
+    slug = entry.stem
+    replace_in(entry, "the bridge, week 3", "the bridge, week three")
+    result = kept.rebuild([entry], complete=True)
+    assert result.ok and not result.quick
+    pages = {p for p in result.rendered if p.endswith((".html", ".xml"))}
+
+    # Where the entry shows, read from the site as built before the edit.
+    order = sorted(p for p in before if p.startswith("entries/"))
+    showing = {p for p, data in before.items() if p.endswith((".html", ".xml")) and f"{slug}.html".encode() in data}
+    must = {f"entries/{slug}.html", "feed.xml", "embed.html"}
+    must |= {p for p in showing if p.startswith(("tags/", "people/", "archive/"))}
+    assert must <= pages, sorted(must - pages)
+    assert len([p for p in must if p.startswith(("tags/", "people/"))]) == 4   # bridge, batch 5, Jon Berg, Person 0
+    # Nothing that does not show it: other entries' pages but its
+    # neighbours' (their links name it), the tags and people it lacks, the
+    # sources it does not cite, the 404 page.
+    not_showing = {p for p in before if p.endswith((".html", ".xml")) and p not in showing}
+    assert not (pages & not_showing), sorted(pages & not_showing)
+    others = [p for p in pages if p.startswith("entries/") and p != f"entries/{slug}.html"]
+    assert len(others) == 2 and all(p in order for p in others)
+    assert len(pages) < len([p for p in before if p.endswith(".html")]) / 3
+
+    # And the site is as a fresh build's.
+    assert snapshot(site) == fresh(project, tmp_path / "fresh")

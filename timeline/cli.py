@@ -107,7 +107,7 @@ def _serve(options: Options, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     cache = None if args.no_cache else Path(args.cache)
     engine = Engine() if reference_wanted() else FastEngine(cache, args.jobs)
-    return serve(Project(options, engine), args.host, args.port, poll=args.poll, cache=cache)
+    return serve(Project(options, engine, lasting=True), args.host, args.port, poll=args.poll, cache=cache)
 
 
 def _run(project: Project, args: argparse.Namespace) -> int:

@@ -47,6 +47,9 @@ class Memory:
         # the last build in this process; None until a build is done, so
         # that a single build leaves them to its workers and keeps none.
         self.pieces: dict | None = None
+        # What each template's pages were seen to read (keys.Reads), for
+        # finer page keys; None: not recorded (a single build).
+        self.reads: dict | None = None
 
     # -- checked entries --
 

@@ -54,6 +54,7 @@ class Result:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     quick: bool = False          # the engine's quick way did it
+    rendered: list[str] = field(default_factory=list)   # the files made (the others were known unchanged)
     entry_count: int = 0
     drafts_left_out: int = 0
 
@@ -84,9 +85,14 @@ class Build:
 class Project:
     """The folders of one timeline, and what its last build made."""
 
-    def __init__(self, options: Options, engine: Engine | None = None):
+    def __init__(self, options: Options, engine: Engine | None = None, *, lasting: bool = False):
+        """`lasting`: the project will build again and again in this
+        process (the live preview): its first build already keeps what
+        later ones reuse (the pieces of the files of one piece per entry,
+        what each page read)."""
         self.options = options
         self.engine = engine or Engine()
+        self.lasting = lasting
         self._memory: Memory | None = None
 
     @property
@@ -95,6 +101,8 @@ class Project:
         it (the engine's quick way may make do without)."""
         if self._memory is None:
             self._memory = self.engine.open_memory()
+            if self.lasting:
+                self._memory.pieces, self._memory.reads = {}, {}
         return self._memory
 
     def check(self) -> Result:
@@ -142,14 +150,16 @@ class Project:
             renderer.use_static(static)
             base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts,
                               [job.path for job in static])
-            jobs = plan_site(timeline, base_key, engine.ics_event, memory.pieces) + static
+            # What each template's pages read, as the keys are made with it.
+            views = None if memory.reads is None else {t: dict(v) for t, v in memory.reads.items()}
+            jobs = plan_site(timeline, base_key, engine.ics_event, memory.pieces, views) + static
             build = Build(self, timeline, renderer, static, problems.sorted())
             if out_dir is not None:
                 engine.before_writing(build)
             try:
                 written, removed, stats = write_site(
                     out_dir, jobs, renderer, engine, memory,
-                    meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None)
+                    meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None, views=views)
             except BaseException:
                 engine.abandon()
                 raise
@@ -159,8 +169,28 @@ class Project:
         except OSError as exc:
             raise OutputError(str(exc.filename or out_dir), exc.strerror or str(exc)) from None
         if out_dir is not None:
+            if memory.reads is not None and views is not None:
+                _finer_keys(jobs, memory, views, timeline, base_key, stats)
             engine.after_writing(build, stats)
         if memory.pieces is None:
-            memory.pieces = {}   # the next build in this process keeps its pieces
+            # The next build in this process keeps its pieces and what its pages read.
+            memory.pieces, memory.reads = {}, {}
         return Result(timeline, problems.sorted(), len(jobs), written, removed, entry_count=len(timeline.entries),
-                      drafts_left_out=timeline.drafts_left_out)
+                      drafts_left_out=timeline.drafts_left_out, rendered=[j.path for j in jobs if j.rendered])
+
+
+def _finer_keys(jobs: list[Job], memory: Memory, views: dict, timeline: Timeline, base_key: str,
+                stats: dict[str, list[int] | None]) -> None:
+    """Templates whose pages were first seen reading in this build: the
+    pages it rendered get their keys made with what they read, so that the
+    next build need not render them all again to key them finely. Their
+    reads are all in memory.reads, which holds every page of the template
+    rendered so far."""
+    new = {t for t in memory.reads if t not in views}
+    if not new:
+        return
+    again = plan_site(timeline, base_key, views={t: dict(v) for t, v in memory.reads.items()})
+    for old, job in zip(jobs, again):
+        stat = stats.get(job.path)
+        if old.template in new and old.seen is not None and job.key is not None and stat is not None:
+            memory.keep_page(job.path, [job.key, *stat])

@@ -16,7 +16,7 @@ from .errors import ContentError
 from .markup import ROOT
 from .names import href, page_name
 from .hashing import digest, digest_text
-from .keys import KeyMaker
+from .keys import KeyMaker, Reads, Recorder
 from .data import js_safe, to_json
 from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
 from .model import Entry, Timeline
@@ -68,7 +68,11 @@ class Renderer:
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple[str, int, str], Markup] = {}
+        self._fragment_reads: dict[tuple[str, int, str], set] = {}
         self._fingerprint: str | None = None
+        # While a page's reads are recorded: a fragment made for one page
+        # and reused on another counts as read by both.
+        self.recorder: Recorder | None = None
 
     def use_static(self, jobs: list[Job]) -> None:
         """Tell the templates which optional static files the site has
@@ -104,9 +108,19 @@ class Renderer:
         one depth, and a template call costs more than the markup."""
         key = (template, id(entry), root)
         html = self._fragments.get(key)
+        recorder = self.recorder
         if html is None:
+            outer = None
+            if recorder is not None:
+                outer, recorder.seen = recorder.seen, set()
             text = self.env.get_template(template).render(e=entry, root=root)
             html = self._fragments[key] = Markup(text.rstrip("\n"))
+            if recorder is not None and outer is not None:
+                self._fragment_reads[key] = recorder.seen
+                outer |= recorder.seen
+                recorder.seen = outer
+        elif recorder is not None:
+            recorder.seen |= self._fragment_reads.get(key, set())
         return html
 
     def render(self, template: str, path: str, **context) -> bytes:
@@ -165,6 +179,8 @@ class Job:
     template: str | None = None
     context: dict | None = None
     data: "bytes | Lazy | None" = None     # Lazy: made where the job is done
+    rendered: bool = False                  # made by this build (output.write_site)
+    seen: set | None = None                 # what its rendering read, when recorded
 
     def bytes(self, renderer: "Renderer") -> bytes:
         if self.data is None:
@@ -196,14 +212,15 @@ def job_context(job: Job) -> dict:
 
 
 def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_event,
-              kept: Kept | None = None) -> list[Job]:
+              kept: Kept | None = None, views: Reads | None = None) -> list[Job]:
     """Every file of the site, in a fixed order, each page with what its
     template is given. `base_key` digests what every page shares: the
     program, the templates, the settings; each page's key adds what its
     context holds (keys.KeyMaker). `ics_event` writes timeline.ics's events
     (the engine's writer). `kept`: the pieces of the files of one piece
     per entry as the last build made them (pieces.make), to be reused and
-    then replaced by this build's."""
+    then replaced by this build's. `views`: what each template's pages
+    were seen to read, for finer keys (keys.KeyMaker)."""
     site = t.settings
     listing = split_listing(t.entries, site.page_size)
     where_listed = listed_on(listing)
@@ -220,7 +237,7 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
         for out in file.outputs:
             # Made once for all outputs of a file, when they are made in one process.
             jobs.append(Job(out.path, data=Lazy(Made.output, made, file, out)))
-    keys = KeyMaker(base_key)
+    keys = KeyMaker(base_key, views)
 
     def page(path: str, template: str, **context) -> None:
         context = {"site": site, **context}
