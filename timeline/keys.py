@@ -52,7 +52,7 @@ class Recorder:
                 if name[:2] != "__":
                     recorder.seen.add((_cls, name))
                 return _get(obj, name)
-            cls.__getattribute__ = getattribute   # type: ignore[method-assign]
+            cls.__getattribute__ = getattribute   # type: ignore[method-assign, assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -148,10 +148,10 @@ class KeyMaker:
                 _NOT_DATACLASS.add(kind)
         view = self.view
         if view is not None and fields is not None and kind in self.watched:
-            names = view.get(kind)
-            if names is None:
+            read = view.get(kind)
+            if read is None:
                 return kind.__name__ + "()"   # never read by this template: only its place counts
-            values = [getattr(value, name, None) for name in sorted(names)]
+            values = [getattr(value, name, None) for name in sorted(read)]
             if not any(callable(v) for v in values):
                 return kind.__name__ + "{" + ",".join([self.part(v) for v in values]) + "}"
             # A method was called: what it reads is not known, so the whole.

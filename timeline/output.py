@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from .engine import Engine
 from .keys import Recorder, Reads, watched_classes, covered, merge_reads
@@ -108,7 +108,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _render_chunk(state, indices: list[int]) -> list[tuple[list[int] | None, set | None]]:
+def _render_chunk(state: tuple, indices: Sequence[int]) -> list[tuple[list[int] | None, set | None]]:
     """Render jobs; stage those whose bytes differ from the site's (all of
     them when there is no site yet), giving the [size, mtime_ns] of each
     staged file, None for the others, and with `record` (the classes to
@@ -128,7 +128,7 @@ def _render_chunk(state, indices: list[int]) -> list[tuple[list[int] | None, set
 
 
 def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
-                 indices: list[int], recorder: Recorder | None,
+                 indices: Sequence[int], recorder: Recorder | None,
                  out: list[tuple[list[int] | None, set | None]]) -> None:
     for i in indices:
         job = jobs[i]

@@ -186,10 +186,11 @@ def _finer_keys(jobs: list[Job], memory: Memory, views: dict, timeline: Timeline
     next build need not render them all again to key them finely. Their
     reads are all in memory.reads, which holds every page of the template
     rendered so far."""
-    new = {t for t in memory.reads if t not in views}
+    reads = memory.reads or {}
+    new = {t for t in reads if t not in views}
     if not new:
         return
-    again = plan_site(timeline, base_key, views={t: dict(v) for t, v in memory.reads.items()})
+    again = plan_site(timeline, base_key, views={t: dict(v) for t, v in reads.items()})
     for old, job in zip(jobs, again):
         stat = stats.get(job.path)
         if old.template in new and old.seen is not None and job.key is not None and stat is not None:

@@ -228,15 +228,14 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
     # begun early in the pool rather than left to the end.
     jobs: list[Job] = []
     shared_key = KeyMaker(base_key).part(t.sources) if kept is not None else ""
-    for file in entry_files(ics_event):
-        made: Made | Lazy = Lazy(make, file, t, where_listed, shared_key, kept)
-        if kept is not None:
-            # Most pieces are kept: joining them here costs less than a
-            # trip to a worker, and keeps this build's pieces for the next.
-            made = made()
-        for out in file.outputs:
+    for pieced in entry_files(ics_event):
+        lazy = Lazy(make, pieced, t, where_listed, shared_key, kept)
+        # Most pieces are kept: joining them here costs less than a trip to
+        # a worker, and keeps this build's pieces for the next.
+        made: Made | Lazy = lazy() if kept is not None else lazy
+        for out in pieced.outputs:
             # Made once for all outputs of a file, when they are made in one process.
-            jobs.append(Job(out.path, data=Lazy(Made.output, made, file, out)))
+            jobs.append(Job(out.path, data=Lazy(Made.output, made, pieced, out)))
     keys = KeyMaker(base_key, views)
 
     def page(path: str, template: str, **context) -> None:
