@@ -150,18 +150,23 @@ def test_edits_of_every_kind_rebuilt_by_the_command_equal_a_fresh_build(project,
         assert snapshot(site) == fresh(project, tmp_path / "fresh"), name
 
 
-@pytest.mark.parametrize("lasting", [False, True], ids=["project", "lasting-project"])
-def test_edits_of_every_kind_rebuilt_in_memory_equal_a_fresh_build(project, tmp_path, lasting):
-    """A lasting project (the live preview's) keys its pages by what they
-    read from its first build; another from its second."""
+@pytest.mark.parametrize("lasting, keep_spare", [(False, False), (True, False), (True, True)],
+                         ids=["project", "lasting-project", "preview"])
+def test_edits_of_every_kind_rebuilt_in_memory_equal_a_fresh_build(project, tmp_path, lasting, keep_spare):
+    """A lasting project keys its pages by what they read from its first
+    build; another from its second. The live preview's is lasting and
+    makes each build's tree from the one the last build swapped out."""
     site = tmp_path / "site"
-    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), lasting=lasting)
+    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), keep_spare=keep_spare,
+                   lasting=lasting)
     assert kept.build().ok
     for name, edit in EDITS:
         changed = edit(project)
         result = kept.rebuild([project / rel for rel in changed], complete=True)
         assert result.ok, (name, [str(p) for p in result.problems])
         assert snapshot(site) == fresh(project, tmp_path / "fresh"), name
+        if keep_spare:
+            assert (tmp_path / ".site.spare").is_dir(), name
 
 
 def test_a_title_edit_renders_the_pages_that_show_the_entry_and_no_other(project, tmp_path):
