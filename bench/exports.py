@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 import synth  # noqa: E402
 from timeline import exports  # noqa: E402
 from timeline.assemble import Folders, load_timeline  # noqa: E402
+from timeline.pieces import Around, make  # noqa: E402
 from timeline.render import BUNDLED_TEMPLATES, Renderer, plan_site, timeline_json  # noqa: E402
 from timeline.speedups import FastEngine  # noqa: E402
 from timeline.speedups import ical  # noqa: E402
@@ -29,8 +30,8 @@ from timeline.speedups.jinja import FastEnvironment  # noqa: E402
 
 
 def _timelinejs(t) -> bytes:
-    text = exports.timelinejs_json(t)
-    return exports.timelinejs_json_bytes(text) + exports.timelinejs_js_bytes(text)
+    made = make(exports.TIMELINEJS, t, {})
+    return b"".join(made.output(exports.TIMELINEJS, out) for out in exports.TIMELINEJS.outputs)
 
 
 def main() -> int:
@@ -71,9 +72,11 @@ def main() -> int:
         pages = time.perf_counter() - start
         entry = t.entries[len(t.entries) // 2]
         start = time.perf_counter()
+        files = exports.entry_files(ical.event_text)
+        shared = {file.name: file.shared(t, {}) for file in files}
         for _ in range(100):
-            for _, piece in exports.ENTRY_PIECES:
-                piece(entry, t.sources, t.settings)
+            for file in files:
+                file.piece(entry, Around(t.sources, t.settings, t.language, shared[file.name], None))
         one = (time.perf_counter() - start) / 100
         print(f"{args.size} entries, one process, median of {args.rounds}")
         for name in makers:

@@ -136,7 +136,7 @@ def _serve(options: Options, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     cache = None if args.no_cache else Path(args.cache)
     engine = Engine() if reference_wanted() else FastEngine(cache, args.jobs)
-    project = Project(options, engine, _waiting(options), keep_spare=True)
+    project = Project(options, engine, _waiting(options), keep_spare=True, lasting=True)
     return serve(project, args.host, args.port, poll=args.poll, cache=cache)
 
 

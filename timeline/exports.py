@@ -1,10 +1,9 @@
 """The timeline in the formats other programs read: TimelineJS's JSON (and
 the same as a script), iCalendar, and spreadsheets (CSV).
 
-Each file is the join of one piece per entry, and each piece is a function
-of the entry, the sources and the settings alone: so the quick rebuild can
-replace an edited entry's piece in a file without making the file again
-(`ENTRY_PIECES`)."""
+Each file is declared as a `pieces.EntryFile` (`entry_files`): a head, one
+piece per entry, made from the entry, the sources and the settings alone,
+and a foot; so a rebuild makes again only the pieces of changed entries."""
 
 from __future__ import annotations
 
@@ -27,11 +26,11 @@ from .i18n import Language, localized
 from .markup import ROOT
 from .model import Entry, Timeline
 from .names import href
+from .pieces import Around, EntryFile, Output, whole
 from .settings import Era, Settings
 from .sources import Source
 
 Sources = dict[str, Source]
-PieceFn = Callable[[Entry, Sources, Settings, Language], str]
 
 
 def link(path: str, settings: Settings) -> str:
@@ -190,24 +189,31 @@ def _tljs_era(era: Era) -> dict:
             "text": {"headline": str(escape(era.title))}}
 
 
-def timelinejs_json(t: Timeline) -> str:
-    """The timeline in TimelineJS3's JSON, one event a line."""
+def _tljs_head(t: Timeline, shared: None) -> str:
     settings = t.settings
     title = {"text": {"headline": str(escape(settings.title)), "text": rooted_html(t.intro_html, settings).strip()}}
-    events = ",\n".join(tljs_piece(e, t.sources, settings, t.language) for e in published(t.entries))
-    eras = to_json([_tljs_era(era) for era in settings.eras])
-    return '{"title":' + to_json(title) + ',"events":[\n' + events + '\n],"eras":' + eras + "}"
+    return '{"title":' + to_json(title) + ',"events":[\n'
 
 
-def timelinejs_json_bytes(json_text: str) -> bytes:
-    """timelinejs.json, from timelinejs_json's text."""
-    return (json_text + "\n").encode("utf-8")
+def _tljs_foot(t: Timeline, shared: None) -> str:
+    return '\n],"eras":' + to_json([_tljs_era(era) for era in t.settings.eras]) + "}"
 
 
-def timelinejs_js_bytes(json_text: str) -> bytes:
-    """The same object as a classic script: a page opened from disk may
-    not fetch a file, but it may load a script."""
-    return js_safe("window.TIMELINE_JSON = " + json_text + ";\n").encode("utf-8")
+def _tljs_entry(e: Entry, a: Around) -> str | None:
+    return None if e.draft else to_json(tljs_event(e, a.sources, a.settings, a.language))
+
+
+# The timeline in TimelineJS3's JSON, one event a line; and the same object
+# as a classic script: a page opened from disk may not fetch a file, but it
+# may load a script.
+TIMELINEJS = EntryFile("timelinejs", (Output("timelinejs.json", after="\n"),
+                                      Output("timelinejs.js", "window.TIMELINE_JSON = ", ";\n", js_safe)),
+                       _tljs_entry, _tljs_head, _tljs_foot, between=",\n")
+
+
+def timelinejs_json(t: Timeline) -> str:
+    """timelinejs.json's text."""
+    return whole(TIMELINEJS, t).decode("utf-8")[:-1]
 
 
 # ---- iCalendar ----
@@ -314,18 +320,29 @@ def ics_piece(e: Entry, sources: Sources, settings: Settings, lang: Language,
     return "" if ev is None else write(ev)
 
 
-def timeline_ics(t: Timeline, write: EventWriter = icalendar_event) -> bytes:
-    """One VEVENT an entry dated at least to the day (RFC 5545). `write`
-    writes each event: icalendar, or an engine's faster writer of the same
-    text (tests/test_reference.py holds the two builds to the same bytes)."""
+def _ics_frame(t: Timeline, where: dict[str, str]) -> list[str]:
+    """The calendar around its events, as the icalendar library writes it."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//sourced-timeline//NONSGML timeline export//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", t.settings.title)
     head, end = calendar.to_ical().decode("utf-8").rsplit("END:VCALENDAR", 1)
-    events = "".join(ics_piece(e, t.sources, t.settings, t.language, write) for e in published(t.entries))
-    return (head + events + "END:VCALENDAR" + end).encode("utf-8")
+    return [head, "END:VCALENDAR" + end]
+
+
+def ics_file(write: EventWriter = icalendar_event) -> EntryFile:
+    """timeline.ics: one VEVENT an entry dated at least to the day (RFC
+    5545). `write` writes each event: icalendar, or an engine's faster
+    writer of the same text (tests/test_reference.py holds the two builds
+    to the same bytes)."""
+    return EntryFile("timeline.ics", (Output("timeline.ics"),),
+                     lambda e, a: None if e.draft else ics_piece(e, a.sources, a.settings, a.language, write),
+                     lambda t, frame: frame[0], lambda t, frame: frame[1], shared=_ics_frame)
+
+
+def timeline_ics(t: Timeline, write: EventWriter = icalendar_event) -> bytes:
+    return whole(ics_file(write), t)
 
 
 # ---- spreadsheets ----
@@ -470,31 +487,29 @@ def figures_piece(e: Entry, sources: Sources, settings: Settings, lang: Language
                      for x in e.figures])
 
 
-def _csv_file(header: list[str], piece: PieceFn, t: Timeline) -> bytes:
-    parts = [BOM + csv_rows([header])]
-    parts += [piece(e, t.sources, t.settings, t.language) for e in t.entries]
-    return "".join(parts).encode("utf-8")
+def _csv(name: str, header: list[str], piece: Callable[[Entry, Sources, Settings, Language], str]) -> EntryFile:
+    head = BOM + csv_rows([header])
+    return EntryFile(name, (Output(name),), lambda e, a: piece(e, a.sources, a.settings, a.language),
+                     lambda t, shared: head, lambda t, shared: "")
+
+
+ENTRIES_CSV = _csv("entries.csv", ENTRY_COLUMNS, entries_piece)
+QUOTES_CSV = _csv("quotes.csv", QUOTE_COLUMNS, quotes_piece)
+FIGURES_CSV = _csv("figures.csv", FIGURE_COLUMNS, figures_piece)
 
 
 def entries_csv(t: Timeline) -> bytes:
-    return _csv_file(ENTRY_COLUMNS, entries_piece, t)
+    return whole(ENTRIES_CSV, t)
 
 
 def quotes_csv(t: Timeline) -> bytes:
-    return _csv_file(QUOTE_COLUMNS, quotes_piece, t)
+    return whole(QUOTES_CSV, t)
 
 
 def figures_csv(t: Timeline) -> bytes:
-    return _csv_file(FIGURE_COLUMNS, figures_piece, t)
+    return whole(FIGURES_CSV, t)
 
 
-# The pieces of each file that hold one entry: (path, piece of an entry).
-# The quick rebuild replaces an edited entry's old piece by its new one.
-ENTRY_PIECES: list[tuple[str, PieceFn]] = [
-    ("timelinejs.json", tljs_piece),
-    ("timelinejs.js", lambda e, sources, settings, lang: js_safe(tljs_piece(e, sources, settings, lang))),
-    ("timeline.ics", ics_piece),
-    ("entries.csv", entries_piece),
-    ("quotes.csv", quotes_piece),
-    ("figures.csv", figures_piece),
-]
+def entry_files(write: EventWriter = icalendar_event) -> list[EntryFile]:
+    """The exports, each a file of one piece per entry."""
+    return [TIMELINEJS, ics_file(write), ENTRIES_CSV, QUOTES_CSV, FIGURES_CSV]

@@ -43,6 +43,13 @@ class Memory:
         self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
         self.dirty: set[tuple[str, str]] = set()   # (table, key) changed since loading
         self.changes = 0                            # to the entries, since loading
+        # The pieces of the files of one piece per entry (pieces.Kept), from
+        # the last build in this process; None until a build is done, so
+        # that a single build leaves them to its workers and keeps none.
+        self.pieces: dict | None = None
+        # What each template's pages were seen to read (keys.Reads), for
+        # finer page keys; None: not recorded (a single build).
+        self.reads: dict | None = None
 
     # -- checked entries --
 

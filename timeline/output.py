@@ -36,6 +36,7 @@ from typing import Callable, Iterator, Sequence
 
 from .engine import Engine
 from .errors import ContentError
+from .keys import Recorder, Reads, watched_classes, covered, merge_reads
 from .memory import Memory, file_stat
 from .render import Job, Renderer
 
@@ -203,7 +204,8 @@ def _remove_tree(path: str) -> None:
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,
                meanwhile: Callable[[], None] | None = None, spare: Path | None = None,
-               keep_spare: bool = False) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
+               keep_spare: bool = False,
+               views: Reads | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`, rendering those `memory` does not
     know to be up to date; with out_dir None, only render every page
     (check: a template error may depend on the data). `meanwhile` is the
@@ -211,6 +213,10 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
     `spare`: a tree an earlier build swapped out, made the new one if it
     is there (see `mirror`); with `keep_spare`, the tree this build swaps
     out is kept there, else nothing is left beside the site.
+
+    With `memory.reads` (a project that builds again in this process),
+    what each page read is recorded and added to it; a page that read more
+    than its key covered (`views`, what its key was made with) keeps no key.
 
     Returns (files written, files removed, [size, mtime_ns] of every file),
     the files as paths inside the site."""
@@ -236,8 +242,22 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         # Workers get indices; the jobs themselves reach them by fork.
         # Compiled once here: workers, if the engine has any, inherit them.
         renderer.compile({jobs[i].template for i in todo if jobs[i].template})
-        changed = engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs), todo,
-                             min_items=32, meanwhile=meanwhile)
+        record = watched_classes() if memory.reads is not None else None
+        done = engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs, record), todo,
+                          min_items=32, meanwhile=meanwhile)
+        changed = [stat for stat, _ in done]
+        for i in todo:
+            jobs[i].rendered = True
+        if memory.reads is not None:
+            for i, (_, seen) in zip(todo, done):
+                job = jobs[i]
+                job.seen = seen
+                if seen is None or job.template is None:
+                    continue
+                merge_reads(memory.reads, job.template, seen)
+                if job.key is not None and not covered((views or {}).get(job.template), seen):
+                    job.key = None
+                    memory.pages.pop(job.path, None)
         if out_dir is None or staging is None:
             return [], [], {}
         # Every file is rendered and staged: only now is the site made.
@@ -475,20 +495,38 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _render_chunk(state, indices: Sequence[int]) -> list[list[int] | None]:
+def _render_chunk(state: tuple, indices: Sequence[int]) -> list[tuple[list[int] | None, set | None]]:
     """Render jobs; stage those whose bytes differ from the site's (all of
     them when there is no site yet), giving the [size, mtime_ns] of each
-    staged file, None for the others. In a worker."""
-    renderer, out_dir, staging, jobs = state
-    out: list[list[int] | None] = []
+    staged file, None for the others, and with `record` (the classes to
+    watch) what each page read. In a worker."""
+    renderer, out_dir, staging, jobs, record = state
+    out: list[tuple[list[int] | None, set | None]] = []
+    if record is None:
+        _render_each(renderer, out_dir, staging, jobs, indices, None, out)
+        return out
+    with Recorder(record) as recorder:
+        renderer.recorder = recorder
+        try:
+            _render_each(renderer, out_dir, staging, jobs, indices, recorder, out)
+        finally:
+            renderer.recorder = None
+    return out
+
+
+def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
+                 indices: Sequence[int], recorder: Recorder | None,
+                 out: list[tuple[list[int] | None, set | None]]) -> None:
     for i in indices:
         job = jobs[i]
+        seen = None
+        if recorder is not None and job.template is not None:
+            seen = recorder.seen = set()
         data = job.bytes(renderer)
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
-            out.append(None)
+            out.append((None, seen))
             continue
-        out.append(_write_new(os.path.join(staging, job.path), data))
-    return out
+        out.append((_write_new(os.path.join(staging, job.path), data), seen))
 
 
 def _is_empty(folder: Path) -> bool:

@@ -57,6 +57,7 @@ class Result:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     quick: bool = False          # the engine's quick way did it
+    rendered: list[str] = field(default_factory=list)   # the files made (the others were known unchanged)
     entry_count: int = 0
     drafts_left_out: int = 0
 
@@ -88,7 +89,11 @@ class Project:
     """The folders of one timeline, and what its last build made."""
 
     def __init__(self, options: Options, engine: Engine | None = None, waiting: Callable[[], None] | None = None,
-                 keep_spare: bool = False):
+                 keep_spare: bool = False, *, lasting: bool = False):
+        """`lasting`: the project will build again and again in this
+        process (the live preview): its first build already keeps what
+        later ones reuse (the pieces of the files of one piece per entry,
+        what each page read)."""
         self.options = options
         self.engine = engine or Engine()
         self.waiting = waiting   # told when another build holds the output folder
@@ -97,6 +102,7 @@ class Project:
         # a one-shot build leaves nothing beside the site but what the
         # quick way keeps (speedups/quick.py).
         self.keep_spare = keep_spare
+        self.lasting = lasting
         self._cleanup_registered = False
         self._memory: Memory | None = None
 
@@ -106,6 +112,8 @@ class Project:
         it (the engine's quick way may make do without)."""
         if self._memory is None:
             self._memory = self.engine.open_memory()
+            if self.lasting:
+                self._memory.pieces, self._memory.reads = {}, {}
         return self._memory
 
     def spare(self) -> Path | None:
@@ -188,7 +196,9 @@ class Project:
             renderer.use_language(timeline.language)
             base_key = digest(memory.salt, renderer.fingerprint(), repr(timeline.settings), options.drafts,
                               [job.path for job in static], timeline.language.fingerprint)
-            jobs = plan_site(timeline, base_key, engine.ics_event) + static
+            # What each template's pages read, as the keys are made with it.
+            views = None if memory.reads is None else {t: dict(v) for t, v in memory.reads.items()}
+            jobs = plan_site(timeline, base_key, engine.ics_event, memory.pieces, views) + static
             build = Build(self, timeline, renderer, static, problems.sorted())
             if out_dir is not None:
                 engine.before_writing(build)
@@ -196,7 +206,8 @@ class Project:
                 written, removed, stats = write_site(
                     out_dir, jobs, renderer, engine, memory,
                     meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None,
-                    spare=self.spare() if out_dir is not None else None, keep_spare=self.keep_spare)
+                    spare=self.spare() if out_dir is not None else None, keep_spare=self.keep_spare,
+                    views=views)
             except BaseException:
                 engine.abandon()
                 raise
@@ -206,6 +217,29 @@ class Project:
         except OSError as exc:
             raise OutputError(str(exc.filename or out_dir), exc.strerror or str(exc)) from None
         if out_dir is not None:
+            if memory.reads is not None and views is not None:
+                _finer_keys(jobs, memory, views, timeline, base_key, stats)
             engine.after_writing(build, stats)
+        if memory.pieces is None:
+            # The next build in this process keeps its pieces and what its pages read.
+            memory.pieces, memory.reads = {}, {}
         return Result(timeline, problems.sorted(), len(jobs), written, removed, entry_count=len(timeline.entries),
-                      drafts_left_out=timeline.drafts_left_out)
+                      drafts_left_out=timeline.drafts_left_out, rendered=[j.path for j in jobs if j.rendered])
+
+
+def _finer_keys(jobs: list[Job], memory: Memory, views: dict, timeline: Timeline, base_key: str,
+                stats: dict[str, list[int] | None]) -> None:
+    """Templates whose pages were first seen reading in this build: the
+    pages it rendered get their keys made with what they read, so that the
+    next build need not render them all again to key them finely. Their
+    reads are all in memory.reads, which holds every page of the template
+    rendered so far."""
+    reads = memory.reads or {}
+    new = {t for t in reads if t not in views}
+    if not new:
+        return
+    again = plan_site(timeline, base_key, views={t: dict(v) for t, v in reads.items()})
+    for old, job in zip(jobs, again):
+        stat = stats.get(job.path)
+        if old.template in new and old.seen is not None and job.key is not None and stat is not None:
+            memory.keep_page(job.path, [job.key, *stat])

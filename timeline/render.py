@@ -17,12 +17,12 @@ from .errors import ContentError
 from .markup import ROOT
 from .names import href, page_name
 from .hashing import digest, digest_text
-from .keys import KeyMaker
+from .keys import KeyMaker, Reads, Recorder
 from .data import js_safe, to_json
-from .exports import (EventWriter, entries_csv, figures_csv, icalendar_event, json_ld, quotes_csv, summary,
-                      timeline_ics, timelinejs_js_bytes, timelinejs_json, timelinejs_json_bytes)
+from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
 from .i18n import Language, localized
 from .model import Entry, Timeline
+from .pieces import Around, EntryFile, Kept, Made, Output, make, whole
 from .schema import to_data
 from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
@@ -70,8 +70,12 @@ class Renderer:
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple[str, int, str], Markup] = {}
+        self._fragment_reads: dict[tuple[str, int, str], set] = {}
         self._fingerprint: str | None = None
         self.language: Language | None = None
+        # While a page's reads are recorded: a fragment made for one page
+        # and reused on another counts as read by both.
+        self.recorder: Recorder | None = None
 
     def use_static(self, jobs: list[Job]) -> None:
         """Tell the templates which optional static files the site has
@@ -122,9 +126,19 @@ class Renderer:
         one depth, and a template call costs more than the markup."""
         key = (template, id(entry), root)
         html = self._fragments.get(key)
+        recorder = self.recorder
         if html is None:
+            outer = None
+            if recorder is not None:
+                outer, recorder.seen = recorder.seen, set()
             text = self.env.get_template(template).render(e=entry, root=root)
             html = self._fragments[key] = Markup(text.rstrip("\n"))
+            if recorder is not None and outer is not None:
+                self._fragment_reads[key] = recorder.seen
+                outer |= recorder.seen
+                recorder.seen = outer
+        elif recorder is not None:
+            recorder.seen |= self._fragment_reads.get(key, set())
         return html
 
     def render(self, template: str, path: str, **context) -> bytes:
@@ -183,6 +197,8 @@ class Job:
     template: str | None = None
     context: dict | None = None
     data: "bytes | Lazy | None" = None     # Lazy: made where the job is done
+    rendered: bool = False                  # made by this build (output.write_site)
+    seen: set | None = None                 # what its rendering read, when recorded
 
     def bytes(self, renderer: "Renderer") -> bytes:
         if self.data is None:
@@ -213,29 +229,33 @@ def job_context(job: Job) -> dict:
     return {name: value() if isinstance(value, Lazy) else value for name, value in job.context.items()}
 
 
-def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_event) -> list[Job]:
+def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_event,
+              kept: Kept | None = None, views: Reads | None = None) -> list[Job]:
     """Every file of the site, in a fixed order, each page with what its
     template is given. `base_key` digests what every page shares: the
     program, the templates, the settings; each page's key adds what its
     context holds (keys.KeyMaker). `ics_event` writes timeline.ics's events
-    (the engine's writer)."""
+    (the engine's writer). `kept`: the pieces of the files of one piece
+    per entry as the last build made them (pieces.make), to be reused and
+    then replaced by this build's. `views`: what each template's pages
+    were seen to read, for finer keys (keys.KeyMaker)."""
     site, lang = t.settings, t.language
     listing = split_listing(t.entries, site.page_size, lang)
     where_listed = listed_on(listing)
-    # The two data files first: each is one long job, best begun early in
-    # the pool rather than left to the end.
-    jobs: list[Job] = [
-        Job("search-index.js", data=Lazy(search_index, t.entries, where_listed, lang)),
-        Job("timeline.json", data=Lazy(timeline_json, t)),
-        # Made once for both, when they are made in one process.
-        Job("timelinejs.json", data=Lazy(timelinejs_json_bytes, tljs := Lazy(timelinejs_json, t))),
-        Job("timelinejs.js", data=Lazy(timelinejs_js_bytes, tljs)),
-        Job("timeline.ics", data=Lazy(timeline_ics, t, ics_event)),
-        Job("entries.csv", data=Lazy(entries_csv, t)),
-        Job("quotes.csv", data=Lazy(quotes_csv, t)),
-        Job("figures.csv", data=Lazy(figures_csv, t)),
-    ]
-    keys = KeyMaker(base_key)
+    # The files of one piece per entry first: each is one long job, best
+    # begun early in the pool rather than left to the end.
+    jobs: list[Job] = []
+    # Pieces read the settings and the language too: both are in base_key.
+    shared_key = f"{base_key}\0{KeyMaker(base_key).part(t.sources)}" if kept is not None else ""
+    for pieced in entry_files(ics_event):
+        lazy = Lazy(make, pieced, t, where_listed, shared_key, kept)
+        # Most pieces are kept: joining them here costs less than a trip to
+        # a worker, and keeps this build's pieces for the next.
+        made: Made | Lazy = lazy() if kept is not None else lazy
+        for out in pieced.outputs:
+            # Made once for all outputs of a file, when they are made in one process.
+            jobs.append(Job(out.path, data=Lazy(Made.output, made, pieced, out)))
+    keys = KeyMaker(base_key, views)
 
     def page(path: str, template: str, **context) -> None:
         context = {"site": site, **context}
@@ -296,41 +316,67 @@ def _latest(entries: list[Entry]) -> PartialDate | None:
     return max(dates, key=sort_key) if dates else None
 
 
-def timeline_json(t: Timeline) -> bytes:
-    """All of it as data; every url relative to the site root."""
-    head = to_data(t.settings)
+def _timeline_json_head(t: Timeline, shared: None) -> str:
+    return to_json(to_data(t.settings))[:-1] + ',"entries":[\n'
+
+
+def _timeline_json_foot(t: Timeline, shared: None) -> str:
     sources = [{**to_data(s), "cited_by": len(t.citing[s.id])} for s in t.sources.values()]
-    entries = ",\n".join(e.data_json for e in t.entries)
-    text = to_json(head)[:-1] + ',"entries":[\n' + entries + '\n],"sources":' + to_json(sources) + "}\n"
-    return text.encode("utf-8")
+    return '\n],"sources":' + to_json(sources) + "}\n"
 
 
-def search_index(entries: list[Entry], where_listed: dict[str, str], lang: Language) -> bytes:
-    """The search data, as a classic script (file:// pages may not fetch).
+# All of it as data; every url relative to the site root.
+TIMELINE_JSON = EntryFile("timeline.json", (Output("timeline.json"),), lambda e, a: e.data_json,
+                          _timeline_json_head, _timeline_json_foot, between=",\n")
 
-    Compact, since a long timeline's index is the heaviest thing search
-    loads: tags, people and listing pages are numbered once, and each
-    entry's text is its distinct words, folded as the search folds them."""
-    # Labels as their groups show them (assemble.groups).
+
+def timeline_json(t: Timeline) -> bytes:
+    return whole(TIMELINE_JSON, t)
+
+
+def _search_numbers(t: Timeline, where_listed: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Tags, people, groups and listing pages, numbered once: each row
+    names them by number. Labels as their groups show them (assemble.groups)."""
+    entries = t.entries
     tags = sorted({t for e in entries for t, _ in e.tag_links})
     people = sorted({p for e in entries for p, _ in e.people_links})
     groups = sorted({e.group_link[0] for e in entries if e.group_link})
-    group_no = {g: i for i, g in enumerate(groups)}
     pages = sorted(set(where_listed.values()))
-    tag_no = {t: i for i, t in enumerate(tags)}
-    person_no = {p: i for i, p in enumerate(people)}
-    page_no = {p: i for i, p in enumerate(pages)}
-    rows = []
-    for e in entries:
-        where = where_listed.get(e.slug)
-        row = [
-            e.slug, e.title, lang.short(e.date), page_no[where] if where else -1, e.place or "",
-            [tag_no[t] for t, _ in e.tag_links], [person_no[p] for p, _ in e.people_links], e.search_words,
-            group_no[e.group_link[0]] if e.group_link else -1,
-        ]
-        if e.href != f"entries/{e.slug}.html":
-            row.append(e.href)
-        rows.append(to_json(row))
-    head = to_json({"pages": [href(p) for p in pages], "tags": tags, "people": people, "groups": groups})
-    text = "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n' + ",\n".join(rows) + "\n]};\n"
-    return js_safe(text).encode("utf-8")
+    return {name: {v: i for i, v in enumerate(values)}
+            for name, values in (("pages", pages), ("tags", tags), ("people", people), ("groups", groups))}
+
+
+def _search_head(t: Timeline, numbers: dict[str, dict[str, int]]) -> str:
+    head = to_json({"pages": [href(p) for p in numbers["pages"]], "tags": list(numbers["tags"]),
+                    "people": list(numbers["people"]), "groups": list(numbers["groups"])})
+    return "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n'
+
+
+def _search_row(e: Entry, a: Around) -> str:
+    numbers, where = a.shared, a.listed
+    tag_no, person_no, group_no = numbers["tags"], numbers["people"], numbers["groups"]
+    row = [
+        e.slug, e.title, a.language.short(e.date), numbers["pages"][where] if where else -1, e.place or "",
+        [tag_no[t] for t, _ in e.tag_links], [person_no[p] for p, _ in e.people_links], e.search_words,
+        group_no[e.group_link[0]] if e.group_link else -1,
+    ]
+    if e.href != f"entries/{e.slug}.html":
+        row.append(e.href)
+    return to_json(row)
+
+
+# The search data, as a classic script (file:// pages may not fetch).
+# Compact, since a long timeline's index is the heaviest thing search
+# loads: tags, people and listing pages are numbered once, and each
+# entry's text is its distinct words, folded as the search folds them.
+SEARCH_INDEX = EntryFile("search-index.js", (Output("search-index.js", finish=js_safe),), _search_row,
+                         _search_head, lambda t, numbers: "\n]};\n", between=",\n", shared=_search_numbers)
+
+
+def search_index(t: Timeline, where_listed: dict[str, str]) -> bytes:
+    return whole(SEARCH_INDEX, t, where_listed)
+
+
+def entry_files(ics_event: EventWriter = icalendar_event) -> list[EntryFile]:
+    """Every file of the site that holds one piece per entry."""
+    return [SEARCH_INDEX, TIMELINE_JSON, *export_files(ics_event)]

@@ -120,10 +120,11 @@ class ListingPage:
     path: str                 # archive/2022.html
     entries: list[Entry]
     children: list["ListingPage"] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.entries) + sum(c.total for c in self.children)
+    # How many entries it lists, and with its months': numbers of their
+    # own, so that a page showing them reads no entry (keys.KeyMaker keys
+    # a page by what it reads).
+    count: int = 0
+    total: int = 0
 
 
 def split_listing(entries: list[Entry], page_size: int, lang: Language) -> list[ListingPage]:
@@ -151,6 +152,9 @@ def split_listing(entries: list[Entry], page_size: int, lang: Language) -> list[
                 ListingPage(key, lang.date(parse_date(key)), f"archive/{key}.html", items_)
                 for key, items_ in months.items()
             ]
+        for sub in [page, *page.children]:
+            sub.count = sub.total = len(sub.entries)
+        page.total = page.count + sum(c.count for c in page.children)
         pages.append(page)
     return pages
 

@@ -25,6 +25,7 @@ from ..data import to_json
 from ..engine import Engine
 from ..memory import Memory
 from ..readers import Readers
+from ..render import entry_files
 from . import fastyaml, ical, parallel, quick
 from .cache import BuildCache, checked_from_data, checked_to_data, current_salt
 from .jinja import CompiledTemplates, FastEnvironment
@@ -69,7 +70,7 @@ class FastEngine(Engine):
         if self.cache_folder is None or options.out_dir is None:
             return None
         return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment,
-                             self.watched, changed, project.spare())
+                             self.watched, changed, self.ics_event, project.spare())
 
     def before_writing(self, build: "Build") -> None:
         self.watched.manifest = None
@@ -141,5 +142,5 @@ def _manifest_head(cache: BuildCache, build: "Build") -> str | None:
         cache.salt,
         quick.inputs_digest(options, cache.salt, timeline.settings, timeline.sources, build.renderer, build.static),
         quick.static_digests(build.static), timeline.context, timeline, files, build.warnings,
-        quick.depends_records(options.folders.content, depends),
+        quick.depends_records(options.folders.content, depends), entry_files(ical.event_text),
     )

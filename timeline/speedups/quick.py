@@ -4,9 +4,10 @@ Most edits change an entry's text below its front matter and nothing
 else: not its date, title, tags, people, quotes, passages or figures, the
 things other pages show, which all live in the front matter.
 Such an edit changes only the entry's page, its card on the listing page
-that shows it, its summary in the feed, and its pieces of timeline.json,
-the search index and the exports (`exports.ENTRY_PIECES`). The quick rebuild redoes just those: the page is
-rendered, and in the other four the old piece is replaced by the new one.
+that shows it and on the embed page, its summary in the feed, and its piece
+of every file of one piece per entry (`render.entry_files`: timeline.json,
+the search index, the exports). The quick rebuild redoes just those: the
+page is rendered, and in the others the old piece is replaced by the new.
 It reads neither the whole build cache nor every entry, and plans no other
 page, so its cost hardly grows with the timeline.
 
@@ -40,14 +41,15 @@ from ..check import Checked, EntryChecker
 from ..data import to_json
 from ..entries import scan_entry_files
 from ..errors import ContentError, Problems
-from ..exports import ENTRY_PIECES
+from ..exports import EventWriter, icalendar_event
 from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..model import Entry, Timeline
 from ..output import replace_files, static_jobs
 from ..project import BUNDLED_STATIC, Options, Result
 from ..readers import Readers
-from ..render import BUNDLED_TEMPLATES, Job, Renderer, entry_page, escaped_html, js_safe
+from ..pieces import Around, EntryFile
+from ..render import BUNDLED_TEMPLATES, Job, Renderer, entry_files, entry_page, escaped_html
 from ..settings import Settings, load_settings
 from ..sources import Source, load_sources
 from ..views import listed_on, split_listing
@@ -159,12 +161,14 @@ def _depends_unchanged(content: Path, records: dict[str, str]) -> bool:
 
 
 def manifest_head(salt: str, inputs_key: str, static: dict[str, str], context: str, timeline: Timeline,
-                  files: dict[str, list], warnings: list[ContentError], depends: dict[str, str]) -> str:
+                  files: dict[str, list], warnings: list[ContentError], depends: dict[str, str],
+                  pieced: list[EntryFile]) -> str:
     """The manifest of the site being built but its output files, as JSON
     text: made while the workers render, as it needs nothing they make.
     `files` maps each entry file to [stat or None, contents hash, outline
     or None]; `warnings` are those the build prints (of drafts left out),
-    for a quick rebuild to print again."""
+    for a quick rebuild to print again; `pieced` the files of one piece
+    per entry, whose shared data it keeps for their pieces to read."""
     where = listed_on(split_listing(timeline.entries, timeline.settings.page_size, timeline.language))
     listed = [where.get(e.slug, "index.html") for e in timeline.entries]
     listings = sorted(set(listed))
@@ -178,6 +182,7 @@ def manifest_head(salt: str, inputs_key: str, static: dict[str, str], context: s
         "left_out": timeline.drafts_left_out,
         "tag_of": timeline.tag_of, "person_of": timeline.person_of, "track_of": timeline.track_of,
         "depends": depends,
+        "shared": {file.name: file.shared(timeline, where) for file in pieced},
     })
 
 
@@ -233,7 +238,7 @@ def _read_manifest(cache_folder: Path, salt: str) -> dict | None:
         for key, kind in (("inputs", str), ("context", str), ("files", dict), ("order", list),
                           ("listings", list), ("listed", list), ("pages", dict), ("warnings", list),
                           ("tag_of", dict), ("person_of", dict), ("track_of", dict), ("depends", dict),
-                          ("static", dict),
+                          ("static", dict), ("shared", dict),
                           ("left_out", int)):
             if not isinstance(m[key], kind):
                 return None
@@ -285,13 +290,14 @@ class _NotQuick(Exception):
 
 def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
             watched: Watched | None = None, changed: list[str] | None = None,
-            spare: Path | None = None) -> Result | None:
+            ics_event: EventWriter = icalendar_event, spare: Path | None = None) -> Result | None:
     """Rebuild the quick way if it applies, or None for a full build.
     Never leaves the site half-changed. `changed`: the only content files
     (relative to it) that changed since `watched` was left, if known;
-    `spare` as for output.write_site."""
+    `ics_event` the engine's writer of timeline.ics's events; `spare` as
+    for output.write_site."""
     try:
-        return _rebuild(options, cache_folder, salt, readers, environment, watched, changed, spare)
+        return _rebuild(options, cache_folder, salt, readers, environment, watched, changed, ics_event, spare)
     except (_NotQuick, ContentError, OSError, ValueError, KeyError, TypeError, IndexError):
         # Anything unexpected, a template error included: the full build
         # does it all again, and reports what it finds as usual.
@@ -301,7 +307,8 @@ def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, e
 
 
 def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
-             watched: Watched | None, changed_files: list[str] | None, spare: Path | None) -> Result:
+             watched: Watched | None, changed_files: list[str] | None, ics_event: EventWriter,
+             spare: Path | None) -> Result:
     trust_before = time.time_ns() - CLOCK_TICK_NS
     said: list[str] | None = None     # the only entry files that changed, if known
     if watched is not None and watched.manifest is not None and watched.stamp == _stamp(cache_folder):
@@ -381,6 +388,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         entry.group_link = track_link(entry.group, m["track_of"])
 
     renderer, sources = inputs.renderer, inputs.sources
+    pieced = entry_files(ics_event)
     macros = renderer.env.get_template("_macros.html").module
     for rel in changed:
         entry, before = current[rel], old[rel]
@@ -396,20 +404,22 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
             base = inputs.settings.base_url
             if site.holds("feed.xml", f"<id>{escaped_html(base + entry.href, '')}</id>"):
                 site.splice("feed.xml", _summary(before, base, renderer.language), _summary(entry, base, renderer.language))
-        # Pieces that did not change are not looked for: these files are large.
-        if entry.data_json != before.data_json:
-            site.splice("timeline.json", before.data_json, entry.data_json)
-        if entry.search_words != before.search_words:
-            site.replace_line("search-index.js", _row_prefix(entry), lambda row, e=entry: _with_words(row, e))
         embed_before, embed_now = str(macros.embed_card(before, sources)), str(macros.embed_card(entry, sources))
         if embed_now != embed_before:
             site.splice("embed.html", embed_before, embed_now)
-        lang = inputs.renderer.language
+        # Where the search index names the entry's listing page: none for the home page.
+        around_listed = None if listed == "index.html" else listed
+        lang = renderer.language
         assert lang is not None
-        for export, piece in ENTRY_PIECES:
-            was_piece, piece_now = piece(before, sources, inputs.settings, lang), piece(entry, sources, inputs.settings, lang)
-            if piece_now != was_piece:
-                site.splice(export, was_piece, piece_now)
+        for file in pieced:
+            around = Around(sources, inputs.settings, lang, m["shared"][file.name], around_listed)
+            was_piece, piece_now = file.piece(before, around), file.piece(entry, around)
+            if piece_now == was_piece:
+                continue   # not looked for: these files are large
+            if not was_piece or not piece_now:
+                raise _NotQuick("a piece comes or goes")
+            for out in file.outputs:
+                site.splice(out.path, out.finish(was_piece), out.finish(piece_now))
 
     cache_lines = []
     for rel, checked in new.items():
@@ -491,21 +501,6 @@ def _summary(entry: Entry, base: str, lang) -> str:
     return f'<summary type="html">{escaped_html(entry.body_html, base, lang)}</summary>'
 
 
-def _row_prefix(entry: Entry) -> str:
-    return to_json([entry.slug])[:-1] + ","
-
-
-def _with_words(line: str, entry: Entry) -> str:
-    """A search index row with the entry's new words; the row format is
-    render.search_index's, and a row it would not write is refused."""
-    body = line[:-1] if line.endswith(",") else line
-    row = json.loads(body)
-    if js_safe(to_json(row)) != body:
-        raise _NotQuick("search row not as expected")
-    row[7] = entry.search_words
-    return js_safe(to_json(row)) + line[len(body):]
-
-
 class _Site:
     """Output files read, changed in memory, then moved into place together.
     Pieces are found and replaced as UTF-8 bytes: decoding a large file
@@ -537,17 +532,6 @@ class _Site:
         if at < 0 or data.find(old, at + 1) >= 0:
             raise _NotQuick(f"piece not found once in {path}")
         self.new[path] = data[:at] + after.encode("utf-8") + data[at + len(old):]
-
-    def replace_line(self, path: str, prefix: str, change) -> None:
-        """Change the one line that starts with `prefix`."""
-        data, start = self.read(path), b"\n" + prefix.encode("utf-8")
-        at = data.find(start)
-        if at < 0 or data.find(start, at + 1) >= 0:
-            raise _NotQuick(f"line not found once in {path}")
-        end = data.find(b"\n", at + 1)
-        end = len(data) if end < 0 else end
-        line = change(data[at + 1 : end].decode("utf-8"))
-        self.new[path] = data[: at + 1] + line.encode("utf-8") + data[end:]
 
     def commit(self) -> list[str]:
         """Swap in the site with every changed file, all at once, as a

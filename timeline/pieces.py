@@ -1,0 +1,125 @@
+"""Files that hold one piece per entry (timeline.json, the search index,
+the exports): each is declared once as a head, one piece per entry made by
+a function of that entry and what is `Around` it, and a foot.
+
+Because a piece is a function of its entry and the few things every piece
+of its file shares, a build that keeps the pieces of the last one
+(`Kept`) makes again only those of changed entries and joins the file
+anew, and a rebuild that knows an entry's old and new version replaces
+the one piece by the other in the written file (speedups/quick.py), for
+every file declared here and any declared tomorrow, with no list of
+splices per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .data import to_json
+from .i18n import Language
+from .model import Entry, Timeline
+from .settings import Settings
+from .sources import Source
+
+
+@dataclass(slots=True)
+class Around:
+    """What a piece may read besides its entry: the same for every entry
+    of one build, but the page that lists the entry."""
+
+    sources: dict[str, Source]
+    settings: Settings
+    language: Language          # the site's language: the words pieces add, the body's own
+    shared: Any                 # the file's own plain data (JSON), made from the whole timeline
+    listed: str | None          # the listing page that shows the entry (None: the home page)
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file written from an EntryFile's text: `finish` is applied to
+    each part alone, so it must change characters one by one (js_safe)."""
+
+    path: str
+    before: str = ""
+    after: str = ""
+    finish: Callable[[str], str] = _as_is
+
+
+@dataclass(frozen=True)
+class EntryFile:
+    """A text made of head + pieces (in timeline order, None: the entry has
+    none here) joined by `between` + foot, written as one or more Outputs.
+    `shared` makes the plain data (JSON) head, pieces and foot read of the
+    whole timeline, given where each entry is listed."""
+
+    name: str
+    outputs: tuple[Output, ...]
+    piece: Callable[[Entry, Around], str | None]
+    head: Callable[[Timeline, Any], str]
+    foot: Callable[[Timeline, Any], str]
+    between: str = ""
+    shared: Callable[[Timeline, dict[str, str]], Any] = lambda t, where: None
+
+
+# name -> (what every piece shared, {entry's piece key: piece}), from the last build
+Kept = dict[str, tuple[str, dict[str, "str | None"]]]
+
+
+def piece_key(entry: Entry, listed: str | None) -> str:
+    """What a piece is made from of its entry: its hash (its file and what
+    it was checked against), the groups it links to and where it is listed."""
+    return f"{entry.key_part()}\0{listed or ''}"
+
+
+@dataclass
+class Made:
+    """An EntryFile's parts as made for one build."""
+
+    head: str
+    pieces: list[str | None]
+    foot: str
+
+    def output(self, file: EntryFile, out: Output) -> bytes:
+        f = out.finish
+        body = file.between.join([f(p) for p in self.pieces if p is not None])
+        return (f(out.before) + f(self.head) + body + f(self.foot) + f(out.after)).encode("utf-8")
+
+
+def make(file: EntryFile, t: Timeline, where: dict[str, str], shared_key: str = "",
+         kept: Kept | None = None) -> Made:
+    """Every part of the file; with `kept`, pieces whose entry and shared
+    inputs (`shared_key` and the shared data) are as in the last build are
+    taken from it, and `kept` then holds this build's."""
+    shared = file.shared(t, where)
+    known: dict[str, str | None] = {}
+    if kept is not None:
+        shared_key = f"{shared_key}\0{to_json(shared)}"
+        was = kept.get(file.name)
+        if was is not None and was[0] == shared_key:
+            known = was[1]
+    pieces: list[str | None] = []
+    now: dict[str, str | None] = {}
+    # One Around for all, its `listed` set entry by entry.
+    around = Around(t.sources, t.settings, t.language, shared, None)
+    for e in t.entries:
+        listed = around.listed = where.get(e.slug)
+        k = piece_key(e, listed) if kept is not None else ""
+        if k in known:
+            p = known[k]
+        else:
+            p = file.piece(e, around)
+        if kept is not None:
+            now[k] = p
+        pieces.append(p)
+    if kept is not None:
+        kept[file.name] = (shared_key, now)
+    return Made(file.head(t, shared), pieces, file.foot(t, shared))
+
+
+def whole(file: EntryFile, t: Timeline, where: dict[str, str] | None = None, index: int = 0) -> bytes:
+    """One output of the file, made from scratch."""
+    return make(file, t, where or {}).output(file, file.outputs[index])
