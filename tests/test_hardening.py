@@ -189,9 +189,16 @@ def test_the_serve_preview_still_serves_after_builds_swap_the_site(project):
         url = proc.stdout.readline().split()[-1]
         import urllib.request
 
+        import urllib.error
+
         def home() -> str:
-            with urllib.request.urlopen(url + "index.html", timeout=30) as response:
-                return response.read().decode("utf-8")
+            try:
+                with urllib.request.urlopen(url + "index.html", timeout=30) as response:
+                    return response.read().decode("utf-8")
+            except urllib.error.HTTPError as refused:
+                if refused.code == 503:   # its first build is still under way
+                    return ""
+                raise
 
         wait_for(lambda: "Synthetic timeline" in home())
         retitle(project, "Seen by the preview")
