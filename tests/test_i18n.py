@@ -437,3 +437,13 @@ def test_the_exports_carry_the_bodys_own_words_in_the_language(built):
     assert 'aria-label=""Tabelle""' in sheet and "[Bild: a photo of the ferry]" in sheet
     page = (site / "entries/2021-04-02-cafe.html").read_text("utf-8")
     assert "[Bild: a photo of the ferry]" in re.search(r'<meta name="description" content="([^"]*)"', page)[1]
+
+
+@pytest.mark.parametrize("tag, written", [("en", "en"), ("en-US", "en_US"), ("pt-BR", "pt_BR"),
+                                          ("zh-Hans", "zh"), ("zh-Hant", "zh"), ("ar", "ar")])
+def test_og_locale_is_written_as_opengraph_writes_a_locale(tag, written, tmp_path):
+    from timeline.errors import Problems
+    from timeline.i18n import load_language
+    problems = Problems()
+    lang = load_language(tag, 1, "content/_index.md", tmp_path, ".", problems)
+    assert lang.og_locale == written

@@ -257,6 +257,13 @@ class Language:
     def direction(self) -> str:
         return self.locale.text_direction
 
+    @functools.cached_property
+    def og_locale(self) -> str:
+        """The language as OpenGraph writes a locale: `en`, `pt_BR`; a
+        script (zh-Hans) has no place in it."""
+        territory = self.locale.territory
+        return f"{self.locale.language}_{territory}" if territory else self.locale.language
+
     def key_part(self) -> str:
         """What a page's key holds of it (keys.KeyMaker)."""
         return "Language(" + self.fingerprint + ")"
