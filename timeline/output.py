@@ -352,21 +352,30 @@ def mirror(out_dir: Path, spare: Path) -> Path | None:
     return spare
 
 
-def _inodes(root: Path) -> tuple[set[str], dict[str, int]]:
-    """The folders of a tree, and its files (links not followed) with their
-    inode numbers, which listing a folder gives without a call per file."""
-    dirs: set[str] = set()
-    files: dict[str, int] = {}
+def walk_tree(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every entry of a tree, folders included (never followed through a
+    link), with its path relative to `root`; lazily, so that a caller may
+    stop at the first that tells it enough."""
     folders = [(str(root), "")]
     while folders:
         folder, prefix = folders.pop()
         with os.scandir(folder) as it:
             for item in it:
                 if item.is_dir(follow_symlinks=False):
-                    dirs.add(prefix + item.name)
                     folders.append((item.path, prefix + item.name + "/"))
-                elif not item.is_symlink():
-                    files[prefix + item.name] = item.inode()
+                yield prefix + item.name, item
+
+
+def _inodes(root: Path) -> tuple[set[str], dict[str, int]]:
+    """The folders of a tree, and its files (links not followed) with their
+    inode numbers, which listing a folder gives without a call per file."""
+    dirs: set[str] = set()
+    files: dict[str, int] = {}
+    for path, item in walk_tree(root):
+        if item.is_dir(follow_symlinks=False):
+            dirs.add(path)
+        elif not item.is_symlink():
+            files[path] = item.inode()
     return dirs, files
 
 

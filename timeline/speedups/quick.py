@@ -45,7 +45,7 @@ from ..exports import EventWriter, icalendar_event
 from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..model import Entry, Timeline
-from ..output import replace_files, static_jobs
+from ..output import replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Options, Result
 from ..readers import Readers
 from ..pieces import Around, EntryFile
@@ -456,18 +456,13 @@ def _result(m: dict, written: list[str]) -> Result:
 def _site_as_left(out_dir: Path, pages: dict[str, str]) -> bool:
     """Every output file as the last build left it, and no other file."""
     seen = 0
-    folders = [(str(out_dir), "")]
-    while folders:
-        folder, prefix = folders.pop()
-        with os.scandir(folder) as it:
-            for item in it:
-                if item.is_dir(follow_symlinks=False):
-                    folders.append((item.path, prefix + item.name + "/"))
-                    continue
-                st = item.stat()
-                if pages.get(prefix + item.name) != f"{st.st_size}:{st.st_mtime_ns}":
-                    return False
-                seen += 1
+    for path, item in walk_tree(out_dir):
+        if item.is_dir(follow_symlinks=False):
+            continue
+        st = item.stat()
+        if pages.get(path) != f"{st.st_size}:{st.st_mtime_ns}":
+            return False
+        seen += 1
     return seen == len(pages)
 
 
