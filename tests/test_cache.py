@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO, build, copy_fixture, problems, read_page, snapshot, tree
-from timeline.model import Entry
+from timeline.entry import Entry
 from timeline.speedups.cache import record_codec
 
 WRITTEN = re.compile(r"^built .*: (\d+) entries(?: \(\d+ drafts? left out\))?, (\d+) files \((\d+) written, (\d+) removed\)$", re.M)

@@ -16,7 +16,7 @@ import pytest
 
 from helpers import REPO, build, copy_fixture, snapshot
 from timeline.dates import PartialDate, parse_date
-from timeline.model import Citation, Correction, Entry, Figure, Media, Quote
+from timeline.entry import Citation, Correction, Entry, Figure, Media, Quote
 from timeline.schema import declared, key_name, known_keys
 from timeline.settings import Settings
 from timeline.sources import Source

@@ -18,7 +18,7 @@ from timeline.dates import parse_date
 from timeline.engine import Engine
 from timeline.errors import ContentError
 from timeline.memory import Memory
-from timeline.model import Entry
+from timeline.entry import Entry
 from timeline.output import write_site
 from timeline.render import BUNDLED_TEMPLATES, Job, Renderer
 from timeline.sources import load_sources
@@ -85,8 +85,8 @@ def test_assemble_orders_entries_and_collects_marks_and_groups():
 def test_assemble_reuses_what_the_memory_holds(tmp_path):
     project = copy_fixture(tmp_path / "p")
     memory = Memory()
-    first, _ = load_timeline(folders(project), memory=memory)
-    second, _ = load_timeline(folders(project), memory=memory)
+    first, _ = load_timeline(folders(project), engine=Engine(), memory=memory)
+    second, _ = load_timeline(folders(project), engine=Engine(), memory=memory)
     assert [e.slug for e in first.entries] == [e.slug for e in second.entries]
     # the same checked objects, not checked again
     assert all(a is b for a, b in zip(first.entries, second.entries))
@@ -137,7 +137,7 @@ def test_overview_unit_follows_the_span_not_the_first_bar():
 
 
 def test_source_view_shows_excerpts_only_around_the_marks():
-    timeline, _ = load_timeline(folders(BASIC), memory=Memory())
+    timeline, _ = load_timeline(folders(BASIC), engine=Engine(), memory=Memory())
     notice = timeline.sources["radio"]
     assert notice.archive == "excerpts"
     view = source_view(notice, timeline.marks["radio"])

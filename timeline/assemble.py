@@ -9,19 +9,23 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .check import Checked, CitedSpan, EntryChecker, check_chunk
-from .engine import Engine
 from .entries import scan_entry_files
 from .errors import ContentError, Problems
-from .markup import slug_of
-from .memory import CLOCK_TICK_NS, Memory
-from .model import Entry, Group, MarkSpan, Timeline
+from .names import slug_of
+from .hashing import CLOCK_TICK_NS
+from .entry import Entry
+from .model import Group, MarkSpan, Timeline
 from .names import href, page_name
 from .i18n import load_language
 from .settings import load_settings
 from .sources import MISSING, load_sources
+
+if TYPE_CHECKING:  # how the build runs: handed in by the project
+    from .engine import Engine
+    from .memory import Memory
 
 
 @dataclass(frozen=True)
@@ -36,14 +40,13 @@ class Folders:
 
 def load_timeline(
     folders: Folders, *, drafts: bool = False, base_url: str | None = None,
-    engine: Engine | None = None, memory: Memory | None = None, meanwhile: Callable[[], None] | None = None,
+    engine: Engine, memory: Memory, meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Timeline | None, Problems]:
     """Everything before rendering. Returns (None, problems) if any error.
-    Checks that `memory` holds and that still hold are reused, and the new
+    `engine` runs the checks (the pipeline's plain one, or a speed-up's);
+    checks that `memory` holds and that still hold are reused, and the new
     ones kept there. `meanwhile`, if given, is done while the entries are
     checked (see Engine.map)."""
-    engine = engine or Engine()
-    memory = memory if memory is not None else Memory()
     readers = engine.readers
     problems = Problems()
     settings = load_settings(folders.content, folders.content_shown, problems, base_url, readers.load_yaml)

@@ -15,7 +15,7 @@ from .errors import Problems
 from .hashing import digest, file_digest
 from .markup import new_inline_parser, new_parser, render_inline, render_markdown
 from .media import check_media
-from .model import Entry
+from .entry import Entry
 from .nearest import WordIndex, explain
 from .readers import Readers
 from .sources import ALL, Source

@@ -10,7 +10,7 @@ import json
 import re
 import unicodedata
 
-from .model import Entry, Quote
+from .entry import Entry, Quote
 from .schema import to_data
 
 # Accents, and the vowel points of Hebrew and Arabic (written now and then,

@@ -9,8 +9,8 @@ from . import yamlread
 from .errors import ContentError, Problems
 from .fields import Fields
 from .data import outline
-from .markup import slug_of
-from .model import Citation, Entry
+from .names import slug_of
+from .entry import Citation, Entry
 from .records import read_items, read_record
 from .schema import known_keys, read_declared
 from .yamlread import YList, YMap

@@ -24,7 +24,8 @@ from .data import js_safe, to_json
 from .dates import PartialDate
 from .i18n import Language, localized
 from .markup import ROOT
-from .model import Entry, Timeline
+from .entry import Entry
+from .model import Timeline
 from .names import href
 from .pieces import Around, EntryFile, Output, whole
 from .settings import Era, Settings

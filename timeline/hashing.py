@@ -1,8 +1,10 @@
-"""The one kind of hash the program uses for keys: short, stable, fast."""
+"""The one kind of hash the program uses for keys (short, stable, fast),
+and how a file is known unchanged without reading it."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 
 
 def digest(*parts) -> str:
@@ -20,3 +22,17 @@ def digest_text(text: str) -> str:
 def file_digest(raw: bytes) -> str:
     """What identifies a file's contents."""
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+# Two edits of a file within one tick of the file system's clock leave the
+# same modification time; times this recent are not trusted to show a change.
+CLOCK_TICK_NS = 2_000_000_000
+
+
+def file_stat(path: str) -> list[int] | None:
+    """[size, mtime_ns] of a file, or None if it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]

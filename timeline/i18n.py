@@ -36,7 +36,6 @@ from . import yamlread
 from .dates import PartialDate
 from .errors import ContentError, Problems
 from .hashing import digest
-from .markup import IMAGE_END, IMAGE_START, LABEL
 from .yamlread import YMap
 
 __all__ = ["Language", "LanguageError", "BUNDLED_CATALOGUES", "load_language", "bundled_language", "parse_tag", "english_catalogue",
@@ -50,6 +49,13 @@ ENGLISH = "en"
 _LEGACY_SPAN = " to "
 _CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+# The site's own words inside a rendered body are written by the page, in
+# its language (`localized`): a body is checked and cached once, whatever
+# the language. LABEL holds a key; IMAGE wraps a picture's alt text.
+LABEL = "\x00label:{}\x00"
+IMAGE_START, IMAGE_END = "\x00image\x00", "\x00/image\x00"
 
 
 class LanguageError(ValueError):

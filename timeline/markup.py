@@ -10,6 +10,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from typing import TYPE_CHECKING, Callable
 
+from .i18n import IMAGE_END, IMAGE_START, LABEL
+from .names import slug_of
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -17,17 +20,9 @@ if TYPE_CHECKING:
 # Stands for the path from the showing page to the site root ("" or "../").
 # Markdown turns NUL into U+FFFD, so content can never forge it.
 ROOT = "\x00root\x00"
-# The site's own words inside a rendered body are written by the page, in
-# its language (i18n.localized): a body is checked and cached once,
-# whatever the language. LABEL holds a key; IMAGE wraps a picture's alt text.
-LABEL = "\x00label:{}\x00"
-IMAGE_START, IMAGE_END = "\x00image\x00", "\x00/image\x00"
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
 
-def slug_of(path: str) -> str:
-    """An entry's slug: its file name without `.md`."""
-    return path.rsplit("/", 1)[-1][:-3]
 _HEADING_SHIFT = 3
 
 

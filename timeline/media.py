@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .hashing import file_digest
-from .model import Entry
+from .entry import Entry
 from .names import href
 
 KINDS = "a JPEG, PNG, WebP, GIF or AVIF image"

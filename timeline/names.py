@@ -56,3 +56,8 @@ def href(*parts: str) -> str:
     and every character of _PLAIN, so the parts are quoted all at once.)"""
     path = "/".join(parts)
     return path if _PLAIN.fullmatch(path) else quote(path)
+
+
+def slug_of(path: str) -> str:
+    """An entry's slug: its file name without `.md`."""
+    return path.rsplit("/", 1)[-1][:-3]

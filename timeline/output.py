@@ -32,13 +32,16 @@ import threading
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from .engine import Engine
 from .errors import ContentError
 from .keys import Recorder, Reads, watched_classes, covered, merge_reads
-from .memory import Memory, file_stat
+from .hashing import file_stat
 from .render import Job, Renderer
+
+if TYPE_CHECKING:  # how the build runs: handed in by the project
+    from .engine import Engine
+    from .memory import Memory
 
 
 def static_jobs(static_dir: Path | None, fallback: Path | None = None, shown: str = "static") -> list[Job]:

@@ -17,7 +17,8 @@ from typing import Any, Callable
 
 from .data import to_json
 from .i18n import Language
-from .model import Entry, Timeline
+from .entry import Entry
+from .model import Timeline
 from .settings import Settings
 from .sources import Source
 

@@ -21,7 +21,8 @@ from .keys import KeyMaker, Reads, Recorder
 from .data import js_safe, to_json
 from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
 from .i18n import Language, localized
-from .model import Entry, Timeline
+from .entry import Entry
+from .model import Timeline
 from .pieces import Around, EntryFile, Kept, Made, Output, make, whole
 from .schema import to_data
 from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing

@@ -16,7 +16,6 @@ from .errors import ContentError, Problems
 from .fields import Fields
 from .names import href
 from .schema import derived, key, known_keys, read_declared
-from .verify import line_spans
 from .yamlread import YMap
 
 SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -227,3 +226,26 @@ def _read_furniture(f: Fields, line_count: int) -> frozenset[int]:
                 continue
             lines.update(range(first, last + 1))
     return frozenset(lines)
+
+
+# Lines as Python's universal newlines read them (see line_spans).
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of every line of ``text``, without its line end.
+
+    Lines end at ``\\r\\n``, ``\\n`` or a lone ``\\r`` (as Python's universal
+    newlines read them); a line end at the very end of the text does not
+    start another line, and an empty text has no line. Line ``n`` (counting
+    from 1) is ``text[start:end]`` of item ``n - 1``. A leading byte-order
+    mark belongs to line 1.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        if m.start() == len(text):
+            break
+        spans.append(m.span(1))
+        if not m.group(2):
+            break
+    return spans

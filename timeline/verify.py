@@ -37,6 +37,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterator
 
+from .sources import line_spans
+
 __all__ = [
     "DOUBLE_QUOTES",
     "SINGLE_QUOTES",
@@ -188,7 +190,6 @@ _WORD = re.compile(r"\S+")
 # A character that may combine with the one before it, that NFC may change,
 # or a zero-width space: a text without any is prepared word by word.
 NEEDS_CARE = re.compile(f"[{NB_CLASS}{UNSTABLE_CLASS}{_ZW_CLASS}]")
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 
 def needs_care(text: str) -> bool:
@@ -433,25 +434,6 @@ class SourceText:
 
 def _is_blank(line: str) -> bool:
     return not line.translate(DROP).strip()
-
-
-def line_spans(text: str) -> list[tuple[int, int]]:
-    """Return ``(start, end)`` of every line of ``text``, without its line end.
-
-    Lines end at ``\\r\\n``, ``\\n`` or a lone ``\\r`` (as Python's universal
-    newlines read them); a line end at the very end of the text does not
-    start another line, and an empty text has no line. Line ``n`` (counting
-    from 1) is ``text[start:end]`` of item ``n - 1``. A leading byte-order
-    mark belongs to line 1.
-    """
-    spans: list[tuple[int, int]] = []
-    for m in _LINE.finditer(text):
-        if m.start() == len(text):
-            break
-        spans.append(m.span(1))
-        if not m.group(2):
-            break
-    return spans
 
 
 def paragraphs(text: str) -> list[tuple[int, int, int]]:

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from .dates import PartialDate, parse_date
 from .i18n import Language
 from .names import href, page_name
-from .model import Entry, Figure, MarkSpan
+from .entry import Entry, Figure
+from .model import MarkSpan
 from .settings import Era
 from .sources import Source
 from .verify import line_spans, paragraphs

@@ -26,7 +26,7 @@ from ..data import to_json
 from ..dates import PartialDate
 from ..errors import ContentError, Problems
 from ..memory import Memory
-from ..model import Entry
+from ..entry import Entry
 from ..schema import conversion
 
 FORMAT = f"timeline-cache/1 {__version__} py{sys.version_info[0]}.{sys.version_info[1]}"

@@ -44,7 +44,8 @@ from ..errors import ContentError, Problems
 from ..exports import EventWriter, icalendar_event
 from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
-from ..model import Entry, Timeline
+from ..entry import Entry
+from ..model import Timeline
 from ..output import replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Options, Result
 from ..readers import Readers
