@@ -40,7 +40,7 @@ import trafilatura  # noqa: E402
 
 from timeline.commands import article, capture, webpage  # noqa: E402
 from timeline.commands.files import CommandError  # noqa: E402
-from timeline.verify import SourceText, normalise  # noqa: E402
+from timeline.check.verify import SourceText, normalise  # noqa: E402
 
 
 @dataclass

@@ -20,10 +20,10 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
 import synth  # noqa: E402
-from timeline import exports  # noqa: E402
-from timeline.assemble import Folders, load_timeline  # noqa: E402
-from timeline.pieces import Around, make  # noqa: E402
-from timeline.render import BUNDLED_TEMPLATES, Renderer, plan_site, timeline_json  # noqa: E402
+from timeline.render import exports  # noqa: E402
+from timeline.model.assemble import Folders, load_timeline  # noqa: E402
+from timeline.render.pieces import Around, make  # noqa: E402
+from timeline.render.render import BUNDLED_TEMPLATES, Renderer, plan_site, timeline_json  # noqa: E402
 from timeline.speedups import FastEngine  # noqa: E402
 from timeline.speedups import ical  # noqa: E402
 from timeline.speedups.jinja import FastEnvironment  # noqa: E402

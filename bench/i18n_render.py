@@ -28,8 +28,8 @@ def main() -> int:
     args = p.parse_args()
     sys.path[:0] = [str(HERE), str(args.tree)]
     import synth
-    from timeline.assemble import Folders, load_timeline
-    from timeline.render import BUNDLED_TEMPLATES, Renderer, plan_site
+    from timeline.model.assemble import Folders, load_timeline
+    from timeline.render.render import BUNDLED_TEMPLATES, Renderer, plan_site
     from timeline.speedups import FastEngine
     from timeline.speedups.jinja import FastEnvironment
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from timeline.check import EntryChecker  # noqa: E402
+from timeline.check.check import EntryChecker  # noqa: E402
 from timeline.errors import Problems  # noqa: E402
-from timeline.sources import load_sources  # noqa: E402
+from timeline.read.sources import load_sources  # noqa: E402
 
 WORDS = ("council bridge mayor river protest police arrested people city minister said report crowd "
          "square night morning government troops official statement data figures hundreds thousands").split()

@@ -22,8 +22,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 import jinja2  # noqa: E402
 
 import synth  # noqa: E402
-from timeline.assemble import Folders, load_timeline  # noqa: E402
-from timeline.render import BUNDLED_TEMPLATES, Renderer, plan_site  # noqa: E402
+from timeline.model.assemble import Folders, load_timeline  # noqa: E402
+from timeline.render.render import BUNDLED_TEMPLATES, Renderer, plan_site  # noqa: E402
 from timeline.speedups import FastEngine  # noqa: E402
 from timeline.speedups.jinja import FastEnvironment  # noqa: E402
 

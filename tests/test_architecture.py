@@ -76,8 +76,8 @@ def test_the_two_sets_of_modules_are_as_documented():
                         "timeline.speedups.ical", "timeline.speedups.jinja", "timeline.speedups.parallel",
                         "timeline.speedups.quick",
                         "timeline.speedups.simplemd"}
-    assert {"timeline.project", "timeline.engine", "timeline.assemble", "timeline.render",
-            "timeline.output"} <= names - speedups
+    assert {"timeline.project", "timeline.engine", "timeline.model.assemble", "timeline.render.render",
+            "timeline.write.output"} <= names - speedups
 
 
 def test_the_core_does_not_import_a_speedup():
@@ -112,3 +112,48 @@ def test_the_import_walk_sees_imports_inside_functions(tmp_path):
     file.write_text("def f():\n    from .b import x\nif TYPE_CHECKING:\n    from .c import y\n", encoding="utf-8")
     known = {"timeline.b", "timeline.c"}
     assert imports_of("timeline.m", file, known) == {"timeline.b"}
+
+
+# The pipeline's stages, in the order the data flows (docs/architecture.md).
+STAGES = ("read", "check", "model", "render", "write")
+# What every stage may use: no stage of its own, and they import none.
+BASE = {"timeline.errors", "timeline.hashing"}
+# What runs the pipeline: these may import any stage; no stage imports them.
+RUNNERS = {"timeline", "timeline.__main__", "timeline.cli", "timeline.authoring", "timeline.invoked",
+           "timeline.project", "timeline.engine", "timeline.memory"}
+OUTSIDE = ("timeline.speedups", "timeline.commands", "timeline.serve")
+
+
+def stage_of(name: str) -> int | None:
+    parts = name.split(".")
+    return STAGES.index(parts[1]) if len(parts) > 1 and parts[1] in STAGES else None
+
+
+def test_every_module_has_its_place():
+    unplaced = sorted(n for n in all_modules() if stage_of(n) is None and n not in BASE | RUNNERS
+                      and not n.startswith(OUTSIDE))
+    assert not unplaced, "put each module in a stage's folder, or name it here with a reason"
+
+
+def test_no_stage_imports_a_later_stage_or_what_runs_it():
+    backwards = []
+    for name, targets in graph().items():
+        own = stage_of(name)
+        if name in BASE:
+            backwards += [(name, t) for t in targets if t not in BASE]
+        if own is None:
+            continue
+        for target in targets:
+            theirs = stage_of(target)
+            if (theirs is not None and theirs > own) or (theirs is None and target not in BASE):
+                backwards.append((name, target))
+    assert not sorted(backwards)
+
+
+def test_the_stage_rule_sees_a_backward_import(tmp_path):
+    # The rule itself, on a made-up module of the read stage importing render.
+    file = tmp_path / "m.py"
+    file.write_text("from ..render.views import x\n", encoding="utf-8")
+    found = imports_of("timeline.read.m", file, {"timeline.render.views"})
+    assert found == {"timeline.render.views"}
+    assert stage_of("timeline.render.views") > stage_of("timeline.read.m")

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO, build, copy_fixture, problems, read_page, snapshot, tree
-from timeline.entry import Entry
+from timeline.read.entry import Entry
 from timeline.speedups.cache import record_codec
 
 WRITTEN = re.compile(r"^built .*: (\d+) entries(?: \(\d+ drafts? left out\))?, (\d+) files \((\d+) written, (\d+) removed\)$", re.M)
@@ -320,7 +320,7 @@ def test_the_cache_and_manifest_hold_each_files_size_and_time_as_on_disk(tmp_pat
 
 
 def test_a_cache_begun_early_is_not_used_if_the_entries_changed_since(tmp_path):
-    from timeline.check import Checked
+    from timeline.check.check import Checked
     from timeline.speedups.cache import BuildCache
     from timeline.errors import Problems
 

@@ -15,9 +15,9 @@ import pytest
 
 from helpers import TRACKS, build, load_json, problems, read_page, site_path, snapshot
 from test_cache import assert_same_site, cached_build, ok
-from timeline.assemble import Folders
+from timeline.model.assemble import Folders
 from timeline.engine import Engine
-from timeline.markup import new_inline_parser, render_inline
+from timeline.check.markup import new_inline_parser, render_inline
 from timeline.project import Options, Project
 from timeline.speedups import FastEngine
 

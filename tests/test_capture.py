@@ -26,7 +26,7 @@ import lxml.html
 import pytest
 import yaml
 
-from timeline.verify import normalise
+from timeline.check.verify import normalise
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = yaml.safe_load((REPO / "seeds" / "sources.yaml").read_text(encoding="utf-8"))

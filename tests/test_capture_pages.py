@@ -18,7 +18,7 @@ import lxml.html
 import yaml
 
 from timeline.commands import article
-from timeline.verify import normalise
+from timeline.check.verify import normalise
 
 REPO = Path(__file__).resolve().parent.parent
 

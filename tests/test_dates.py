@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from timeline.dates import (
+from timeline.read.dates import (
     DateError,
     PartialDate,
     parse_date,

@@ -287,7 +287,7 @@ def test_two_citations_whose_mark_ids_collide_fail_the_build(tmp_path):
     # Mark ids are eight hex digits of a hash: two different passages of one
     # source can get the same id. Merging them would link one citation to a
     # passage it does not cite, so the build refuses (found by search here).
-    from timeline.verify import mark_id
+    from timeline.check.verify import mark_id
 
     seen: dict[str, str] = {}
     n = 0

@@ -22,7 +22,7 @@ import pytest
 
 from helpers import build, copy_fixture, snapshot
 from test_cache import make_large, replace_in
-from timeline.assemble import Folders
+from timeline.model.assemble import Folders
 from timeline.engine import Engine
 from timeline.project import BUNDLED_TEMPLATES, Options, Project
 from timeline.speedups import FastEngine

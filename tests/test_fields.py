@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO, build, copy_fixture, snapshot
-from timeline.dates import PartialDate, parse_date
-from timeline.entry import Citation, Correction, Entry, Figure, Media, Quote
-from timeline.schema import declared, key_name, known_keys
-from timeline.settings import Settings
-from timeline.sources import Source
+from timeline.read.dates import PartialDate, parse_date
+from timeline.read.entry import Citation, Correction, Entry, Figure, Media, Quote
+from timeline.read.schema import declared, key_name, known_keys
+from timeline.read.settings import Settings
+from timeline.read.sources import Source
 from timeline.speedups.cache import record_codec
 
 RECORDS = [Entry, Citation, Quote, Figure, Correction, Media]

@@ -410,7 +410,7 @@ def test_a_front_matter_of_five_million_keys_is_refused_by_the_entry_size_limit(
 def test_both_yaml_readers_refuse_a_document_over_the_limit_alike():
     from timeline.errors import ContentError
     from timeline.speedups import fastyaml
-    from timeline import yamlread
+    from timeline.read import yamlread
 
     over = "".join(f"key{i}: a plain value of some length\n" for i in range(300_000))
     assert len(over) > yamlread.MAX_CHARACTERS
@@ -534,7 +534,7 @@ def test_a_message_about_a_command_escapes_what_it_names(tmp_path):
 
 def test_a_project_kept_in_memory_builds_from_the_tree_it_swapped_out_and_repairs_it(tmp_path):
     from helpers import copy_fixture, snapshot
-    from timeline.assemble import Folders
+    from timeline.model.assemble import Folders
     from timeline.project import Options, Project
     from timeline.speedups import FastEngine
 

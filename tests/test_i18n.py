@@ -16,7 +16,7 @@ from babel.numbers import format_decimal
 
 from helpers import build, copy_fixture, problems, rel
 
-from timeline.i18n import bundled_languages, catalogue_keys, english_catalogue, parse_tag, LanguageError
+from timeline.read.i18n import bundled_languages, catalogue_keys, english_catalogue, parse_tag, LanguageError
 
 
 def set_language(project: Path, tag: str) -> None:
@@ -443,7 +443,7 @@ def test_the_exports_carry_the_bodys_own_words_in_the_language(built):
                                           ("zh-Hans", "zh"), ("zh-Hant", "zh"), ("ar", "ar")])
 def test_og_locale_is_written_as_opengraph_writes_a_locale(tag, written, tmp_path):
     from timeline.errors import Problems
-    from timeline.i18n import load_language
+    from timeline.read.i18n import load_language
     problems = Problems()
     lang = load_language(tag, 1, "content/_index.md", tmp_path, ".", problems)
     assert lang.og_locale == written

@@ -14,7 +14,7 @@ import pytest
 
 from browser_support import file_url, format_violations, new_page, run_axe, vnu_check
 from conftest import build_site
-from timeline.i18n import bundled_languages
+from timeline.read.i18n import bundled_languages
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _SITES: dict[tuple[str, str], Path] = {}

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 from hypothesis import given, settings, strategies as st
 
-from timeline.exports import IcsEvent, icalendar_event
+from timeline.render.exports import IcsEvent, icalendar_event
 from timeline.speedups.ical import event_text
 
 # Text as titles and summaries hold it: any printable character, and the

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline.commands.html2md import plain_text, to_inline_markdown, to_markdown
-from timeline.markup import new_parser
+from timeline.check.markup import new_parser
 
 MD = new_parser()
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import shutil
 
 from helpers import REPO, build, copy_fixture, snapshot
-from timeline.keys import KeyMaker
-from timeline.render import Lazy
+from timeline.render.keys import KeyMaker
+from timeline.render.render import Lazy
 
 
 def test_a_template_that_shows_a_new_field_is_rebuilt_when_that_field_changes(tmp_path):

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from helpers import parse_html
-from timeline.markup import ROOT, new_parser, render_markdown
+from timeline.check.markup import ROOT, new_parser, render_markdown
 from timeline.speedups.simplemd import render_simple
 
 

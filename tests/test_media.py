@@ -15,7 +15,7 @@ import pytest
 
 from helpers import TRACKS, build, built_tracks, load_json, problems, read_page, site_path
 from test_cache import assert_same_site, cached_build, ok
-from timeline.media import image_size
+from timeline.check.media import image_size
 
 QUICK = "quick rebuild:"
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.names import href
+from timeline.read.names import href
 
 parts = st.text(alphabet=st.sampled_from(list("aZ0._~-/ é%#?&+:@\u00a0中")) | st.characters(blacklist_categories=("Cs",)), max_size=6)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_fixture, snapshot
-from timeline.assemble import Folders
+from timeline.model.assemble import Folders
 from timeline.engine import Engine
 from timeline.project import BUNDLED_TEMPLATES, Options, Project
 from timeline.speedups import FastEngine

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from timeline.render import Renderer
+from timeline.render.render import Renderer
 from timeline.speedups.jinja import FastEnvironment, escape_str, escape_text
 
 

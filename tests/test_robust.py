@@ -11,8 +11,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from helpers import build, copy_fixture, problems
-from timeline.dates import DateError, parse_date, sort_key
-from timeline.entries import read_entry
+from timeline.read.dates import DateError, parse_date, sort_key
+from timeline.read.entries import read_entry
 from timeline.errors import Problems
 from timeline.speedups import fastyaml
 

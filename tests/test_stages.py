@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 
 from helpers import BASIC, copy_fixture, snapshot
-from timeline.assemble import Folders, load_timeline
-from timeline.check import EntryChecker
-from timeline.dates import parse_date
+from timeline.model.assemble import Folders, load_timeline
+from timeline.check.check import EntryChecker
+from timeline.read.dates import parse_date
 from timeline.engine import Engine
 from timeline.errors import ContentError
 from timeline.memory import Memory
-from timeline.entry import Entry
-from timeline.output import write_site
-from timeline.render import BUNDLED_TEMPLATES, Job, Renderer
-from timeline.sources import load_sources
+from timeline.read.entry import Entry
+from timeline.write.output import write_site
+from timeline.render.render import BUNDLED_TEMPLATES, Job, Renderer
+from timeline.read.sources import load_sources
 from timeline.errors import Problems
-from timeline.i18n import bundled_language
-from timeline.views import day_groups, overview, source_view, split_listing
+from timeline.read.i18n import bundled_language
+from timeline.render.views import day_groups, overview, source_view, split_listing
 
 
 def folders(project: Path) -> Folders:

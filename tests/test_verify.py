@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from timeline.verify import (
+from timeline.check.verify import (
     DOUBLE_QUOTES,
     SINGLE_QUOTES,
     Match,
@@ -21,7 +21,7 @@ from timeline.verify import (
     paragraphs,
     split_pieces,
 )
-from timeline.verify import normalised_pieces
+from timeline.check.verify import normalised_pieces
 
 
 def found(text: str, needle: str) -> list[str] | None:
@@ -448,7 +448,7 @@ def test_the_pieces_find_looks_for_are_the_normalised_split_pieces(needle: str) 
 @example(" `a` \x1c b\r\n\r\n'c'  ")
 @example("\u2018quoted\u2019 \xa0 caf\xe9 \u201cZ\xfcrich\u201d\u3000x")
 def test_plain_text_is_prepared_as_any_text_is(text: str) -> None:
-    from timeline.verify import NEEDS_CARE, needs_care
+    from timeline.check.verify import NEEDS_CARE, needs_care
 
     assert needs_care(text) == bool(NEEDS_CARE.search(text))
     if not text.isascii() and needs_care(text):
@@ -576,13 +576,13 @@ def test_paragraphs_properties(text: str) -> None:
 
 def test_kept_character_classes_match_a_fresh_computation():
     # timeline/unicode_classes.py saves computing them at every start.
-    from timeline import verify
+    from timeline.check import verify
     assert (verify.NB_CLASS, verify.UNSTABLE_CLASS) == verify.char_classes()
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))) | st.text(alphabet=" \t\n\x0b\x0c\x1c\x85\xa0`'\"abc\u2018\u201c\u200b\ufeff\u0301e"))
 def test_normalise_is_its_definition(s):
     # normalise takes shortcuts (ASCII text, str.split); the definition:
-    from timeline.verify import DROP, FOLD
+    from timeline.check.verify import DROP, FOLD
     folded = unicodedata.normalize("NFC", s.translate(DROP)).translate(FOLD)
     assert normalise(s) == re.sub(r"\s+", " ", folded).strip()

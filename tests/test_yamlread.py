@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from timeline import yamlread
+from timeline.read import yamlread
 from timeline.speedups import fastyaml
 from timeline.errors import ContentError
-from timeline.yamlread import YList, YMap
+from timeline.read.yamlread import YList, YMap
 
 
 def load(text: str, first_line: int = 1):

@@ -17,7 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .assemble import Folders
+from .model.assemble import Folders
 from .engine import Engine
 from . import invoked
 from .invoked import COMMANDS, listing, program

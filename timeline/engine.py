@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import jinja2
 
-from .check import check_chunk
-from .exports import EventWriter, icalendar_event
+from .check.check import check_chunk
+from .render.exports import EventWriter, icalendar_event
 from .memory import Memory
-from .readers import Readers
+from .read.readers import Readers
 
 if TYPE_CHECKING:
     from .project import Build, Project, Result

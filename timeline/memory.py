@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from .check import Checked
+from .check.check import Checked
 from .hashing import CLOCK_TICK_NS, file_digest, file_stat  # noqa: F401 (CLOCK_TICK_NS: for the speed-ups)
 
 def _digest_of(path: str) -> str:

@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .assemble import Folders, load_timeline
+from .model.assemble import Folders, load_timeline
 from .commands.files import finish_writing
 from .engine import Engine
 from .errors import ContentError, printable
 from .hashing import digest
 from .memory import Memory
-from .model import Timeline
-from .output import real_out_dir, refuse_unsafe, remove_spare, site_lock, static_jobs, write_site
-from .render import BUNDLED_TEMPLATES, Job, Renderer, plan_site
+from .model.timeline import Timeline
+from .write.output import real_out_dir, refuse_unsafe, remove_spare, site_lock, static_jobs, write_site
+from .render.render import BUNDLED_TEMPLATES, Job, Renderer, plan_site
 
 BUNDLED_STATIC = BUNDLED_TEMPLATES.parent / "static"
 

@@ -36,7 +36,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from ..verify import normalise
+from ..check.verify import normalise
 
 # Elements that end a line of text where they start and where they end.
 BLOCK_TAGS = frozenset({

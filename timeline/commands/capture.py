@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..sources import SOURCE_ID
+from ..read.sources import SOURCE_ID
 from . import article, webpage
 from .files import CommandError, Planned, finish_writing, write_planned, yaml_text
 

@@ -387,7 +387,7 @@ def _tidy(text: str) -> str:
 
 @functools.cache
 def _reader() -> MarkdownIt:
-    from ..markup import new_parser
+    from ..check.markup import new_parser
     return new_parser()
 
 

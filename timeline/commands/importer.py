@@ -18,12 +18,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..dates import DateError, PartialDate, parse_date
+from ..read.dates import DateError, PartialDate, parse_date
 from ..errors import Problems
-from ..media import image_size
-from ..names import slugify
-from ..settings import load_settings
-from ..sources import SOURCE_ID
+from ..check.media import image_size
+from ..read.names import slugify
+from ..read.settings import load_settings
+from ..read.sources import SOURCE_ID
 from . import tljson
 from .files import CommandError, Planned, write_planned, yaml_list, yaml_text
 from .html2md import escape, looks_like_html, plain_text, to_inline_markdown, to_markdown, web_address
@@ -712,7 +712,7 @@ def plan(imported: Imported, content: Path, tz: str, force: bool, shown: str, pr
 
 def _existing_slugs(content: Path) -> dict[str, Path]:
     """Each entry file's slug under content/ (as the build finds them)."""
-    from ..entries import scan_entry_files
+    from ..read.entries import scan_entry_files
     return {rel.rsplit("/", 1)[-1][:-3]: content / rel for rel in scan_entry_files(content)} if content.is_dir() else {}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import __version__
-from ..i18n import LanguageError, parse_tag
+from ..read.i18n import LanguageError, parse_tag
 from .files import CommandError, Planned, write_planned
 
 DISTRIBUTION = "sourced-timeline"

@@ -7,10 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..dates import DateError, parse_date
+from ..read.dates import DateError, parse_date
 from ..errors import Problems
-from ..names import slugify
-from ..settings import load_settings
+from ..read.names import slugify
+from ..read.settings import load_settings
 from .files import CommandError, Planned, write_planned, yaml_text
 
 TEMPLATE = """---

@@ -24,7 +24,7 @@ from datetime import datetime
 
 from dateutil import parser as dateutil_parser
 
-from ..dates import MONTH_NAMES
+from ..read.dates import MONTH_NAMES
 
 # Each known column: its name as a header gives it (any case), and what we call it.
 COLUMNS = {

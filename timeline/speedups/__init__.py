@@ -20,12 +20,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from ..check import Checked, EntryChecker
-from ..data import to_json
+from ..check.check import Checked, EntryChecker
+from ..read.data import to_json
 from ..engine import Engine
 from ..memory import Memory
-from ..readers import Readers
-from ..render import entry_files
+from ..read.readers import Readers
+from ..render.render import entry_files
 from . import fastyaml, ical, parallel, quick
 from .cache import BuildCache, checked_from_data, checked_to_data, current_salt
 from .jinja import CompiledTemplates, FastEnvironment

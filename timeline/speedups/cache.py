@@ -21,13 +21,13 @@ from json.encoder import encode_basestring
 from pathlib import Path
 
 from .. import __version__
-from ..check import Checked, CitedSpan
-from ..data import to_json
-from ..dates import PartialDate
+from ..check.check import Checked, CitedSpan
+from ..read.data import to_json
+from ..read.dates import PartialDate
 from ..errors import ContentError, Problems
 from ..memory import Memory
-from ..entry import Entry
-from ..schema import conversion
+from ..read.entry import Entry
+from ..read.schema import conversion
 
 FORMAT = f"timeline-cache/1 {__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
 

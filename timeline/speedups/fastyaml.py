@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from ..yamlread import YList, YMap, refuse_oversized
-from ..yamlread import load as load_with_pyyaml
+from ..read.yamlread import YList, YMap, refuse_oversized
+from ..read.yamlread import load as load_with_pyyaml
 
 
 def load(text: str, path: str, first_line: int = 1):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..exports import IcsEvent
+from ..render.exports import IcsEvent
 
 LIMIT = 75   # octets a line may reach before it is folded (the library's rule, kept exactly)
 

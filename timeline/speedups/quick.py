@@ -36,24 +36,24 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..assemble import group_links, project_language, track_link, unfilled_sources
-from ..check import Checked, EntryChecker
-from ..data import to_json
-from ..entries import scan_entry_files
+from ..model.assemble import group_links, project_language, track_link, unfilled_sources
+from ..check.check import Checked, EntryChecker
+from ..read.data import to_json
+from ..read.entries import scan_entry_files
 from ..errors import ContentError, Problems
-from ..exports import EventWriter, icalendar_event
+from ..render.exports import EventWriter, icalendar_event
 from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
-from ..entry import Entry
-from ..model import Timeline
-from ..output import replace_files, static_jobs, walk_tree
+from ..read.entry import Entry
+from ..model.timeline import Timeline
+from ..write.output import replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Options, Result
-from ..readers import Readers
-from ..pieces import Around, EntryFile
-from ..render import BUNDLED_TEMPLATES, Job, Renderer, entry_files, entry_page, escaped_html
-from ..settings import Settings, load_settings
-from ..sources import Source, load_sources
-from ..views import listed_on, split_listing
+from ..read.readers import Readers
+from ..render.pieces import Around, EntryFile
+from ..render.render import BUNDLED_TEMPLATES, Job, Renderer, entry_files, entry_page, escaped_html
+from ..read.settings import Settings, load_settings
+from ..read.sources import Source, load_sources
+from ..render.views import listed_on, split_listing
 from .cache import cache_line, checked_from_data
 
 MANIFEST = "manifest.json"

@@ -34,15 +34,15 @@ from markupsafe import Markup, escape
 
 from . import yamlread
 from .dates import PartialDate
-from .errors import ContentError, Problems
-from .hashing import digest
+from ..errors import ContentError, Problems
+from ..hashing import digest
 from .yamlread import YMap
 
 __all__ = ["Language", "LanguageError", "BUNDLED_CATALOGUES", "load_language", "bundled_language", "parse_tag", "english_catalogue",
            "bundled_languages", "catalogue_keys"]
 
 _Day = date   # the type, by a name the methods named `date` do not hide
-BUNDLED_CATALOGUES = Path(__file__).resolve().parent / "catalogues"
+BUNDLED_CATALOGUES = Path(__file__).resolve().parents[1] / "catalogues"
 ENGLISH = "en"
 # The plain English of the site before it spoke other languages: the words
 # between the dates of a span, kept so that an `en` site does not change.

@@ -4,7 +4,7 @@ at the line of the item."""
 
 from __future__ import annotations
 
-from .errors import Problems
+from ..errors import Problems
 from .fields import Fields
 from .schema import declared, known_keys, read_declared
 from .yamlread import YList, YMap

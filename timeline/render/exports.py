@@ -20,16 +20,16 @@ from zoneinfo import ZoneInfo
 import icalendar
 from markupsafe import Markup, escape
 
-from .data import js_safe, to_json
-from .dates import PartialDate
-from .i18n import Language, localized
-from .markup import ROOT
-from .entry import Entry
-from .model import Timeline
-from .names import href
+from ..read.data import js_safe, to_json
+from ..read.dates import PartialDate
+from ..read.i18n import Language, localized
+from ..check.markup import ROOT
+from ..read.entry import Entry
+from ..model.timeline import Timeline
+from ..read.names import href
 from .pieces import Around, EntryFile, Output, whole
-from .settings import Era, Settings
-from .sources import Source
+from ..read.settings import Era, Settings
+from ..read.sources import Source
 
 Sources = dict[str, Source]
 

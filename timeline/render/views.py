@@ -7,14 +7,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .dates import PartialDate, parse_date
-from .i18n import Language
-from .names import href, page_name
-from .entry import Entry, Figure
-from .model import MarkSpan
-from .settings import Era
-from .sources import Source
-from .verify import line_spans, paragraphs
+from ..read.dates import PartialDate, parse_date
+from ..read.i18n import Language
+from ..read.names import href, page_name
+from ..read.entry import Entry, Figure
+from ..model.timeline import MarkSpan
+from ..read.settings import Era
+from ..read.sources import Source
+from ..check.verify import line_spans, paragraphs
 
 
 # ---- listings: day headings and the split by year and month ----

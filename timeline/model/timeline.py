@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .entry import Entry
-from .i18n import Language
-from .settings import Settings
-from .sources import Source
+from ..read.entry import Entry
+from ..read.i18n import Language
+from ..read.settings import Settings
+from ..read.sources import Source
 
 
 @dataclass

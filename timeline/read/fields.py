@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from .dates import DateError, PartialDate, parse_date
-from .errors import Problems, unknown_key_message
+from ..errors import Problems, unknown_key_message
 from .yamlread import YMap
 
 _TRUE = {"true", "yes", "on"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import yamlread
 from .dates import DateError, PartialDate, validate_timezone
-from .errors import ContentError, Problems
+from ..errors import ContentError, Problems
 from .fields import Fields
 from .records import read_items
 from .schema import derived, key, known_keys, read_declared

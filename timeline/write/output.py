@@ -34,14 +34,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from .errors import ContentError
-from .keys import Recorder, Reads, watched_classes, covered, merge_reads
-from .hashing import file_stat
-from .render import Job, Renderer
+from ..errors import ContentError
+from ..render.keys import Recorder, Reads, watched_classes, covered, merge_reads
+from ..hashing import file_stat
+from ..render.render import Job, Renderer
 
 if TYPE_CHECKING:  # how the build runs: handed in by the project
-    from .engine import Engine
-    from .memory import Memory
+    from ..engine import Engine
+    from ..memory import Memory
 
 
 def static_jobs(static_dir: Path | None, fallback: Path | None = None, shown: str = "static") -> list[Job]:

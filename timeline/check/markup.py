@@ -10,8 +10,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from typing import TYPE_CHECKING, Callable
 
-from .i18n import IMAGE_END, IMAGE_START, LABEL
-from .names import slug_of
+from ..read.i18n import IMAGE_END, IMAGE_START, LABEL
+from ..read.names import slug_of
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -12,26 +12,26 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup, escape
 
-from .dates import PartialDate, sort_key
-from .errors import ContentError
-from .markup import ROOT
-from .names import href, page_name
-from .hashing import digest, digest_text
+from ..read.dates import PartialDate, sort_key
+from ..errors import ContentError
+from ..check.markup import ROOT
+from ..read.names import href, page_name
+from ..hashing import digest, digest_text
 from .keys import KeyMaker, Reads, Recorder
-from .data import js_safe, to_json
+from ..read.data import js_safe, to_json
 from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
-from .i18n import Language, localized
-from .entry import Entry
-from .model import Timeline
+from ..read.i18n import Language, localized
+from ..read.entry import Entry
+from ..model.timeline import Timeline
 from .pieces import Around, EntryFile, Kept, Made, Output, make, whole
-from .schema import to_data
+from ..read.schema import to_data
 from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
 def _bundled(name: str) -> Path:
     """A folder of the bundled look: inside the package once installed,
     at the top of the repository in a copy of it (setup.py maps the one to
     the other)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     inside = package / name
     return inside if inside.is_dir() else package.parent / name
 

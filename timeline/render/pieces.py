@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .data import to_json
-from .i18n import Language
-from .entry import Entry
-from .model import Timeline
-from .settings import Settings
-from .sources import Source
+from ..read.data import to_json
+from ..read.i18n import Language
+from ..read.entry import Entry
+from ..model.timeline import Timeline
+from ..read.settings import Settings
+from ..read.sources import Source
 
 
 @dataclass(slots=True)

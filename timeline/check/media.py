@@ -9,10 +9,10 @@ import posixpath
 import struct
 from pathlib import Path
 
-from .errors import Problems
-from .hashing import file_digest
-from .entry import Entry
-from .names import href
+from ..errors import Problems
+from ..hashing import file_digest
+from ..read.entry import Entry
+from ..read.names import href
 
 KINDS = "a JPEG, PNG, WebP, GIF or AVIF image"
 # The names each kind may have: a server and a browser go by the name, so

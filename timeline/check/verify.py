@@ -37,7 +37,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterator
 
-from .sources import line_spans
+from ..read.sources import line_spans
 
 __all__ = [
     "DOUBLE_QUOTES",

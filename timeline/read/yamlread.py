@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import ContentError
+from ..errors import ContentError
 
 
 def _yaml():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import yamlread
 from .dates import PartialDate
-from .errors import ContentError, Problems
+from ..errors import ContentError, Problems
 from .fields import Fields
 from .names import href
 from .schema import derived, key, known_keys, read_declared

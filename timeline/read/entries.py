@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from . import yamlread
-from .errors import ContentError, Problems
+from ..errors import ContentError, Problems
 from .fields import Fields
 from .data import outline
 from .names import slug_of

@@ -9,16 +9,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import entry_json, search_words
-from .entries import read_entry
-from .errors import Problems
-from .hashing import digest, file_digest
+from ..read.data import entry_json, search_words
+from ..read.entries import read_entry
+from ..errors import Problems
+from ..hashing import digest, file_digest
 from .markup import new_inline_parser, new_parser, render_inline, render_markdown
 from .media import check_media
-from .entry import Entry
+from ..read.entry import Entry
 from .nearest import WordIndex, explain
-from .readers import Readers
-from .sources import ALL, Source
+from ..read.readers import Readers
+from ..read.sources import ALL, Source
 from .verify import SourceText, line_spans, mark_id
 
 

@@ -25,8 +25,8 @@ import dataclasses
 import sys
 from typing import Any
 
-from .dates import PartialDate
-from .hashing import digest_text
+from ..read.dates import PartialDate
+from ..hashing import digest_text
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}   # a dataclass's field names

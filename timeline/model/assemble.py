@@ -11,21 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .check import Checked, CitedSpan, EntryChecker, check_chunk
-from .entries import scan_entry_files
-from .errors import ContentError, Problems
-from .names import slug_of
-from .hashing import CLOCK_TICK_NS
-from .entry import Entry
-from .model import Group, MarkSpan, Timeline
-from .names import href, page_name
-from .i18n import load_language
-from .settings import load_settings
-from .sources import MISSING, load_sources
+from ..check.check import Checked, CitedSpan, EntryChecker, check_chunk
+from ..read.entries import scan_entry_files
+from ..errors import ContentError, Problems
+from ..read.names import slug_of
+from ..hashing import CLOCK_TICK_NS
+from ..read.entry import Entry
+from .timeline import Group, MarkSpan, Timeline
+from ..read.names import href, page_name
+from ..read.i18n import load_language
+from ..read.settings import load_settings
+from ..read.sources import MISSING, load_sources
 
 if TYPE_CHECKING:  # how the build runs: handed in by the project
-    from .engine import Engine
-    from .memory import Memory
+    from ..engine import Engine
+    from ..memory import Memory
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+"""The last stage, write: the jobs into the site folder, swapped in whole
+(`output.write_site`)."""
