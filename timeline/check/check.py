@@ -129,10 +129,12 @@ class EntryChecker:
         depends = check_media(entry, self.content_dir, problems)
         links = self.media_text(entry)
         rendered = self.markdown(entry.body, first_line=entry.body_line, doc_id=entry.slug, from_path=entry.path)
-        entry.body_html = rendered.html
         links.extend(rendered.links)
         if problems.errors:
             return Checked(rel, None, [], problems, entry.draft, links, file_hash, depends, cites)
+        # What this stage adds to the entry the reader made (its items'
+        # marks and captions are set above, as they are verified).
+        entry.body_html = rendered.html
         entry.hash = entry_hash(self.context, rel, file_hash, depends)
         entry.data_json, entry.search_words = entry_json(entry), search_words(rendered.text, entry.quotes)
         return Checked(rel, entry, cited, problems, entry.draft, links, file_hash, depends, cites)

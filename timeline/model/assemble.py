@@ -114,9 +114,7 @@ def load_timeline(
     tracks, track_of = groups(entries, lambda e: [e.group] if e.group else [], "groups")
     media_files: dict[str, tuple[str, str]] = {}
     for entry in entries:
-        entry.tag_links = group_links(entry.tags, tag_of)
-        entry.people_links = group_links(entry.people, person_of)
-        entry.group_link = track_link(entry.group, track_of)
+        link_groups(entry, tag_of, person_of, track_of)
     for result in results:
         if result.entry is not None and not (result.draft and not drafts):
             for rel, found in result.depends:
@@ -306,6 +304,15 @@ def group_key(label: str) -> str:
 def track_link(label: str | None, shown: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
     """(label shown, page) of an entry's track, if it has one."""
     return tuple(shown[label]) if label else None
+
+
+def link_groups(entry: Entry, tag_of: dict[str, tuple[str, str]], person_of: dict[str, tuple[str, str]],
+                track_of: dict[str, tuple[str, str]]) -> None:
+    """What the model stage adds to an entry: the (label shown, page) of
+    its tags, people and track, which depend on the other entries too."""
+    entry.tag_links = group_links(entry.tags, tag_of)
+    entry.people_links = group_links(entry.people, person_of)
+    entry.group_link = track_link(entry.group, track_of)
 
 
 def group_links(labels: list[str], shown: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:

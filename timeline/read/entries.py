@@ -69,15 +69,15 @@ def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems
     if not isinstance(data, YMap):
         problems.error(path, 2, "the front matter must be a mapping of keys (title, date, sources, ...)")
         return None
-    entry = parse_entry(data, rel, path, body, body_line, tz, problems, language)
-    entry.outline = outline(rel, front)
-    return entry
+    return parse_entry(data, rel, path, body, body_line, tz, problems, language, outline(rel, front))
 
 
 def parse_entry(data: YMap, rel: str, path: str, body: str, body_line: int, tz: str, problems: Problems,
-                language: str = "en") -> Entry:
-    """Build the Entry from its declared keys (model.Entry); it is only
-    usable if `problems` gained no error."""
+                language: str = "en", front_outline: str = "") -> Entry:
+    """Build the Entry from its declared keys (entry.Entry); it is only
+    usable if `problems` gained no error. The check stage completes it
+    (`check.EntryChecker.check`), the model stage links it to its groups
+    (`assemble.link_groups`)."""
     f = Fields(data, path, Entry.WHAT, known_keys(Entry), problems, language)
     values = read_declared(Entry, f, tz, lambda fields, name, of: list(read_items(fields, name, of, tz, problems)))
     date, end = values["date"], values["end"]
@@ -85,7 +85,7 @@ def parse_entry(data: YMap, rel: str, path: str, body: str, body_line: int, tz: 
         f.fail("end", f'"end" ({end.iso()}) is before "date" ({date.iso()})')
     values["title"] = values["title"] or ""
     return Entry(path=rel, shown_path=path, slug=slug_of(rel), sources=_citations(f, path, tz, problems, values["draft"]),
-                 body=body, body_line=body_line, **values)
+                 body=body, body_line=body_line, outline=front_outline, **values)
 
 
 def _citations(f: Fields, path: str, tz: str, problems: Problems, draft: bool) -> list[Citation]:

@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model.assemble import group_links, project_language, track_link, unfilled_sources
+from ..model.assemble import link_groups, project_language, unfilled_sources
 from ..check.check import Checked, EntryChecker
 from ..read.data import to_json
 from ..read.entries import scan_entry_files
@@ -384,9 +384,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
     current = {rel: new[rel].entry if rel in new else old[rel] for rel in old}
     # The old pieces too: they are looked for as they were written.
     for entry in [*current.values(), *old.values()]:
-        entry.tag_links = group_links(entry.tags, m["tag_of"])
-        entry.people_links = group_links(entry.people, m["person_of"])
-        entry.group_link = track_link(entry.group, m["track_of"])
+        link_groups(entry, m["tag_of"], m["person_of"], m["track_of"])
 
     renderer, sources = inputs.renderer, inputs.sources
     pieced = entry_files(ics_event)
