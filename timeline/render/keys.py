@@ -82,7 +82,7 @@ def watched_classes() -> list[type]:
     """Every dataclass of this package: those whose reads a Recorder notes,
     and which a view keys by what was read of them. Any other class a page
     holds is keyed whole."""
-    package = __name__.rpartition(".")[0] + "."
+    package = __name__.split(".")[0] + "."
     found: dict[type, None] = {}
     for name, module in list(sys.modules.items()):
         if name.startswith(package) and module is not None:
