@@ -396,18 +396,29 @@ def _remove_stale(root: Path, keep: set[str]) -> None:
                 os.rmdir(full)
 
 
-def _write_new(path: str, data: bytes) -> list[int]:
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_new(path: str, data: bytes, replace: bool = True) -> list[int]:
     """Write a file as a new file: where a staged tree holds a link to the
-    site's own file, that link is replaced, never written through."""
+    site's own file, that link is replaced, never written through.
+    `replace` False: the staged tree was made empty by this build, so
+    there is nothing to replace (a cold build: one call fewer per file)."""
+    if replace:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+    # Written by the descriptor: a file object's buffer would only copy the
+    # page, which is written whole.
+    fd = os.open(path, _NEW_FILE, 0o666)
     try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        st = os.fstat(f.fileno())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
     return [st.st_size, st.st_mtime_ns]
 
 
@@ -535,7 +546,7 @@ def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None,
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
             out.append((None, seen))
             continue
-        out.append((_write_new(os.path.join(staging, job.path), data), seen))
+        out.append((_write_new(os.path.join(staging, job.path), data, replace=out_dir is not None), seen))
 
 
 def _is_empty(folder: Path) -> bool:
