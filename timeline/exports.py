@@ -385,6 +385,8 @@ _FORMULA = re.compile(r"'*[=+\-@]")
 
 
 def csv_rows(rows: list[list[str]]) -> str:
+    if not rows:
+        return ""   # most entries have no figure: no writer made for nothing
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([["'" + v if _FORMULA.match(v) else v for v in row] for row in rows])
