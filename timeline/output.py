@@ -38,7 +38,7 @@ from .engine import Engine
 from .errors import ContentError
 from .keys import Recorder, Reads, watched_classes, covered, merge_reads
 from .memory import Memory, file_stat
-from .render import Job, Renderer
+from .render import Job, Lazy, Renderer
 
 
 def static_jobs(static_dir: Path | None, fallback: Path | None = None, shown: str = "static") -> list[Job]:
@@ -243,8 +243,11 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         # Compiled once here: workers, if the engine has any, inherit them.
         renderer.compile({jobs[i].template for i in todo if jobs[i].template})
         record = watched_classes() if memory.reads is not None else None
-        done = engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs, record), todo,
-                          min_items=32, meanwhile=meanwhile)
+        groups = together(jobs, todo)
+        todo = [i for group in groups for i in group]
+        done = [result for group in engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs, record),
+                                               groups, min_items=32, meanwhile=meanwhile)
+                for result in group]
         changed = [stat for stat, _ in done]
         for i in todo:
             jobs[i].rendered = True
@@ -515,23 +518,46 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _render_chunk(state: tuple, indices: Sequence[int]) -> list[tuple[list[int] | None, set | None]]:
-    """Render jobs; stage those whose bytes differ from the site's (all of
-    them when there is no site yet), giving the [size, mtime_ns] of each
-    staged file, None for the others, and with `record` (the classes to
-    watch) what each page read. In a worker."""
+def together(jobs: list[Job], todo: list[int]) -> list[list[int]]:
+    """The jobs to do in groups that one process does: jobs whose bytes are
+    made from one lazily made value (the outputs of one file of a piece per
+    entry, such as timelinejs.json and timelinejs.js) are done together, so
+    that the value is made once, not once in each process. In the order of
+    `todo`, each group where its first job is."""
+    groups: list[list[int]] = []
+    shared: dict[int, list[int]] = {}
+    for i in todo:
+        data = jobs[i].data
+        made = next((a for a in data.args if isinstance(a, Lazy)), None) if isinstance(data, Lazy) else None
+        if made is None:
+            groups.append([i])
+        elif id(made) in shared:
+            shared[id(made)].append(i)
+        else:
+            groups.append(shared.setdefault(id(made), [i]))
+    return groups
+
+
+def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[tuple[list[int] | None, set | None]]]:
+    """Render groups of jobs (see `together`); stage those whose bytes
+    differ from the site's (all of them when there is no site yet), giving
+    for each job the [size, mtime_ns] of its staged file, None for the
+    others, and with `record` (the classes to watch) what each page read.
+    In a worker."""
     renderer, out_dir, staging, jobs, record = state
+    indices = [i for group in groups for i in group]
     out: list[tuple[list[int] | None, set | None]] = []
     if record is None:
         _render_each(renderer, out_dir, staging, jobs, indices, None, out)
-        return out
-    with Recorder(record) as recorder:
-        renderer.recorder = recorder
-        try:
-            _render_each(renderer, out_dir, staging, jobs, indices, recorder, out)
-        finally:
-            renderer.recorder = None
-    return out
+    else:
+        with Recorder(record) as recorder:
+            renderer.recorder = recorder
+            try:
+                _render_each(renderer, out_dir, staging, jobs, indices, recorder, out)
+            finally:
+                renderer.recorder = None
+    results = iter(out)
+    return [[next(results) for _ in group] for group in groups]
 
 
 def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
