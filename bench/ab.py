@@ -9,8 +9,9 @@ REV`). For the same synthetic timeline (bench/synth.py), each round makes
 a cold build with each version and Hugo, in an order that turns each
 round (every one goes first as often: the first build of a round is the
 slower), then a one-entry edit rebuild with each version. Printed: the
-medians, each version's median ratio to Hugo's build of the same round,
-and the ratio of the two. Each is measured as bench/run.py measures.
+medians (wall time, and the CPU time of the whole process tree, which
+varies less on a busy machine), each version's median ratio to Hugo's
+build of the same round, and the ratio of the two. Each is measured as bench/run.py measures.
 """
 from __future__ import annotations
 
@@ -76,6 +77,7 @@ def _run(args, work: str, hugo: str | None) -> int:
                 print(f"{name} exited {r['rc']}:\n{run.tail(r['stderr'])}", file=sys.stderr)
                 return 1
             row[name] = r["wall"]
+            row[f"{name}_cpu"] = r["user"] + r["sys"]
         for name in ("old", "new"):
             path = files[(len(files) // 2 + 7919 * k) % len(files)]
             with open(path, "a", encoding="utf-8", newline="\n") as f:
@@ -89,14 +91,14 @@ def _run(args, work: str, hugo: str | None) -> int:
     med = lambda key: statistics.median(r[key] for r in rows)
     print(f"{n} entries, {args.rounds} rounds (medians)")
     for name in ("old", "new"):
-        line = f"  {name}: cold {med(name):.2f}s, edit {med(name + '_edit'):.2f}s"
+        line = f"  {name}: cold {med(name):.2f}s (CPU {med(name + '_cpu'):.2f}s), edit {med(name + '_edit'):.2f}s"
         if hugo:
             ratio = statistics.median(r[name] / r["hugo"] for r in rows)
             edit = statistics.median(r[name + "_edit"] / r["hugo"] for r in rows)
             line += f", cold/Hugo {ratio:.2f}, edit/Hugo {edit:.3f}"
         print(line)
     if hugo:
-        print(f"  hugo: {med('hugo'):.2f}s")
+        print(f"  hugo: {med('hugo'):.2f}s (CPU {med('hugo_cpu'):.2f}s)")
         old = statistics.median(r["old"] / r["hugo"] for r in rows)
         new = statistics.median(r["new"] / r["hugo"] for r in rows)
         print(f"  new/old ratio to Hugo: {new / old:.2f} (limit 1.1)")

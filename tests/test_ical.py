@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import icalendar
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from timeline.render.exports import IcsEvent, icalendar_event
-from timeline.speedups.ical import event_text
+from timeline.render.exports import IcsEvent, icalendar_event, icalendar_frame
+from timeline.speedups.ical import WRITER, calendar_frame, event_text
 
 # Text as titles and summaries hold it: any printable character, and the
 # ones iCalendar escapes or folds at, often.
@@ -62,3 +63,32 @@ def test_escapes_at_every_place_a_fold_may_fall():
                           start=date(2021, 3, 26), end=None, summary=text, description=text.replace("a", "\\"),
                           location=text[::-1], categories=[text], url=None)
             assert event_text(ev) == icalendar_event(ev), (k, mark)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_the_calendar_around_the_events_is_the_librarys(title):
+    # The fast engine's writer writes the frame too, so a build never loads the library.
+    try:
+        expected = icalendar_frame(title)
+    except AssertionError:   # the library refuses a line break in the title: so must the writer
+        with pytest.raises(AssertionError):
+            calendar_frame(title)
+        return
+    assert calendar_frame(title) == expected
+    assert WRITER.frame(title) == icalendar_frame(title)
+
+
+def test_a_build_with_the_fast_writer_never_loads_the_library(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys; from timeline.cli import main; rc = main(sys.argv[1:]); "
+            "print('icalendar' in sys.modules); sys.exit(rc)")
+    done = subprocess.run([sys.executable, "-c", code, "--content", str(root / "content"), "--seeds", str(root / "seeds"),
+                           "--out", str(tmp_path / "site"), "--no-cache", "--jobs", "1"],
+                          cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    assert (tmp_path / "site" / "timeline.ics").read_bytes().startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")

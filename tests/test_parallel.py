@@ -151,3 +151,47 @@ def test_the_parents_own_work_is_done_once_while_the_workers_take_the_chunks():
     calls.clear()
     assert parallel.run(_square_with_pid, None, list(range(10)), 2, meanwhile=meanwhile)[0] == (0, PARENT)
     assert calls == [PARENT], "without workers it is done all the same"
+
+
+def test_a_value_that_several_output_files_share_is_made_in_one_process(tmp_path, monkeypatch):
+    # timelinejs.json and timelinejs.js are two jobs made from one lazily
+    # made value (every entry's TimelineJS event): done in two processes, it
+    # was made twice. Each making is logged with its process, across the fork.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from timeline.render import render
+    from timeline.write import output
+    from timeline.model.assemble import Folders
+    from timeline.project import Options, Project
+    from timeline.speedups import FastEngine
+
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(repo / "bench" / "synth.py"), "120", str(tmp_path / "t")],
+                   check=True, capture_output=True)
+    log = tmp_path / "made.log"
+    make = render.make
+
+    def logged(file, *args, **kwargs):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{file.name} {os.getpid()}\n")
+        return make(file, *args, **kwargs)
+
+    monkeypatch.setattr(render, "make", logged)
+    writers = tmp_path / "written.log"
+    write_new = output._write_new
+
+    def logged_write(path, data, *args, **kwargs):
+        with open(writers, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return write_new(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(output, "_write_new", logged_write)
+    folders = Folders(tmp_path / "t" / "content", tmp_path / "t" / "seeds", "content", "seeds")
+    result = Project(Options(folders, out_dir=tmp_path / "site"), FastEngine(None, 2)).build()
+    assert result.ok and (tmp_path / "site" / "timelinejs.js").is_file()
+    made = log.read_text(encoding="utf-8").split("\n")[:-1]
+    names = [line.split()[0] for line in made]
+    assert sorted(names) == sorted(set(names)) and "timelinejs" in names, made
+    assert len(set(writers.read_text(encoding="utf-8").split())) == 2, "both processes wrote pages"

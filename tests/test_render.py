@@ -76,3 +76,19 @@ def test_calls_from_templates_pass_the_context_only_to_what_asks_for_it(tmp_path
         "t.html", "t.html", a="A", c=with_context, e=with_environment, v=with_eval_context,
         thing=Thing(), stops=stops)
     assert html.decode() == "A+1|FastEnvironment+2|True+3|plain+4|A*5|<6>|<7in>|A+8<8>|A+9|True"
+
+
+_JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12)
+
+
+@given(_JSON_VALUES)
+def test_tojson_writes_what_plain_jinja_writes(value):
+    # FastEnvironment's `tojson` uses one encoder made once; its text must be
+    # plain Jinja's: keys sorted, HTML characters escaped, Markup returned.
+    import jinja2
+    fast, plain = FastEnvironment(autoescape=True), jinja2.Environment(autoescape=True)
+    source = "<li data-x='{{ v|tojson }}' data-y='{{ v|tojson(indent=1) }}'>"
+    assert fast.from_string(source).render(v=value) == plain.from_string(source).render(v=value)

@@ -86,10 +86,15 @@ def check_media(entry: Entry, content_dir: Path, problems: Problems) -> list[tup
     read, (path inside content/, digest or "" if unreadable), so that a
     kept check is redone when a picture changes."""
     read: list[tuple[str, str]] = []
-    base = content_dir.resolve()
+    base: Path | None = None
     for item in entry.media:
         if item.file is None:
             continue
+        if base is None:
+            # Resolved only for an entry with a picture file: a system call
+            # per folder of the path, for every entry, cost more than the
+            # rest of this function for most of them.
+            base = content_dir.resolve()
         written = item.file.replace("\\", "/")
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(entry.path), written))
         full = (content_dir / rel).resolve()

@@ -17,7 +17,6 @@ from typing import Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import icalendar
 from markupsafe import Markup, escape
 
 from ..read.data import js_safe, to_json
@@ -295,6 +294,7 @@ def ics_fields(e: Entry, settings: Settings, lang: Language | None = None) -> Ic
 
 def icalendar_event(ev: IcsEvent) -> str:
     """A VEVENT's text, as the icalendar library writes it."""
+    import icalendar   # here: a build whose engine writes the events itself never loads it
     event = icalendar.Event()
     event.add("uid", ev.uid)
     event.add("dtstamp", ev.dtstamp)
@@ -321,15 +321,27 @@ def ics_piece(e: Entry, sources: Sources, settings: Settings, lang: Language,
     return "" if ev is None else write(ev)
 
 
-def _ics_frame(t: Timeline, where: dict[str, str]) -> list[str]:
-    """The calendar around its events, as the icalendar library writes it."""
+PRODID = "-//sourced-timeline//NONSGML timeline export//EN"
+
+
+def icalendar_frame(title: str) -> list[str]:
+    """The calendar around its events, as the icalendar library writes
+    it: [what comes before the events, what comes after]."""
+    import icalendar
     calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//sourced-timeline//NONSGML timeline export//EN")
+    calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", t.settings.title)
+    calendar.add("x-wr-calname", title)
     head, end = calendar.to_ical().decode("utf-8").rsplit("END:VCALENDAR", 1)
     return [head, "END:VCALENDAR" + end]
+
+
+def _ics_frame(t: Timeline, write: EventWriter) -> list[str]:
+    # A writer of events that writes the calendar too (speedups/ical.py)
+    # spares loading the library at all.
+    frame = getattr(write, "frame", icalendar_frame)
+    return frame(t.settings.title)
 
 
 def ics_file(write: EventWriter = icalendar_event) -> EntryFile:
@@ -339,7 +351,8 @@ def ics_file(write: EventWriter = icalendar_event) -> EntryFile:
     to the same bytes)."""
     return EntryFile("timeline.ics", (Output("timeline.ics"),),
                      lambda e, a: None if e.draft else ics_piece(e, a.sources, a.settings, a.language, write),
-                     lambda t, frame: frame[0], lambda t, frame: frame[1], shared=_ics_frame)
+                     lambda t, frame: frame[0], lambda t, frame: frame[1],
+                     shared=lambda t, where: _ics_frame(t, write))
 
 
 def timeline_ics(t: Timeline, write: EventWriter = icalendar_event) -> bytes:
@@ -373,6 +386,8 @@ _FORMULA = re.compile(r"'*[=+\-@]")
 
 
 def csv_rows(rows: list[list[str]]) -> str:
+    if not rows:
+        return ""   # most entries have no figure: no writer made for nothing
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([["'" + v if _FORMULA.match(v) else v for v in row] for row in rows])

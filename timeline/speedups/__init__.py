@@ -39,7 +39,7 @@ class FastEngine(Engine):
     """The build cache in `cache_folder` (None: none), `workers` processes."""
 
     readers = Readers(load_yaml=fastyaml.load, markdown_shortcut=render_simple)
-    ics_event = staticmethod(ical.event_text)
+    ics_event = ical.WRITER
 
     def __init__(self, cache_folder: Path | None, workers: int = 0):
         # One cache of compiled templates for every build this engine runs.
@@ -142,5 +142,5 @@ def _manifest_head(cache: BuildCache, build: "Build") -> str | None:
         cache.salt,
         quick.inputs_digest(options, cache.salt, timeline.settings, timeline.sources, build.renderer, build.static),
         quick.static_digests(build.static), timeline.context, timeline, files, build.warnings,
-        quick.depends_records(options.folders.content, depends), entry_files(ical.event_text),
+        quick.depends_records(options.folders.content, depends), entry_files(ical.WRITER),
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..render.exports import IcsEvent
+from ..render.exports import PRODID, IcsEvent, icalendar_frame
 
 LIMIT = 75   # octets a line may reach before it is folded (the library's rule, kept exactly)
 
@@ -89,3 +89,28 @@ def event_text(ev: IcsEvent) -> str:
         lines.append("URL:" + _sig(ev.url))
     lines.append("END:VEVENT")
     return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def calendar_frame(title: str) -> list[str]:
+    """The calendar around the events, as exports.icalendar_frame writes it:
+    the library writes an X- property's value as it is (no escaping), and
+    refuses a line break in it, as it then still does."""
+    if "\n" in title or "\r" in title:
+        return icalendar_frame(title)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + PRODID, "CALSCALE:GREGORIAN", "X-WR-CALNAME:" + _sig(title)]
+    return ["".join(_fold(line) + "\r\n" for line in lines), "END:VCALENDAR\r\n"]
+
+
+class EventWriter:
+    """event_text, with the calendar around the events (`frame`): an
+    engine that writes timeline.ics with it never loads the library."""
+
+    def __call__(self, ev: IcsEvent) -> str:
+        return event_text(ev)
+
+    @staticmethod
+    def frame(title: str) -> list[str]:
+        return calendar_frame(title)
+
+
+WRITER = EventWriter()

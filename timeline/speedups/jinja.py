@@ -7,6 +7,7 @@ inside."""
 
 from __future__ import annotations
 
+import json
 from types import FunctionType, MethodType
 
 import jinja2
@@ -96,6 +97,17 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
+_SORTED = json.JSONEncoder(sort_keys=True).encode
+
+
+def _sorted_dumps(value, **options) -> str:
+    """json.dumps, by a made encoder when asked for sorted keys alone (the
+    `json.dumps_kwargs` policy's default)."""
+    if options == {"sort_keys": True}:
+        return _SORTED(value)
+    return json.dumps(value, **options)
+
+
 class FastEnvironment(jinja2.Environment):
     """The environment of our templates: see FastTemplate and FastContext."""
 
@@ -105,6 +117,9 @@ class FastEnvironment(jinja2.Environment):
     def __init__(self, **options):
         super().__init__(**options)
         self.plain_callables: dict[object, bool] = {}   # function -> wants nothing passed
+        # `tojson` with Jinja's own arguments, by one encoder made once:
+        # json.dumps makes an encoder at every call given any argument.
+        self.policies["json.dumps_function"] = _sorted_dumps
         self.loaded: dict[tuple[str, str | None], jinja2.Template] = {}
 
     def get_template(self, name, parent=None, globals=None):

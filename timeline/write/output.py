@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..errors import ContentError
-from ..render.keys import Recorder, Reads, watched_classes, covered, merge_reads
 from ..hashing import file_stat
-from ..render.render import Job, Renderer
+from ..render.keys import Recorder, Reads, watched_classes, covered, merge_reads
+from ..render.render import Job, Lazy, Renderer
 
 if TYPE_CHECKING:  # how the build runs: handed in by the project
     from ..engine import Engine
@@ -246,8 +246,11 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         # Compiled once here: workers, if the engine has any, inherit them.
         renderer.compile({jobs[i].template for i in todo if jobs[i].template})
         record = watched_classes() if memory.reads is not None else None
-        done = engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs, record), todo,
-                          min_items=32, meanwhile=meanwhile)
+        groups = together(jobs, todo)
+        todo = [i for group in groups for i in group]
+        done = [result for group in engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs, record),
+                                               groups, min_items=32, meanwhile=meanwhile)
+                for result in group]
         changed = [stat for stat, _ in done]
         for i in todo:
             jobs[i].rendered = True
@@ -399,18 +402,29 @@ def _remove_stale(root: Path, keep: set[str]) -> None:
                 os.rmdir(full)
 
 
-def _write_new(path: str, data: bytes) -> list[int]:
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_new(path: str, data: bytes, replace: bool = True) -> list[int]:
     """Write a file as a new file: where a staged tree holds a link to the
-    site's own file, that link is replaced, never written through."""
+    site's own file, that link is replaced, never written through.
+    `replace` False: the staged tree was made empty by this build, so
+    there is nothing to replace (a cold build: one call fewer per file)."""
+    if replace:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+    # Written by the descriptor: a file object's buffer would only copy the
+    # page, which is written whole.
+    fd = os.open(path, _NEW_FILE, 0o666)
     try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        st = os.fstat(f.fileno())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
     return [st.st_size, st.st_mtime_ns]
 
 
@@ -507,23 +521,46 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _render_chunk(state: tuple, indices: Sequence[int]) -> list[tuple[list[int] | None, set | None]]:
-    """Render jobs; stage those whose bytes differ from the site's (all of
-    them when there is no site yet), giving the [size, mtime_ns] of each
-    staged file, None for the others, and with `record` (the classes to
-    watch) what each page read. In a worker."""
+def together(jobs: list[Job], todo: list[int]) -> list[list[int]]:
+    """The jobs to do in groups that one process does: jobs whose bytes are
+    made from one lazily made value (the outputs of one file of a piece per
+    entry, such as timelinejs.json and timelinejs.js) are done together, so
+    that the value is made once, not once in each process. In the order of
+    `todo`, each group where its first job is."""
+    groups: list[list[int]] = []
+    shared: dict[int, list[int]] = {}
+    for i in todo:
+        data = jobs[i].data
+        made = next((a for a in data.args if isinstance(a, Lazy)), None) if isinstance(data, Lazy) else None
+        if made is None:
+            groups.append([i])
+        elif id(made) in shared:
+            shared[id(made)].append(i)
+        else:
+            groups.append(shared.setdefault(id(made), [i]))
+    return groups
+
+
+def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[tuple[list[int] | None, set | None]]]:
+    """Render groups of jobs (see `together`); stage those whose bytes
+    differ from the site's (all of them when there is no site yet), giving
+    for each job the [size, mtime_ns] of its staged file, None for the
+    others, and with `record` (the classes to watch) what each page read.
+    In a worker."""
     renderer, out_dir, staging, jobs, record = state
+    indices = [i for group in groups for i in group]
     out: list[tuple[list[int] | None, set | None]] = []
     if record is None:
         _render_each(renderer, out_dir, staging, jobs, indices, None, out)
-        return out
-    with Recorder(record) as recorder:
-        renderer.recorder = recorder
-        try:
-            _render_each(renderer, out_dir, staging, jobs, indices, recorder, out)
-        finally:
-            renderer.recorder = None
-    return out
+    else:
+        with Recorder(record) as recorder:
+            renderer.recorder = recorder
+            try:
+                _render_each(renderer, out_dir, staging, jobs, indices, recorder, out)
+            finally:
+                renderer.recorder = None
+    results = iter(out)
+    return [[next(results) for _ in group] for group in groups]
 
 
 def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
@@ -538,7 +575,7 @@ def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None,
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
             out.append((None, seen))
             continue
-        out.append((_write_new(os.path.join(staging, job.path), data), seen))
+        out.append((_write_new(os.path.join(staging, job.path), data, replace=out_dir is not None), seen))
 
 
 def _is_empty(folder: Path) -> bool:
