@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 
-def digest(*parts) -> str:
+def digest(*parts: object) -> str:
     """A short stable hash of parts made of str, int, float, bool, None,
     tuples and lists (their repr is stable, and quicker than JSON)."""
     return digest_text(repr(parts))

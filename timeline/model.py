@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, TypeVar, overload
 
 from .dates import PartialDate
 from .names import href, page_name
@@ -12,19 +12,30 @@ from .i18n import Language
 from .settings import Settings
 from .sources import Source
 
+if TYPE_CHECKING:
+    from .fields import Fields
 
-class cached:
+T = TypeVar("T")
+
+
+class cached(Generic[T]):
     """functools.cached_property without the lock Python 3.11 takes on each
     first use (3.12 dropped it too): a build reads some 40,000 links once."""
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[[Any], T]) -> None:
         self.fn = fn
         self.__doc__ = fn.__doc__
 
-    def __set_name__(self, owner, name: str) -> None:
+    def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj, owner=None):
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> cached[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object, owner: type | None = None) -> cached[T] | T:
         if obj is None:
             return self
         value = obj.__dict__[self.name] = self.fn(obj)
@@ -134,7 +145,7 @@ class Media:
     caption_text: str = derived(default="")
 
     @staticmethod
-    def check_read(values: dict, f, line: int) -> bool:
+    def check_read(values: dict[str, Any], f: Fields, line: int) -> bool:
         if ("file" in f.map) == ("url" in f.map):
             f.problems.error(f.path, line, 'a media item has exactly one of "file" (a picture inside the '
                              'content folder) and "url" (an http(s) address, linked and never loaded)')
@@ -260,6 +271,7 @@ class Timeline:
     tags: list[Group]
     people: list[Group]
     citing: dict[str, list[Entry]]             # source id -> entries citing it
+    language: Language                         # the site's language and its strings (i18n.load_language)
     context: str = ""                          # what the entries were checked against (EntryChecker.context)
     # Each spelling of a tag -> its group's (label shown, page); likewise for people.
     tag_of: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -269,4 +281,3 @@ class Timeline:
     track_of: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Each media file's path in the site -> (its file, the digest of its bytes).
     media_files: dict[str, tuple[str, str]] = field(default_factory=dict)
-    language: Language | None = None           # the site's language and its strings (i18n.load_language)

@@ -7,7 +7,9 @@ inside."""
 
 from __future__ import annotations
 
-from types import FunctionType, MethodType
+from collections.abc import Callable, MutableMapping
+from types import CodeType, FunctionType, MethodType
+from typing import Any
 
 import jinja2
 from jinja2.runtime import Context, Macro
@@ -17,12 +19,12 @@ from markupsafe import Markup, escape
 try:  # markupsafe's own escaping, in C
     from markupsafe._speedups import _escape_inner as escape_str
 except ImportError:  # pragma: no cover - markupsafe without its speedups
-    def escape_str(text: str) -> str:
+    def escape_str(text: str, /) -> str:
         return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
                 .replace("'", "&#39;").replace('"', "&#34;"))
 
 
-def escape_text(value) -> str:
+def escape_text(value: Any) -> str:
     """What markupsafe.escape writes, as a plain str. A template only joins
     the pieces it writes out, so wrapping each in a Markup object, as
     markupsafe.escape does, is wasted (bench/render_env.py measures it)."""
@@ -38,7 +40,8 @@ class FastTemplate(jinja2.Template):
     """A template whose `{{ ... }}` output is escaped by escape_text."""
 
     @classmethod
-    def from_code(cls, environment, code, globals, uptodate=None):
+    def from_code(cls, environment: jinja2.Environment, code: CodeType, globals: MutableMapping[str, Any],
+                  uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
         template = super().from_code(environment, code, globals, uptodate)
         # The name the compiled code calls for each escaped output.
         template.root_render_func.__globals__["escape"] = escape_text
@@ -56,7 +59,9 @@ class FastContext(Context):
     by one attribute, which is looked up once. Anything else takes Jinja's
     own way."""
 
-    def call(__self, __obj, *args, **kwargs):
+    environment: FastEnvironment
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         kind = type(__obj)
         if kind is MethodType:
             function = __obj.__func__
@@ -102,12 +107,13 @@ class FastEnvironment(jinja2.Environment):
     template_class = FastTemplate
     context_class = FastContext
 
-    def __init__(self, **options):
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.plain_callables: dict[object, bool] = {}   # function -> wants nothing passed
         self.loaded: dict[tuple[str, str | None], jinja2.Template] = {}
 
-    def get_template(self, name, parent=None, globals=None):
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
         # Every page asks for its template, the one it extends and the ones
         # it imports; Jinja's own cache costs a lock and a reordering each
         # time. Templates never change while a build runs (auto_reload off).
