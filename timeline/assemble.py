@@ -213,7 +213,8 @@ def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
     return out
 
 
-def _check_links(path: str, links: list[tuple[int, str]], entry_paths: dict[str, str], left_out: set[str], problems: Problems) -> None:
+def _check_links(path: str, links: list[tuple[int, str]], entry_paths: dict[str, str], left_out: set[str],
+                 problems: Problems) -> None:
     """Each link to an entry's file must lead to an entry of this build."""
     for line, target in links:
         if target not in entry_paths:
@@ -222,7 +223,8 @@ def _check_links(path: str, links: list[tuple[int, str]], entry_paths: dict[str,
             problems.error(path, line, f'link to "{slug_of(target)}", a draft that is left out of this build (build with --drafts, or remove the link)')
 
 
-def _marks(kept: list[tuple[Entry, list[CitedSpan]]], sources: dict[str, Source], problems: Problems) -> dict[str, list[MarkSpan]]:
+def _marks(kept: list[tuple[Entry, list[CitedSpan]]], sources: dict[str, Source],
+           problems: Problems) -> dict[str, list[MarkSpan]]:
     """The marks of each source page: one per distinct citation, in text
     order, each listing the entries that cite it in the order of `kept`."""
     by_id: dict[tuple[str, str], MarkSpan] = {}
@@ -260,7 +262,8 @@ def _citation_line(entry: Entry, c: CitedSpan) -> int:
     return 1
 
 
-def groups(entries: list[Entry], labels_of: Callable[[Entry], list[str]], kind: str) -> tuple[list[Group], dict[str, tuple[str, str]]]:
+def groups(entries: list[Entry], labels_of: Callable[[Entry], list[str]],
+           kind: str) -> tuple[list[Group], dict[str, tuple[str, str]]]:
     """Group entries by tag (or person): labels that differ only in letter
     case or white space are one group, shown as most entries write it (the
     first written on a tie); two groups whose labels make one page name get

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import (PATTERN_CHAR_ORDER, DateTimeFormat, DateTimePattern, format_skeleton, format_time, get_timezone_name,
-                         match_skeleton, parse_pattern)
+from babel.dates import (PATTERN_CHAR_ORDER, DateTimeFormat, DateTimePattern, format_skeleton, format_time,
+                         get_timezone_name, match_skeleton, parse_pattern)
 from babel.localedata import locale_identifiers
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape

@@ -117,7 +117,8 @@ def parse(text: str) -> Any:
                 raise json.JSONDecodeError("Expecting ',' delimiter", s, end - 1)
             end = _w(s, end).end()
 
-    def parse_array(s_and_end: tuple[str, int], scan_once: Callable[[str, int], tuple[Any, int]]) -> tuple[LinedList, int]:
+    def parse_array(s_and_end: tuple[str, int],
+                    scan_once: Callable[[str, int], tuple[Any, int]]) -> tuple[LinedList, int]:
         values, end = json.decoder.JSONArray(s_and_end, scan_once)  # type: ignore[attr-defined]  # not in the stubs
         out = LinedList(values)
         out.line = line_of(s_and_end[1] - 1)
