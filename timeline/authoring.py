@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
         return EXIT_CONTENT
 
 
-def _init(args) -> int:
+def _init(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     if folder.exists() and not folder.is_dir():
         print(f"{invoked.name()}: error: {args.dir} is a file, not a folder", file=sys.stderr)
@@ -80,13 +80,13 @@ def _init(args) -> int:
     return EXIT_OK
 
 
-def _new(args) -> int:
+def _new(args: argparse.Namespace) -> int:
     path = new.run(args.title, args.date, Path(args.content), force=args.force)
     print(path)
     return EXIT_OK
 
 
-def _import(args) -> int:
+def _import(args: argparse.Namespace) -> int:
     problems = Problems()
     dayfirst = True if args.dayfirst else False if args.monthfirst else None
     csv_path = Path(args.file)
@@ -135,7 +135,7 @@ def _megabytes(given: str) -> int:
     return int(size * 1024 * 1024)
 
 
-def _capture(args) -> int:
+def _capture(args: argparse.Namespace) -> int:
     seeds = Path(args.seeds)
     if seeds.exists() and not seeds.is_dir():
         print(f"{invoked.name()}: error: --seeds {args.seeds} is a file, not a folder", file=sys.stderr)

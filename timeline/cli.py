@@ -16,6 +16,8 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
+from typing import Callable
 
 from .model.assemble import Folders
 from .engine import Engine
@@ -75,7 +77,7 @@ class _Terminated(BaseException):
     undone on the way out (a build's staging folder) as for Ctrl-C."""
 
 
-def _terminate(signum, frame) -> None:
+def _terminate(signum: int, frame: FrameType | None) -> None:
     raise _Terminated
 
 
@@ -140,7 +142,7 @@ def _serve(options: Options, args: argparse.Namespace) -> int:
     return serve(project, args.host, args.port, poll=args.poll, cache=cache)
 
 
-def _waiting(options: Options):
+def _waiting(options: Options) -> Callable[[], None]:
     """What a build says when another one is writing into its folder."""
     def say() -> None:
         print(f"build.py: another build is writing {options.out_dir}: waiting for it to finish",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import jinja2
 
-from .check.check import check_chunk
+from .check.check import Checked, EntryChecker, check_chunk
 from .render.exports import EventWriter, icalendar_event
 from .memory import Memory
 from .read.readers import Readers
@@ -47,7 +47,8 @@ class Engine:
             meanwhile()
         return out
 
-    def check_entries(self, checker, rels: Sequence[str], meanwhile: Callable[[], None] | None = None) -> list:
+    def check_entries(self, checker: EntryChecker, rels: Sequence[str],
+                      meanwhile: Callable[[], None] | None = None) -> list[Checked]:
         """Check these entry files (check.EntryChecker.check), in their order."""
         return self.map(check_chunk, checker, rels, meanwhile=meanwhile)
 

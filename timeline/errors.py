@@ -20,7 +20,7 @@ class ContentError(Exception):
     def __str__(self) -> str:
         return f"{printable(self.path)}:{self.line}: {self.severity}: {printable(self.message)}"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ContentError], tuple[str, int, str, str]]:
         # So that an error raised in a worker process reaches the parent whole.
         return (ContentError, (self.path, self.line, self.message, self.severity))
 

@@ -7,7 +7,7 @@ import hashlib
 import os
 
 
-def digest(*parts) -> str:
+def digest(*parts: object) -> str:
     """A short stable hash of parts made of str, int, float, bool, None,
     tuples and lists (their repr is stable, and quicker than JSON)."""
     return digest_text(repr(parts))

@@ -8,6 +8,7 @@ a build with it does everything."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from .check.check import Checked
 from .hashing import CLOCK_TICK_NS, file_digest, file_stat  # noqa: F401 (CLOCK_TICK_NS: for the speed-ups)
@@ -50,7 +51,7 @@ class Memory:
     def knows(self, rel: str, context: str) -> bool:
         """Whether a check of this file under this context is kept at all."""
         item = self.entries.get(rel)
-        return bool(item) and item[0] == context
+        return item is not None and item[0] == context
 
     def checked(self, rel: str, context: str, file_hash: str) -> Checked | None:
         item = self.entries.get(rel)
@@ -65,7 +66,7 @@ class Memory:
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
-    def decode(self, data) -> Checked:
+    def decode(self, data: Any) -> Checked:
         """A check as a store kept it (see speedups/cache.py); in memory it
         is the object itself."""
         raise ValueError("not a check")

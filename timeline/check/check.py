@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from ..read.data import entry_json, search_words
 from ..read.entries import read_entry
 from ..errors import Problems
 from ..hashing import digest, file_digest
-from .markup import new_inline_parser, new_parser, render_inline, render_markdown
+from .markup import Rendered, new_inline_parser, new_parser, render_inline, render_markdown
 from .media import check_media
 from ..read.entry import Entry
 from .nearest import WordIndex, explain
@@ -39,7 +40,7 @@ class Archive:
     def line_at(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, offset)
 
-    def furniture_lines(self, spans) -> list[int]:
+    def furniture_lines(self, spans: Sequence[tuple[int, int]]) -> list[int]:
         if not self.furniture:
             return []
         lines: set[int] = set()
@@ -99,7 +100,7 @@ class EntryChecker:
         self.context = digest(salt, shown_dir, tz, language, [(s.id, s.sha256, sorted(s.furniture)) for s in ordered],
                               sorted(self.broken.items()))
 
-    def markdown(self, text: str, *, first_line: int, doc_id: str, from_path: str):
+    def markdown(self, text: str, *, first_line: int, doc_id: str, from_path: str) -> Rendered:
         """Markdown rendered with this checker's parser and readers."""
         return render_markdown(self.md, text, first_line=first_line, doc_id=doc_id, from_path=from_path,
                                shortcut=self.readers.markdown_shortcut)
@@ -209,7 +210,8 @@ class EntryChecker:
             said += f', parting at {_word(miss.parted_at[0])} where the source has {_word(miss.parted_at[1])}'
         return shown, said
 
-    def _verify(self, entry, source_id, text, kind, line, problems, cited) -> str | None:
+    def _verify(self, entry: Entry, source_id: str, text: str, kind: str, line: int, problems: Problems,
+                cited: list[CitedSpan]) -> str | None:
         archive = self.archive(source_id)
         match = archive.text.find(text)
         what = "quote" if kind == "quote" else "passage"
@@ -231,7 +233,7 @@ def _word(word: str) -> str:
     return f'"{word}"' if word else "its end"
 
 
-def entry_hash(context: str, rel: str, file_hash: str, depends: list[tuple[str, str]] = ()) -> str:
+def entry_hash(context: str, rel: str, file_hash: str, depends: Sequence[tuple[str, str]] = ()) -> str:
     """What every page key says of an entry: its file's bytes and what they
     were checked against (`context`), the other files it read (its
     pictures), and its path, which gives its slug: a file renamed, its
@@ -239,7 +241,7 @@ def entry_hash(context: str, rel: str, file_hash: str, depends: list[tuple[str, 
     return digest(context, rel, file_hash, *([list(d) for d in depends] if depends else []))
 
 
-def check_chunk(checker: EntryChecker, rels) -> list[Checked]:
+def check_chunk(checker: EntryChecker, rels: Sequence[str]) -> list[Checked]:
     """Check entry files: a task for Engine.map."""
     return [checker.check(rel) for rel in rels]
 

@@ -8,13 +8,16 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from ..read.i18n import IMAGE_END, IMAGE_START, LABEL
 from ..read.names import slug_of
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.utils import EnvType, OptionsDict
     from markdown_it.token import Token
 
 # Stands for the path from the showing page to the site root ("" or "../").
@@ -35,7 +38,7 @@ class LazyParser:
         self._parser: MarkdownIt | None = None
         self._make = make or _make_parser
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         # Called only for names the proxy itself lacks: the parser's.
         if self._parser is None:
             self._parser = self._make()
@@ -81,18 +84,21 @@ _BOX_LABEL = {"table": LABEL.format("body.table"), "fence": LABEL.format("body.c
 def _scroll_box(md: MarkdownIt, kind: str) -> None:
     label = _BOX_LABEL[kind]
     if kind == "table":
-        def table_open(self, tokens, idx, options, env):
+        def table_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                       env: EnvType) -> str:
             return _BOX_OPEN.format(label) + self.renderToken(tokens, idx, options, env)
 
-        def table_close(self, tokens, idx, options, env):
+        def table_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                        env: EnvType) -> str:
             return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
         md.add_render_rule("table_open", table_open)
         md.add_render_rule("table_close", table_close)
         return
-    default = md.renderer.rules[kind]
+    # MarkdownIt's renderer is its RendererHTML, whose rules its protocol leaves out.
+    default = cast("RendererHTML", md.renderer).rules[kind]
 
-    def boxed(self, tokens, idx, options, env):
+    def boxed(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return _BOX_OPEN.format(label) + default(tokens, idx, options, env) + "</div>\n"
 
     md.add_render_rule(kind, boxed)
@@ -127,7 +133,7 @@ def render_markdown(
         rendered.links.clear()
     env = {"docId": doc_id}
     tokens = md.parse(source, env)
-    words: list[str] = []
+    words = []
     for block in tokens:
         if block.type == "heading_open" or block.type == "heading_close":
             level = min(6, int(block.tag[1]) + _HEADING_SHIFT)
@@ -173,7 +179,7 @@ def render_inline(md: MarkdownIt, source: str, *, line: int, from_path: str | No
     return rendered
 
 
-def _fix_inline(children: list[Token], line: int, from_path, found: Rendered) -> list[Token]:
+def _fix_inline(children: list[Token], line: int, from_path: str | None, found: Rendered) -> list[Token]:
     out: list[Token] = []
     drop_close = False
     for tok in children:
@@ -199,7 +205,7 @@ def _fix_inline(children: list[Token], line: int, from_path, found: Rendered) ->
     return out
 
 
-def _image_as_link(tok: Token, src: str, line, from_path, found: Rendered) -> list[Token]:
+def _image_as_link(tok: Token, src: str, line: int, from_path: str | None, found: Rendered) -> list[Token]:
     from markdown_it.token import Token
     alt = tok.content or src
     href = _resolve(src, from_path, line, found)
@@ -209,7 +215,7 @@ def _image_as_link(tok: Token, src: str, line, from_path, found: Rendered) -> li
     return [Token("link_open", "a", 1, attrs={"href": href}), text, Token("link_close", "a", -1)]
 
 
-def _resolve(href: str, from_path, line: int, found: Rendered) -> str | None:
+def _resolve(href: str, from_path: str | None, line: int, found: Rendered) -> str | None:
     """The href to write, or None to drop the link (keeping its text)."""
     if href.startswith(("https://", "http://")):
         return href  # the usual case, and a safe scheme

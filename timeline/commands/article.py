@@ -31,10 +31,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement
 
 from ..check.verify import normalise
 
@@ -108,12 +110,12 @@ class Line:
     Python objects on the fly)."""
 
     text: str
-    block: etree._Element
+    block: HtmlElement
     linked: int              # how many of its letters are a link's
     credit: bool = False
 
 
-def parse(html: str) -> etree._Element:
+def parse(html: str) -> HtmlElement:
     """The page's tree. Given as bytes with the encoding named, so that an
     XHTML page's XML declaration does not stop the parser."""
     try:
@@ -173,7 +175,7 @@ def _letters(text: str) -> str:
     return "".join(normalise(text).translate(_FORMAT_CHARACTERS).split())
 
 
-def _drop_unseen(tree: etree._Element) -> None:
+def _drop_unseen(tree: HtmlElement) -> None:
     for element in list(tree.iter(etree.Element)):
         if not isinstance(element.tag, str):
             continue
@@ -183,12 +185,12 @@ def _drop_unseen(tree: etree._Element) -> None:
                 element.drop_tree()
 
 
-def _read_lines(body: etree._Element) -> list[Line]:
+def _read_lines(body: HtmlElement) -> list[Line]:
     """Every line of text under `body`, once, in the page's order."""
     lines: list[Line] = []
     buffer: list[str] = []
     linked = 0
-    blocks: list[etree._Element] = [body]
+    blocks: list[HtmlElement] = [body]
     in_links = 0
     credits = 0
 
@@ -208,7 +210,7 @@ def _read_lines(body: etree._Element) -> list[Line]:
             if in_links:
                 linked += len("".join(text.split()))
 
-    stack: list[tuple[etree._Element, bool]] = [(body, False)]
+    stack: list[tuple[HtmlElement, bool]] = [(body, False)]
     while stack:
         element, closing = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -239,7 +241,7 @@ def _read_lines(body: etree._Element) -> list[Line]:
     return _split_credits(lines)
 
 
-def _is_credit(element: etree._Element) -> bool:
+def _is_credit(element: HtmlElement) -> bool:
     return (isinstance(element.tag, str) and bool(CREDIT_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"))
             and _in_caption(element) and element.tag not in ("figcaption", "caption"))
 
@@ -341,7 +343,7 @@ def _align(lines: list[Line], pieces: list[str]) -> list[bool]:
     return read
 
 
-def _recover(tree: etree._Element, lines: list[Line], read: list[bool], title: str | None) -> list[bool]:
+def _recover(tree: HtmlElement, lines: list[Line], read: list[bool], title: str | None) -> list[bool]:
     """What is kept: the lines trafilatura read, and the article's text it
     left out (headline, standfirst, captions, body paragraphs)."""
     kept = list(read)
@@ -389,7 +391,7 @@ def _lede(lines: list[Line], read: list[bool], first: int) -> list[int]:
                         if node.tag not in ("body", "html"))]
 
 
-def _container(tree: etree._Element, read_blocks: list[etree._Element]) -> etree._Element | None:
+def _container(tree: HtmlElement, read_blocks: list[HtmlElement]) -> HtmlElement | None:
     """The element that holds the article's text: its articleBody, else the
     <article> holding most of what trafilatura read, else None (then only
     what trafilatura read is kept, and captions and standfirst within the
@@ -409,12 +411,12 @@ def _container(tree: etree._Element, read_blocks: list[etree._Element]) -> etree
     return _common_ancestor(read_blocks)
 
 
-def _common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
+def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
     chain = [elements[0], *elements[0].iterancestors()]
     depth = {node: n for n, node in enumerate(chain)}   # holds the nodes, so each keeps its one Python object
     lowest = 0
     for element in elements[1:]:
-        node: etree._Element | None = element
+        node: HtmlElement | None = element
         while node is not None and node not in depth:
             node = node.getparent()
         if node is None:
@@ -424,16 +426,16 @@ def _common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
     return None if found.tag in ("html", "body") else found
 
 
-def _within(element: etree._Element, container: etree._Element) -> bool:
+def _within(element: HtmlElement, container: HtmlElement) -> bool:
     return element is container or any(node is container for node in element.iterancestors())
 
 
-def _in_link(element: etree._Element) -> bool:
+def _in_link(element: HtmlElement) -> bool:
     return element.tag == "a" or any(node.tag == "a" for node in element.iterancestors())
 
 
-def _furniture(element: etree._Element, container: etree._Element | None) -> bool:
-    node: etree._Element | None = element
+def _furniture(element: HtmlElement, container: HtmlElement | None) -> bool:
+    node: HtmlElement | None = element
     while node is not None and node is not container and node.tag not in ("body", "html"):
         if node.tag in ("aside", "footer") or FURNITURE_CLASS.search(
                 f"{node.get('class', '')} {node.get('id', '')}"):
@@ -442,12 +444,12 @@ def _furniture(element: etree._Element, container: etree._Element | None) -> boo
     return False
 
 
-def _in_caption(element: etree._Element) -> bool:
+def _in_caption(element: HtmlElement) -> bool:
     return element.tag in ("figcaption", "caption") or any(
         node.tag in ("figcaption", "caption") for node in element.iterancestors())
 
 
-def _standfirst(element: etree._Element) -> bool:
+def _standfirst(element: HtmlElement) -> bool:
     return element.tag in ("p", "div", "h2") and bool(
         STANDFIRST_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"))
 
@@ -559,10 +561,10 @@ def _fill(found: Facts, name: str, value: str | None) -> None:
             setattr(found, name, value)
 
 
-def _json_ld(tree) -> list[dict]:
-    items: list[dict] = []
+def _json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
 
-    def visit(node) -> None:
+    def visit(node: object) -> None:
         if isinstance(node, list):
             for child in node:
                 visit(child)
@@ -582,7 +584,7 @@ def _json_ld(tree) -> list[dict]:
     return sorted(items, key=lambda item: "WebPage" in str(item.get("@type")))
 
 
-def _meta(tree) -> dict[str, str]:
+def _meta(tree: HtmlElement) -> dict[str, str]:
     found: dict[str, str] = {}
     for element in tree.xpath("//meta[@content]"):
         name = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
@@ -591,11 +593,11 @@ def _meta(tree) -> dict[str, str]:
     return found
 
 
-def _plain(value) -> str | None:
+def _plain(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _name(value) -> str | None:
+def _name(value: object) -> str | None:
     """A person's or an organisation's name as JSON-LD gives it (a string,
     an object with a name, or a list of them)."""
     if isinstance(value, str):
@@ -608,7 +610,7 @@ def _name(value) -> str | None:
     return None
 
 
-def _name_or_id(value) -> str | None:
+def _name_or_id(value: object) -> str | None:
     if isinstance(value, dict):
         return _plain(value.get("@id")) or _plain(value.get("url"))
     return _plain(value)

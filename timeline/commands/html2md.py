@@ -175,7 +175,7 @@ class _Converter(HTMLParser):
     def _space(self) -> None:
         self.block.pieces.append(_Piece("text", " "))
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DROPPED:
             self.dropping += 1
             return
@@ -217,7 +217,7 @@ class _Converter(HTMLParser):
             if src is not None:
                 self.block.pieces.append(_Piece("image", src, alt=" ".join((values.get("alt") or "").split())))
 
-    def handle_startendtag(self, tag: str, attrs) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag not in ("br", "img", "hr"):
             self.handle_endtag(tag)
@@ -405,7 +405,7 @@ class _TextOf(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "img":
             self.parts.append(dict(attrs).get("alt") or "")
 

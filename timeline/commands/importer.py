@@ -644,7 +644,7 @@ class _Source(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.src: str | None = None
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.src is None and tag in ("iframe", "img", "video", "audio", "source", "embed"):
             self.src = dict(attrs).get("src") or None
 

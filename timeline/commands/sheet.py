@@ -19,6 +19,7 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -151,7 +152,7 @@ def _hint(key: str) -> str:
     return "rename the header if it means one of the columns the README lists"
 
 
-def _unique(name: str, taken) -> str:
+def _unique(name: str, taken: Iterable[str]) -> str:
     taken = set(taken)
     candidate, n = name, 1
     while candidate in taken:
@@ -358,8 +359,8 @@ def free_date(text: str, line: int, column: str, dayfirst: bool | None) -> Sheet
         return SheetDate(out, "day")
     precision = "second" if one.second == two.second else "minute"
     out += f"T{one.hour:02d}:{one.minute:02d}" + (f":{one.second:02d}" if precision == "second" else "")
-    if one.tzinfo is not None:
-        offset = one.utcoffset()
+    offset = one.utcoffset()
+    if offset is not None:
         minutes = int(offset.total_seconds() // 60)
         sign = "+" if minutes >= 0 else "-"
         out += f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -11,7 +11,7 @@ import json
 import json.decoder
 import json.scanner
 import re
-from typing import Any
+from typing import Any, Callable
 
 from .sheet import Row, SheetError
 
@@ -85,7 +85,9 @@ def parse(text: str) -> Any:
 
     ws = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
 
-    def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None, _w=ws):
+    def parse_object(s_and_end: tuple[str, int], strict: bool, scan_once: Callable[[str, int], tuple[Any, int]],
+                     object_hook: object, object_pairs_hook: object, memo: object = None,
+                     _w: Callable[[str, int], re.Match[str]] = ws) -> tuple[Lined, int]:
         s, end = s_and_end
         obj = Lined()
         obj.line, obj.lines = line_of(end - 1), {}
@@ -96,7 +98,7 @@ def parse(text: str) -> Any:
             if s[end:end + 1] != '"':
                 raise json.JSONDecodeError("Expecting property name enclosed in double quotes", s, end)
             key_line = line_of(end)
-            key, end = json.decoder.scanstring(s, end + 1, strict)
+            key, end = json.decoder.scanstring(s, end + 1, strict)  # type: ignore[attr-defined]  # not in the stubs
             end = _w(s, end).end()
             if s[end:end + 1] != ":":
                 raise json.JSONDecodeError("Expecting ':' delimiter", s, end)
@@ -115,8 +117,9 @@ def parse(text: str) -> Any:
                 raise json.JSONDecodeError("Expecting ',' delimiter", s, end - 1)
             end = _w(s, end).end()
 
-    def parse_array(s_and_end, scan_once):
-        values, end = json.decoder.JSONArray(s_and_end, scan_once)
+    def parse_array(s_and_end: tuple[str, int],
+                    scan_once: Callable[[str, int], tuple[Any, int]]) -> tuple[LinedList, int]:
+        values, end = json.decoder.JSONArray(s_and_end, scan_once)  # type: ignore[attr-defined]  # not in the stubs
         out = LinedList(values)
         out.line = line_of(s_and_end[1] - 1)
         return out, end

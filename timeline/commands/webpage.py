@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.message import Message
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 from .files import CommandError
@@ -63,7 +64,8 @@ class _HttpRedirects(urllib.request.HTTPRedirectHandler):
     """Redirects followed to http(s) addresses only (urllib's own also
     follows ftp://)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
         if urlsplit(newurl).scheme.lower() not in ("http", "https"):
             raise CommandError(f"{req.full_url}: redirected to {newurl}, which is not an http(s) address: "
                                "nothing was captured")

@@ -7,21 +7,21 @@ import re
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..check.check import Checked, CitedSpan, EntryChecker, check_chunk
-from ..read.entries import scan_entry_files
 from ..errors import ContentError, Problems
-from ..read.names import slug_of
 from ..hashing import CLOCK_TICK_NS
-from ..read.entry import Entry
+from ..read.entries import scan_entry_files
+from ..read.entry import Citation, Entry, Figure, Quote
+from ..read.i18n import Language, load_language
+from ..read.names import href, page_name, slug_of
+from ..read.settings import Settings, load_settings
+from ..read.sources import MISSING, Source, load_sources
 from .timeline import Group, MarkSpan, Timeline
-from ..read.names import href, page_name
-from ..read.i18n import load_language
-from ..read.settings import load_settings
-from ..read.sources import MISSING, load_sources
 
 if TYPE_CHECKING:  # how the build runs: handed in by the project
     from ..engine import Engine
@@ -117,8 +117,8 @@ def load_timeline(
         link_groups(entry, tag_of, person_of, track_of)
     for result in results:
         if result.entry is not None and not (result.draft and not drafts):
-            for rel, found in result.depends:
-                media_files[f"media/{rel}"] = (str(folders.content / rel), found)
+            for rel, bytes_digest in result.depends:
+                media_files[f"media/{rel}"] = (str(folders.content / rel), bytes_digest)
     timeline = Timeline(
         settings=settings,
         intro_html=intro[0].html,
@@ -155,7 +155,7 @@ def unfilled_sources(waiting: dict[str, list[ContentError]], citing: dict[str, s
                                  f'source "{sid}" (until then it is left out of the site)')
 
 
-def project_language(folders: Folders, settings, problems: Problems):
+def project_language(folders: Folders, settings: Settings, problems: Problems) -> Language:
     """The site's language: the setting's CLDR locale and the strings of
     the bundled catalogue and of the project's i18n/ folder, which sits
     beside the content folder."""
@@ -213,7 +213,8 @@ def _slugs(files: list[str], shown: str, problems: Problems) -> dict[str, str]:
     return out
 
 
-def _check_links(path: str, links, entry_paths: dict[str, str], left_out: set[str], problems: Problems) -> None:
+def _check_links(path: str, links: list[tuple[int, str]], entry_paths: dict[str, str], left_out: set[str],
+                 problems: Problems) -> None:
     """Each link to an entry's file must lead to an entry of this build."""
     for line, target in links:
         if target not in entry_paths:
@@ -222,7 +223,8 @@ def _check_links(path: str, links, entry_paths: dict[str, str], left_out: set[st
             problems.error(path, line, f'link to "{slug_of(target)}", a draft that is left out of this build (build with --drafts, or remove the link)')
 
 
-def _marks(kept: list[tuple[Entry, list[CitedSpan]]], sources, problems: Problems) -> dict[str, list[MarkSpan]]:
+def _marks(kept: list[tuple[Entry, list[CitedSpan]]], sources: dict[str, Source],
+           problems: Problems) -> dict[str, list[MarkSpan]]:
     """The marks of each source page: one per distinct citation, in text
     order, each listing the entries that cite it in the order of `kept`."""
     by_id: dict[tuple[str, str], MarkSpan] = {}
@@ -253,13 +255,15 @@ def _marks(kept: list[tuple[Entry, list[CitedSpan]]], sources, problems: Problem
 
 def _citation_line(entry: Entry, c: CitedSpan) -> int:
     """The line of the entry's citation that made the mark."""
-    for item in [*entry.sources, *entry.quotes, *entry.figures]:
+    items: list[Citation | Quote | Figure] = [*entry.sources, *entry.quotes, *entry.figures]
+    for item in items:
         if item.source == c.source and item.mark == c.mark:
             return item.line
     return 1
 
 
-def groups(entries: list[Entry], labels_of, kind: str) -> tuple[list[Group], dict[str, tuple[str, str]]]:
+def groups(entries: list[Entry], labels_of: Callable[[Entry], list[str]],
+           kind: str) -> tuple[list[Group], dict[str, tuple[str, str]]]:
     """Group entries by tag (or person): labels that differ only in letter
     case or white space are one group, shown as most entries write it (the
     first written on a tie); two groups whose labels make one page name get
@@ -301,13 +305,13 @@ def group_key(label: str) -> str:
     return " ".join(unicodedata.normalize("NFC", label).casefold().split())
 
 
-def track_link(label: str | None, shown: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+def track_link(label: str | None, shown: Mapping[str, Sequence[str]]) -> tuple[str, str] | None:
     """(label shown, page) of an entry's track, if it has one."""
-    return tuple(shown[label]) if label else None
+    return _pair(shown[label]) if label else None
 
 
-def link_groups(entry: Entry, tag_of: dict[str, tuple[str, str]], person_of: dict[str, tuple[str, str]],
-                track_of: dict[str, tuple[str, str]]) -> None:
+def link_groups(entry: Entry, tag_of: Mapping[str, Sequence[str]], person_of: Mapping[str, Sequence[str]],
+                track_of: Mapping[str, Sequence[str]]) -> None:
     """What the model stage adds to an entry: the (label shown, page) of
     its tags, people and track, which depend on the other entries too."""
     entry.tag_links = group_links(entry.tags, tag_of)
@@ -315,7 +319,13 @@ def link_groups(entry: Entry, tag_of: dict[str, tuple[str, str]], person_of: dic
     entry.group_link = track_link(entry.group, track_of)
 
 
-def group_links(labels: list[str], shown: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+def group_links(labels: list[str], shown: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
     """(label shown, page) of each group an entry is in, once each; `shown`
-    maps each spelling to its group's pair (as `groups` returns them)."""
-    return list(dict.fromkeys(tuple(shown[label]) for label in labels))
+    maps each spelling to its group's pair (as `groups` returns them, or in
+    a list, as the quick rebuild's manifest keeps it)."""
+    return list(dict.fromkeys(_pair(shown[label]) for label in labels))
+
+
+def _pair(pair: Sequence[str]) -> tuple[str, str]:
+    label, page = pair
+    return label, page

@@ -42,6 +42,7 @@ class Timeline:
     tags: list[Group]
     people: list[Group]
     citing: dict[str, list[Entry]]             # source id -> entries citing it
+    language: Language                         # the site's language and its strings (i18n.load_language)
     context: str = ""                          # what the entries were checked against (EntryChecker.context)
     # Each spelling of a tag -> its group's (label shown, page); likewise for people.
     tag_of: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -51,4 +52,3 @@ class Timeline:
     track_of: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Each media file's path in the site -> (its file, the digest of its bytes).
     media_files: dict[str, tuple[str, str]] = field(default_factory=dict)
-    language: Language | None = None           # the site's language and its strings (i18n.load_language)

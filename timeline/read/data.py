@@ -24,7 +24,7 @@ _ACCENTS = re.compile("[\u0300-\u036f\u0591-\u05bd\u05bf-\u05c2\u05c4\u05c5\u05c
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def to_json(value) -> str:
+def to_json(value: object) -> str:
     """Compact JSON, UTF-8 text as it is."""
     return _ENCODER.encode(value)
 

@@ -52,7 +52,7 @@ MAX_ENTRY_BYTES = 1_000_000
 
 
 def read_entry(raw: bytes, rel: str, shown_dir: str, tz: str, problems: Problems,
-               load_yaml=yamlread.load, language: str = "en") -> Entry | None:
+               load_yaml: yamlread.LoadYaml = yamlread.load, language: str = "en") -> Entry | None:
     """Read one entry from its file's bytes; every problem found goes to `problems`."""
     path = os.path.join(shown_dir, rel)
     if len(raw) > MAX_ENTRY_BYTES:

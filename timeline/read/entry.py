@@ -4,25 +4,36 @@ completes and every later stage reads."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, TypeVar, overload
 
 from .dates import PartialDate
 from .names import href, page_name
 from .schema import derived, key
 
+if TYPE_CHECKING:
+    from .fields import Fields
 
-class cached:
+T = TypeVar("T")
+
+
+class cached(Generic[T]):
     """functools.cached_property without the lock Python 3.11 takes on each
     first use (3.12 dropped it too): a build reads some 40,000 links once."""
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[[Any], T]) -> None:
         self.fn = fn
         self.__doc__ = fn.__doc__
 
-    def __set_name__(self, owner, name: str) -> None:
+    def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj, owner=None):
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> cached[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object, owner: type | None = None) -> cached[T] | T:
         if obj is None:
             return self
         value = obj.__dict__[self.name] = self.fn(obj)
@@ -132,7 +143,7 @@ class Media:
     caption_text: str = derived(default="")
 
     @staticmethod
-    def check_read(values: dict, f, line: int) -> bool:
+    def check_read(values: dict[str, Any], f: Fields, line: int) -> bool:
         if ("file" in f.map) == ("url" in f.map):
             f.problems.error(f.path, line, 'a media item has exactly one of "file" (a picture inside the '
                              'content folder) and "url" (an http(s) address, linked and never loaded)')

@@ -5,11 +5,12 @@ problems the same way."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from .dates import DateError, PartialDate, parse_date
 from ..errors import Problems, unknown_key_message
-from .yamlread import YMap
+from .yamlread import YList, YMap, YValue
 
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
@@ -81,7 +82,7 @@ class Fields:
             written = ", ".join(_flow_item(item) for item in items)
             self.fail(key, f'"{key}" is a list: write it in brackets, as {key}: [{written}]')
             return []
-        if not isinstance(value, list):
+        if not isinstance(value, YList):
             self.fail(key, f'"{key}" must be a list of texts')
             return []
         out: list[str] = []
@@ -102,7 +103,7 @@ class Fields:
         number = float(value)
         return int(number) if number.is_integer() and "e" not in value.lower() else number
 
-    def plain(self, key: str):
+    def plain(self, key: str) -> Any:
         """Any value, as plain dicts, lists and texts (for templates)."""
         return _plain(self.map.get(key))
 
@@ -117,7 +118,7 @@ class Fields:
         return value
 
 
-def _kind(value) -> str:
+def _kind(value: YValue) -> str:
     if isinstance(value, dict):
         return "mapping"
     if isinstance(value, list):
@@ -132,7 +133,7 @@ def _flow_item(text: str) -> str:
     return text
 
 
-def _plain(value):
+def _plain(value: YValue) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -20,14 +20,15 @@ import os
 import re
 import string
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import (PATTERN_CHAR_ORDER, DateTimeFormat, format_skeleton, format_time, get_timezone_name,
-                         match_skeleton, parse_pattern)
+from babel.dates import (PATTERN_CHAR_ORDER, DateTimeFormat, DateTimePattern, format_skeleton, format_time,
+                         get_timezone_name, match_skeleton, parse_pattern)
 from babel.localedata import locale_identifiers
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
@@ -168,7 +169,7 @@ def _checked(data: YMap, shown: str, english: Strings, plural_tags: frozenset[st
 
 
 @functools.lru_cache(maxsize=None)
-def _bundled(name: str) -> tuple[tuple[str, object], ...] | None:
+def _bundled(name: str) -> tuple[tuple[str, str | dict[str, str]], ...] | None:
     """A bundled catalogue's strings (read once per process), or None."""
     file = BUNDLED_CATALOGUES / f"{name}.yaml"
     if not file.is_file():
@@ -180,7 +181,7 @@ def _bundled(name: str) -> tuple[tuple[str, object], ...] | None:
     return tuple((k, dict(v) if isinstance(v, dict) else v) for k, v in data.items())
 
 
-def _fresh(pairs) -> Strings:
+def _fresh(pairs: Iterable[tuple[str, str | dict[str, str]]]) -> Strings:
     """A catalogue's strings as a new dict (plural forms copied too: the
     bundled ones are read once and shared)."""
     return {k: dict(v) if isinstance(v, dict) else v for k, v in pairs}
@@ -312,7 +313,7 @@ class Language:
             filled[name] = escape(v) if html else v
         return pattern % filled
 
-    def t(self, key: str, **values) -> Markup:
+    def t(self, key: str, **values: object) -> Markup:
         """The string of `key` as HTML text, its values escaped (and counts
         written as numbers of the language); a plural string takes `count`."""
         if not values:
@@ -328,7 +329,7 @@ class Language:
             return Markup(f'<span lang="en">{text}</span>')
         return Markup(text)
 
-    def t_plain(self, key: str, **values) -> str:
+    def t_plain(self, key: str, **values: object) -> str:
         """The string of `key` as plain text, for an attribute or a title."""
         return self._fill(self._text(key, values), values, html=False)
 
@@ -498,7 +499,7 @@ def _calendar(d: PartialDate) -> _Day:
 
 
 @functools.lru_cache(maxsize=None)
-def _pattern(locale: Locale, width: str, kind: str):
+def _pattern(locale: Locale, width: str, kind: str) -> DateTimePattern:
     return parse_pattern(locale.date_formats[width] if kind == "date" else locale.time_formats[width])
 
 

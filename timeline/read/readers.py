@@ -4,7 +4,7 @@ default; speedups/ has faster ones for the usual shapes of text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 from . import yamlread
 
@@ -15,5 +15,5 @@ class Readers:
     plainest Markdown itself and returns None for anything else (see
     markup.render_markdown); it must give markdown-it's result."""
 
-    load_yaml: Callable[..., Any] = yamlread.load
-    markdown_shortcut: Callable[..., Any] | None = None
+    load_yaml: yamlread.LoadYaml = yamlread.load
+    markdown_shortcut: Callable[..., tuple[str, list[str]] | None] | None = None

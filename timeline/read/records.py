@@ -4,13 +4,29 @@ at the line of the item."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any, ClassVar, Protocol, TypeVar
+
 from ..errors import Problems
 from .fields import Fields
 from .schema import declared, known_keys, read_declared
 from .yamlread import YList, YMap
 
 
-def read_items(f: Fields, key: str, of: type, tz: str, problems: Problems):
+class Record(Protocol):
+    """What a declared record class has: the words for it in messages, and
+    the keys whose line stands for the item's."""
+
+    WHAT: ClassVar[str]
+    LINE_FROM: ClassVar[tuple[str, ...]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+
+
+R = TypeVar("R", bound=Record)
+
+
+def read_items(f: Fields, key: str, of: type[R], tz: str, problems: Problems) -> Iterator[R]:
     """Each mapping of the list under `key`, read into an `of`; one that
     lacks a required key is left out (the error is reported)."""
     value = f.map.get(key)
@@ -30,7 +46,7 @@ def read_items(f: Fields, key: str, of: type, tz: str, problems: Problems):
             yield made
 
 
-def read_record(f: Fields, of: type, line: int, tz: str, problems: Problems):
+def read_record(f: Fields, of: type[R], line: int, tz: str, problems: Problems) -> R | None:
     """One mapping read into an `of`, at the line of its first LINE_FROM
     key that is given (else of the item); None if a required key lacks."""
     values = read_declared(of, f, tz, lambda fields, name, sub: list(read_items(fields, name, sub, tz, problems)))

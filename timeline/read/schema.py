@@ -19,9 +19,12 @@ import dataclasses
 import functools
 import types
 import typing
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .dates import PartialDate
+
+if TYPE_CHECKING:
+    from .fields import Fields
 
 # How a key's value is read: the name of a fields.Fields method.
 READERS = ("text", "date", "flag", "text_list", "number", "url", "plain", "items", "custom")
@@ -80,10 +83,11 @@ def known_keys(cls: type) -> tuple[str, ...]:
     return tuple(key_name(f) for f in declared(cls))
 
 
-def read_declared(cls: type, fields, tz: str, read_items: Callable) -> dict[str, Any]:
+def read_declared(cls: type, fields: Fields, tz: str,
+                  read_items: Callable[[Fields, str, type], list[Any]] | None) -> dict[str, Any]:
     """Each declared field of `cls` but the custom ones, read from the
-    mapping behind `fields` (a fields.Fields): {attribute: value}.
-    `read_items(fields, key, of)` reads a list of mappings."""
+    mapping behind `fields`: {attribute: value}. `read_items(fields, key,
+    of)` reads a list of mappings (None for a class that declares none)."""
     out: dict[str, Any] = {}
     for attribute, name, read, required, of, default in _reading_plan(cls):
         if read == "text" or read == "number":
@@ -91,6 +95,8 @@ def read_declared(cls: type, fields, tz: str, read_items: Callable) -> dict[str,
         elif read == "date":
             value = fields.date(name, tz, required)
         elif read == "items":
+            if read_items is None:
+                raise TypeError(f"{cls.__name__} declares a list of records: read_declared needs read_items")
             value = read_items(fields, name, of)
         else:   # flag, text_list, url, plain
             value = getattr(fields, read)(name)
@@ -106,11 +112,12 @@ def _reading_plan(cls: type) -> tuple[tuple, ...]:
                  for f in declared(cls) if f.metadata["read"] != "custom")
 
 
-def to_data(value) -> dict[str, Any]:
+def to_data(value: object) -> dict[str, Any]:
     """A declared dataclass as timeline.json holds it: an object of its
     JSON fields in declaration order, dates as ISO 8601, records as objects."""
     out: dict[str, Any] = {}
-    for name, attribute, convert, then in _json_plan(type(value)):
+    cls: type = type(value)   # as a `type`, which mypy knows is hashable (type[object] it does not)
+    for name, attribute, convert, then in _json_plan(cls):
         item = getattr(value, attribute)
         out[name] = item if convert is None else convert(item)
         for extra, source in then:
@@ -128,7 +135,7 @@ def _json_plan(cls: type) -> tuple[tuple, ...]:
                  for f in dataclasses.fields(cls) if f.metadata.get("json"))
 
 
-def conversion(tp, date: Callable[[Any], Any], record: Callable[[type], Callable[[Any], Any]],
+def conversion(tp: Any, date: Callable[[Any], Any], record: Callable[[type], Callable[[Any], Any]],
                what: str) -> Callable[[Any], Any] | None:
     """How a value of a declared field's type `tp` is converted, through
     lists and optional values: `date` for a PartialDate, `record(cls)` for a
@@ -137,14 +144,14 @@ def conversion(tp, date: Callable[[Any], Any], record: Callable[[type], Callable
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        inner = conversion(args[0], date, record, what) if len(args) == 1 else None   # int | float: as it is
-        return None if inner is None else (lambda v: None if v is None else inner(v))
+        optional = conversion(args[0], date, record, what) if len(args) == 1 else None   # int | float: as it is
+        return None if optional is None else (lambda v: None if v is None else optional(v))
     if origin is list:
-        inner = conversion(typing.get_args(tp)[0], date, record, what)
-        return None if inner is None else (lambda v: [inner(x) for x in v])
+        each = conversion(typing.get_args(tp)[0], date, record, what)
+        return None if each is None else (lambda v: [each(x) for x in v])
     if tp is PartialDate:
         return date
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return record(tp)
     if tp in (str, int, float, bool) or tp is Any:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 from pathlib import Path
 
 from . import yamlread
@@ -28,7 +28,7 @@ class Era:
     line: int = derived(default=1)
 
     @staticmethod
-    def check_read(values: dict, f, line: int) -> bool:
+    def check_read(values: dict[str, Any], f: Fields, line: int) -> bool:
         date, end = values["date"], values["end"]
         if end.last() < date.start():
             f.fail("end", f'the era\'s "end" ({end.iso()}) is before its "date" ({date.iso()})')
@@ -60,7 +60,7 @@ class Settings:
 
 
 def load_settings(content_dir: Path, shown_dir: str, problems: Problems, base_url: str | None = None,
-                  load_yaml=yamlread.load) -> Settings:
+                  load_yaml: yamlread.LoadYaml = yamlread.load) -> Settings:
     path = os.path.join(shown_dir, "_index.md")
     file = content_dir / "_index.md"
     settings = Settings()
@@ -73,7 +73,7 @@ def load_settings(content_dir: Path, shown_dir: str, problems: Problems, base_ur
     return settings
 
 
-def _read(file: Path, path: str, problems: Problems, load_yaml) -> Settings | None:
+def _read(file: Path, path: str, problems: Problems, load_yaml: yamlread.LoadYaml) -> Settings | None:
     try:
         text = yamlread.read_text(file.read_bytes(), path)
         if not text.startswith("---"):

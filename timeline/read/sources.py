@@ -76,7 +76,7 @@ REQUIRED = tuple(f.metadata["key"] or f.name for f in dataclasses.fields(Source)
 
 
 def load_sources(seeds_dir: Path, shown_dir: str, tz: str, problems: Problems,
-                 load_yaml=yamlread.load, broken: dict[str, str] | None = None,
+                 load_yaml: yamlread.LoadYaml = yamlread.load, broken: dict[str, str] | None = None,
                  waiting: dict[str, list[ContentError]] | None = None, language: str = "en") -> dict[str, Source]:
     """Read seeds/sources.yaml and every text it names; problems go to
     `problems`. Each source that has errors is left out, and named in
@@ -138,8 +138,8 @@ def _only_unfilled(value: YMap, found: Problems) -> bool:
     return bool(unfilled) and bool(found.errors) and all(p.message in said for p in found.errors)
 
 
-def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path, tz, problems,
-                 language: str = "en") -> Source | None:
+def _read_source(source_id: str, value: YMap, line: int, path: str, shown_dir: str, seeds_root: Path, tz: str,
+                 problems: Problems, language: str = "en") -> Source | None:
     count = len(problems.errors)
     f = Fields(value, path, f'source "{source_id}"', known_keys(Source), problems, language)
     values = read_declared(Source, f, tz, None)
@@ -149,7 +149,7 @@ def _read_source(source_id, value: YMap, line, path, shown_dir, seeds_root: Path
         f.fail("archive", f'"archive" must be "excerpts" or "full", not "{archive}"')
     data = _read_seed_file(file, f, seeds_root, shown_dir, problems) if file else None
     page, page_sha256 = _read_page(f, seeds_root, shown_dir, problems)
-    if data is None or len(problems.errors) > count:
+    if data is None or file is None or len(problems.errors) > count:
         return None
     text_path = os.path.join(shown_dir, file)
     try:
@@ -222,7 +222,7 @@ def _read_furniture(f: Fields, line_count: int) -> frozenset[int]:
                 continue
             first, last = int(match[1]), int(match[2] or match[1])
             if first < 1 or last < first or last > line_count:
-                f.fail("furniture", f'"furniture": {part.strip()} is not a range of lines of the file (it has {line_count})')
+                f.fail("furniture", f'"furniture": {match[0].strip()} is not a range of lines of the file (it has {line_count})')
                 continue
             lines.update(range(first, last + 1))
     return frozenset(lines)

@@ -5,11 +5,17 @@ that errors can point at them."""
 from __future__ import annotations
 
 import re
+from types import ModuleType
+from typing import Any, Protocol
 
 from ..errors import ContentError
 
+# A node composed by PyYAML (its C loader's or its own); read by its `id`,
+# which only its subclasses declare.
+Node = Any
 
-def _yaml():
+
+def _yaml() -> tuple[ModuleType, Any]:
     """PyYAML and its loader, imported when first needed (the fast reader,
     speedups/fastyaml.py, reads most front matter without it). The base loaders resolve no implicit types: every scalar is a str."""
     import yaml
@@ -21,7 +27,7 @@ class YMap(dict):
     """A mapping that knows the line of each key (1-based, in its file)."""
 
     line: int
-    key_lines: dict
+    key_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -31,7 +37,7 @@ class YList(list):
     """A list that knows the line of each item."""
 
     line: int
-    item_lines: list
+    item_lines: list[int]
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -47,7 +53,17 @@ def read_text(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load(text: str, path: str, first_line: int = 1):
+# What load gives: a YMap, a YList, a str or None, nested. Any, because
+# every reader narrows it by the shape its schema expects.
+YValue = Any
+
+class LoadYaml(Protocol):
+    """A reader of YAML: load, or speedups/fastyaml.py's."""
+
+    def __call__(self, text: str, path: str, first_line: int = 1) -> YValue: ...
+
+
+def load(text: str, path: str, first_line: int = 1) -> YValue:
     """Parse YAML text into YMap/YList/str/None, lines counted from first_line."""
     refuse_oversized(text, path, first_line)
     _refuse_deep_nesting(text, path, first_line)
@@ -208,7 +224,7 @@ def refuse_oversized(text: str, path: str, first_line: int = 1) -> None:
         raise ContentError(path, first_line + text.count("\n", 0, MAX_CHARACTERS), _too_long("holds"))
 
 
-def _convert(node, path: str, first_line: int):
+def _convert(node: Node, path: str, first_line: int) -> YValue:
     return _Converter(path, first_line).convert(node, ())
 
 
@@ -234,7 +250,7 @@ class _Converter:
         self.seen: set[int] = set()
         self.characters = 0
 
-    def convert(self, node, within: tuple):
+    def convert(self, node: Node, within: tuple[Node, ...]) -> YValue:
         line = self.first_line + node.start_mark.line
         if id(node) in self.seen:
             self.repeats += 1
@@ -257,10 +273,10 @@ class _Converter:
             raise ContentError(self.path, line, f"lists and mappings are nested more than {_MAX_DEPTH} deep")
         within = (*within, node)
         if node.id == "sequence":
-            out = YList(self.convert(item, within) for item in node.value)
-            out.line = line
-            out.item_lines = [self.first_line + item.start_mark.line for item in node.value]
-            return out
+            items = YList(self.convert(item, within) for item in node.value)
+            items.line = line
+            items.item_lines = [self.first_line + item.start_mark.line for item in node.value]
+            return items
         out = YMap()
         out.line = line
         out.key_lines = {}

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from ..read.dates import PartialDate
 from ..hashing import digest_text
@@ -48,7 +48,8 @@ class Recorder:
     def __enter__(self) -> "Recorder":
         recorder = self
         for cls in self.classes:
-            def getattribute(obj: Any, name: str, _cls: type = cls, _get=object.__getattribute__) -> Any:
+            def getattribute(obj: Any, name: str, _cls: type = cls,
+                             _get: Callable[[object, str], Any] = object.__getattribute__) -> Any:
                 if name[:2] != "__":
                     recorder.seen.add((_cls, name))
                 return _get(obj, name)

@@ -7,7 +7,8 @@ import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 import jinja2
 from markupsafe import Markup, escape
@@ -26,6 +27,9 @@ from ..model.timeline import Timeline
 from .pieces import Around, EntryFile, Kept, Made, Output, make, whole
 from ..read.schema import to_data
 from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
+
+if TYPE_CHECKING:
+    from ..read.sources import Source
 
 def _bundled(name: str) -> Path:
     """A folder of the bundled look: inside the package once installed,
@@ -104,13 +108,14 @@ class Renderer:
         build asks for it for its page keys and again for its manifest."""
         if self._fingerprint is None:
             parts = []
+            assert self.env.loader is not None   # the renderer's environment is made with its loader
             for name in sorted(self.env.list_templates()):
                 source, _, _ = self.env.loader.get_source(self.env, name)
                 parts.append((name, source))
             self._fingerprint = digest(parts)
         return self._fingerprint
 
-    def compile(self, names=PAGE_TEMPLATES) -> None:
+    def compile(self, names: Iterable[str] = PAGE_TEMPLATES) -> None:
         """Compile these templates and the ones they use now, not in each
         worker. A template that does not compile is left for its page's
         rendering to report, with its line."""
@@ -142,7 +147,7 @@ class Renderer:
             recorder.seen |= self._fragment_reads.get(key, set())
         return html
 
-    def render(self, template: str, path: str, **context) -> bytes:
+    def render(self, template: str, path: str, **context: Any) -> bytes:
         depth = path.count("/")
         context.setdefault("root", "../" * depth)
         context["page_path"] = path
@@ -166,7 +171,7 @@ class Renderer:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".js", ".txt"))]
         frame = frames[-1] if frames else None
         where = self._shown(frame.filename if frame else None, template)
-        return ContentError(where, frame.lineno if frame else 1, f"template error: {type(exc).__name__}: {exc}")
+        return ContentError(where, (frame.lineno or 1) if frame else 1, f"template error: {type(exc).__name__}: {exc}")
 
 
 def rooted(html: str, root: str, lang: Language | None = None) -> Markup:
@@ -179,7 +184,7 @@ def escaped_html(html: str, root: str, lang: Language | None = None) -> Markup:
     return escape(localized(html.replace(ROOT, root), lang))
 
 
-def number(value) -> str:
+def number(value: int | float) -> str:
     """3800 -> '3,800'; 2.5 -> '2.5'."""
     if isinstance(value, int):
         return f"{value:,}"
@@ -203,6 +208,7 @@ class Job:
 
     def bytes(self, renderer: "Renderer") -> bytes:
         if self.data is None:
+            assert self.template is not None   # a job is given its bytes or its template
             return renderer.render(self.template, self.path, **job_context(self))
         return self.data() if isinstance(self.data, Lazy) else self.data
 
@@ -211,15 +217,15 @@ class Lazy:
     """A context value computed only if its page is rendered at all, and
     then once. Arguments that are Lazy themselves are computed first."""
 
-    def __init__(self, fn, *args):
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         self.fn, self.args = fn, args
         self.value, self.done = None, False
 
-    def key_of_lazy(self):
+    def key_of_lazy(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         """What it is made from (keys.KeyMaker): its function and arguments."""
         return self.fn, self.args
 
-    def __call__(self):
+    def __call__(self) -> Any:
         if not self.done:
             self.value = self.fn(*(a() if isinstance(a, Lazy) else a for a in self.args))
             self.done = True
@@ -227,6 +233,7 @@ class Lazy:
 
 
 def job_context(job: Job) -> dict:
+    assert job.context is not None   # a job with a template has its context
     return {name: value() if isinstance(value, Lazy) else value for name, value in job.context.items()}
 
 
@@ -258,7 +265,7 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
             jobs.append(Job(out.path, data=Lazy(Made.output, made, pieced, out)))
     keys = KeyMaker(base_key, views)
 
-    def page(path: str, template: str, **context) -> None:
+    def page(path: str, template: str, **context: Any) -> None:
         context = {"site": site, **context}
         jobs.append(Job(path, keys.key(path, template, context), template, context))
 
@@ -304,7 +311,8 @@ def _read_bytes(path: str) -> bytes:
         return f.read()
 
 
-def entry_page(entry: Entry, previous: Entry | None, following: Entry | None, listed: str, sources) -> tuple[str, dict]:
+def entry_page(entry: Entry, previous: Entry | None, following: Entry | None, listed: str,
+               sources: dict[str, Source]) -> tuple[str, dict]:
     """The path of an entry's page and what its template is given, but the site."""
     return f"entries/{entry.slug}.html", {
         "entry": entry, "previous": previous, "next": following, "sources": sources,

@@ -4,6 +4,7 @@ so the templates hold markup and no logic beyond loops and conditions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -68,7 +69,7 @@ class DayGroup:
     era_starts: bool = False          # the first group of its era on this page: the band's label
 
 
-def day_groups(entries: list[Entry], lang: Language, eras: list[EraView] = ()) -> list[DayGroup]:
+def day_groups(entries: list[Entry], lang: Language, eras: Sequence[EraView] = ()) -> list[DayGroup]:
     """Consecutive entries under one heading: their day, month or year;
     each in the first era that holds it."""
     groups: list[DayGroup] = []
@@ -193,7 +194,7 @@ class Overview:
     bands: list[Band] = field(default_factory=list)
 
 
-def overview(entries: list[Entry], where: dict[str, str], eras: list[EraView] = ()) -> Overview | None:
+def overview(entries: list[Entry], where: dict[str, str], eras: Sequence[EraView] = ()) -> Overview | None:
     """How many entries fall on each day, month or year, as the span needs;
     `where` tells which listing page shows each entry."""
     if not entries:
@@ -212,11 +213,11 @@ def overview(entries: list[Entry], where: dict[str, str], eras: list[EraView] = 
     bars = []
     width = 100 / len(keys)
     for i, key in enumerate(keys):
-        count, e = counts.get(key, (0, None))
+        count, shown = counts.get(key, (0, None))
         link = None
-        if e is not None:
-            anchor = "#d-" + e.date.iso()[:10]
-            link = (href(where[e.slug]) if e.slug in where else "") + anchor
+        if shown is not None:
+            anchor = "#d-" + shown.date.iso()[:10]
+            link = (href(where[shown.slug]) if shown.slug in where else "") + anchor
         bars.append(Bar(key, count, 100 * count / top, i * width, width, link))
     bands = []
     for era in eras:
@@ -297,7 +298,8 @@ def source_view(source: Source, marks: list[MarkSpan]) -> SourceView:
     return SourceView(shown, len(paras), len(paras) - previous - 1)
 
 
-def _segments(text: str, start: int, end: int, marks: list[MarkSpan], bounds: list[int], furniture) -> list[Segment]:
+def _segments(text: str, start: int, end: int, marks: list[MarkSpan], bounds: list[int],
+              furniture: list[tuple[int, int]]) -> list[Segment]:
     """The paragraph cut wherever a mark or a furniture line starts or ends."""
     cuts = [start] + [b for b in bounds if start < b < end] + [end]
     out: list[Segment] = []

@@ -61,10 +61,10 @@ class Watcher:
         try:
             while True:
                 raw = self.notify.watch(DEBOUNCE_MS, STEP_MS, WAIT_MS, stop)
-                if raw in ("signal", "stop"):
-                    return
                 if raw == "timeout":
                     continue
+                if isinstance(raw, str):   # "signal" or "stop"
+                    return
                 changed = sorted({Path(path) for change, path in raw if self._wanted(change, path)})
                 if changed:
                     yield changed

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..check.check import Checked, EntryChecker
 from ..read.data import to_json
@@ -54,10 +54,12 @@ class FastEngine(Engine):
         self.cache = BuildCache.open(self.cache_folder)
         return self.cache
 
-    def map(self, task, state, items: Sequence, *, min_items: int = 64, meanwhile=None) -> list:
+    def map(self, task: Callable[[Any, Sequence[Any]], list[Any]], state: Any, items: Sequence[Any], *,
+            min_items: int = 64, meanwhile: Callable[[], None] | None = None) -> list[Any]:
         return parallel.run(task, state, items, self.workers, min_items=min_items, meanwhile=meanwhile)
 
-    def check_entries(self, checker: EntryChecker, rels: Sequence[str], meanwhile=None) -> list[Checked]:
+    def check_entries(self, checker: EntryChecker, rels: Sequence[str],
+                      meanwhile: Callable[[], None] | None = None) -> list[Checked]:
         assert self.cache is not None
         done = []
         for item in self.map(_check_encoded, checker, rels, meanwhile=meanwhile):
@@ -89,7 +91,7 @@ class FastEngine(Engine):
             except OSError:
                 self.head = None   # no manifest: the next build takes the full way
 
-    def after_writing(self, build: "Build", stats) -> None:
+    def after_writing(self, build: "Build", stats: dict[str, list[int] | None]) -> None:
         assert self.cache is not None
         self.cache.save()
         if self.cache_folder is not None and self.head is not None:
@@ -112,7 +114,7 @@ class _Encoded:
         self.checked = checked
         self.text = text if text is not None else to_json(checked_to_data(checked))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str, str], _Encoded], tuple[str, str]]:
         return _decode, (self.text, self.checked.file_hash)
 
 
@@ -122,7 +124,7 @@ def _decode(text: str, file_hash: str) -> _Encoded:
     return _Encoded(checked, text)
 
 
-def _check_encoded(checker: EntryChecker, rels) -> list[_Encoded]:
+def _check_encoded(checker: EntryChecker, rels: Sequence[str]) -> list[_Encoded]:
     return [_Encoded(checker.check(rel)) for rel in rels]
 
 

@@ -57,7 +57,7 @@ class BuildCache(Memory):
         self.early: tuple[str, int] | None = None   # (temporary file, self.changes) of begin_save
         self.encoded: dict[str, str] = {}           # content path -> its check's JSON, made in a worker
 
-    def decode(self, data) -> Checked:
+    def decode(self, data: Any) -> Checked:
         return checked_from_data(data)
 
     @classmethod
@@ -161,7 +161,7 @@ def _ignore_in_git(folder: Path) -> None:
 
 # ---- (de)serialising checked entries ----
 
-def _is_stat(v) -> bool:
+def _is_stat(v: object) -> bool:
     return v is None or (isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v))
 
 
@@ -209,10 +209,10 @@ def record_codec(cls: type) -> tuple[Callable[[Any], list], Callable[[list], Any
                   conversion(hints[name], PartialDate.restore, lambda tp: record_codec(tp)[1], "the build cache"))
                  for name in kept]
 
-        def encode(value) -> list:
+        def encode(value: Any) -> list[Any]:
             return [getattr(value, name) if enc is None else enc(getattr(value, name)) for name, enc, _ in parts]
 
-        def decode(data: list):
+        def decode(data: list[Any]) -> Any:
             if len(data) != len(parts):
                 raise ValueError(f"not a {cls.__name__}")
             return cls(**{name: item if dec is None else dec(item) for (name, _, dec), item in zip(parts, data)})

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 
-from ..read.yamlread import YList, YMap, refuse_oversized
+from ..read.yamlread import YList, YMap, YValue, refuse_oversized
 from ..read.yamlread import load as load_with_pyyaml
 
 
-def load(text: str, path: str, first_line: int = 1):
+def load(text: str, path: str, first_line: int = 1) -> YValue:
     """`yamlread.load`, the simple kind of text read here. The same bound
     on a document's size: what is read here has no aliases, so it reads to
     no more characters than it holds."""
@@ -40,7 +40,7 @@ def read_simple(text: str, first_line: int = 1) -> YMap | None:
     if _OTHER_BREAKS.search(text):
         return None  # YAML breaks lines at these too; and tabs have rules of their own
     lines = text.split("\n")
-    out = _ymap(None)
+    out = _ymap(first_line)
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
@@ -52,7 +52,7 @@ def read_simple(text: str, first_line: int = 1) -> YMap | None:
             return None
         key, raw = m[1], m[2]
         key_line = first_line + i
-        if out.line is None:
+        if not out.key_lines:
             out.line = key_line
         out.key_lines[key] = key_line
         i += 1
@@ -66,7 +66,7 @@ def read_simple(text: str, first_line: int = 1) -> YMap | None:
         if block is _NO:
             return None
         out[key] = block
-    return out if out.line is not None else None
+    return out if out.key_lines else None
 
 
 def _skipped(line: str) -> bool:
@@ -75,7 +75,7 @@ def _skipped(line: str) -> bool:
     return not rest or rest[0] == "#"
 
 
-def _block_value(lines: list[str], i: int, first_line: int):
+def _block_value(lines: list[str], i: int, first_line: int) -> tuple[YMap | YList | _No | None, int]:
     """The value of a key written with none on its line: a block list, a
     mapping of scalars indented below it, or nothing; (value, next line)."""
     j = i
@@ -86,7 +86,7 @@ def _block_value(lines: list[str], i: int, first_line: int):
     return _block_list(lines, i, first_line)
 
 
-def _block_map(lines: list[str], j: int, first_line: int):
+def _block_map(lines: list[str], j: int, first_line: int) -> tuple[YMap | _No, int]:
     """Keys with one-line values, all at the indentation of lines[j]."""
     indent = len(lines[j]) - len(lines[j].lstrip(" "))
     out = _ymap(first_line + j)
@@ -116,14 +116,14 @@ class _No:
 _NO = _No()
 
 
-def _ymap(line) -> YMap:
+def _ymap(line: int) -> YMap:
     m = YMap()
     m.line = line
     m.key_lines = {}
     return m
 
 
-def _scalar_or_flow(raw: str, line: int):
+def _scalar_or_flow(raw: str, line: int) -> str | YList | _No:
     if raw.startswith("[") and raw.endswith("]"):
         inner = raw[1:-1]
         out = YList()
@@ -136,9 +136,10 @@ def _scalar_or_flow(raw: str, line: int):
             if item[:1] in ("'", '"'):
                 # A comma inside quotes split the item: it then fails to
                 # end with its quote, and the list goes to PyYAML.
-                item = _scalar(item)
-                if item is _NO:
+                unquoted = _scalar(item)
+                if isinstance(unquoted, _No):
                     return _NO
+                item = unquoted
             elif not _plain(item) or not _FLOW_MARKS.isdisjoint(item):
                 return _NO
             out.append(item)
@@ -147,7 +148,7 @@ def _scalar_or_flow(raw: str, line: int):
     return _scalar(raw)
 
 
-def _scalar(raw: str):
+def _scalar(raw: str) -> str | _No:
     first = raw[0]
     if first in "\"'":
         # Quoted, with nothing to unescape or fold (YAML breaks lines at
@@ -165,7 +166,7 @@ def _plain(s: str) -> bool:
         and " #" not in s and "\t" not in s and s.isprintable()
 
 
-def _block_list(lines: list[str], i: int, first_line: int):
+def _block_list(lines: list[str], i: int, first_line: int) -> tuple[YList | _No | None, int]:
     """A block list starting at lines[i] (after a key with no value), or
     None if there is none (the key's value is empty); (value, next line)."""
     j = i

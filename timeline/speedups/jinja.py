@@ -8,7 +8,9 @@ inside."""
 from __future__ import annotations
 
 import json
-from types import FunctionType, MethodType
+from collections.abc import Callable, MutableMapping
+from types import CodeType, FunctionType, MethodType
+from typing import Any
 
 import jinja2
 from jinja2.runtime import Context, Macro
@@ -18,12 +20,12 @@ from markupsafe import Markup, escape
 try:  # markupsafe's own escaping, in C
     from markupsafe._speedups import _escape_inner as escape_str
 except ImportError:  # pragma: no cover - markupsafe without its speedups
-    def escape_str(text: str) -> str:
+    def escape_str(text: str, /) -> str:
         return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
                 .replace("'", "&#39;").replace('"', "&#34;"))
 
 
-def escape_text(value) -> str:
+def escape_text(value: Any) -> str:
     """What markupsafe.escape writes, as a plain str. A template only joins
     the pieces it writes out, so wrapping each in a Markup object, as
     markupsafe.escape does, is wasted (bench/render_env.py measures it)."""
@@ -39,7 +41,8 @@ class FastTemplate(jinja2.Template):
     """A template whose `{{ ... }}` output is escaped by escape_text."""
 
     @classmethod
-    def from_code(cls, environment, code, globals, uptodate=None):
+    def from_code(cls, environment: jinja2.Environment, code: CodeType, globals: MutableMapping[str, Any],
+                  uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
         template = super().from_code(environment, code, globals, uptodate)
         # The name the compiled code calls for each escaped output.
         template.root_render_func.__globals__["escape"] = escape_text
@@ -57,7 +60,9 @@ class FastContext(Context):
     by one attribute, which is looked up once. Anything else takes Jinja's
     own way."""
 
-    def call(__self, __obj, *args, **kwargs):
+    environment: FastEnvironment
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         kind = type(__obj)
         if kind is MethodType:
             function = __obj.__func__
@@ -100,7 +105,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
 _SORTED = json.JSONEncoder(sort_keys=True).encode
 
 
-def _sorted_dumps(value, **options) -> str:
+def _sorted_dumps(value: Any, **options: Any) -> str:
     """json.dumps, by a made encoder when asked for sorted keys alone (the
     `json.dumps_kwargs` policy's default)."""
     if options == {"sort_keys": True}:
@@ -114,7 +119,7 @@ class FastEnvironment(jinja2.Environment):
     template_class = FastTemplate
     context_class = FastContext
 
-    def __init__(self, **options):
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.plain_callables: dict[object, bool] = {}   # function -> wants nothing passed
         # `tojson` with Jinja's own arguments, by one encoder made once:
@@ -122,7 +127,8 @@ class FastEnvironment(jinja2.Environment):
         self.policies["json.dumps_function"] = _sorted_dumps
         self.loaded: dict[tuple[str, str | None], jinja2.Template] = {}
 
-    def get_template(self, name, parent=None, globals=None):
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
         # Every page asks for its template, the one it extends and the ones
         # it imports; Jinja's own cache costs a lock and a reordering each
         # time. Templates never change while a build runs (auto_reload off).

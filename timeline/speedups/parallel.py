@@ -100,7 +100,7 @@ def run(task: Callable[[Any, Sequence], list], state: Any, items: Sequence, work
         os.close(numbers)
         for child in children:
             child.close()
-    out: list = [None] * len(items)
+    out = [None] * len(items)
     for k, part in parts.items():
         out[k::count] = part
     return out
@@ -128,7 +128,8 @@ class _Child:
         self.reaped = False
 
     @classmethod
-    def fork(cls, task, state, chunks, numbers: int, siblings: list[_Child]) -> _Child:
+    def fork(cls, task: Callable[[Any, Sequence], list], state: Any, chunks: list[Sequence], numbers: int,
+             siblings: list[_Child]) -> _Child:
         results, results_in = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -194,7 +195,7 @@ class _Child:
             self.reaped = True
 
 
-def _serve(task, state, chunks, numbers: int, out: int) -> None:
+def _serve(task: Callable[[Any, Sequence], list], state: Any, chunks: list[Sequence], numbers: int, out: int) -> None:
     """A forked worker's life: chunks until none is left, then exit."""
     status = 1
     try:

@@ -35,6 +35,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..model.assemble import link_groups, project_language, unfilled_sources
 from ..check.check import Checked, EntryChecker
@@ -55,6 +56,11 @@ from ..read.settings import Settings, load_settings
 from ..read.sources import Source, load_sources
 from ..render.views import listed_on, split_listing
 from .cache import cache_line, checked_from_data
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from ..read.i18n import Language
 
 MANIFEST = "manifest.json"
 # What quick rebuilds changed since: JSON lines ["f", entry file, record],
@@ -93,7 +99,8 @@ class Inputs:
     digest: str
 
 
-def read_inputs(options: Options, salt: str, problems: Problems, readers: Readers, environment) -> Inputs:
+def read_inputs(options: Options, salt: str, problems: Problems, readers: Readers,
+                environment: Callable[..., jinja2.Environment]) -> Inputs:
     folders = options.folders
     settings = load_settings(folders.content, folders.content_shown, problems, options.base_url, readers.load_yaml)
     waiting: dict = {}
@@ -110,6 +117,7 @@ def read_inputs(options: Options, salt: str, problems: Problems, readers: Reader
 
 def inputs_digest(options: Options, salt: str, settings: Settings, sources: dict[str, Source],
                   renderer: Renderer, static: list[Job]) -> str:
+    assert options.out_dir is not None and renderer.language is not None   # a build that writes, in its language
     folders = options.folders
     return digest(
         salt, [str(p.resolve()) for p in (folders.content, folders.seeds, options.out_dir, options.static)],
@@ -289,7 +297,8 @@ class _NotQuick(Exception):
     """Something the quick rebuild does not handle: do a full build."""
 
 
-def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
+def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
+            environment: Callable[..., jinja2.Environment],
             watched: Watched | None = None, changed: list[str] | None = None,
             ics_event: EventWriter = icalendar_event, spare: Path | None = None) -> Result | None:
     """Rebuild the quick way if it applies, or None for a full build.
@@ -307,11 +316,14 @@ def rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, e
         return None
 
 
-def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, environment,
+def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
+             environment: Callable[..., jinja2.Environment],
              watched: Watched | None, changed_files: list[str] | None, ics_event: EventWriter,
              spare: Path | None) -> Result:
+    assert options.out_dir is not None   # FastEngine.shortcut: never for a check
     trust_before = time.time_ns() - CLOCK_TICK_NS
     said: list[str] | None = None     # the only entry files that changed, if known
+    m: dict | None
     if watched is not None and watched.manifest is not None and watched.stamp == _stamp(cache_folder):
         m, said = watched.manifest, changed_files
     else:
@@ -358,6 +370,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
     site = _Site(options.out_dir, spare)
     for job, data_digest in zip(inputs.static, static_digests(inputs.static).values()):
         if data_digest != m["static"][job.path]:
+            assert isinstance(job.data, bytes)   # static files are read whole
             site.put(job.path, job.data)
             log.append(["s", job.path, data_digest])
     if not changed:
@@ -370,25 +383,28 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         raise _NotQuick("checks depend on other things now")
     position = {rel: i for i, rel in enumerate(order)}
     new: dict[str, Checked] = {}
+    now: dict[str, Entry] = {}
     for rel in changed:
         checked = checker.check(rel)
         if (checked.entry is None or checked.problems.items or rel not in position
                 or checked.entry.outline != was[rel][2]
                 or any(target not in position for _, target in checked.links)):
             raise _NotQuick("the edit changes more than the entry's own pieces")
-        new[rel] = checked
+        new[rel], now[rel] = checked, checked.entry
 
     neighbours = {order[j] for rel in changed for j in (position[rel] - 1, position[rel] + 1) if 0 <= j < len(order)}
     hashes = {rel: (was[rel] if rel in was else known[rel].split(" "))[1] for rel in set(changed) | neighbours}
     old = _cached_entries(cache_folder, salt, context, hashes)
-    current = {rel: new[rel].entry if rel in new else old[rel] for rel in old}
+    current = {rel: now[rel] if rel in now else old[rel] for rel in old}
     # The old pieces too: they are looked for as they were written.
     for entry in [*current.values(), *old.values()]:
         link_groups(entry, m["tag_of"], m["person_of"], m["track_of"])
 
     renderer, sources = inputs.renderer, inputs.sources
     pieced = entry_files(ics_event)
-    macros = renderer.env.get_template("_macros.html").module
+    macros: Any = renderer.env.get_template("_macros.html").module   # its macros are made at run time
+    lang = renderer.language
+    assert lang is not None
     for rel in changed:
         entry, before = current[rel], old[rel]
         i = position[rel]
@@ -402,14 +418,12 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         if inputs.settings.base_url and entry.body_html != before.body_html:
             base = inputs.settings.base_url
             if site.holds("feed.xml", f"<id>{escaped_html(base + entry.href, '')}</id>"):
-                site.splice("feed.xml", _summary(before, base, renderer.language), _summary(entry, base, renderer.language))
+                site.splice("feed.xml", _summary(before, base, lang), _summary(entry, base, lang))
         embed_before, embed_now = str(macros.embed_card(before, sources)), str(macros.embed_card(entry, sources))
         if embed_now != embed_before:
             site.splice("embed.html", embed_before, embed_now)
         # Where the search index names the entry's listing page: none for the home page.
         around_listed = None if listed == "index.html" else listed
-        lang = renderer.language
-        assert lang is not None
         for file in pieced:
             around = Around(sources, inputs.settings, lang, m["shared"][file.name], around_listed)
             was_piece, piece_now = file.piece(before, around), file.piece(entry, around)
@@ -424,7 +438,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
     for rel, checked in new.items():
         stat = files[rel]
         trusted = stat if stat is not None and stat[1] < trust_before else None
-        log.append(["f", rel, _file_record(trusted, checked.file_hash, checked.entry.outline)])
+        log.append(["f", rel, _file_record(trusted, checked.file_hash, now[rel].outline)])
         cache_lines.append(cache_line("e", rel, [m["context"], checked.file_hash, trusted, checked]))
     return _finish(options, cache_folder, m, site, log, cache_lines, watched)
 
@@ -434,6 +448,7 @@ def _finish(options: Options, cache_folder: Path, m: dict, site: "_Site", log: l
     """Move the changed files in; then the build cache gets the new checks
     (so that a full build need not redo them), the manifest what is now
     on disk."""
+    assert options.out_dir is not None
     written = site.commit()
     for path in written:
         log.append(["p", path, _stat_text(file_stat(os.path.join(options.out_dir, path)))])
@@ -491,7 +506,7 @@ def _cached_entry(data: mmap.mmap, rel: str, context: str, file_hash: str) -> En
     return entry
 
 
-def _summary(entry: Entry, base: str, lang) -> str:
+def _summary(entry: Entry, base: str, lang: Language) -> str:
     return f'<summary type="html">{escaped_html(entry.body_html, base, lang)}</summary>'
 
 

@@ -150,7 +150,7 @@ def _inline(md: MarkdownIt, text: str, line: int, resolve: Resolve, words: list[
     return "".join(out)
 
 
-def _emphasis(text: str, pos: int, flush, out: list[str], words: list[str]) -> int:
+def _emphasis(text: str, pos: int, flush: Callable[[], None], out: list[str], words: list[str]) -> int:
     """*x* or **x**: opened after a space or '(' (or at the start) by a
     letter or digit, closed by one before a space or punctuation; no '*',
     bracket or line break inside. Then it is emphasis and nothing else."""

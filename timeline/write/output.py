@@ -244,7 +244,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
                 os.makedirs(os.path.join(staging, folder), exist_ok=True)
         # Workers get indices; the jobs themselves reach them by fork.
         # Compiled once here: workers, if the engine has any, inherit them.
-        renderer.compile({jobs[i].template for i in todo if jobs[i].template})
+        renderer.compile({template for i in todo if (template := jobs[i].template)})
         record = watched_classes() if memory.reads is not None else None
         groups = together(jobs, todo)
         todo = [i for group in groups for i in group]
