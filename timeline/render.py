@@ -18,11 +18,12 @@ from .markup import ROOT
 from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker, Reads, Recorder
-from .data import js_safe, to_json
+from .data import (ENTRY_CHUNK, encode_numbers, search_head, search_part, search_tokens, shard_count,
+                   shard_file, to_json, word_shards)
 from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
 from .i18n import Language, localized
 from .model import Entry, Timeline
-from .pieces import Around, EntryFile, Kept, Made, Output, make, whole
+from .pieces import EntryFile, Kept, Made, Output, make, whole
 from .schema import to_data
 from .views import unit_shown, day_groups, era_views, figure_groups, listed_on, overview, period_nav, source_view, split_listing
 
@@ -255,6 +256,10 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
         for out in pieced.outputs:
             # Made once for all outputs of a file, when they are made in one process.
             jobs.append(Job(out.path, data=Lazy(Made.output, made, pieced, out)))
+    # The search's files, made together wherever the first of them is made.
+    searched = Lazy(search_files, t, where_listed)
+    for path in search_paths(len(t.entries)):
+        jobs.append(Job(path, data=Lazy(dict.__getitem__, searched, path)))
     keys = KeyMaker(base_key, views)
 
     def page(path: str, template: str, **context) -> None:
@@ -346,37 +351,58 @@ def _search_numbers(t: Timeline, where_listed: dict[str, str]) -> dict[str, dict
             for name, values in (("pages", pages), ("tags", tags), ("people", people), ("groups", groups))}
 
 
-def _search_head(t: Timeline, numbers: dict[str, dict[str, int]]) -> str:
-    head = to_json({"pages": [href(p) for p in numbers["pages"]], "tags": list(numbers["tags"]),
-                    "people": list(numbers["people"]), "groups": list(numbers["groups"])})
-    return "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n'
-
-
-def _search_row(e: Entry, a: Around) -> str:
-    numbers, where = a.shared, a.listed
-    tag_no, person_no, group_no = numbers["tags"], numbers["people"], numbers["groups"]
-    row = [
-        e.slug, e.title, a.language.short(e.date), numbers["pages"][where] if where else -1, e.place or "",
-        [tag_no[t] for t, _ in e.tag_links], [person_no[p] for p, _ in e.people_links], e.search_words,
-        group_no[e.group_link[0]] if e.group_link else -1,
-    ]
+def _search_row(e: Entry, listed: str | None, numbers: dict[str, dict[str, int]], lang: Language) -> list:
+    """What a result shows of an entry: slug, title, date, the number of
+    the listing page that shows it (-1: the home page), and its href if not
+    its own page's."""
+    row: list = [e.slug, e.title, lang.short(e.date), numbers["pages"][listed] if listed else -1]
     if e.href != f"entries/{e.slug}.html":
         row.append(e.href)
-    return to_json(row)
+    return row
 
 
-# The search data, as a classic script (file:// pages may not fetch).
-# Compact, since a long timeline's index is the heaviest thing search
-# loads: tags, people and listing pages are numbered once, and each
-# entry's text is its distinct words, folded as the search folds them.
-SEARCH_INDEX = EntryFile("search-index.js", (Output("search-index.js", finish=js_safe),), _search_row,
-                         _search_head, lambda t, numbers: "\n]};\n", between=",\n", shared=_search_numbers)
+# The search data, as classic scripts (file:// pages may not fetch), split
+# so that a search loads only the files its words need (data.py says how):
+# search-index.js, loaded when the search is first used, and search/*.js.
+SEARCH_FACETS = ("tags", "people", "groups")
 
 
-def search_index(t: Timeline, where_listed: dict[str, str]) -> bytes:
-    return whole(SEARCH_INDEX, t, where_listed)
+def search_paths(count: int) -> list[str]:
+    """The files of the split index of `count` entries."""
+    chunks = (count + ENTRY_CHUNK - 1) // ENTRY_CHUNK
+    return (["search-index.js"] + [f"search/w{s}.js" for s in range(shard_count(count))]
+            + [f"search/e{k}.js" for k in range(chunks)] + [f"search/{name}.js" for name in SEARCH_FACETS])
+
+
+def search_files(t: Timeline, where_listed: dict[str, str]) -> dict[str, bytes]:
+    """Every file of the split search index (search_paths), by path."""
+    numbers = _search_numbers(t, where_listed)
+    entries, count = t.entries, len(t.entries)
+    files: dict[str, bytes] = {}
+    sizes = []
+    for s, shard in enumerate(word_shards([search_tokens(e) for e in entries], shard_count(count))):
+        files[f"search/w{s}.js"] = data = shard_file(s, shard)
+        sizes.append(len(data))
+    rows = [_search_row(e, where_listed.get(e.slug), numbers, t.language) for e in entries]
+    for k in range(0, count, ENTRY_CHUNK):
+        files[f"search/e{k // ENTRY_CHUNK}.js"] = search_part(f"e{k // ENTRY_CHUNK}", rows[k:k + ENTRY_CHUNK])
+    held: dict[str, list[list[int]]] = {name: [[] for _ in numbers[name]] for name in SEARCH_FACETS}
+    for i, e in enumerate(entries):
+        for tag, _ in e.tag_links:
+            held["tags"][numbers["tags"][tag]].append(i)
+        for person, _ in e.people_links:
+            held["people"][numbers["people"][person]].append(i)
+        if e.group_link:
+            held["groups"][numbers["groups"][e.group_link[0]]].append(i)
+    for name in SEARCH_FACETS:
+        files[f"search/{name}.js"] = search_part(name, [encode_numbers(sorted(set(n)), count) for n in held[name]])
+    head = {"pages": [href(p) for p in numbers["pages"]], "tags": list(numbers["tags"]),
+            "people": list(numbers["people"]), "groups": list(numbers["groups"]),
+            "count": count, "chunk": ENTRY_CHUNK}
+    files["search-index.js"] = search_head(head, sizes)
+    return files
 
 
 def entry_files(ics_event: EventWriter = icalendar_event) -> list[EntryFile]:
     """Every file of the site that holds one piece per entry."""
-    return [SEARCH_INDEX, TIMELINE_JSON, *export_files(ics_event)]
+    return [TIMELINE_JSON, *export_files(ics_event)]

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ..assemble import group_links, project_language, track_link, unfilled_sources
 from ..check import Checked, EntryChecker
-from ..data import to_json
+from ..data import patch_word_shards, search_tokens, to_json
 from ..entries import scan_entry_files
 from ..errors import ContentError, Problems
 from ..exports import EventWriter, icalendar_event
@@ -407,7 +407,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
         embed_before, embed_now = str(macros.embed_card(before, sources)), str(macros.embed_card(entry, sources))
         if embed_now != embed_before:
             site.splice("embed.html", embed_before, embed_now)
-        # Where the search index names the entry's listing page: none for the home page.
+        # Where a piece names the entry's listing page: none for the home page.
         around_listed = None if listed == "index.html" else listed
         lang = renderer.language
         assert lang is not None
@@ -420,6 +420,11 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers, 
                 raise _NotQuick("a piece comes or goes")
             for out in file.outputs:
                 site.splice(out.path, out.finish(was_piece), out.finish(piece_now))
+        # The split search index holds an entry's words by word, not by entry: the
+        # shards of the words that came or went are made again from themselves.
+        for path, data in patch_word_shards(site.read, i, search_tokens(before), search_tokens(entry),
+                                            len(order)).items():
+            site.put(path, data)
 
     cache_lines = []
     for rel, checked in new.items():
