@@ -18,6 +18,8 @@
   var results = document.getElementById("search-results");
   var onePage = document.querySelector("article.entry") !== null;
   var MAX_LISTED = 200;
+  var FIRST_LISTED = 25;      /* listed at once; the rest once typing stops */
+  var REST_AFTER_MS = 300;
   /* The page's own strings, in its language (JSON the build writes in a
      data- attribute: no fetch, so it works from file://). */
   var strings = JSON.parse(box.getAttribute("data-strings") || "{}");
@@ -231,18 +233,31 @@
       for (var i = 0; i < head.count; i++) {
         if (sets.every(function (s) { return s[i]; })) { matches.push(i); }
       }
-      /* One page shows every entry: each is hidden or shown by its slug. */
-      var shown = onePage ? Array.apply(null, Array(head.count)).map(function (x, j) { return j; })
+      /* One page shows every entry: each is hidden or shown by its slug. A
+         list shows its first few at once, and the rest when the reader
+         stops typing: keystrokes in flight load only what they show. */
+      var listed = onePage ? Array.apply(null, Array(head.count)).map(function (x, j) { return j; })
         : matches.slice(0, active ? MAX_LISTED : 0);
-      need(chunksOf(shown), function () {
+      var first = onePage ? listed : listed.slice(0, FIRST_LISTED);
+      need(chunksOf(first), function () {
         if (asking !== latest) { return; }
-        show(matches, shown, active);
-        box.setAttribute("data-state", "ready");
+        show(matches, first, 0, active);
+        if (first.length === listed.length) { box.setAttribute("data-state", "ready"); return; }
+        window.setTimeout(function () {
+          if (asking !== latest) { return; }
+          need(chunksOf(listed), function () {
+            if (asking !== latest) { return; }
+            show(matches, listed, first.length, active);
+            box.setAttribute("data-state", "ready");
+          }, failed);
+        }, REST_AFTER_MS);
       }, failed);
     }, failed);
   }
 
-  function show(matches, shown, active) {
+  /* Show the matches: on one page by hiding the others; else by listing
+     `shown` from its item `from` on (after those listed before). */
+  function show(matches, shown, from, active) {
     if (onePage) {
       var matching = {};
       matches.forEach(function (i) { matching[i] = true; });
@@ -254,17 +269,9 @@
         day.hidden = day.querySelector("article.entry:not([hidden])") === null;
       });
     } else {
+      if (from > 0) { shown.slice(from).forEach(listItem); return; }
       while (results.firstChild) { results.removeChild(results.firstChild); }
-      shown.forEach(function (i) {
-        var r = row(i);
-        var li = document.createElement("li");
-        var a = document.createElement("a");
-        a.href = r.page ? r.page + "#" + r.slug : r.url;
-        a.textContent = r.title;
-        li.appendChild(document.createTextNode(say("search.result", {date: r.date})));
-        li.appendChild(a);
-        results.appendChild(li);
-      });
+      shown.forEach(listItem);
       results.hidden = !active;
     }
     if (!active) {
@@ -275,6 +282,17 @@
       status.textContent = say(!onePage && matches.length > MAX_LISTED ? "search.matches_limited" : "search.matches",
                                {count: matches.length, total: head.count, max: MAX_LISTED});
     }
+  }
+
+  function listItem(i) {
+    var r = row(i);
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = r.page ? r.page + "#" + r.slug : r.url;
+    a.textContent = r.title;
+    li.appendChild(document.createTextNode(say("search.result", {date: r.date})));
+    li.appendChild(a);
+    results.appendChild(li);
   }
 
   box.hidden = false;

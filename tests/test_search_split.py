@@ -12,6 +12,7 @@ inside words, scripts without spaces, characters beyond U+FFFF."""
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 from pathlib import Path
@@ -203,7 +204,8 @@ def test_the_split_index_is_light_and_rebuilt_byte_for_byte(tricky, tmp_path):
     head = (site / "search-index.js").read_bytes()
     assert head.startswith(b"window.TIMELINE_SEARCH=") and len(head) < 4000
     files = sorted(p.relative_to(site).as_posix() for p in (site / "search").iterdir())
-    chunks = -(-len(rows) // 16)
+    chunk = json.loads(head.decode("utf-8").split("=", 1)[1].rstrip().rstrip(";"))["chunk"]
+    chunks = -(-len(rows) // chunk)
     assert {f"search/e{k}.js" for k in range(chunks)} | {"search/tags.js", "search/people.js", "search/groups.js"} <= set(files)
     # The home page names no file of the index but its head, and loads none of it by itself.
     home = (site / "index.html").read_text(encoding="utf-8")

@@ -100,7 +100,7 @@ def outline(path: str, front_matter: str) -> str:
 _JS_SPACE = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_VALUE = {c: i for i, c in enumerate(_B64)}
-ENTRY_CHUNK = 16
+ENTRY_CHUNK = 4
 # Each shard holds about this many tokens' worth (entries times tokens): a
 # shard per so many entries, a power of two.
 _ENTRIES_PER_SHARD = 24
