@@ -20,6 +20,7 @@
   var MAX_LISTED = 200;
   var FIRST_LISTED = 25;      /* listed at once; the rest once typing stops */
   var REST_AFTER_MS = 300;
+  var LOADING_AFTER_MS = 400;
   /* The page's own strings, in its language (JSON the build writes in a
      data- attribute: no fetch, so it works from file://). */
   var strings = JSON.parse(box.getAttribute("data-strings") || "{}");
@@ -203,6 +204,14 @@
     try { history.replaceState(null, "", url); } catch (e) { /* some file:// setups refuse */ }
   }
 
+  /* The head is small: "loading" is said only if it is slow to come, so
+     that a quick load does not flash the message. */
+  function loadingSoon() {
+    window.setTimeout(function () {
+      if (!head && asked.head !== "failed") { status.textContent = say("search.loading"); }
+    }, LOADING_AFTER_MS);
+  }
+
   function failed() {
     status.textContent = say("search.failed");
   }
@@ -216,7 +225,7 @@
     writeHash(q, tag, person, group);
     if (!head) {
       box.setAttribute("data-state", "loading");
-      status.textContent = say("search.loading");
+      loadingSoon();
       need(["head"], function () { if (asking === latest) { apply(); } }, failed);
       return;
     }
@@ -300,7 +309,7 @@
   box.addEventListener("focusin", function () {
     if (!head && !asked.head) {
       box.setAttribute("data-state", "loading");
-      status.textContent = say("search.loading");
+      loadingSoon();
       need(["head"], function () {
         if (latest === 0) { status.textContent = ""; box.setAttribute("data-state", "ready"); }
       }, failed);
