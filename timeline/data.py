@@ -316,6 +316,15 @@ def patch_word_shards(read, number: int, before: list[str], after: list[str], co
         return loaded[s]
 
     def change(table: dict, key: str, add: bool) -> None:
+        if table.get(key, "").startswith("!"):
+            # A bitmap is changed as bits: decoding a long list costs more.
+            bits = int.from_bytes(base64.b64decode(table[key][1:]), "little")
+            bits = bits | 1 << number if add else bits & ~(1 << number)
+            if bits:
+                table[key] = _encode_bits(bits, count)
+            else:
+                del table[key]
+            return
         numbers = decode_numbers(table[key]) if key in table else []
         if add:
             numbers = sorted({*numbers, number})

@@ -6,8 +6,10 @@ things other pages show, which all live in the front matter.
 Such an edit changes only the entry's page, its card on the listing page
 that shows it and on the embed page, its summary in the feed, and its piece
 of every file of one piece per entry (`render.entry_files`: timeline.json,
-the search index, the exports). The quick rebuild redoes just those: the
-page is rendered, and in the others the old piece is replaced by the new.
+the exports), and the search shards of the words it gained or lost. The
+quick rebuild redoes just those: the page is rendered, in the others the
+old piece is replaced by the new, and the shards are remade from
+themselves (`data.patch_word_shards`).
 It reads neither the whole build cache nor every entry, and plans no other
 page, so its cost hardly grows with the timeline.
 
