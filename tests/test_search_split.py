@@ -13,6 +13,7 @@ inside words, scripts without spaces, characters beyond U+FFFF."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.parse
 from pathlib import Path
@@ -219,3 +220,25 @@ def test_the_split_index_is_light_and_rebuilt_byte_for_byte(tricky, tmp_path):
     assert proc.returncode == 0, proc.stderr
     first, second = snapshot(site), snapshot(again)
     assert {k: v for k, v in first.items() if k.startswith("search")} == {k: v for k, v in second.items() if k.startswith("search")}
+
+
+def test_a_body_edit_is_quick_and_its_shards_are_as_a_fresh_build_makes_them(tmp_path):
+    """Words that come (one new to the timeline, one beyond U+FFFF) and go
+    (one no other entry has): the quick rebuild remakes the shards from
+    themselves, as a fresh build makes them."""
+    project = _tricky_project(tmp_path)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = build_site(project / "content", project / "seeds", site, "--cache", cache)
+    assert first.returncode == 0, first.stderr
+    entry = project / "content" / "2021-05-13-prefix.md"
+    text = entry.read_text(encoding="utf-8")
+    assert "unbridgeable" in text
+    entry.write_text(text.replace("unbridgeable", "Überbrückungszeit 𝔅rücke"), encoding="utf-8")
+    quick = build_site(project / "content", project / "seeds", site, "--cache", cache)
+    assert quick.returncode == 0 and "quick rebuild" in quick.stderr + quick.stdout, quick.stderr
+    fresh = tmp_path / "fresh"
+    assert build_site(project / "content", project / "seeds", fresh, "--no-cache").returncode == 0
+    ours, theirs = snapshot(site), snapshot(fresh)
+    assert ours == theirs
+    shards = "".join((site / "search" / n).read_text(encoding="utf-8") for n in sorted(os.listdir(site / "search")))
+    assert "uberbruckungszeit" in shards and "unbridgeable" not in shards

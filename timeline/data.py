@@ -312,7 +312,10 @@ def patch_word_shards(read, number: int, before: list[str], after: list[str], co
 
     def shard(s: int) -> dict:
         if s not in loaded:
-            loaded[s] = _read_part(read(f"search/w{s}.js"))[1]
+            part = _read_part(read(f"search/w{s}.js"))[1]
+            # JSON reads two halves written apart as one character: runs are kept in halves.
+            part["g"] = {_units(g): v for g, v in part["g"].items()}
+            loaded[s] = part
         return loaded[s]
 
     def change(table: dict, key: str, add: bool) -> None:
