@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from typing import Callable
 
 from .model import Entry, Quote
 from .schema import to_data
@@ -250,10 +251,11 @@ def search_part(name: str, value) -> bytes:
 _LONE_HALF = re.compile("[\ud800-\udfff]")
 
 
-def _read_part(data: bytes) -> tuple[str, object]:
+def _read_shard(data: bytes) -> dict[str, dict[str, str]]:
+    """A shard's data, as search_part wrote it."""
     text = data.decode("utf-8")
-    name_end = text.index('"]=')
-    return text[len('TIMELINE_SEARCH.parts["'):name_end], json.loads(text[name_end + 3:].rstrip().rstrip(";"))
+    shard: dict[str, dict[str, str]] = json.loads(text[text.index('"]=') + 3:].rstrip().rstrip(";"))
+    return shard
 
 
 def word_shards(tokens: list[list[str]], shards: int) -> list[dict]:
@@ -297,7 +299,7 @@ def read_search_head(data: bytes) -> dict:
     return json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
 
 
-def patch_word_shards(read, number: int, before: list[str], after: list[str], count: int) -> dict[str, bytes]:
+def patch_word_shards(read: Callable[[str], bytes], number: int, before: list[str], after: list[str], count: int) -> dict[str, bytes]:
     """The files of the split index that change when entry `number` (of
     `count`) holds the tokens `after` instead of `before`, given `read`,
     which reads a file of the site as it is: made as a fresh build makes
@@ -312,7 +314,7 @@ def patch_word_shards(read, number: int, before: list[str], after: list[str], co
 
     def shard(s: int) -> dict:
         if s not in loaded:
-            part = _read_part(read(f"search/w{s}.js"))[1]
+            part = _read_shard(read(f"search/w{s}.js"))
             # JSON reads two halves written apart as one character: runs are kept in halves.
             part["g"] = {_units(g): v for g, v in part["g"].items()}
             loaded[s] = part

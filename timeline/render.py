@@ -383,7 +383,9 @@ def search_files(t: Timeline, where_listed: dict[str, str]) -> dict[str, bytes]:
     for s, shard in enumerate(word_shards([search_tokens(e) for e in entries], shard_count(count))):
         files[f"search/w{s}.js"] = data = shard_file(s, shard)
         sizes.append(len(data))
-    rows = [_search_row(e, where_listed.get(e.slug), numbers, t.language) for e in entries]
+    lang = t.language
+    assert lang is not None   # set by assemble before any page is planned
+    rows = [_search_row(e, where_listed.get(e.slug), numbers, lang) for e in entries]
     for k in range(0, count, ENTRY_CHUNK):
         files[f"search/e{k // ENTRY_CHUNK}.js"] = search_part(f"e{k // ENTRY_CHUNK}", rows[k:k + ENTRY_CHUNK])
     held: dict[str, list[list[int]]] = {name: [[] for _ in numbers[name]] for name in SEARCH_FACETS}
