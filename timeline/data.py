@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import defaultdict
 from typing import Callable
 
 from .model import Entry, Quote
@@ -114,7 +115,13 @@ def search_tokens(e: Entry) -> list[str]:
     title, place, tags, people and group, then the body's words."""
     shown = " ".join([e.title, e.place or "", " ".join(t for t, _ in e.tag_links),
                       " ".join(p for p, _ in e.people_links), e.group_link[0] if e.group_link else ""])
-    return sorted(set(_JS_SPACE.split(fold(shown) + " " + e.search_words)) - {""})
+    tokens = set(_JS_SPACE.split(fold(shown)))
+    words = e.search_words
+    # The words are split already, at Python's white space, which is
+    # JavaScript's but for U+FEFF: only a text holding one is split again.
+    tokens.update(_JS_SPACE.split(words) if "\ufeff" in words else words.split(" "))
+    tokens.discard("")
+    return sorted(tokens)
 
 
 def shard_count(entries: int) -> int:
@@ -262,14 +269,10 @@ def word_shards(tokens: list[list[str]], shards: int) -> list[dict]:
     """Each shard's runs of one or two units with their entries ("g"), and
     tokens with their entries ("t"), `tokens` being each entry's."""
     count = len(tokens)
-    holders: dict[str, list[int]] = {}
+    holders: dict[str, list[int]] = defaultdict(list)
     for i, mine in enumerate(tokens):
         for token in mine:
-            found = holders.get(token)
-            if found is None:
-                holders[token] = [i]
-            else:
-                found.append(i)
+            holders[token].append(i)
     parts: list[dict] = [{"g": {}, "t": {}} for _ in range(shards)]
     runs: dict[str, int] = {}
     for token, numbers in holders.items():
