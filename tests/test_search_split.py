@@ -242,3 +242,39 @@ def test_a_body_edit_is_quick_and_its_shards_are_as_a_fresh_build_makes_them(tmp
     assert ours == theirs
     shards = "".join((site / "search" / n).read_text(encoding="utf-8") for n in sorted(os.listdir(site / "search")))
     assert "uberbruckungszeit" in shards and "unbridgeable" not in shards
+
+
+def test_the_home_page_loads_nothing_of_the_index_until_the_search_is_used(browser, tricky):
+    site = tricky[0]
+    page = browser.new_page()
+    try:
+        page.goto(file_url(site / "index.html"))
+        page.wait_for_timeout(300)
+        scripts = "() => Array.from(document.scripts).map(s => s.getAttribute('src')).filter(Boolean)"
+        assert page.evaluate(scripts) == ["static/search.js"]
+        page.click("#q")
+        page.wait_for_function("() => document.getElementById('search').dataset.state === 'ready'")
+        assert sorted(page.evaluate(scripts)) == ["search-index.js", "static/search.js"]   # the head alone
+    finally:
+        page.close()
+
+
+def test_fewer_entries_leave_no_file_of_the_index_behind(tmp_path):
+    """The index's files are outputs like any other: a build that needs
+    fewer of them (fewer entries, fewer shards) removes the rest."""
+    project = _tricky_project(tmp_path)
+    site = tmp_path / "site"
+    assert build_site(project / "content", project / "seeds", site).returncode == 0
+    before = {p.name for p in (site / "search").iterdir()}
+    for slug, *_ in TRICKY[14:]:
+        (project / "content" / f"{slug}.md").unlink()
+    assert build_site(project / "content", project / "seeds", site).returncode == 0
+    after = {p.name for p in (site / "search").iterdir()}
+    head = json.loads((site / "search-index.js").read_text(encoding="utf-8").split("=", 1)[1].rstrip().rstrip(";\n"))
+    chunks = -(-head["count"] // head["chunk"])
+    assert after == ({f"w{s}.js" for s in range(len(head["shards"]))} | {f"e{k}.js" for k in range(chunks)}
+                     | {"tags.js", "people.js", "groups.js"})
+    assert after < before and len(head["shards"]) < 4
+    fresh = tmp_path / "fresh"
+    assert build_site(project / "content", project / "seeds", fresh).returncode == 0
+    assert snapshot(site) == snapshot(fresh)
