@@ -18,8 +18,8 @@ from .markup import ROOT
 from .names import href, page_name
 from .hashing import digest, digest_text
 from .keys import KeyMaker, Reads, Recorder
-from .data import (ENTRY_CHUNK, encode_numbers, search_head, search_part, search_tokens, shard_count,
-                   shard_file, to_json, word_shards)
+from .data import (ENTRY_CHUNK, encode_numbers, patch_word_shards, search_head, search_part, search_tokens,
+                   shard_count, shard_file, to_json, word_shards)
 from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
 from .i18n import Language, localized
 from .model import Entry, Timeline
@@ -257,7 +257,9 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
             # Made once for all outputs of a file, when they are made in one process.
             jobs.append(Job(out.path, data=Lazy(Made.output, made, pieced, out)))
     # The search's files, made together wherever the first of them is made.
-    searched = Lazy(search_files, t, where_listed)
+    searched = Lazy(search_files, t, where_listed, kept)
+    if kept is not None:
+        searched()   # here, so that this process keeps it for the next build
     for path in search_paths(len(t.entries)):
         jobs.append(Job(path, data=Lazy(dict.__getitem__, searched, path)))
     keys = KeyMaker(base_key, views)
@@ -374,15 +376,35 @@ def search_paths(count: int) -> list[str]:
             + [f"search/e{k}.js" for k in range(chunks)] + [f"search/{name}.js" for name in SEARCH_FACETS])
 
 
-def search_files(t: Timeline, where_listed: dict[str, str]) -> dict[str, bytes]:
-    """Every file of the split search index (search_paths), by path."""
+def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = None) -> dict[str, bytes]:
+    """Every file of the split search index (search_paths), by path. With
+    `kept` (a build in a process that built before), the shards are made
+    from the last build's by the entries whose words changed, as the quick
+    rebuild makes them, when the entries are as many as then."""
     numbers = _search_numbers(t, where_listed)
     entries, count = t.entries, len(t.entries)
     files: dict[str, bytes] = {}
-    sizes = []
-    for s, shard in enumerate(word_shards([search_tokens(e) for e in entries], shard_count(count))):
-        files[f"search/w{s}.js"] = data = shard_file(s, shard)
-        sizes.append(len(data))
+    shards = shard_count(count)
+    layout = f"{count}\0{shards}"
+    was = kept.get(SEARCH_KEPT) if kept is not None else None
+    last = was[1] if was is not None and was[0] == layout else {}
+    tokens = []
+    for e in entries:
+        known = last.get("t\0" + e.key_part())
+        tokens.append(known.split(" ") if known else search_tokens(e))
+    before = [last.get(f"n\0{i}") for i in range(count)] if last else []
+    changed = [i for i in range(count) if before and before[i] != " ".join(tokens[i])]
+    if last and len(changed) <= _PATCHED_AT_MOST:
+        old = {path[2:]: text.encode("utf-8", "surrogatepass") for path, text in last.items()
+               if path.startswith("f\0") and text is not None}
+        for i in changed:
+            had = before[i]
+            old.update(patch_word_shards(old.__getitem__, i, had.split(" ") if had else [], tokens[i], count))
+        files.update((f"search/w{s}.js", old[f"search/w{s}.js"]) for s in range(shards))
+    else:
+        for s, shard in enumerate(word_shards(tokens, shards)):
+            files[f"search/w{s}.js"] = shard_file(s, shard)
+    sizes = [len(files[f"search/w{s}.js"]) for s in range(shards)]
     lang = t.language
     assert lang is not None   # set by assemble before any page is planned
     rows = [_search_row(e, where_listed.get(e.slug), numbers, lang) for e in entries]
@@ -402,7 +424,18 @@ def search_files(t: Timeline, where_listed: dict[str, str]) -> dict[str, bytes]:
             "people": list(numbers["people"]), "groups": list(numbers["groups"]),
             "count": count, "chunk": ENTRY_CHUNK}
     files["search-index.js"] = search_head(head, sizes)
+    if kept is not None:
+        now: dict[str, str | None] = {f"f\0{path}": data.decode("utf-8", "surrogatepass") for path, data in files.items()}
+        for i, (e, mine) in enumerate(zip(entries, tokens)):
+            now["t\0" + e.key_part()] = now[f"n\0{i}"] = " ".join(mine)
+        kept[SEARCH_KEPT] = (layout, now)
     return files
+
+
+# Where a build keeps its search index for the next (pieces.Kept), and how
+# many entries whose words changed it remakes the shards by, not whole.
+SEARCH_KEPT = "search-index.js"
+_PATCHED_AT_MOST = 32
 
 
 def entry_files(ics_event: EventWriter = icalendar_event) -> list[EntryFile]:
