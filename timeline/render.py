@@ -388,21 +388,24 @@ def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = 
     layout = f"{count}\0{shards}"
     was = kept.get(SEARCH_KEPT) if kept is not None else None
     last = was[1] if was is not None and was[0] == layout else {}
-    tokens = []
-    for e in entries:
-        known = last.get("t\0" + e.key_part())
-        tokens.append(known.split(" ") if known else search_tokens(e))
+    # Each entry's tokens joined by spaces (no token holds one), as kept.
+    keys = ["t\0" + e.key_part() for e in entries]
+    joined = []
+    for e, key in zip(entries, keys):
+        known = last.get(key)
+        joined.append(known if known is not None else " ".join(search_tokens(e)))
     before = [last.get(f"n\0{i}") for i in range(count)] if last else []
-    changed = [i for i in range(count) if before and before[i] != " ".join(tokens[i])]
+    changed = [i for i in range(count) if before and before[i] != joined[i]]
     if last and len(changed) <= _PATCHED_AT_MOST:
         old = {path[2:]: text.encode("utf-8", "surrogatepass") for path, text in last.items()
                if path.startswith("f\0") and text is not None}
         for i in changed:
             had = before[i]
-            old.update(patch_word_shards(old.__getitem__, i, had.split(" ") if had else [], tokens[i], count))
+            old.update(patch_word_shards(old.__getitem__, i, had.split(" ") if had else [],
+                                         joined[i].split(" ") if joined[i] else [], count))
         files.update((f"search/w{s}.js", old[f"search/w{s}.js"]) for s in range(shards))
     else:
-        for s, shard in enumerate(word_shards(tokens, shards)):
+        for s, shard in enumerate(word_shards([j.split(" ") if j else [] for j in joined], shards)):
             files[f"search/w{s}.js"] = shard_file(s, shard)
     sizes = [len(files[f"search/w{s}.js"]) for s in range(shards)]
     lang = t.language
@@ -426,8 +429,8 @@ def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = 
     files["search-index.js"] = search_head(head, sizes)
     if kept is not None:
         now: dict[str, str | None] = {f"f\0{path}": data.decode("utf-8", "surrogatepass") for path, data in files.items()}
-        for i, (e, mine) in enumerate(zip(entries, tokens)):
-            now["t\0" + e.key_part()] = now[f"n\0{i}"] = " ".join(mine)
+        for i, (key, mine) in enumerate(zip(keys, joined)):
+            now[key] = now[f"n\0{i}"] = mine
         kept[SEARCH_KEPT] = (layout, now)
     return files
 
