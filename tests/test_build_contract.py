@@ -594,7 +594,7 @@ def test_tag_and_person_page_names(site, data, pages):
     # nothing escaped the tags folder
     top = {p.split("/")[0] for p in snapshot(site)}
     assert top <= {"index.html", "entries", "sources", "tags", "people", "figures.html", "timeline.json",
-                   "feed.xml", "sitemap.xml", "404.html", ".nojekyll", "static", "search-index.js", "archive",
+                   "feed.xml", "sitemap.xml", "404.html", ".nojekyll", "static", "search-index.js", "search", "archive",
                    "timelinejs.json", "timelinejs.js", "timeline.ics", "entries.csv", "quotes.csv", "figures.csv",
                    "embed.html"}, top
 

@@ -258,11 +258,19 @@ def test_a_page_of_another_origin_reads_nothing_of_the_preview(browser, tmp_path
             # The same files, read by the preview's own page.
             own = context.new_page()
             own.goto(served.url, wait_until="load")
-            own.evaluate("""() => new Promise(function (done, fail) {
-                const script = document.createElement("script");
-                script.src = "/search-index.js"; script.onload = done; script.onerror = fail;
-                document.head.append(script);
-            })""")
+            own.evaluate("""() => {
+                const load = src => new Promise(function (done, fail) {
+                    const script = document.createElement("script");
+                    script.src = src; script.onload = done; script.onerror = fail;
+                    document.head.append(script);
+                });
+                // The head, then the search's files of results, where the titles are.
+                return load("/search-index.js").then(() => {
+                    const head = window.TIMELINE_SEARCH, files = [];
+                    for (let k = 0; k * head.chunk < head.count; k++) { files.push(load("/search/e" + k + ".js")); }
+                    return Promise.all(files);
+                });
+            }""")
             assert EMBARGOED in own.evaluate("() => JSON.stringify(window.TIMELINE_SEARCH)")
             assert EMBARGOED in own.evaluate(f"() => fetch('{DRAFT_PAGE}').then(r => r.text())")
         finally:

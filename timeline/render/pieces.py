@@ -1,4 +1,4 @@
-"""Files that hold one piece per entry (timeline.json, the search index,
+"""Files that hold one piece per entry (timeline.json,
 the exports): each is declared once as a head, one piece per entry made by
 a function of that entry and what is `Around` it, and a foot.
 

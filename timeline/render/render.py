@@ -19,7 +19,8 @@ from ..check.markup import ROOT
 from ..read.names import href, page_name
 from ..hashing import digest, digest_text
 from .keys import KeyMaker, Reads, Recorder
-from ..read.data import js_safe, to_json
+from ..read.data import (ENTRY_CHUNK, encode_numbers, js_safe, patch_word_shards, search_head, search_part,
+                         search_tokens, shard_count, shard_file, to_json, word_shards)
 from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
 from ..read.i18n import Language, localized
 from ..read.entry import Entry
@@ -263,6 +264,12 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
         for out in pieced.outputs:
             # Made once for all outputs of a file, when they are made in one process.
             jobs.append(Job(out.path, data=Lazy(Made.output, made, pieced, out)))
+    # The search's files, made together wherever the first of them is made.
+    searched = Lazy(search_files, t, where_listed, kept)
+    if kept is not None:
+        searched()   # here, so that this process keeps it for the next build
+    for path in search_paths(len(t.entries)):
+        jobs.append(Job(path, data=Lazy(dict.__getitem__, searched, path)))
     keys = KeyMaker(base_key, views)
 
     def page(path: str, template: str, **context: Any) -> None:
@@ -355,37 +362,94 @@ def _search_numbers(t: Timeline, where_listed: dict[str, str]) -> dict[str, dict
             for name, values in (("pages", pages), ("tags", tags), ("people", people), ("groups", groups))}
 
 
-def _search_head(t: Timeline, numbers: dict[str, dict[str, int]]) -> str:
-    head = to_json({"pages": [href(p) for p in numbers["pages"]], "tags": list(numbers["tags"]),
-                    "people": list(numbers["people"]), "groups": list(numbers["groups"])})
-    return "window.TIMELINE_SEARCH=" + head[:-1] + ',"rows":[\n'
-
-
-def _search_row(e: Entry, a: Around) -> str:
-    numbers, where = a.shared, a.listed
-    tag_no, person_no, group_no = numbers["tags"], numbers["people"], numbers["groups"]
-    row = [
-        e.slug, e.title, a.language.short(e.date), numbers["pages"][where] if where else -1, e.place or "",
-        [tag_no[t] for t, _ in e.tag_links], [person_no[p] for p, _ in e.people_links], e.search_words,
-        group_no[e.group_link[0]] if e.group_link else -1,
-    ]
+def _search_row(e: Entry, listed: str | None, numbers: dict[str, dict[str, int]], lang: Language) -> list:
+    """What a result shows of an entry: slug, title, date, the number of
+    the listing page that shows it (-1: the home page), and its href if not
+    its own page's."""
+    row: list = [e.slug, e.title, lang.short(e.date), numbers["pages"][listed] if listed else -1]
     if e.href != f"entries/{e.slug}.html":
         row.append(e.href)
-    return to_json(row)
+    return row
 
 
-# The search data, as a classic script (file:// pages may not fetch).
-# Compact, since a long timeline's index is the heaviest thing search
-# loads: tags, people and listing pages are numbered once, and each
-# entry's text is its distinct words, folded as the search folds them.
-SEARCH_INDEX = EntryFile("search-index.js", (Output("search-index.js", finish=js_safe),), _search_row,
-                         _search_head, lambda t, numbers: "\n]};\n", between=",\n", shared=_search_numbers)
+# The search data, as classic scripts (file:// pages may not fetch), split
+# so that a search loads only the files its words need (data.py says how):
+# search-index.js, loaded when the search is first used, and search/*.js.
+SEARCH_FACETS = ("tags", "people", "groups")
 
 
-def search_index(t: Timeline, where_listed: dict[str, str]) -> bytes:
-    return whole(SEARCH_INDEX, t, where_listed)
+def search_paths(count: int) -> list[str]:
+    """The files of the split index of `count` entries."""
+    chunks = (count + ENTRY_CHUNK - 1) // ENTRY_CHUNK
+    return (["search-index.js"] + [f"search/w{s}.js" for s in range(shard_count(count))]
+            + [f"search/e{k}.js" for k in range(chunks)] + [f"search/{name}.js" for name in SEARCH_FACETS])
+
+
+def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = None) -> dict[str, bytes]:
+    """Every file of the split search index (search_paths), by path. With
+    `kept` (a build in a process that built before), the shards are made
+    from the last build's by the entries whose words changed, as the quick
+    rebuild makes them, when the entries are as many as then."""
+    numbers = _search_numbers(t, where_listed)
+    entries, count = t.entries, len(t.entries)
+    files: dict[str, bytes] = {}
+    shards = shard_count(count)
+    layout = f"{count}\0{shards}"
+    was = kept.get(SEARCH_KEPT) if kept is not None else None
+    last = was[1] if was is not None and was[0] == layout else {}
+    # Each entry's tokens joined by spaces (no token holds one), as kept.
+    keys = ["t\0" + e.key_part() for e in entries]
+    joined = []
+    for e, key in zip(entries, keys):
+        known = last.get(key)
+        joined.append(known if known is not None else " ".join(search_tokens(e)))
+    before = [last.get(f"n\0{i}") for i in range(count)] if last else []
+    changed = [i for i in range(count) if before and before[i] != joined[i]]
+    if last and len(changed) <= _PATCHED_AT_MOST:
+        old = {path[2:]: text.encode("utf-8", "surrogatepass") for path, text in last.items()
+               if path.startswith("f\0") and text is not None}
+        for i in changed:
+            had = before[i]
+            old.update(patch_word_shards(old.__getitem__, i, had.split(" ") if had else [],
+                                         joined[i].split(" ") if joined[i] else [], count))
+        files.update((f"search/w{s}.js", old[f"search/w{s}.js"]) for s in range(shards))
+    else:
+        for s, shard in enumerate(word_shards([j.split(" ") if j else [] for j in joined], shards)):
+            files[f"search/w{s}.js"] = shard_file(s, shard)
+    sizes = [len(files[f"search/w{s}.js"]) for s in range(shards)]
+    lang = t.language
+    assert lang is not None   # set by assemble before any page is planned
+    rows = [_search_row(e, where_listed.get(e.slug), numbers, lang) for e in entries]
+    for k in range(0, count, ENTRY_CHUNK):
+        files[f"search/e{k // ENTRY_CHUNK}.js"] = search_part(f"e{k // ENTRY_CHUNK}", rows[k:k + ENTRY_CHUNK])
+    held: dict[str, list[list[int]]] = {name: [[] for _ in numbers[name]] for name in SEARCH_FACETS}
+    for i, e in enumerate(entries):
+        for tag, _ in e.tag_links:
+            held["tags"][numbers["tags"][tag]].append(i)
+        for person, _ in e.people_links:
+            held["people"][numbers["people"][person]].append(i)
+        if e.group_link:
+            held["groups"][numbers["groups"][e.group_link[0]]].append(i)
+    for name in SEARCH_FACETS:
+        files[f"search/{name}.js"] = search_part(name, [encode_numbers(sorted(set(n)), count) for n in held[name]])
+    head = {"pages": [href(p) for p in numbers["pages"]], "tags": list(numbers["tags"]),
+            "people": list(numbers["people"]), "groups": list(numbers["groups"]),
+            "count": count, "chunk": ENTRY_CHUNK}
+    files["search-index.js"] = search_head(head, sizes)
+    if kept is not None:
+        now: dict[str, str | None] = {f"f\0{path}": data.decode("utf-8", "surrogatepass") for path, data in files.items()}
+        for i, (key, mine) in enumerate(zip(keys, joined)):
+            now[key] = now[f"n\0{i}"] = mine
+        kept[SEARCH_KEPT] = (layout, now)
+    return files
+
+
+# Where a build keeps its search index for the next (pieces.Kept), and how
+# many entries whose words changed it remakes the shards by, not whole.
+SEARCH_KEPT = "search-index.js"
+_PATCHED_AT_MOST = 32
 
 
 def entry_files(ics_event: EventWriter = icalendar_event) -> list[EntryFile]:
     """Every file of the site that holds one piece per entry."""
-    return [SEARCH_INDEX, TIMELINE_JSON, *export_files(ics_event)]
+    return [TIMELINE_JSON, *export_files(ics_event)]

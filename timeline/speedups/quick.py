@@ -6,8 +6,10 @@ things other pages show, which all live in the front matter.
 Such an edit changes only the entry's page, its card on the listing page
 that shows it and on the embed page, its summary in the feed, and its piece
 of every file of one piece per entry (`render.entry_files`: timeline.json,
-the search index, the exports). The quick rebuild redoes just those: the
-page is rendered, and in the others the old piece is replaced by the new.
+the exports), and the search shards of the words it gained or lost. The
+quick rebuild redoes just those: the page is rendered, in the others the
+old piece is replaced by the new, and the shards are remade from
+themselves (`data.patch_word_shards`).
 It reads neither the whole build cache nor every entry, and plans no other
 page, so its cost hardly grows with the timeline.
 
@@ -39,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..model.assemble import link_groups, project_language, unfilled_sources
 from ..check.check import Checked, EntryChecker
-from ..read.data import to_json
+from ..read.data import patch_word_shards, search_tokens, to_json
 from ..read.entries import scan_entry_files
 from ..errors import ContentError, Problems
 from ..render.exports import EventWriter, icalendar_event
@@ -422,7 +424,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         embed_before, embed_now = str(macros.embed_card(before, sources)), str(macros.embed_card(entry, sources))
         if embed_now != embed_before:
             site.splice("embed.html", embed_before, embed_now)
-        # Where the search index names the entry's listing page: none for the home page.
+        # Where a piece names the entry's listing page: none for the home page.
         around_listed = None if listed == "index.html" else listed
         for file in pieced:
             around = Around(sources, inputs.settings, lang, m["shared"][file.name], around_listed)
@@ -433,6 +435,11 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
                 raise _NotQuick("a piece comes or goes")
             for out in file.outputs:
                 site.splice(out.path, out.finish(was_piece), out.finish(piece_now))
+        # The split search index holds an entry's words by word, not by entry: the
+        # shards of the words that came or went are made again from themselves.
+        for path, data in patch_word_shards(site.read, i, search_tokens(before), search_tokens(entry),
+                                            len(order)).items():
+            site.put(path, data)
 
     cache_lines = []
     for rel, checked in new.items():

@@ -1,0 +1,1 @@
+TIMELINE_SEARCH.parts["e0"]=[["2020-background","The old bridge shows its age","2020",-1],["2021-month","Residents fear a split town","Mar 2021",-1],["2021-03-26-vote","Council votes to close the old bridge","26 Mar 2021",-1],["2021-03-27-night","<script>alert(\"title\")</script> Night works begin","27 Mar 2021, 23:30",-1]];

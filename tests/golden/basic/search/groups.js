@@ -1,0 +1,1 @@
+TIMELINE_SEARCH.parts["groups"]=[];

@@ -1,0 +1,1 @@
+TIMELINE_SEARCH.parts["tags"]=["H","H","BCCB","H","D","IB","G","H"];

@@ -1,0 +1,1 @@
+TIMELINE_SEARCH.parts["e0"]=[["2020-before","The old harbour silts up","2020",-1],["2021-03-10-plan","The harbour plan is announced","10 Mar 2021",-1],["2021-07-02-works","Work begins on the north quay","2 Jul 2021, 05:30",-1],["2021-08-wreck","Divers find a wreck","Aug 2021",-1]];
