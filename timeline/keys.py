@@ -39,25 +39,95 @@ Reads = dict[str, dict[type, frozenset[str]]]
 
 class Recorder:
     """While in use, notes every attribute read of the given classes'
-    objects, as (class, name) in `seen`: what a page's rendering read."""
+    objects, as (class, name) in `seen`: what a page's rendering read; of
+    the classes in `each` (the entries), also which object, as
+    (id(object), name) in `objects`: which entries a page read, and what
+    of each (`PageReads`)."""
 
-    def __init__(self, classes: list[type]):
+    def __init__(self, classes: list[type], each: tuple[type, ...] = ()):
         self.classes = [c for c in classes if "__getattribute__" not in c.__dict__]
+        self.each = each
         self.seen: set[tuple[type, str]] = set()
+        self.objects: set[tuple[int, str]] = set()
 
     def __enter__(self) -> "Recorder":
         recorder = self
         for cls in self.classes:
-            def getattribute(obj: Any, name: str, _cls: type = cls, _get=object.__getattribute__) -> Any:
-                if name[:2] != "__":
-                    recorder.seen.add((_cls, name))
-                return _get(obj, name)
+            if cls in self.each:
+                def getattribute(obj: Any, name: str, _cls: type = cls, _get=object.__getattribute__) -> Any:
+                    if name[:2] != "__":
+                        recorder.seen.add((_cls, name))
+                        recorder.objects.add((id(obj), name))
+                    return _get(obj, name)
+            else:
+                def getattribute(obj: Any, name: str, _cls: type = cls, _get=object.__getattribute__) -> Any:
+                    if name[:2] != "__":
+                        recorder.seen.add((_cls, name))
+                    return _get(obj, name)
             cls.__getattribute__ = getattribute   # type: ignore[method-assign, assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
         for cls in self.classes:
             del cls.__getattribute__
+
+    def take(self) -> "Read":
+        """What was read since the last take, and start afresh."""
+        read = (self.seen, self.objects)
+        self.seen, self.objects = set(), set()
+        return read
+
+    def add(self, read: "Read") -> None:
+        """Count these reads as read again (a fragment reused)."""
+        self.seen |= read[0]
+        self.objects |= read[1]
+
+
+# What one rendering read: (class, name) pairs, and (id(object), name) of the entries.
+Read = tuple[set[tuple[type, str]], set[tuple[int, str]]]
+
+
+class PageReads:
+    """Which entries each page read, and what of each, by entry path:
+    recorded as the pages are rendered (`Recorder`'s `objects`), kept by a
+    project that builds again in this process, so that after an edit that
+    changes no entry's place in the timeline the pages to make again are
+    looked up, not keyed one by one."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, dict[str, frozenset[str]]] = {}   # page -> entry path -> names read
+        self.readers: dict[str, set[str]] = {}                  # entry path -> pages that read it
+        self._names: dict[frozenset[str], frozenset[str]] = {}  # one object per set of names
+
+    def set(self, page: str, read: dict[str, set[str]]) -> None:
+        """What `page` read now, in place of what it read before."""
+        for path in self.pages.get(page, ()):
+            self.readers[path].discard(page)
+        own = {}
+        for path, names in read.items():
+            frozen = frozenset(names)
+            own[path] = self._names.setdefault(frozen, frozen)
+            self.readers.setdefault(path, set()).add(page)
+        self.pages[page] = own
+
+    def drop(self, page: str) -> None:
+        for path in self.pages.pop(page, ()):
+            self.readers[path].discard(page)
+
+    def reading(self, path: str, names: set[str]) -> set[str]:
+        """The pages that read any of these names of the entry at `path`."""
+        return {page for page in self.readers.get(path, ()) if not names.isdisjoint(self.pages[page][path])}
+
+
+def by_entry(objects: set[tuple[int, str]], paths: dict[int, str]) -> dict[str, set[str]]:
+    """Reads of objects, by id, as reads of entries by path (`paths`: id of
+    each entry of the timeline -> its path)."""
+    read: dict[str, set[str]] = {}
+    for oid, name in objects:
+        path = paths.get(oid)
+        if path is not None:
+            read.setdefault(path, set()).add(name)
+    return read
 
 
 def merge_reads(reads: Reads, template: str, seen: set[tuple[type, str]]) -> bool:

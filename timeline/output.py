@@ -36,7 +36,8 @@ from typing import Callable, Iterator, Sequence
 
 from .engine import Engine
 from .errors import ContentError
-from .keys import Recorder, Reads, watched_classes, covered, merge_reads
+from .keys import Read, Recorder, Reads, watched_classes, covered, merge_reads
+from .model import Entry
 from .memory import Memory, file_stat
 from .render import Job, Renderer
 
@@ -249,11 +250,12 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         for i in todo:
             jobs[i].rendered = True
         if memory.reads is not None:
-            for i, (_, seen) in zip(todo, done):
+            for i, (_, read) in zip(todo, done):
                 job = jobs[i]
-                job.seen = seen
-                if seen is None or job.template is None:
+                if read is None or job.template is None:
                     continue
+                seen, job.objects = read
+                job.seen = seen
                 merge_reads(memory.reads, job.template, seen)
                 if job.key is not None and not covered((views or {}).get(job.template), seen):
                     job.key = None
@@ -504,17 +506,17 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _render_chunk(state: tuple, indices: Sequence[int]) -> list[tuple[list[int] | None, set | None]]:
+def _render_chunk(state: tuple, indices: Sequence[int]) -> list[tuple[list[int] | None, Read | None]]:
     """Render jobs; stage those whose bytes differ from the site's (all of
     them when there is no site yet), giving the [size, mtime_ns] of each
     staged file, None for the others, and with `record` (the classes to
     watch) what each page read. In a worker."""
     renderer, out_dir, staging, jobs, record = state
-    out: list[tuple[list[int] | None, set | None]] = []
+    out: list[tuple[list[int] | None, Read | None]] = []
     if record is None:
         _render_each(renderer, out_dir, staging, jobs, indices, None, out)
         return out
-    with Recorder(record) as recorder:
+    with Recorder(record, each=(Entry,)) as recorder:
         renderer.recorder = recorder
         try:
             _render_each(renderer, out_dir, staging, jobs, indices, recorder, out)
@@ -525,13 +527,15 @@ def _render_chunk(state: tuple, indices: Sequence[int]) -> list[tuple[list[int] 
 
 def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
                  indices: Sequence[int], recorder: Recorder | None,
-                 out: list[tuple[list[int] | None, set | None]]) -> None:
+                 out: list[tuple[list[int] | None, Read | None]]) -> None:
     for i in indices:
         job = jobs[i]
         seen = None
         if recorder is not None and job.template is not None:
-            seen = recorder.seen = set()
+            recorder.take()
         data = job.bytes(renderer)
+        if recorder is not None and job.template is not None:
+            seen = recorder.take()
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
             out.append((None, seen))
             continue

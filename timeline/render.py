@@ -7,7 +7,8 @@ import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import jinja2
 from markupsafe import Markup, escape
@@ -17,7 +18,7 @@ from .errors import ContentError
 from .markup import ROOT
 from .names import href, page_name
 from .hashing import digest, digest_text
-from .keys import KeyMaker, Reads, Recorder
+from .keys import KeyMaker, Read, Reads, Recorder
 from .data import js_safe, to_json
 from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
 from .i18n import Language, localized
@@ -70,7 +71,7 @@ class Renderer:
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple[str, int, str], Markup] = {}
-        self._fragment_reads: dict[tuple[str, int, str], set] = {}
+        self._fragment_reads: dict[tuple[str, int, str], Read] = {}
         self._fingerprint: str | None = None
         self.language: Language | None = None
         # While a page's reads are recorded: a fragment made for one page
@@ -128,18 +129,22 @@ class Renderer:
         html = self._fragments.get(key)
         recorder = self.recorder
         if html is None:
-            outer = None
-            if recorder is not None:
-                outer, recorder.seen = recorder.seen, set()
+            outer = recorder.take() if recorder is not None else None
             text = self.env.get_template(template).render(e=entry, root=root)
             html = self._fragments[key] = Markup(text.rstrip("\n"))
             if recorder is not None and outer is not None:
-                self._fragment_reads[key] = recorder.seen
-                outer |= recorder.seen
-                recorder.seen = outer
+                read = self._fragment_reads[key] = recorder.take()
+                recorder.add(outer)
+                recorder.add(read)
         elif recorder is not None:
-            recorder.seen |= self._fragment_reads.get(key, set())
+            recorder.add(self._fragment_reads.get(key, (set(), set())))
         return html
+
+    def forget_fragments(self, entry: Entry) -> None:
+        """An entry changed in place: its fragments are made again when next used."""
+        for key in [k for k in self._fragments if k[1] == id(entry)]:
+            del self._fragments[key]
+            self._fragment_reads.pop(key, None)
 
     def render(self, template: str, path: str, **context) -> bytes:
         depth = path.count("/")
@@ -199,6 +204,7 @@ class Job:
     data: "bytes | Lazy | None" = None     # Lazy: made where the job is done
     rendered: bool = False                  # made by this build (output.write_site)
     seen: set | None = None                 # what its rendering read, when recorded
+    objects: set | None = None              # and of which entries (keys.Recorder's `objects`)
 
     def bytes(self, renderer: "Renderer") -> bytes:
         if self.data is None:
@@ -230,7 +236,8 @@ def job_context(job: Job) -> dict:
 
 
 def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_event,
-              kept: Kept | None = None, views: Reads | None = None) -> list[Job]:
+              kept: Kept | None = None, views: Reads | None = None,
+              planned: set[str] | None = None) -> list[Job]:
     """Every file of the site, in a fixed order, each page with what its
     template is given. `base_key` digests what every page shares: the
     program, the templates, the settings; each page's key adds what its
@@ -238,10 +245,14 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
     (the engine's writer). `kept`: the pieces of the files of one piece
     per entry as the last build made them (pieces.make), to be reused and
     then replaced by this build's. `views`: what each template's pages
-    were seen to read, for finer keys (keys.KeyMaker)."""
+    were seen to read, for finer keys (keys.KeyMaker). `planned`, if
+    given, gets the names of the entries' attributes that the planning of
+    the pages read (not their rendering, nor their keys): an edit of any
+    other changes no page's place or context, only what pages show."""
     site, lang = t.settings, t.language
-    listing = split_listing(t.entries, site.page_size, lang)
-    where_listed = listed_on(listing)
+    with _reading(planned):
+        listing = split_listing(t.entries, site.page_size, lang)
+        where_listed = listed_on(listing)
     # The files of one piece per entry first: each is one long job, best
     # begun early in the pool rather than left to the end.
     jobs: list[Job] = []
@@ -255,11 +266,36 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
         for out in pieced.outputs:
             # Made once for all outputs of a file, when they are made in one process.
             jobs.append(Job(out.path, data=Lazy(Made.output, made, pieced, out)))
-    keys = KeyMaker(base_key, views)
+    pages: list[Job] = []
 
     def page(path: str, template: str, **context) -> None:
-        context = {"site": site, **context}
-        jobs.append(Job(path, keys.key(path, template, context), template, context))
+        # Keyed once all are planned, so that what planning reads is told apart.
+        job = Job(path, None, template, {"site": site, **context})
+        jobs.append(job)
+        pages.append(job)
+
+    with _reading(planned):
+        _plan_pages(t, jobs, page, listing, where_listed)
+    keys = KeyMaker(base_key, views)
+    for job in pages:
+        assert job.template is not None and job.context is not None
+        job.key = keys.key(job.path, job.template, job.context)
+    return jobs
+
+
+@contextmanager
+def _reading(names: set[str] | None) -> Iterator[None]:
+    """Add to `names` the attributes of entries read in the block."""
+    if names is None:
+        yield
+        return
+    with Recorder([Entry]) as recorder:
+        yield
+    names.update(name for _, name in recorder.seen)
+
+
+def _plan_pages(t: Timeline, jobs: list[Job], page: Callable[..., None], listing: list, where_listed: dict[str, str]) -> None:
+    site, lang = t.settings, t.language
 
     eras = era_views(site.eras, t.entries, where_listed)
     home_groups = Lazy(day_groups, t.entries if not listing else [], lang, eras)
@@ -295,7 +331,6 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
         # Not the error page, nor the embed page (which asks not to be indexed: it repeats the site).
         html = [href(j.path) for j in jobs if j.path.endswith(".html") and j.path not in ("404.html", "embed.html")]
         page("sitemap.xml", "sitemap.xml", paths=html)
-    return jobs
 
 
 def _read_bytes(path: str) -> bytes:
