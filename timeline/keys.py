@@ -77,6 +77,14 @@ class Recorder:
         self.seen, self.objects = set(), set()
         return read
 
+    def resume(self, outer: "Read") -> "Read":
+        """Back to what was being recorded before `outer` was taken, with
+        what was read since added to it; returns what was read since."""
+        read = (self.seen, self.objects)
+        self.seen, self.objects = outer
+        self.add(read)
+        return read
+
     def add(self, read: "Read") -> None:
         """Count these reads as read again (a fragment reused)."""
         self.seen |= read[0]
@@ -88,46 +96,36 @@ Read = tuple[set[tuple[type, str]], set[tuple[int, str]]]
 
 
 class PageReads:
-    """Which entries each page read, and what of each, by entry path:
-    recorded as the pages are rendered (`Recorder`'s `objects`), kept by a
-    project that builds again in this process, so that after an edit that
-    changes no entry's place in the timeline the pages to make again are
-    looked up, not keyed one by one."""
+    """Which entries each page read, and what of each: recorded as the
+    pages are rendered (`Recorder`'s `objects`, (id(entry), name)), kept
+    by a project that builds again in this process with the entries they
+    name, so that after an edit that changes no entry's place in the
+    timeline the pages to make again are looked up, not keyed one by one."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, dict[str, frozenset[str]]] = {}   # page -> entry path -> names read
-        self.readers: dict[str, set[str]] = {}                  # entry path -> pages that read it
-        self._names: dict[frozenset[str], frozenset[str]] = {}  # one object per set of names
+        self.pages: dict[str, set[tuple[int, str]]] = {}   # page -> (id(entry), name) it read
+        # id(entry) -> pages that read it (some may read it no longer: `reading` looks)
+        self.readers: dict[int, set[str]] = {}
 
-    def set(self, page: str, read: dict[str, set[str]]) -> None:
+    def set(self, page: str, objects: set[tuple[int, str]]) -> None:
         """What `page` read now, in place of what it read before."""
-        for path in self.pages.get(page, ()):
-            self.readers[path].discard(page)
-        own = {}
-        for path, names in read.items():
-            frozen = frozenset(names)
-            own[path] = self._names.setdefault(frozen, frozen)
-            self.readers.setdefault(path, set()).add(page)
-        self.pages[page] = own
+        old = self.pages.get(page, set())
+        self.pages[page] = objects
+        for oid in {oid for oid, _ in objects - old}:
+            self.readers.setdefault(oid, set()).add(page)
 
-    def drop(self, page: str) -> None:
-        for path in self.pages.pop(page, ()):
-            self.readers[path].discard(page)
+    def reading(self, entry: object, names: set[str]) -> set[str]:
+        """The pages that read any of these names of the entry."""
+        oid = id(entry)
+        return {page for page in self.readers.get(oid, ()) if any((oid, n) in self.pages[page] for n in names)}
 
-    def reading(self, path: str, names: set[str]) -> set[str]:
-        """The pages that read any of these names of the entry at `path`."""
-        return {page for page in self.readers.get(path, ()) if not names.isdisjoint(self.pages[page][path])}
-
-
-def by_entry(objects: set[tuple[int, str]], paths: dict[int, str]) -> dict[str, set[str]]:
-    """Reads of objects, by id, as reads of entries by path (`paths`: id of
-    each entry of the timeline -> its path)."""
-    read: dict[str, set[str]] = {}
-    for oid, name in objects:
-        path = paths.get(oid)
-        if path is not None:
-            read.setdefault(path, set()).add(name)
-    return read
+    def carried(self, pages: set[str], ids: dict[int, int]) -> "PageReads":
+        """These pages' reads, in a build whose entries are other objects:
+        `ids` maps an old entry's id to that of the entry of the same path."""
+        now = PageReads()
+        for page in pages:
+            now.set(page, {(ids[oid], name) for oid, name in self.pages[page] if oid in ids})
+        return now
 
 
 def merge_reads(reads: Reads, template: str, seen: set[tuple[type, str]]) -> bool:

@@ -23,7 +23,7 @@ from .commands.files import finish_writing
 from .engine import Engine
 from .errors import ContentError, printable
 from .hashing import digest
-from .keys import PageReads, by_entry
+from .keys import PageReads
 from .memory import Memory
 from .model import Timeline
 from .output import real_out_dir, refuse_unsafe, remove_spare, site_lock, static_jobs, write_site
@@ -246,21 +246,20 @@ def _kept(build: Build, last: Build | None, planned: set[str]) -> Build | None:
     """The build with what each page read of which entry: recorded now for
     the pages it rendered, kept from the last build for the others. None
     if a page's reads are not known (it was not rendered while recording)."""
-    reads = last.reads if last is not None and last.reads is not None else PageReads()
-    paths = {id(e): e.path for e in build.timeline.entries}
-    planned_pages = set()
+    carried = {job.path for job in build.jobs if job.template is not None and not job.rendered}
+    if carried:
+        if last is None or last.reads is None or not carried <= last.reads.pages.keys():
+            return None
+        now = {e.path: id(e) for e in build.timeline.entries}
+        ids = {id(e): now[e.path] for e in last.timeline.entries if e.path in now}
+        reads = last.reads.carried(carried, ids)
+    else:
+        reads = PageReads()
     for job in build.jobs:
-        if job.template is None:
-            continue
-        planned_pages.add(job.path)
-        if job.rendered:
+        if job.template is not None and job.rendered:
             if job.objects is None:
                 return None
-            reads.set(job.path, by_entry(job.objects, paths))
-        elif job.path not in reads.pages:
-            return None
-    for page in [p for p in reads.pages if p not in planned_pages]:
-        reads.drop(page)
+            reads.set(job.path, job.objects)
     build.reads, build.planned = reads, frozenset(planned)
     return build
 

@@ -70,8 +70,8 @@ class Renderer:
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.filters["page_name"] = page_name
-        self._fragments: dict[tuple[str, int, str], Markup] = {}
-        self._fragment_reads: dict[tuple[str, int, str], Read] = {}
+        self._fragments: dict[tuple, Markup] = {}
+        self._fragment_reads: dict[tuple, Read] = {}
         self._fingerprint: str | None = None
         self.language: Language | None = None
         # While a page's reads are recorded: a fragment made for one page
@@ -120,22 +120,23 @@ class Renderer:
             except Exception:
                 pass
 
-    def entry_fragment(self, template: str, entry: Entry, root: str) -> Markup:
-        """A small template (`e` and `root` its only names) rendered for an
-        entry once per page depth, then reused: an entry is on several
-        compact lists (its tags, its people, its sources), all on pages of
-        one depth, and a template call costs more than the markup."""
-        key = (template, id(entry), root)
+    def entry_fragment(self, template: str, entry: Entry, root: str, **shared) -> Markup:
+        """A small template (`e`, `root` and the `shared` values, the same
+        for every entry, its only names) rendered for an entry once per
+        page depth, then reused: an entry is on several compact lists (its
+        tags, its people, its sources), all on pages of one depth, and a
+        template call costs more than the markup. A rebuild in the same
+        process that changes an entry in place makes only its fragments
+        again (`forget_fragments`)."""
+        key: tuple = (template, id(entry), root, *[(n, id(v)) for n, v in shared.items()])
         html = self._fragments.get(key)
         recorder = self.recorder
         if html is None:
             outer = recorder.take() if recorder is not None else None
-            text = self.env.get_template(template).render(e=entry, root=root)
+            text = self.env.get_template(template).render(e=entry, root=root, **shared)
             html = self._fragments[key] = Markup(text.rstrip("\n"))
             if recorder is not None and outer is not None:
-                read = self._fragment_reads[key] = recorder.take()
-                recorder.add(outer)
-                recorder.add(read)
+                self._fragment_reads[key] = recorder.resume(outer)
         elif recorder is not None:
             recorder.add(self._fragment_reads.get(key, (set(), set())))
         return html

@@ -36,6 +36,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..assemble import group_links, project_language, track_link, unfilled_sources
 from ..check import Checked, EntryChecker
@@ -46,7 +47,7 @@ from ..exports import EventWriter, icalendar_event
 from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..model import Entry, Timeline
-from ..keys import Recorder, by_entry, merge_reads, watched_classes
+from ..keys import Recorder, merge_reads, watched_classes
 from ..output import replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Options, Project, Result
 from ..readers import Readers
@@ -562,7 +563,8 @@ class Live:
     inputs: tuple[str, dict[str, str]] | None = None    # (digest of the others, each static file's)
     build: object | None = None                          # the Build the rest was made for
     files: list[tuple[EntryFile, Made, list[Joined]]] | None = None
-    shared: dict[str, str] | None = None                 # each file's shared data, as JSON
+    shared: dict[str, tuple[str, Any]] | None = None     # each file's shared data, and as JSON
+    reads: dict[str, set[str]] | None = None             # what of the entries it read, with head and foot
     where: dict[str, str] | None = None                  # slug -> the listing page that shows it
 
 
@@ -671,7 +673,15 @@ def _prepared(live: Live, last) -> None:
                 made = made()
             files.setdefault(file.name, (file, made, []))[2].append(Joined(file, out, made))
     live.files = list(files.values())
-    live.shared = {file.name: to_json(file.shared(t, where)) for file, _, _ in live.files}
+    live.shared, live.reads = {}, {}
+    for file, made, _ in live.files:
+        # What of the entries a file's shared data, head and foot read:
+        # made again only after an edit of that.
+        with Recorder([Entry]) as recorder:
+            shared = file.shared(t, where)
+            file.head(t, shared), file.foot(t, shared)
+        live.shared[file.name] = (to_json(shared), shared)
+        live.reads[file.name] = {name for _, name in recorder.seen}
     live.where, live.build = where, last
 
 
@@ -681,19 +691,18 @@ def _patched(project: Project, last, live: Live, edits: list, static_changed: li
     out_dir = options.out_dir
     assert out_dir is not None and last.reads is not None and live.inputs is not None
     _prepared(live, last)
-    assert live.files is not None and live.shared is not None and live.where is not None
+    assert live.files is not None and live.shared is not None and live.where is not None and live.reads is not None
     for entry, now, names, _ in edits:
         for name in names:
             setattr(entry, name, getattr(now.entry, name))
         renderer.forget_fragments(entry)
     pages: set[str] = set()
     for entry, _, names, _ in edits:
-        pages |= last.reads.reading(entry.path, names)
+        pages |= last.reads.reading(entry, names)
 
     # The pages whose reads include what changed, rendered as the build
     # renders them, their reads recorded again.
     jobs = {job.path: job for job in last.jobs}
-    paths = {id(e): e.path for e in t.entries}
     files: dict[str, bytes] = {}
     with Recorder(watched_classes(), each=(Entry,)) as recorder:
         renderer.recorder = recorder
@@ -704,7 +713,7 @@ def _patched(project: Project, last, live: Live, edits: list, static_changed: li
                 recorder.take()
                 data = job.bytes(renderer)
                 seen, objects = recorder.take()
-                last.reads.set(path, by_entry(objects, paths))
+                last.reads.set(path, objects)
                 if memory.reads is not None and job.template is not None:
                     merge_reads(memory.reads, job.template, seen)
                 memory.pages.pop(path, None)   # its key is made anew by the next full build
@@ -716,10 +725,14 @@ def _patched(project: Project, last, live: Live, edits: list, static_changed: li
     # The files of one piece per entry: each changed entry's new piece in
     # place of its old one, whatever the file.
     position = {e.path: i for i, e in enumerate(t.entries)}
+    changed = set().union(*(names for _, _, names, _ in edits))
     for file, made, joined in live.files:
-        shared_data = file.shared(t, live.where)
-        if to_json(shared_data) != live.shared[file.name]:
-            raise ValueError("a file's shared data changed")
+        said, shared_data = live.shared[file.name]
+        again = bool(changed & live.reads[file.name])
+        if again:
+            shared_data = file.shared(t, live.where)
+            if to_json(shared_data) != said:
+                raise ValueError("a file's shared data changed")
         around = Around(t.sources, t.settings, t.language, shared_data, None)
         touched = False
         for entry, _, _, _ in edits:
@@ -731,7 +744,7 @@ def _patched(project: Project, last, live: Live, edits: list, static_changed: li
                 for one in joined:
                     one.replace(i, piece)
                 touched = True
-        head, foot = file.head(t, shared_data), file.foot(t, shared_data)
+        head, foot = (file.head(t, shared_data), file.foot(t, shared_data)) if again else (made.head, made.foot)
         if (head, foot) != (made.head, made.foot):
             made.head, made.foot = head, foot
             for one in joined:
