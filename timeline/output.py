@@ -205,8 +205,8 @@ def _remove_tree(path: str) -> None:
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,
                meanwhile: Callable[[], None] | None = None, spare: Path | None = None,
-               keep_spare: bool = False,
-               views: Reads | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
+               keep_spare: bool = False, views: Reads | None = None,
+               render_all: bool = False) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`, rendering those `memory` does not
     know to be up to date; with out_dir None, only render every page
     (check: a template error may depend on the data). `meanwhile` is the
@@ -218,6 +218,9 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
     With `memory.reads` (a project that builds again in this process),
     what each page read is recorded and added to it; a page that read more
     than its key covered (`views`, what its key was made with) keeps no key.
+    `render_all`: render every page, even those known unchanged (to record
+    what each reads); files whose bytes are unchanged are still left as
+    they are.
 
     Returns (files written, files removed, [size, mtime_ns] of every file),
     the files as paths inside the site."""
@@ -226,7 +229,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
     else:
         out_dir = real_out_dir(out_dir)
         folder = str(out_dir)
-        todo = [i for i, job in enumerate(jobs) if not memory.page_unchanged(folder, job.path, job.key)]
+        todo = [i for i, job in enumerate(jobs) if render_all or not memory.page_unchanged(folder, job.path, job.key)]
     staging: Path | None = None
     fresh = out_dir is not None and _is_empty(out_dir)
     mirrored = False

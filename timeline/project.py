@@ -113,8 +113,8 @@ class Project:
         self.lasting = lasting
         self._cleanup_registered = False
         self._memory: Memory | None = None
-        # The last build, kept by a lasting project when every page's reads
-        # are known; None after a failed build.
+        # The last good build, kept by a lasting project when every page's
+        # reads are known (the site on disk is what it made).
         self.last: Build | None = None
 
     @property
@@ -185,7 +185,8 @@ class Project:
 
     def _build(self, out_dir: Path | None) -> Result:
         options, engine, memory = self.options, self.engine, self.memory
-        last, self.last = self.last, None
+        # Kept through a failed build, which leaves the site as it made it.
+        last = self.last
         try:
             # Before anything is read: a link out of the project would put
             # any file of the machine in the site (static/ is held so as
@@ -220,7 +221,9 @@ class Project:
                     out_dir, jobs, renderer, engine, memory,
                     meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None,
                     spare=self.spare() if out_dir is not None else None, keep_spare=self.keep_spare,
-                    views=views)
+                    views=views,
+                    # A lasting project renders every page once, to know what each reads.
+                    render_all=planned is not None and (last is None or last.reads is None))
             except BaseException:
                 engine.abandon()
                 raise

@@ -47,6 +47,7 @@ class FastEngine(Engine):
         self.cache_folder = cache_folder
         self.watched = quick.Watched()   # what this engine's last quick rebuild left
         self.live = quick.Live()         # what patching a lasting project's last build needs
+        self.inputs_read: tuple[str, dict[str, str]] | None = None
         self.workers = workers if workers > 0 else parallel.cores()
         self.cache: BuildCache | None = None
         self.head: str | None = None   # the manifest but its output files, while writing
@@ -78,7 +79,7 @@ class FastEngine(Engine):
                 self.before_writing(None)
             done = quick.patch(project, self.live, before, changed, self.readers)
             if done is None:
-                self.live.inputs = before
+                self.inputs_read = before   # by the full build that follows, kept if it succeeds
             if done is not None or project.last is not None:
                 return done
         if self.cache_folder is None:
@@ -105,6 +106,7 @@ class FastEngine(Engine):
 
     def after_writing(self, build: "Build", stats) -> None:
         assert self.cache is not None
+        self.live.inputs, self.inputs_read = self.inputs_read, None
         self.cache.save()
         if self.cache_folder is not None and self.head is not None:
             try:
