@@ -24,7 +24,11 @@ build runs; both give the same bytes (tests/test_quick.py).
 A changed static file (a stylesheet) changes no page: it is copied, the
 quick way too. An engine that stays in memory (the live preview's) keeps
 the manifest as it left it and is told which files changed (`Watched`),
-so it looks at those alone, not at every entry and output file."""
+so it looks at those alone, not at every entry and output file.
+
+A project that stays in memory keeps its last build (Project.last) and
+first tries `patch`: no manifest, no hand-kept list of places, but the
+pages' recorded reads (keys.PageReads) say which pages an edit reaches."""
 
 from __future__ import annotations
 
