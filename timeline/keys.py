@@ -107,7 +107,7 @@ class PageReads:
         # id(entry) -> pages that read it (some may read it no longer: `reading` looks)
         self.readers: dict[int, set[str]] = {}
 
-    def set(self, page: str, objects: set[tuple[int, str]]) -> None:
+    def record(self, page: str, objects: set[tuple[int, str]]) -> None:
         """What `page` read now, in place of what it read before."""
         old = self.pages.get(page, set())
         self.pages[page] = objects
@@ -124,7 +124,7 @@ class PageReads:
         `ids` maps an old entry's id to that of the entry of the same path."""
         now = PageReads()
         for page in pages:
-            now.set(page, {(ids[oid], name) for oid, name in self.pages[page] if oid in ids})
+            now.record(page, {(ids[oid], name) for oid, name in self.pages[page] if oid in ids})
         return now
 
 

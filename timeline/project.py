@@ -262,7 +262,7 @@ def _kept(build: Build, last: Build | None, planned: set[str]) -> Build | None:
         if job.template is not None and job.rendered:
             if job.objects is None:
                 return None
-            reads.set(job.path, job.objects)
+            reads.record(job.path, job.objects)
     build.reads, build.planned = reads, frozenset(planned)
     return build
 

@@ -80,8 +80,8 @@ class FastEngine(Engine):
             done = quick.patch(project, self.live, before, changed, self.readers)
             if done is None:
                 self.inputs_read = before   # by the full build that follows, kept if it succeeds
-            if done is not None or project.last is not None:
-                return done
+            # The manifest's quick way would leave the build kept in memory behind.
+            return done
         if self.cache_folder is None:
             return None
         return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment,

@@ -587,7 +587,7 @@ def other_inputs(options: Options) -> tuple[str, dict[str, str]]:
         parts.append(None)
     static: dict[str, str] = {}
     for folder in (BUNDLED_STATIC, options.static):
-        static.update(_folder_digests(folder))
+        static.update({f"static/{path}": found for path, found in _folder_digests(folder).items()})
     return digest(parts), static
 
 
@@ -717,7 +717,7 @@ def _patched(project: Project, last, live: Live, edits: list, static_changed: li
                 recorder.take()
                 data = job.bytes(renderer)
                 seen, objects = recorder.take()
-                last.reads.set(path, objects)
+                last.reads.record(path, objects)
                 if memory.reads is not None and job.template is not None:
                     merge_reads(memory.reads, job.template, seen)
                 memory.pages.pop(path, None)   # its key is made anew by the next full build
@@ -760,7 +760,9 @@ def _patched(project: Project, last, live: Live, edits: list, static_changed: li
     if static_changed:
         static = {job.path: job for job in static_jobs(options.static, BUNDLED_STATIC, options.static_shown)}
         for path in static_changed:
-            files[path] = static[path].data
+            data = static[path].data
+            assert isinstance(data, bytes)
+            files[path] = data
     written = sorted(files)
     if files:
         replace_files(out_dir, files, project.spare() if project.keep_spare else None)
@@ -768,7 +770,7 @@ def _patched(project: Project, last, live: Live, edits: list, static_changed: li
         memory.keep_checked(entry.path, t.context, now.file_hash, trusted, now)
         if isinstance(memory, BuildCache):
             memory.encoded.pop(entry.path, None)   # saved as the new check, not as the old one's text
-    live.inputs = (live.inputs[0], {**live.inputs[1], **{p: digest(files[p]) for p in static_changed}})
+    live.inputs = (live.inputs[0], {**live.inputs[1], **{p: file_digest(files[p]) for p in static_changed}})
     rendered = sorted(pages) + [one.out.path for _, _, joined in live.files for one in joined]
     return Result(t, list(last.warnings), len(last.jobs), written, [], quick=True, rendered=rendered,
                   entry_count=len(t.entries), drafts_left_out=t.drafts_left_out)
