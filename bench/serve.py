@@ -222,6 +222,8 @@ def run_size(n: int, args, browser, hugo: str | None) -> dict:
                 page.goto(served.url + path, wait_until="load")
                 page.wait_for_function("() => document.querySelector('script[data-build]') !== null")
                 pages.append(page)
+            # The entry's page in front (a page behind it gets no animation frames).
+            pages[0].bring_to_front()
             pages[0].wait_for_timeout(500)
             for kind in ("body", "title", "stylesheet"):
                 shown, rebuilt = time_edits(pages, served, kind, entry, args.edits)

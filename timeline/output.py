@@ -299,17 +299,26 @@ def new_staging(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.staging-{secrets.token_hex(6)}"
 
 
-def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None) -> dict[str, list[int]]:
+def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None,
+                  differs: list[str] | None = None) -> dict[str, list[int]]:
     """The site as it is but for these files (paths inside it -> bytes),
     swapped in whole like a build's; returns each written file's
     [size, mtime_ns]. The tree swapped out is kept at `spare`, and made
     the next one from (write_site's `keep_spare`): rebuilds of a page or
-    two, one after another, then cost no link per file of the site."""
+    two, one after another, then cost no link per file of the site.
+    `differs`: the only files in which `spare` differs from the site, when
+    the caller knows them (the files the last replace_files of this site
+    wrote): then only those are linked anew, neither tree listed."""
     out_dir = real_out_dir(out_dir)
     staging: Path | None = None
     mirrored = False
     try:
-        staging = mirror(out_dir, spare) if spare is not None else None
+        if spare is None:
+            staging = None
+        elif differs is not None:
+            staging = _repaired(out_dir, spare, differs)
+        else:
+            staging = mirror(out_dir, spare)
         mirrored = staging is not None
         if staging is None:
             staging = new_staging(out_dir)
@@ -327,6 +336,26 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
         with signals_held():
             if staging is not None and not mirrored and os.path.lexists(staging):
                 _remove_tree(str(staging))
+
+
+def _repaired(out_dir: Path, spare: Path, paths: list[str]) -> Path | None:
+    """The spare made a replica of the site again where it is known to
+    differ; None if it cannot be (it is then removed)."""
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    try:
+        for path in paths:
+            target = os.path.join(spare, path)
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+            os.link(os.path.join(out_dir, path), target)
+    except OSError:
+        with signals_held():
+            _remove_tree(str(spare))
+        return None
+    return spare
 
 
 def mirror(out_dir: Path, spare: Path) -> Path | None:

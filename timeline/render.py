@@ -69,6 +69,7 @@ class Renderer:
         self.env.filters["json_ld"] = json_ld
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment
+        self.env.globals["entry_fragments"] = self.entry_fragments
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple, Markup] = {}
         self._fragment_reads: dict[tuple, Read] = {}
@@ -140,6 +141,13 @@ class Renderer:
         elif recorder is not None:
             recorder.add(self._fragment_reads.get(key, (set(), set())))
         return html
+
+    def entry_fragments(self, template: str, entries: list[Entry], root: str, **shared) -> Markup:
+        """`entry_fragment` for each entry, one after another with a blank
+        line between them: a list of thousands (embed.html's) joined in one
+        call, not a template call per entry."""
+        one = self.entry_fragment
+        return Markup("\n\n".join([one(template, e, root, **shared) for e in entries]) + "\n")
 
     def forget_fragments(self, entry: Entry) -> None:
         """An entry changed in place: its fragments are made again when next used."""

@@ -569,6 +569,7 @@ class Live:
     files: list[tuple[EntryFile, Made, list[Joined]]] | None = None
     shared: dict[str, tuple[str, Any]] | None = None     # each file's shared data, and as JSON
     reads: dict[str, set[str]] | None = None             # what of the entries it read, with head and foot
+    written: list[str] | None = None                     # by the last patch, if it swapped the site
     where: dict[str, str] | None = None                  # slug -> the listing page that shows it
 
 
@@ -686,7 +687,7 @@ def _prepared(live: Live, last) -> None:
             file.head(t, shared), file.foot(t, shared)
         live.shared[file.name] = (to_json(shared), shared)
         live.reads[file.name] = {name for _, name in recorder.seen}
-    live.where, live.build = where, last
+    live.where, live.build, live.written = where, last, None
 
 
 def _patched(project: Project, last, live: Live, edits: list, static_changed: list[str]) -> Result:
@@ -765,7 +766,10 @@ def _patched(project: Project, last, live: Live, edits: list, static_changed: li
             files[path] = data
     written = sorted(files)
     if files:
-        replace_files(out_dir, files, project.spare() if project.keep_spare else None)
+        spare = project.spare() if project.keep_spare else None
+        replace_files(out_dir, files, spare, live.written)
+        # The tree swapped out differs from the site in these alone.
+        live.written = written if spare is not None else None
     for entry, now, _, trusted in edits:
         memory.keep_checked(entry.path, t.context, now.file_hash, trusted, now)
         if isinstance(memory, BuildCache):
