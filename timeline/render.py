@@ -146,8 +146,25 @@ class Renderer:
         """`entry_fragment` for each entry, one after another with a blank
         line between them: a list of thousands (embed.html's) joined in one
         call, not a template call per entry."""
-        one = self.entry_fragment
-        return Markup("\n\n".join([one(template, e, root, **shared) for e in entries]) + "\n")
+        recorder = self.recorder
+        if recorder is None:
+            one = self.entry_fragment
+            return Markup("\n\n".join([one(template, e, root, **shared) for e in entries]) + "\n")
+        # Recording: the kept fragments' reads added in one call each, not one per entry.
+        said = [(n, id(v)) for n, v in shared.items()]
+        fragments, reads = self._fragments, self._fragment_reads
+        parts, kept = [], []
+        for e in entries:
+            key = (template, id(e), root, *said)
+            html = fragments.get(key)
+            if html is None:
+                html = self.entry_fragment(template, e, root, **shared)
+            else:
+                kept.append(reads.get(key, (set(), set())))
+            parts.append(html)
+        recorder.seen.update(*[read[0] for read in kept])
+        recorder.objects.update(*[read[1] for read in kept])
+        return Markup("\n\n".join(parts) + "\n")
 
     def forget_fragments(self, entry: Entry) -> None:
         """An entry changed in place: its fragments are made again when next used."""
