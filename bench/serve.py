@@ -11,14 +11,16 @@ on the screen of the open page (a MutationObserver in the page notes the
 time; the stylesheet's by its computed style), three kinds:
 
   body        a sentence added to the entry's Markdown body
-  title       the entry's title changed (its front matter: more pages)
+  title       the entry's title changed (its front matter: more pages),
+              timed until both the entry's page and the listing page that
+              shows it (open in a second tab) show the new title
   stylesheet  static/style.css changed
 
 The server's own "rebuilt in N ms" lines are kept beside them. Then
 `hugo server` (fast render mode, rendering to memory) serves the Hugo copy
-of the same entries, and the same body edit is timed by its "Total in N ms"
-lines: its rebuild alone, without the trip to the browser. Medians, with
-the spread. The serve process's CPU while idle is measured too.
+of the same entries, and the same body and title edits are timed by its
+"Total in N ms" lines: its rebuild alone, without the trip to the browser.
+Medians, with the spread. The serve process's CPU while idle is measured too.
 """
 
 from __future__ import annotations
@@ -71,6 +73,14 @@ def middle_entry(project: Path) -> Path:
     return files[len(files) // 2]
 
 
+def listing_page(site: Path, slug: str) -> str:
+    """The listing page that shows an entry's card (its id is the slug)."""
+    for path in [site / "index.html", *sorted((site / "archive").glob("*.html"))]:
+        if f'<article id="{slug}"'.encode() in path.read_bytes():
+            return path.relative_to(site).as_posix()
+    raise RuntimeError(f"no listing page shows {slug}")
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -82,32 +92,40 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} ms (min {min(values):.0f}, max {max(values):.0f}, n={len(values)})"
 
 
-def time_edits(page, served: Served, kind: str, entry: Path, edits: int) -> tuple[list[float], list[float]]:
-    """Edit-to-screen times and the server's rebuild times, in ms."""
+def time_edits(pages: list, served: Served, kind: str, entry: Path, edits: int) -> tuple[list[float], list[float]]:
+    """Edit-to-screen times (until every page in `pages` shows it; a title
+    edit is watched on the entry's page and its listing page, the others
+    on the entry's page) and the server's rebuild times, in ms."""
     shown, rebuilt = [], []
     original = entry.read_text(encoding="utf-8")
     css = served.project / "static" / "style.css"
     css_original = css.read_text(encoding="utf-8")
     for i in range(edits):
         token = f"benchtoken{kind}{i}x{time.monotonic_ns() % 100000}"
+        watched = pages if kind == "title" else pages[:1]
+        for page in watched:
+            if kind == "stylesheet":
+                page.evaluate(STYLED, f'"{token}"')
+            else:
+                page.evaluate(SEEN, token)
         if kind == "stylesheet":
-            page.evaluate(STYLED, f'"{token}"')
             text = css_original + f'\n:root {{ --bench: "{token}"; }}\n'
             target = css
         elif kind == "title":
-            page.evaluate(SEEN, token)
             text = re.sub(r"^title: (.*)$", lambda m: f"title: {token} {m.group(1)}", original, count=1,
                           flags=re.M)
             target = entry
         else:
-            page.evaluate(SEEN, token)
             text = original.rstrip("\n") + f"\n\nA sentence added, {token}.\n"
             target = entry
         lines = len(served.err_lines)
         started = time.time() * 1000
         write_by_rename(target, text)
-        page.wait_for_function("() => window.__seen !== null", timeout=60_000)
-        shown.append(page.evaluate("() => window.__seen") - started)
+        seen = []
+        for page in watched:
+            page.wait_for_function("() => window.__seen !== null", timeout=60_000)
+            seen.append(page.evaluate("() => window.__seen"))
+        shown.append(max(seen) - started)
         took = reported_ms(served.err_lines, lines, r"rebuilt in (\d+) ms", 30)
         if took is not None:
             rebuilt.append(took)
@@ -147,8 +165,9 @@ def idle_cpu(served: Served, seconds: float = 10) -> float:
     return 100 * (cpu_seconds(served.proc.pid) - before) / (time.monotonic() - start)
 
 
-def hugo_rebuilds(hugo: str, site: Path, edits: int) -> list[float]:
-    """`hugo server`'s own "Total in N ms" after each body edit."""
+def hugo_rebuilds(hugo: str, site: Path, edits: int) -> dict[str, list[float]]:
+    """`hugo server`'s own "Total in N ms" after each body edit and each
+    title edit, by kind."""
     proc = subprocess.Popen([hugo, "server", "--source", str(site), "--bind", "127.0.0.1", "--port", "0",
                              "--disableLiveReload", "--quiet=false"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -163,15 +182,21 @@ def hugo_rebuilds(hugo: str, site: Path, edits: int) -> list[float]:
         posts = sorted((site / "content" / "posts").glob("*.md"))
         post = posts[len(posts) // 2]
         original = post.read_text(encoding="utf-8")
-        times = []
-        for i in range(edits):
-            seen = len(lines)
-            write_by_rename(post, original.rstrip("\n") + f"\n\nA sentence added, hugo{i}.\n")
-            took = reported_ms(lines, seen, r"Total in (\d+) ms", 60)
-            if took is not None:
-                times.append(took)
-            time.sleep(0.5)
-        post.write_text(original, encoding="utf-8")
+        times: dict[str, list[float]] = {"body": [], "title": []}
+        for kind, times_of_kind in times.items():
+            for i in range(edits):
+                seen = len(lines)
+                if kind == "body":
+                    text = original.rstrip("\n") + f"\n\nA sentence added, hugo{i}.\n"
+                else:
+                    text = re.sub(r'^title: "', f'title: "hugo{i} ', original, count=1, flags=re.M)
+                write_by_rename(post, text)
+                took = reported_ms(lines, seen, r"Total in (\d+) ms", 60)
+                if took is not None:
+                    times_of_kind.append(took)
+                time.sleep(0.5)
+            write_by_rename(post, original)
+            time.sleep(1)
         return times
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -191,12 +216,17 @@ def run_size(n: int, args, browser, hugo: str | None) -> dict:
             first = [line for line in served.err_lines if line.startswith("built in")]
             result["first build"] = first[-1].strip() if first else "?"
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.goto(served.url + "entries/" + entry.stem + ".html", wait_until="load")
-            page.wait_for_function("() => document.querySelector('script[data-build]') !== null")
-            page.wait_for_timeout(500)
+            pages = []
+            for path in ("entries/" + entry.stem + ".html", listing_page(project / "site", entry.stem)):
+                page = context.new_page()
+                page.goto(served.url + path, wait_until="load")
+                page.wait_for_function("() => document.querySelector('script[data-build]') !== null")
+                pages.append(page)
+            # The entry's page in front (a page behind it gets no animation frames).
+            pages[0].bring_to_front()
+            pages[0].wait_for_timeout(500)
             for kind in ("body", "title", "stylesheet"):
-                shown, rebuilt = time_edits(page, served, kind, entry, args.edits)
+                shown, rebuilt = time_edits(pages, served, kind, entry, args.edits)
                 result[kind] = shown
                 result[kind + " rebuild"] = rebuilt
                 print(f"[{n}] {kind}: on screen {spread(shown)}; server's rebuild {spread(rebuilt)}", flush=True)
@@ -206,8 +236,9 @@ def run_size(n: int, args, browser, hugo: str | None) -> dict:
             result["idle cpu %"] = idle_cpu(served)
             print(f"[{n}] idle CPU: {result['idle cpu %']:.2f} % of a core", flush=True)
         if hugo:
-            result["hugo"] = hugo_rebuilds(hugo, work / "hugo", args.edits)
-            print(f"[{n}] hugo server, body edit: rebuild {spread(result['hugo'])}", flush=True)
+            for kind, times in hugo_rebuilds(hugo, work / "hugo", args.edits).items():
+                result["hugo " + kind] = times
+                print(f"[{n}] hugo server, {kind} edit: rebuild {spread(times)}", flush=True)
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -231,13 +262,13 @@ def main() -> int:
             results.append(run_size(n, args, browser, hugo))
         browser.close()
     print()
-    print("| entries | body edit, on screen | title edit, on screen | stylesheet, on screen | "
-          "hugo server rebuild (body) | idle CPU |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| entries | body edit, on screen | title edit, on screen (entry and listing page) | "
+          "stylesheet, on screen | hugo server rebuild (body) | hugo server rebuild (title) | idle CPU |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         med = lambda key: f"{statistics.median(r[key]):.0f} ms" if r.get(key) else "-"   # noqa: E731
-        print(f"| {r['n']:,} | {med('body')} | {med('title')} | {med('stylesheet')} | {med('hugo')} | "
-              f"{r['idle cpu %']:.2f} % |")
+        print(f"| {r['n']:,} | {med('body')} | {med('title')} | {med('stylesheet')} | {med('hugo body')} | "
+              f"{med('hugo title')} | {r['idle cpu %']:.2f} % |")
     return 0
 
 

@@ -131,6 +131,12 @@ EDITS: list[tuple[str, Callable[[Path], list[str]]]] = [
 ]
 
 
+# Edits that leave the entry in its place: a lasting project patches them
+# into its last build (the others take the full way, as a date edit).
+PATCHED = ("body", "body of a listed entry", "title", "place", "display_date", "figures", "corrections", "extra",
+           "title of a listed entry")
+
+
 @pytest.fixture
 def project(tmp_path):
     project = make_large(tmp_path / "project", count=40)
@@ -164,6 +170,8 @@ def test_edits_of_every_kind_rebuilt_in_memory_equal_a_fresh_build(project, tmp_
         changed = edit(project)
         result = kept.rebuild([project / rel for rel in changed], complete=True)
         assert result.ok, (name, [str(p) for p in result.problems])
+        if lasting and name in PATCHED:
+            assert result.quick, name   # patched into the last build kept in memory
         assert snapshot(site) == fresh(project, tmp_path / "fresh"), name
         if keep_spare:
             assert (tmp_path / ".site.spare").is_dir(), name
@@ -179,7 +187,7 @@ def test_a_title_edit_renders_the_pages_that_show_the_entry_and_no_other(project
     slug = entry.stem
     replace_in(entry, "the bridge, week 3", "the bridge, week three")
     result = kept.rebuild([entry], complete=True)
-    assert result.ok and not result.quick
+    assert result.ok and result.quick   # patched into the build kept in memory
     pages = {p for p in result.rendered if p.endswith((".html", ".xml"))}
 
     # Where the entry shows, read from the site as built before the edit.
@@ -200,3 +208,30 @@ def test_a_title_edit_renders_the_pages_that_show_the_entry_and_no_other(project
 
     # And the site is as a fresh build's.
     assert snapshot(site) == fresh(project, tmp_path / "fresh")
+
+
+def test_a_stylesheet_edit_in_memory_is_copied_and_renders_no_page(project, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(BUNDLED_TEMPLATES.parent / "static", project / "static")
+    opts = Options(options(project, site).folders, site, templates=project / "templates",
+                   templates_shown="templates", static=project / "static")
+    kept = Project(opts, FastEngine(tmp_path / "cache", 2), keep_spare=True, lasting=True)
+    assert kept.build().ok
+    css = project / "static" / "style.css"
+    for i in range(2):
+        css.write_text(css.read_text(encoding="utf-8") + f"\n/* edit {i} */\n", encoding="utf-8")
+        result = kept.rebuild([css], complete=True)
+        assert result.ok and result.quick
+        assert result.written == ["static/style.css"]
+        assert not [p for p in result.rendered if p.endswith(".html")]
+        assert (site / "static" / "style.css").read_bytes() == css.read_bytes()
+    # And a title edit after it is patched as well, to a fresh build's bytes.
+    sub_generated(12, "week 3", "week three")(project)
+    entry = next((project / "content" / "gen").rglob("*-gen-012.md"))
+    result = kept.rebuild([entry], complete=True)
+    assert result.ok and result.quick
+    shown = shutil.copytree(site, tmp_path / "shown")
+    fresh_build = Project(opts, Engine())
+    shutil.rmtree(site)
+    assert fresh_build.build().ok
+    assert snapshot(shown) == snapshot(site)

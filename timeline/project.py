@@ -23,6 +23,7 @@ from .commands.files import finish_writing
 from .engine import Engine
 from .errors import ContentError, printable
 from .hashing import digest
+from .render.keys import PageReads
 from .memory import Memory
 from .model.timeline import Timeline
 from .write.output import real_out_dir, refuse_unsafe, remove_spare, site_lock, static_jobs, write_site
@@ -76,13 +77,20 @@ class OutputError(Exception):
 
 @dataclass
 class Build:
-    """One build under way: what the engine's hooks are shown."""
+    """One build under way: what the engine's hooks are shown. A project
+    that builds again in this process keeps its last good one (`Project.last`)
+    with what its pages read (`reads`, of every page) and which attributes
+    of the entries planning the pages read (`planned`: what places an
+    entry and what its pages are given)."""
 
     project: "Project"
     timeline: Timeline
     renderer: Renderer
     static: list[Job]
     warnings: list[ContentError]
+    jobs: list[Job] = field(default_factory=list)
+    reads: PageReads | None = None
+    planned: frozenset[str] = frozenset()
 
 
 class Project:
@@ -105,6 +113,9 @@ class Project:
         self.lasting = lasting
         self._cleanup_registered = False
         self._memory: Memory | None = None
+        # The last good build, kept by a lasting project when every page's
+        # reads are known (the site on disk is what it made).
+        self.last: Build | None = None
 
     @property
     def memory(self) -> Memory:
@@ -174,6 +185,8 @@ class Project:
 
     def _build(self, out_dir: Path | None) -> Result:
         options, engine, memory = self.options, self.engine, self.memory
+        # Kept through a failed build, which leaves the site as it made it.
+        last = self.last
         try:
             # Before anything is read: a link out of the project would put
             # any file of the machine in the site (static/ is held so as
@@ -198,8 +211,9 @@ class Project:
                               [job.path for job in static], timeline.language.fingerprint)
             # What each template's pages read, as the keys are made with it.
             views = None if memory.reads is None else {t: dict(v) for t, v in memory.reads.items()}
-            jobs = plan_site(timeline, base_key, engine.ics_event, memory.pieces, views) + static
-            build = Build(self, timeline, renderer, static, problems.sorted())
+            planned: set[str] | None = set() if memory.reads is not None and out_dir is not None else None
+            jobs = plan_site(timeline, base_key, engine.ics_event, memory.pieces, views, planned) + static
+            build = Build(self, timeline, renderer, static, problems.sorted(), jobs)
             if out_dir is not None:
                 engine.before_writing(build)
             try:
@@ -207,7 +221,9 @@ class Project:
                     out_dir, jobs, renderer, engine, memory,
                     meanwhile=(lambda: engine.while_writing(build)) if out_dir is not None else None,
                     spare=self.spare() if out_dir is not None else None, keep_spare=self.keep_spare,
-                    views=views)
+                    views=views,
+                    # A lasting project renders every page once, to know what each reads.
+                    render_all=planned is not None and (last is None or last.reads is None))
             except BaseException:
                 engine.abandon()
                 raise
@@ -219,12 +235,36 @@ class Project:
         if out_dir is not None:
             if memory.reads is not None and views is not None:
                 _finer_keys(jobs, memory, views, timeline, base_key, stats)
+            if planned is not None:
+                self.last = _kept(build, last, planned)
             engine.after_writing(build, stats)
         if memory.pieces is None:
             # The next build in this process keeps its pieces and what its pages read.
             memory.pieces, memory.reads = {}, {}
         return Result(timeline, problems.sorted(), len(jobs), written, removed, entry_count=len(timeline.entries),
                       drafts_left_out=timeline.drafts_left_out, rendered=[j.path for j in jobs if j.rendered])
+
+
+def _kept(build: Build, last: Build | None, planned: set[str]) -> Build | None:
+    """The build with what each page read of which entry: recorded now for
+    the pages it rendered, kept from the last build for the others. None
+    if a page's reads are not known (it was not rendered while recording)."""
+    carried = {job.path for job in build.jobs if job.template is not None and not job.rendered}
+    if carried:
+        if last is None or last.reads is None or not carried <= last.reads.pages.keys():
+            return None
+        now = {e.path: id(e) for e in build.timeline.entries}
+        ids = {id(e): now[e.path] for e in last.timeline.entries if e.path in now}
+        reads = last.reads.carried(carried, ids)
+    else:
+        reads = PageReads()
+    for job in build.jobs:
+        if job.template is not None and job.rendered:
+            if job.objects is None:
+                return None
+            reads.record(job.path, job.objects)
+    build.reads, build.planned = reads, frozenset(planned)
+    return build
 
 
 def _finer_keys(jobs: list[Job], memory: Memory, views: dict, timeline: Timeline, base_key: str,

@@ -39,26 +39,93 @@ Reads = dict[str, dict[type, frozenset[str]]]
 
 class Recorder:
     """While in use, notes every attribute read of the given classes'
-    objects, as (class, name) in `seen`: what a page's rendering read."""
+    objects, as (class, name) in `seen`: what a page's rendering read; of
+    the classes in `each` (the entries), also which object, as
+    (id(object), name) in `objects`: which entries a page read, and what
+    of each (`PageReads`)."""
 
-    def __init__(self, classes: list[type]):
+    def __init__(self, classes: list[type], each: tuple[type, ...] = ()):
         self.classes = [c for c in classes if "__getattribute__" not in c.__dict__]
+        self.each = each
         self.seen: set[tuple[type, str]] = set()
+        self.objects: set[tuple[int, str]] = set()
 
     def __enter__(self) -> "Recorder":
         recorder = self
         for cls in self.classes:
-            def getattribute(obj: Any, name: str, _cls: type = cls,
-                             _get: Callable[[object, str], Any] = object.__getattribute__) -> Any:
-                if name[:2] != "__":
-                    recorder.seen.add((_cls, name))
-                return _get(obj, name)
+            if cls in self.each:
+                def getattribute(obj: Any, name: str, _cls: type = cls, _get: Callable[[object, str], Any] = object.__getattribute__) -> Any:
+                    if name[:2] != "__":
+                        recorder.seen.add((_cls, name))
+                        recorder.objects.add((id(obj), name))
+                    return _get(obj, name)
+            else:
+                def getattribute(obj: Any, name: str, _cls: type = cls, _get: Callable[[object, str], Any] = object.__getattribute__) -> Any:
+                    if name[:2] != "__":
+                        recorder.seen.add((_cls, name))
+                    return _get(obj, name)
             cls.__getattribute__ = getattribute   # type: ignore[method-assign, assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
         for cls in self.classes:
             del cls.__getattribute__
+
+    def take(self) -> "Read":
+        """What was read since the last take, and start afresh."""
+        read = (self.seen, self.objects)
+        self.seen, self.objects = set(), set()
+        return read
+
+    def resume(self, outer: "Read") -> "Read":
+        """Back to what was being recorded before `outer` was taken, with
+        what was read since added to it; returns what was read since."""
+        read = (self.seen, self.objects)
+        self.seen, self.objects = outer
+        self.add(read)
+        return read
+
+    def add(self, read: "Read") -> None:
+        """Count these reads as read again (a fragment reused)."""
+        self.seen |= read[0]
+        self.objects |= read[1]
+
+
+# What one rendering read: (class, name) pairs, and (id(object), name) of the entries.
+Read = tuple[set[tuple[type, str]], set[tuple[int, str]]]
+
+
+class PageReads:
+    """Which entries each page read, and what of each: recorded as the
+    pages are rendered (`Recorder`'s `objects`, (id(entry), name)), kept
+    by a project that builds again in this process with the entries they
+    name, so that after an edit that changes no entry's place in the
+    timeline the pages to make again are looked up, not keyed one by one."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, set[tuple[int, str]]] = {}   # page -> (id(entry), name) it read
+        # id(entry) -> pages that read it (some may read it no longer: `reading` looks)
+        self.readers: dict[int, set[str]] = {}
+
+    def record(self, page: str, objects: set[tuple[int, str]]) -> None:
+        """What `page` read now, in place of what it read before."""
+        old = self.pages.get(page, set())
+        self.pages[page] = objects
+        for oid in {oid for oid, _ in objects - old}:
+            self.readers.setdefault(oid, set()).add(page)
+
+    def reading(self, entry: object, names: set[str]) -> set[str]:
+        """The pages that read any of these names of the entry."""
+        oid = id(entry)
+        return {page for page in self.readers.get(oid, ()) if any((oid, n) in self.pages[page] for n in names)}
+
+    def carried(self, pages: set[str], ids: dict[int, int]) -> "PageReads":
+        """These pages' reads, in a build whose entries are other objects:
+        `ids` maps an old entry's id to that of the entry of the same path."""
+        now = PageReads()
+        for page in pages:
+            now.record(page, {(ids[oid], name) for oid, name in self.pages[page] if oid in ids})
+        return now
 
 
 def merge_reads(reads: Reads, template: str, seen: set[tuple[type, str]]) -> bool:

@@ -124,3 +124,30 @@ def make(file: EntryFile, t: Timeline, where: dict[str, str], shared_key: str = 
 def whole(file: EntryFile, t: Timeline, where: dict[str, str] | None = None, index: int = 0) -> bytes:
     """One output of the file, made from scratch."""
     return make(file, t, where or {}).output(file, file.outputs[index])
+
+
+class Joined:
+    """One output of an EntryFile as its encoded parts, kept by a rebuild
+    in the same process: when an entry changes, its piece is replaced and
+    the file joined again in one pass, whatever the file (no search for
+    the old piece, no splice of its own)."""
+
+    def __init__(self, file: EntryFile, out: Output, made: Made):
+        self.file, self.out = file, out
+        f = out.finish
+        self.parts: list[bytes | None] = [None if p is None else f(p).encode("utf-8") for p in made.pieces]
+        self.between = file.between.encode("utf-8")
+        self.head = self.foot = b""
+        self.ends(made.head, made.foot)
+
+    def ends(self, head: str, foot: str) -> None:
+        f = self.out.finish
+        self.head = (f(self.out.before) + f(head)).encode("utf-8")
+        self.foot = (f(foot) + f(self.out.after)).encode("utf-8")
+
+    def replace(self, index: int, piece: str | None) -> None:
+        self.parts[index] = None if piece is None else self.out.finish(piece).encode("utf-8")
+
+    def data(self) -> bytes:
+        """As Made.output writes it."""
+        return self.head + self.between.join([p for p in self.parts if p is not None]) + self.foot

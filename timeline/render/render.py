@@ -8,7 +8,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Callable
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import jinja2
 from markupsafe import Markup, escape
@@ -18,7 +19,7 @@ from ..errors import ContentError
 from ..check.markup import ROOT
 from ..read.names import href, page_name
 from ..hashing import digest, digest_text
-from .keys import KeyMaker, Reads, Recorder
+from .keys import KeyMaker, Read, Reads, Recorder
 from ..read.data import (ENTRY_CHUNK, encode_numbers, js_safe, patch_word_shards, search_head, search_part,
                          search_tokens, shard_count, shard_file, to_json, word_shards)
 from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
@@ -74,9 +75,10 @@ class Renderer:
         self.env.filters["json_ld"] = json_ld
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment
+        self.env.globals["entry_fragments"] = self.entry_fragments
         self.env.filters["page_name"] = page_name
-        self._fragments: dict[tuple[str, int, str], Markup] = {}
-        self._fragment_reads: dict[tuple[str, int, str], set] = {}
+        self._fragments: dict[tuple, Markup] = {}
+        self._fragment_reads: dict[tuple, Read] = {}
         self._fingerprint: str | None = None
         self.language: Language | None = None
         # While a page's reads are recorded: a fragment made for one page
@@ -126,27 +128,56 @@ class Renderer:
             except Exception:
                 pass
 
-    def entry_fragment(self, template: str, entry: Entry, root: str) -> Markup:
-        """A small template (`e` and `root` its only names) rendered for an
-        entry once per page depth, then reused: an entry is on several
-        compact lists (its tags, its people, its sources), all on pages of
-        one depth, and a template call costs more than the markup."""
-        key = (template, id(entry), root)
+    def entry_fragment(self, template: str, entry: Entry, root: str, **shared: Any) -> Markup:
+        """A small template (`e`, `root` and the `shared` values, the same
+        for every entry, its only names) rendered for an entry once per
+        page depth, then reused: an entry is on several compact lists (its
+        tags, its people, its sources), all on pages of one depth, and a
+        template call costs more than the markup. A rebuild in the same
+        process that changes an entry in place makes only its fragments
+        again (`forget_fragments`)."""
+        key: tuple = (template, id(entry), root, *[(n, id(v)) for n, v in shared.items()])
         html = self._fragments.get(key)
         recorder = self.recorder
         if html is None:
-            outer = None
-            if recorder is not None:
-                outer, recorder.seen = recorder.seen, set()
-            text = self.env.get_template(template).render(e=entry, root=root)
+            outer = recorder.take() if recorder is not None else None
+            text = self.env.get_template(template).render(e=entry, root=root, **shared)
             html = self._fragments[key] = Markup(text.rstrip("\n"))
             if recorder is not None and outer is not None:
-                self._fragment_reads[key] = recorder.seen
-                outer |= recorder.seen
-                recorder.seen = outer
+                self._fragment_reads[key] = recorder.resume(outer)
         elif recorder is not None:
-            recorder.seen |= self._fragment_reads.get(key, set())
+            recorder.add(self._fragment_reads.get(key, (set(), set())))
         return html
+
+    def entry_fragments(self, template: str, entries: list[Entry], root: str, **shared: Any) -> Markup:
+        """`entry_fragment` for each entry, one after another with a blank
+        line between them: a list of thousands (embed.html's) joined in one
+        call, not a template call per entry."""
+        recorder = self.recorder
+        if recorder is None:
+            one = self.entry_fragment
+            return Markup("\n\n".join([one(template, e, root, **shared) for e in entries]) + "\n")
+        # Recording: the kept fragments' reads added in one call each, not one per entry.
+        said = [(n, id(v)) for n, v in shared.items()]
+        fragments, reads = self._fragments, self._fragment_reads
+        parts, kept = [], []
+        for e in entries:
+            key = (template, id(e), root, *said)
+            html = fragments.get(key)
+            if html is None:
+                html = self.entry_fragment(template, e, root, **shared)
+            else:
+                kept.append(reads.get(key, (set(), set())))
+            parts.append(html)
+        recorder.seen.update(*[read[0] for read in kept])
+        recorder.objects.update(*[read[1] for read in kept])
+        return Markup("\n\n".join(parts) + "\n")
+
+    def forget_fragments(self, entry: Entry) -> None:
+        """An entry changed in place: its fragments are made again when next used."""
+        for key in [k for k in self._fragments if k[1] == id(entry)]:
+            del self._fragments[key]
+            self._fragment_reads.pop(key, None)
 
     def render(self, template: str, path: str, **context: Any) -> bytes:
         depth = path.count("/")
@@ -206,6 +237,7 @@ class Job:
     data: "bytes | Lazy | None" = None     # Lazy: made where the job is done
     rendered: bool = False                  # made by this build (output.write_site)
     seen: set | None = None                 # what its rendering read, when recorded
+    objects: set | None = None              # and of which entries (keys.Recorder's `objects`)
 
     def bytes(self, renderer: "Renderer") -> bytes:
         if self.data is None:
@@ -239,7 +271,8 @@ def job_context(job: Job) -> dict:
 
 
 def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_event,
-              kept: Kept | None = None, views: Reads | None = None) -> list[Job]:
+              kept: Kept | None = None, views: Reads | None = None,
+              planned: set[str] | None = None) -> list[Job]:
     """Every file of the site, in a fixed order, each page with what its
     template is given. `base_key` digests what every page shares: the
     program, the templates, the settings; each page's key adds what its
@@ -247,10 +280,14 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
     (the engine's writer). `kept`: the pieces of the files of one piece
     per entry as the last build made them (pieces.make), to be reused and
     then replaced by this build's. `views`: what each template's pages
-    were seen to read, for finer keys (keys.KeyMaker)."""
+    were seen to read, for finer keys (keys.KeyMaker). `planned`, if
+    given, gets the names of the entries' attributes that the planning of
+    the pages read (not their rendering, nor their keys): an edit of any
+    other changes no page's place or context, only what pages show."""
     site, lang = t.settings, t.language
-    listing = split_listing(t.entries, site.page_size, lang)
-    where_listed = listed_on(listing)
+    with _reading(planned):
+        listing = split_listing(t.entries, site.page_size, lang)
+        where_listed = listed_on(listing)
     # The files of one piece per entry first: each is one long job, best
     # begun early in the pool rather than left to the end.
     jobs: list[Job] = []
@@ -270,11 +307,36 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
         searched()   # here, so that this process keeps it for the next build
     for path in search_paths(len(t.entries)):
         jobs.append(Job(path, data=Lazy(dict.__getitem__, searched, path)))
-    keys = KeyMaker(base_key, views)
+    pages: list[Job] = []
 
     def page(path: str, template: str, **context: Any) -> None:
-        context = {"site": site, **context}
-        jobs.append(Job(path, keys.key(path, template, context), template, context))
+        # Keyed once all are planned, so that what planning reads is told apart.
+        job = Job(path, None, template, {"site": site, **context})
+        jobs.append(job)
+        pages.append(job)
+
+    with _reading(planned):
+        _plan_pages(t, jobs, page, listing, where_listed)
+    keys = KeyMaker(base_key, views)
+    for job in pages:
+        assert job.template is not None and job.context is not None
+        job.key = keys.key(job.path, job.template, job.context)
+    return jobs
+
+
+@contextmanager
+def _reading(names: set[str] | None) -> Iterator[None]:
+    """Add to `names` the attributes of entries read in the block."""
+    if names is None:
+        yield
+        return
+    with Recorder([Entry]) as recorder:
+        yield
+    names.update(name for _, name in recorder.seen)
+
+
+def _plan_pages(t: Timeline, jobs: list[Job], page: Callable[..., None], listing: list, where_listed: dict[str, str]) -> None:
+    site, lang = t.settings, t.language
 
     eras = era_views(site.eras, t.entries, where_listed)
     home_groups = Lazy(day_groups, t.entries if not listing else [], lang, eras)
@@ -310,7 +372,6 @@ def plan_site(t: Timeline, base_key: str, ics_event: EventWriter = icalendar_eve
         # Not the error page, nor the embed page (which asks not to be indexed: it repeats the site).
         html = [href(j.path) for j in jobs if j.path.endswith(".html") and j.path not in ("404.html", "embed.html")]
         page("sitemap.xml", "sitemap.xml", paths=html)
-    return jobs
 
 
 def _read_bytes(path: str) -> bytes:
@@ -383,6 +444,16 @@ def search_paths(count: int) -> list[str]:
     chunks = (count + ENTRY_CHUNK - 1) // ENTRY_CHUNK
     return (["search-index.js"] + [f"search/w{s}.js" for s in range(shard_count(count))]
             + [f"search/e{k}.js" for k in range(chunks)] + [f"search/{name}.js" for name in SEARCH_FACETS])
+
+
+def search_results_file(t: Timeline, where_listed: dict[str, str], number: int) -> tuple[str, bytes]:
+    """The file of the split index that shows entry `number`'s result, with
+    the results beside it (search_files makes them all)."""
+    numbers = _search_numbers(t, where_listed)
+    lang = t.language
+    k = number - number % ENTRY_CHUNK
+    rows = [_search_row(e, where_listed.get(e.slug), numbers, lang) for e in t.entries[k:k + ENTRY_CHUNK]]
+    return f"search/e{k // ENTRY_CHUNK}.js", search_part(f"e{k // ENTRY_CHUNK}", rows)
 
 
 def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = None) -> dict[str, bytes]:

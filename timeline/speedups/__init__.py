@@ -46,6 +46,8 @@ class FastEngine(Engine):
         self.environment = functools.partial(FastEnvironment, bytecode_cache=CompiledTemplates())
         self.cache_folder = cache_folder
         self.watched = quick.Watched()   # what this engine's last quick rebuild left
+        self.live = quick.Live()         # what patching a lasting project's last build needs
+        self.inputs_read: tuple[str, dict[str, str]] | None = None
         self.workers = workers if workers > 0 else parallel.cores()
         self.cache: BuildCache | None = None
         self.head: str | None = None   # the manifest but its output files, while writing
@@ -69,12 +71,25 @@ class FastEngine(Engine):
 
     def shortcut(self, project: "Project", changed: "list[str] | None" = None) -> "Result | None":
         options = project.options
-        if self.cache_folder is None or options.out_dir is None:
+        if options.out_dir is None:
+            return None
+        if project.lasting:
+            # The last build is in memory: an edit is patched into it, or
+            # the full build runs (and is kept for the next edit).
+            before = quick.other_inputs(options)
+            if project.last is not None:
+                self.before_writing(None)
+            done = quick.patch(project, self.live, before, changed, self.readers)
+            if done is None:
+                self.inputs_read = before   # by the full build that follows, kept if it succeeds
+            # The manifest's quick way would leave the build kept in memory behind.
+            return done
+        if self.cache_folder is None:
             return None
         return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment,
                              self.watched, changed, self.ics_event, project.spare())
 
-    def before_writing(self, build: "Build") -> None:
+    def before_writing(self, build: "Build | None") -> None:
         self.watched.manifest = None
         if self.cache_folder is not None:
             quick.forget_manifest(self.cache_folder)
@@ -93,6 +108,7 @@ class FastEngine(Engine):
 
     def after_writing(self, build: "Build", stats: dict[str, list[int] | None]) -> None:
         assert self.cache is not None
+        self.live.inputs, self.inputs_read = self.inputs_read, None
         self.cache.save()
         if self.cache_folder is not None and self.head is not None:
             try:

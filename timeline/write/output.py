@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..errors import ContentError
 from ..hashing import file_stat
-from ..render.keys import Recorder, Reads, watched_classes, covered, merge_reads
+from ..read.entry import Entry
+from ..render.keys import Read, Recorder, Reads, watched_classes, covered, merge_reads
 from ..render.render import Job, Lazy, Renderer
 
 if TYPE_CHECKING:  # how the build runs: handed in by the project
@@ -207,8 +208,8 @@ def _remove_tree(path: str) -> None:
 
 def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine: Engine, memory: Memory,
                meanwhile: Callable[[], None] | None = None, spare: Path | None = None,
-               keep_spare: bool = False,
-               views: Reads | None = None) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
+               keep_spare: bool = False, views: Reads | None = None,
+               render_all: bool = False) -> tuple[list[str], list[str], dict[str, list[int] | None]]:
     """Bring out_dir to exactly `jobs`, rendering those `memory` does not
     know to be up to date; with out_dir None, only render every page
     (check: a template error may depend on the data). `meanwhile` is the
@@ -220,6 +221,9 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
     With `memory.reads` (a project that builds again in this process),
     what each page read is recorded and added to it; a page that read more
     than its key covered (`views`, what its key was made with) keeps no key.
+    `render_all`: render every page, even those known unchanged (to record
+    what each reads); files whose bytes are unchanged are still left as
+    they are.
 
     Returns (files written, files removed, [size, mtime_ns] of every file),
     the files as paths inside the site."""
@@ -228,7 +232,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
     else:
         out_dir = real_out_dir(out_dir)
         folder = str(out_dir)
-        todo = [i for i, job in enumerate(jobs) if not memory.page_unchanged(folder, job.path, job.key)]
+        todo = [i for i, job in enumerate(jobs) if render_all or not memory.page_unchanged(folder, job.path, job.key)]
     staging: Path | None = None
     fresh = out_dir is not None and _is_empty(out_dir)
     mirrored = False
@@ -255,11 +259,12 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         for i in todo:
             jobs[i].rendered = True
         if memory.reads is not None:
-            for i, (_, seen) in zip(todo, done):
+            for i, (_, read) in zip(todo, done):
                 job = jobs[i]
-                job.seen = seen
-                if seen is None or job.template is None:
+                if read is None or job.template is None:
                     continue
+                seen, job.objects = read
+                job.seen = seen
                 merge_reads(memory.reads, job.template, seen)
                 if job.key is not None and not covered((views or {}).get(job.template), seen):
                     job.key = None
@@ -300,17 +305,26 @@ def new_staging(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.staging-{secrets.token_hex(6)}"
 
 
-def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None) -> dict[str, list[int]]:
+def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None,
+                  differs: list[str] | None = None) -> dict[str, list[int]]:
     """The site as it is but for these files (paths inside it -> bytes),
     swapped in whole like a build's; returns each written file's
     [size, mtime_ns]. The tree swapped out is kept at `spare`, and made
     the next one from (write_site's `keep_spare`): rebuilds of a page or
-    two, one after another, then cost no link per file of the site."""
+    two, one after another, then cost no link per file of the site.
+    `differs`: the only files in which `spare` differs from the site, when
+    the caller knows them (the files the last replace_files of this site
+    wrote): then only those are linked anew, neither tree listed."""
     out_dir = real_out_dir(out_dir)
     staging: Path | None = None
     mirrored = False
     try:
-        staging = mirror(out_dir, spare) if spare is not None else None
+        if spare is None:
+            staging = None
+        elif differs is not None:
+            staging = _repaired(out_dir, spare, differs)
+        else:
+            staging = mirror(out_dir, spare)
         mirrored = staging is not None
         if staging is None:
             staging = new_staging(out_dir)
@@ -328,6 +342,26 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
         with signals_held():
             if staging is not None and not mirrored and os.path.lexists(staging):
                 _remove_tree(str(staging))
+
+
+def _repaired(out_dir: Path, spare: Path, paths: list[str]) -> Path | None:
+    """The spare made a replica of the site again where it is known to
+    differ; None if it cannot be (it is then removed)."""
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    try:
+        for path in paths:
+            target = os.path.join(spare, path)
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+            os.link(os.path.join(out_dir, path), target)
+    except OSError:
+        with signals_held():
+            _remove_tree(str(spare))
+        return None
+    return spare
 
 
 def mirror(out_dir: Path, spare: Path) -> Path | None:
@@ -541,7 +575,7 @@ def together(jobs: list[Job], todo: list[int]) -> list[list[int]]:
     return groups
 
 
-def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[tuple[list[int] | None, set | None]]]:
+def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[tuple[list[int] | None, Read | None]]]:
     """Render groups of jobs (see `together`); stage those whose bytes
     differ from the site's (all of them when there is no site yet), giving
     for each job the [size, mtime_ns] of its staged file, None for the
@@ -549,11 +583,11 @@ def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[tuple[
     In a worker."""
     renderer, out_dir, staging, jobs, record = state
     indices = [i for group in groups for i in group]
-    out: list[tuple[list[int] | None, set | None]] = []
+    out: list[tuple[list[int] | None, Read | None]] = []
     if record is None:
         _render_each(renderer, out_dir, staging, jobs, indices, None, out)
     else:
-        with Recorder(record) as recorder:
+        with Recorder(record, each=(Entry,)) as recorder:
             renderer.recorder = recorder
             try:
                 _render_each(renderer, out_dir, staging, jobs, indices, recorder, out)
@@ -565,13 +599,15 @@ def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[tuple[
 
 def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
                  indices: Sequence[int], recorder: Recorder | None,
-                 out: list[tuple[list[int] | None, set | None]]) -> None:
+                 out: list[tuple[list[int] | None, Read | None]]) -> None:
     for i in indices:
         job = jobs[i]
         seen = None
         if recorder is not None and job.template is not None:
-            seen = recorder.seen = set()
+            recorder.take()
         data = job.bytes(renderer)
+        if recorder is not None and job.template is not None:
+            seen = recorder.take()
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
             out.append((None, seen))
             continue
