@@ -411,7 +411,7 @@ def timeline_json(t: Timeline) -> bytes:
     return whole(TIMELINE_JSON, t)
 
 
-def _search_numbers(t: Timeline, where_listed: dict[str, str]) -> dict[str, dict[str, int]]:
+def search_numbers(t: Timeline, where_listed: dict[str, str]) -> dict[str, dict[str, int]]:
     """Tags, people, groups and listing pages, numbered once: each row
     names them by number. Labels as their groups show them (assemble.groups)."""
     entries = t.entries
@@ -446,10 +446,11 @@ def search_paths(count: int) -> list[str]:
             + [f"search/e{k}.js" for k in range(chunks)] + [f"search/{name}.js" for name in SEARCH_FACETS])
 
 
-def search_results_file(t: Timeline, where_listed: dict[str, str], number: int) -> tuple[str, bytes]:
+def search_results_file(t: Timeline, where_listed: dict[str, str], numbers: dict[str, dict[str, int]],
+                        number: int) -> tuple[str, bytes]:
     """The file of the split index that shows entry `number`'s result, with
-    the results beside it (search_files makes them all)."""
-    numbers = _search_numbers(t, where_listed)
+    the results beside it (search_files makes them all); `numbers` as
+    search_numbers gives them."""
     lang = t.language
     k = number - number % ENTRY_CHUNK
     rows = [_search_row(e, where_listed.get(e.slug), numbers, lang) for e in t.entries[k:k + ENTRY_CHUNK]]
@@ -461,7 +462,7 @@ def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = 
     `kept` (a build in a process that built before), the shards are made
     from the last build's by the entries whose words changed, as the quick
     rebuild makes them, when the entries are as many as then."""
-    numbers = _search_numbers(t, where_listed)
+    numbers = search_numbers(t, where_listed)
     entries, count = t.entries, len(t.entries)
     files: dict[str, bytes] = {}
     shards = shard_count(count)

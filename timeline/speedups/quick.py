@@ -40,7 +40,8 @@ import mmap
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -54,13 +55,13 @@ from ..hashing import digest, file_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..read.entry import Entry
 from ..model.timeline import Timeline
-from ..render.keys import Recorder, merge_reads, watched_classes
+from ..render.keys import Read, Recorder, merge_reads, watched_classes
 from ..write.output import replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Build, Options, Project, Result
 from ..read.readers import Readers
 from ..render.pieces import Around, EntryFile, Joined, Made
 from ..render.render import (BUNDLED_TEMPLATES, Job, Lazy, Renderer, entry_files, entry_page, escaped_html,
-                              search_results_file)
+                              search_numbers, search_results_file)
 from ..read.settings import Settings, load_settings
 from ..read.sources import Source, load_sources
 from ..render.views import listed_on, split_listing
@@ -592,6 +593,10 @@ class Live:
     reads: dict[str, set[str]] | None = None             # what of the entries it read, with head and foot
     written: list[str] | None = None                     # by the last patch, if it swapped the site
     where: dict[str, str] | None = None                  # slug -> the listing page that shows it
+    numbers: dict[str, dict[str, int]] = field(default_factory=dict)   # the search's (render.search_numbers)
+    # What each page view (a Lazy of a page's context) read when a patch
+    # last made it: kept while an edit changes none of it.
+    views: "weakref.WeakKeyDictionary[Lazy, Read]" = field(default_factory=weakref.WeakKeyDictionary)
 
 
 def other_inputs(options: Options) -> tuple[str, dict[str, str]]:
@@ -709,6 +714,8 @@ def _prepared(live: Live, last: Build) -> None:
         live.shared[file.name] = (to_json(shared), shared)
         live.reads[file.name] = {name for _, name in recorder.seen}
     live.where, live.build, live.written = where, last, None
+    # An edit patched in leaves tags, people, groups and listing pages as they are.
+    live.numbers = search_numbers(t, where)
 
 
 def _patched(project: Project, last: Build, live: Live, edits: list, static_changed: list[str]) -> Result:
@@ -726,6 +733,7 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
     pages: set[str] = set()
     for entry, _, names, _ in edits:
         pages |= last.reads.reading(entry, names)
+    changed = set().union(*(names for _, _, names, _ in edits))
 
     # The pages whose reads include what changed, rendered as the build
     # renders them, their reads recorded again.
@@ -736,8 +744,10 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
         try:
             for path in sorted(pages):
                 job = jobs[path]
-                _afresh(job.context)
                 recorder.take()
+                for value in (job.context or {}).values():
+                    if isinstance(value, Lazy):
+                        _view(value, changed, recorder, live.views)
                 data = job.bytes(renderer)
                 seen, objects = recorder.take()
                 last.reads.record(path, objects)
@@ -752,7 +762,6 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
     # The files of one piece per entry: each changed entry's new piece in
     # place of its old one, whatever the file.
     position = {e.path: i for i, e in enumerate(t.entries)}
-    changed = set().union(*(names for _, _, names, _ in edits))
     for file, made, joined in live.files:
         said, shared_data = live.shared[file.name]
         again = bool(changed & live.reads[file.name])
@@ -789,7 +798,7 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
     for entry, _, _, _ in edits:
         i = position[entry.path]
         files.update(patch_word_shards(as_now, i, searched[entry.path], search_tokens(entry), len(t.entries)))
-        path, data = search_results_file(t, live.where, i)
+        path, data = search_results_file(t, live.where, live.numbers, i)
         if data != as_now(path):
             files[path] = data
     if static_changed:
@@ -814,16 +823,20 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
                   entry_count=len(t.entries), drafts_left_out=t.drafts_left_out)
 
 
-def _afresh(context: dict | None) -> None:
-    """A page's views computed again when it is rendered again (they may
-    show what changed)."""
-    for value in (context or {}).values():
-        if isinstance(value, Lazy):
-            stack = [value]
-            while stack:
-                lazy = stack.pop()
-                lazy.value, lazy.done = None, False
-                stack.extend(a for a in lazy.args if isinstance(a, Lazy))
+def _view(lazy: Lazy, changed: set[str], recorder: Recorder, known: "weakref.WeakKeyDictionary[Lazy, Read]") -> bool:
+    """Make a page's view (a Lazy of its context) again if what it read of
+    the entries when last made includes what changed (or is not known);
+    else keep it, its reads counted as read again. True if kept."""
+    kept = all([_view(a, changed, recorder, known) for a in lazy.args if isinstance(a, Lazy)])
+    read = known.get(lazy)
+    if kept and lazy.done and read is not None and not {n for c, n in read[0] if c is Entry} & changed:
+        recorder.add(read)
+        return True
+    outer = recorder.take()
+    lazy.value, lazy.done = None, False
+    lazy()
+    known[lazy] = recorder.resume(outer)
+    return False
 
 
 def _same_file(path: Path, data: bytes) -> bool:
