@@ -84,6 +84,10 @@ class Renderer:
         # While a page's reads are recorded: a fragment made for one page
         # and reused on another counts as read by both.
         self.recorder: Recorder | None = None
+        # While an edit is patched in (speedups/quick.py): the ids of the
+        # edited entries. A kept fragment of any other entry adds no reads,
+        # as the page's last record holds them and is kept with the new one.
+        self.reads_known_but: set[int] | None = None
 
     def use_static(self, jobs: list[Job]) -> None:
         """Tell the templates which optional static files the site has
@@ -145,7 +149,7 @@ class Renderer:
             html = self._fragments[key] = Markup(text.rstrip("\n"))
             if recorder is not None and outer is not None:
                 self._fragment_reads[key] = recorder.resume(outer)
-        elif recorder is not None:
+        elif recorder is not None and (self.reads_known_but is None or id(entry) in self.reads_known_but):
             recorder.add(self._fragment_reads.get(key, (set(), set())))
         return html
 
@@ -161,12 +165,13 @@ class Renderer:
         said = [(n, id(v)) for n, v in shared.items()]
         fragments, reads = self._fragments, self._fragment_reads
         parts, kept = [], []
+        known_but = self.reads_known_but
         for e in entries:
             key = (template, id(e), root, *said)
             html = fragments.get(key)
             if html is None:
                 html = self.entry_fragment(template, e, root, **shared)
-            else:
+            elif known_but is None or id(e) in known_but:
                 kept.append(reads.get(key, (set(), set())))
             parts.append(html)
         recorder.seen.update(*[read[0] for read in kept])

@@ -741,6 +741,7 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
     files: dict[str, bytes] = {}
     with Recorder(watched_classes(), each=(Entry,)) as recorder:
         renderer.recorder = recorder
+        renderer.reads_known_but = {id(entry) for entry, _, _, _ in edits}
         try:
             for path in sorted(pages):
                 job = jobs[path]
@@ -750,14 +751,16 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
                         _view(value, changed, recorder, live.views)
                 data = job.bytes(renderer)
                 seen, objects = recorder.take()
-                last.reads.record(path, objects)
+                # The kept fragments' reads are in its last record (see
+                # Renderer.reads_known_but): kept, the new ones added.
+                last.reads.record(path, objects | last.reads.pages.get(path, set()))
                 if memory.reads is not None and job.template is not None:
                     merge_reads(memory.reads, job.template, seen)
                 memory.pages.pop(path, None)   # its key is made anew by the next full build
                 if not _same_file(out_dir / path, data):
                     files[path] = data
         finally:
-            renderer.recorder = None
+            renderer.recorder, renderer.reads_known_but = None, None
 
     # The files of one piece per entry: each changed entry's new piece in
     # place of its old one, whatever the file.
