@@ -95,7 +95,9 @@ def stop_midway(project: Path, sig: signal.Signals, title: str) -> tuple[subproc
     for attempt in range(8):
         before = digests(project / "site")
         retitle(project, f"{title} ({attempt})")
-        proc = start(project)
+        # Without the cache every page is written again: the writing lasts
+        # long enough to be caught on a busy machine too.
+        proc = start(project, "--no-cache")
         wait_for(lambda: staging_made(project))    # the build is writing the new site
         os.killpg(proc.pid, sig)                     # as a terminal's Ctrl-C or a CI's cancel reaches it
         _, err = proc.communicate(timeout=60)
