@@ -85,33 +85,21 @@ def summary(html_text: str, limit: int = 200) -> str:
 
 # ---- JSON-LD ----
 
-def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Language | None = None) -> Markup:
+def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Language | None = None,
+            parts: StructuredData | None = None) -> Markup:
     """An entry page's structured data (schema.org): an Article about an
     Event, citing each source as a NewsArticle (its archived page in the
     site `archivedAt`) and each quote as a Quotation based on its source.
     Links are from the page (`root`), or absolute under base_url; the
-    body's own words (a table's label) in `lang`."""
+    body's own words (a table's label) in `lang`. `parts`: what the pages
+    of one renderer share, made once (StructuredData)."""
+    parts = parts or StructuredData(lang)
     base = settings.base_url or root
-
-    def source_ref(sid: str) -> dict:
-        return {"@id": base + sources[sid].href}
-
-    citations: list[dict] = []
-    for sid in e.cited_sources():
-        s = sources[sid]
-        article = {"@type": "NewsArticle", "@id": base + s.href, "headline": s.title,
-                   "publisher": {"@type": "Organization", "name": s.publisher},
-                   "datePublished": s.published.iso()}
-        if s.author:
-            article["author"] = {"@type": "Person", "name": s.author}
-        if s.url:
-            article["url"] = s.url
-        article["archivedAt"] = base + s.href
-        citations.append(article)
+    citations = [parts.source(sources[sid], base) for sid in e.cited_sources()]
     for q in e.quotes:
-        citations.append({"@type": "Quotation", "text": q.text,
-                          "spokenByCharacter": {"@type": "Person", "name": q.by},
-                          "isBasedOn": source_ref(q.source), "url": base + q.link})
+        citations.append(to_json({"@type": "Quotation", "text": q.text,
+                                  "spokenByCharacter": {"@type": "Person", "name": q.by},
+                                  "isBasedOn": {"@id": base + sources[q.source].href}, "url": base + q.link}))
     event: dict = {"@type": "Event", "name": e.title, "startDate": e.date.iso()}
     if e.end is not None:
         event["endDate"] = e.end.iso()
@@ -119,7 +107,7 @@ def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Lan
         event["location"] = {"@type": "Place", "name": e.place}
     data: dict = {"@context": "https://schema.org", "@type": "Article", "headline": e.title,
                   "inLanguage": settings.language}
-    text = summary(localized(e.body_html, lang))
+    text = parts.summary(e.body_html)
     if text:
         data["description"] = text
     if settings.base_url:
@@ -130,9 +118,51 @@ def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Lan
     if e.updated:
         data["dateModified"] = e.updated.iso()
     data["about"] = event
-    data["citation"] = citations
+    # The citations last, as JSON already made: a source's is the same on
+    # every page that cites it.
+    whole = to_json(data)[:-1] + ',"citation":[' + ",".join(citations) + "]}"
     # Inside <script>: no "</script>" or "<!--" can end or change it.
-    return Markup(js_safe(to_json(data)).replace("<", "\\u003c"))
+    return Markup(js_safe(whole).replace("<", "\\u003c"))
+
+
+class StructuredData:
+    """What json_ld makes the same for many pages, made once per renderer:
+    each source's citation (by the source object and the page's base),
+    and the last body's summary, which an entry page asks for twice (its
+    description and its structured data's)."""
+
+    def __init__(self, lang: Language | None) -> None:
+        self.lang = lang
+        self._sources: dict[str, tuple[Source, str, str]] = {}
+        self._summary: tuple[str, int, str] | None = None
+
+    def summary(self, html_text: str, limit: int = 200) -> str:
+        """summary() of the body in the language."""
+        last = self._summary
+        if last is not None and last[0] is html_text and last[1] == limit:
+            return last[2]
+        text = summary(localized(html_text, self.lang), limit)
+        self._summary = (html_text, limit, text)
+        return text
+
+    def source(self, s: Source, base: str) -> str:
+        """A source's citation as JSON."""
+        kept = self._sources.get(s.id)
+        # The source object itself is kept, so a new one (the next build's)
+        # is never taken for it.
+        if kept is not None and kept[0] is s and kept[1] == base:
+            return kept[2]
+        article = {"@type": "NewsArticle", "@id": base + s.href, "headline": s.title,
+                   "publisher": {"@type": "Organization", "name": s.publisher},
+                   "datePublished": s.published.iso()}
+        if s.author:
+            article["author"] = {"@type": "Person", "name": s.author}
+        if s.url:
+            article["url"] = s.url
+        article["archivedAt"] = base + s.href
+        text = to_json(article)
+        self._sources[s.id] = (s, base, text)
+        return text
 
 
 # ---- TimelineJS ----
