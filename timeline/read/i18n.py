@@ -326,8 +326,10 @@ class Language:
     def _markup(self, key: str, values: dict) -> Markup:
         text = self._fill(self._text(key, values), values, html=True)
         if key in self.english:
-            return Markup(f'<span lang="en">{text}</span>')
-        return Markup(text)
+            text = f'<span lang="en">{text}</span>'
+        # What Markup(text) makes of a plain str, without its Python-level
+        # constructor's checks: templates call this some 30 times a page.
+        return str.__new__(Markup, text)
 
     def t_plain(self, key: str, **values: object) -> str:
         """The string of `key` as plain text, for an attribute or a title."""
