@@ -128,21 +128,20 @@ def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Lan
 class StructuredData:
     """What json_ld makes the same for many pages, made once per renderer:
     each source's citation (by the source object and the page's base),
-    and the last body's summary, which an entry page asks for twice (its
-    description and its structured data's)."""
+    and each body's summary, which an entry page asks for twice (its
+    description and its structured data's) and the embed page once more."""
 
     def __init__(self, lang: Language | None) -> None:
         self.lang = lang
         self._sources: dict[str, tuple[Source, str, str]] = {}
-        self._summary: tuple[str, int, str] | None = None
+        self._summaries: dict[tuple[str, int], str] = {}
 
     def summary(self, html_text: str, limit: int = 200) -> str:
         """summary() of the body in the language."""
-        last = self._summary
-        if last is not None and last[0] is html_text and last[1] == limit:
-            return last[2]
-        text = summary(localized(html_text, self.lang), limit)
-        self._summary = (html_text, limit, text)
+        key = (html_text, limit)
+        text = self._summaries.get(key)
+        if text is None:
+            text = self._summaries[key] = summary(localized(html_text, self.lang), limit)
         return text
 
     def source(self, s: Source, base: str) -> str:
