@@ -32,6 +32,19 @@ from ..read.sources import Source
 
 Sources = dict[str, Source]
 
+try:  # markupsafe's own escaping, in C, giving plain text
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # pragma: no cover - markupsafe without its speedups
+    def _escape_str(text: str, /) -> str:
+        return str(escape(text))
+
+
+def _escaped(value: object) -> str:
+    """str(markupsafe.escape(value)), for text put together as plain str:
+    without the Markup object escape makes (a Python-level constructor),
+    for the several escaped values of each entry's exported pieces."""
+    return _escape_str(value) if type(value) is str else str(escape(value))
+
 
 def link(path: str, settings: Settings) -> str:
     """A link into the site from a file at its root: relative, or absolute
@@ -181,27 +194,27 @@ def tljs_event(e: Entry, sources: Sources, settings: Settings, lang: Language) -
     text, its words in the site's language."""
     parts = [localized(rooted_html(e.body_html, settings), lang).strip()] if e.body_html else []
     for q in e.quotes:
-        publisher = Markup(f'<a href="{escape(link(q.link, settings))}">{escape(sources[q.source].publisher)}</a>')
-        parts.append(f'<blockquote><p>{escape(q.text)}</p><p>— {lang.t("quote.by", by=q.by, publisher=publisher)}'
+        publisher = Markup(f'<a href="{_escaped(link(q.link, settings))}">{_escaped(sources[q.source].publisher)}</a>')
+        parts.append(f'<blockquote><p>{_escaped(q.text)}</p><p>— {lang.t("quote.by", by=q.by, publisher=publisher)}'
                      "</p></blockquote>")
-    cited = lang.t("list.separator").join(
-        Markup(f'<a href="{escape(link(sources[sid].href, settings))}">{escape(sources[sid].publisher)}</a>')
-        for sid in e.cited_sources())
-    parts.append(f'<p><a href="{escape(link(e.href, settings))}">{lang.t("export.entry_link")}</a>'
+    cited = str(lang.t("list.separator")).join([
+        f'<a href="{_escaped(link(sources[sid].href, settings))}">{_escaped(sources[sid].publisher)}</a>'
+        for sid in e.cited_ids])
+    parts.append(f'<p><a href="{_escaped(link(e.href, settings))}">{lang.t("export.entry_link")}</a>'
                  + (f" · {lang.t('entry.sources')}{cited}" if cited else "") + "</p>")
     event: dict = {"start_date": _tljs_date(e.date)}
     if e.end is not None:
         event["end_date"] = _tljs_date(e.end)
     if e.display_date:
         event["display_date"] = e.display_date
-    event["text"] = {"headline": str(escape(e.title)), "text": "\n".join(parts)}
+    event["text"] = {"headline": _escaped(e.title), "text": "\n".join(parts)}
     if e.media:
         m = e.media[0]
         media = {"url": link(m.site_path, settings) if m.site_path else m.url}
         for name in ("caption", "credit", "alt"):
             value = getattr(m, name)
             if value:
-                media[name] = value if name == "alt" else str(escape(value))
+                media[name] = value if name == "alt" else _escaped(value)
         event["media"] = media
     if e.group:
         event["group"] = e.group
@@ -467,7 +480,7 @@ def entry_rows(e: Entry, settings: Settings, lang: Language | None = None) -> li
     if e.draft:
         return []
     start = _date_cells(e.date, settings.timezone)
-    headline = str(escape(e.title))
+    headline = _escaped(e.title)
     count = max(1, len(e.quotes), len(e.media), len(e.figures), len(e.corrections),
                 max((i + 1 for i, c in enumerate(e.sources) if c.passage), default=1))
     rows = []
@@ -495,7 +508,7 @@ def entry_rows(e: Entry, settings: Settings, lang: Language | None = None) -> li
             m = e.media[i]
             # A file as its path inside content/, where import writes the entry.
             row.update({"Media": m.site_path[len("media/"):] if m.site_path else m.url or "",
-                        "Media Credit": str(escape(m.credit or "")), "Media Caption": str(escape(m.caption or "")),
+                        "Media Credit": _escaped(m.credit or ""), "Media Caption": _escaped(m.caption or ""),
                         "Alt Text": plain_cell(m.alt or "")})
         if i < len(e.figures):
             x = e.figures[i]
