@@ -229,6 +229,20 @@ def _likely_script(language: str) -> str | None:
     return None
 
 
+try:  # markupsafe's own escaping, in C, giving plain text
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # pragma: no cover - markupsafe without its speedups
+    def _escape_str(text: str, /) -> str:
+        return str(escape(text))
+
+
+def escaped(value: object) -> str:
+    """str(markupsafe.escape(value)), for HTML put together as plain text:
+    a str without the Markup object escape wraps it in (a Python-level
+    constructor), which such text would only take apart again."""
+    return _escape_str(value) if type(value) is str else str(escape(value))
+
+
 class _Unfilled(dict):
     """Values by name; a name not given stays as written, {name}."""
 
@@ -310,7 +324,7 @@ class Language:
                 continue
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 v = self.number(v)
-            filled[name] = escape(v) if html else v
+            filled[name] = escaped(v) if html else v
         return pattern % filled
 
     def t(self, key: str, **values: object) -> Markup:

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from ..read.data import js_safe, to_json
 from ..read.dates import PartialDate
-from ..read.i18n import Language, localized
+from ..read.i18n import Language, escaped as _escaped, localized
 from ..check.markup import ROOT
 from ..read.entry import Entry
 from ..model.timeline import Timeline
@@ -31,19 +31,6 @@ from ..read.settings import Era, Settings
 from ..read.sources import Source
 
 Sources = dict[str, Source]
-
-try:  # markupsafe's own escaping, in C, giving plain text
-    from markupsafe._speedups import _escape_inner as _escape_str
-except ImportError:  # pragma: no cover - markupsafe without its speedups
-    def _escape_str(text: str, /) -> str:
-        return str(escape(text))
-
-
-def _escaped(value: object) -> str:
-    """str(markupsafe.escape(value)), for text put together as plain str:
-    without the Markup object escape makes (a Python-level constructor),
-    for the several escaped values of each entry's exported pieces."""
-    return _escape_str(value) if type(value) is str else str(escape(value))
 
 
 def link(path: str, settings: Settings) -> str:
