@@ -124,3 +124,5 @@ def test_blocks_parents_and_imports_joined_give_plain_jinjas_text_and_lines(tmp_
     assert env.loader is not None
     code = env.compile(env.loader.get_source(env, "page.html")[0], "page.html", raw=True)
     assert "yield from" not in code and "yield concat(" in code
+    code = env.compile(env.loader.get_source(env, "base.html")[0], "base.html", raw=True)
+    assert "for event in gen:" not in code and "for event in (concat(gen),):" in code

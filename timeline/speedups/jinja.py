@@ -56,15 +56,19 @@ class FastTemplate(jinja2.Template):
 
 
 class FastCodeGenerator(CodeGenerator):
-    """Jinja's code generator, but a block, a parent template and an
-    imported module's body are each joined where they are used and given
-    on as one string. Jinja hands each of their pieces on through every
+    """Jinja's code generator, but a block, a parent template, an included
+    template and an imported module's body are each joined where they are
+    used and given on as one string. Jinja hands each of their pieces on through every
     template on the way (`yield from`): an entry page's hundreds of pieces
     passed through its own template, its base and its block."""
 
     def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None:
         if x.startswith("yield from "):
             x = f"yield concat({x[len('yield from '):]})"
+        elif x.startswith("for event in ") and x.endswith(":"):
+            # An included template's pieces (or a block's, in a buffer),
+            # handed on one at a time: joined, the loop runs once.
+            x = f"for event in (concat({x[len('for event in '):-1]}),):"
         super().writeline(x, node, extra)
 
 
