@@ -58,9 +58,10 @@ class FastTemplate(jinja2.Template):
 class FastCodeGenerator(CodeGenerator):
     """Jinja's code generator, but a block, a parent template, an included
     template and an imported module's body are each joined where they are
-    used and given on as one string. Jinja hands each of their pieces on through every
-    template on the way (`yield from`): an entry page's hundreds of pieces
-    passed through its own template, its base and its block."""
+    used and given on as one string. Jinja hands each of their pieces on
+    through every template on the way (`yield from`): an entry page's
+    hundreds of pieces passed through its own template, its base and its
+    block."""
 
     def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None:
         if x.startswith("yield from "):
@@ -115,16 +116,19 @@ class CompiledTemplates(jinja2.BytecodeCache):
     source changes: Jinja checks the source's checksum before using what
     is kept. A kept file is named by the template's name and file and by
     what else the compiled code depends on (Jinja's and Python's versions,
-    the environment's class and options), so a stale one is never read;
-    one that is unreadable or corrupt is compiled again and replaced."""
+    this module's text, the environment's class and options), so a stale
+    one is never read; one that is unreadable or corrupt is compiled again
+    and replaced."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.code: dict[str, bytes] = {}
         self.folder = folder
+        # This module's own text: the code generator above makes the code.
+        self.program = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> jinja2.bccache.Bucket:
-        key = self.get_cache_key(name, filename) + "-" + _compiled_by(environment)
+        key = self.get_cache_key(name, filename) + "-" + _compiled_by(environment, self.program)
         bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
@@ -162,10 +166,10 @@ class CompiledTemplates(jinja2.BytecodeCache):
             temporary.unlink(missing_ok=True)
 
 
-def _compiled_by(environment: jinja2.Environment) -> str:
+def _compiled_by(environment: jinja2.Environment, program: str) -> str:
     """A digest of what a template's compiled code depends on besides its
     source, name and file."""
-    options = (jinja2.__version__, sys.version, type(environment).__qualname__,
+    options = (program, jinja2.__version__, sys.version, type(environment).__qualname__,
                environment.code_generator_class.__qualname__, environment.block_start_string,
                environment.block_end_string, environment.variable_start_string,
                environment.variable_end_string, environment.comment_start_string,
