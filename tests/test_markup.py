@@ -228,7 +228,8 @@ PIECES = [
 # Mostly what it reads, so that it does not always give up at once.
 SAFE = ["word", "Two words", "3,000", "émigré", ".", ",", "?", "(", ")", "'", '"', ">", "*em*", "**strong**",
         "*a b*", "*x.*", "(*x*)", "[link](https://example.org/a?b=c)", "[t](../2017/2017-05-02-x.md)",
-        "[t](x.md#frag)", "[t](/abs)", "[t](mailto:a@b.c)", "[t](ftp://x)", "!", "2021", "1st", "#3"]
+        "[t](x.md#frag)", "[t](/abs)", "[t](mailto:a@b.c)", "[t](ftp://x)", "!", "2021", "1st", "#3",
+        "`seeds/`", "`a b`", "`<x> & \"y\"`", "`*x*`", "`[t](u)`", "`x\\`", "` x`", "``", "`", "``x``"]
 tricky = st.lists(st.sampled_from(PIECES), min_size=0, max_size=6).map("".join)
 plain = st.lists(st.sampled_from(SAFE), min_size=1, max_size=6).flatmap(
     lambda ws: st.sampled_from([" ", ""]).map(lambda sep: sep.join(ws)))

@@ -2,10 +2,13 @@
 
 from pathlib import Path
 
+import jinja2
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
+from timeline.errors import ContentError
 from timeline.render.render import Renderer
 from timeline.speedups.jinja import FastEnvironment, escape_str, escape_text
 
@@ -92,3 +95,34 @@ def test_tojson_writes_what_plain_jinja_writes(value):
     fast, plain = FastEnvironment(autoescape=True), jinja2.Environment(autoescape=True)
     source = "<li data-x='{{ v|tojson }}' data-y='{{ v|tojson(indent=1) }}'>"
     assert fast.from_string(source).render(v=value) == plain.from_string(source).render(v=value)
+
+
+def test_blocks_parents_and_imports_joined_give_plain_jinjas_text_and_lines(tmp_path: Path):
+    """FastCodeGenerator joins a block, a parent and an imported module's
+    body where they are used: the same text as Jinja's own code, and an
+    error inside a block still names its template and line."""
+    (tmp_path / "base.html").write_text(
+        "<title>{% block title %}T{% endblock %}</title>\n{% include 'part.html' %}"
+        "<main>{% block main %}{% endblock %}</main>{% block foot %}<f>{{ x }}</f>{% endblock %}\n", "utf-8")
+    (tmp_path / "part.html").write_text("{% for i in range(3) %}<i>{{ i }}{{ x }}</i>{% endfor %}\n", "utf-8")
+    (tmp_path / "lib.html").write_text("{% set shown = 'lib & co' %}{% macro m(a) %}<m>{{ a }}</m>{% endmacro %}", "utf-8")
+    (tmp_path / "page.html").write_text(
+        "{% extends 'base.html' %}{% import 'lib.html' as lib %}{% block title %}{{ super() }}·{{ x }}{% endblock %}\n"
+        "{% block main %}{% for e in items %}{{ lib.m(e) }}{% if loop.last %}{{ lib.shown }}{% endif %}{% endfor %}"
+        "{% endblock %}", "utf-8")
+    (tmp_path / "bad.html").write_text("{% extends 'base.html' %}\n{% block main %}\nok\n{{ x.nope.deeper }}{% endblock %}", "utf-8")
+    texts = []
+    for environment in (jinja2.Environment, FastEnvironment):
+        renderer = Renderer(tmp_path, "templates", environment)
+        texts.append(renderer.render("page.html", "a/page.html", x="<x>", items=["a", "<b>"]).decode())
+        with pytest.raises(ContentError) as failed:
+            renderer.render("bad.html", "bad.html", x="<x>", items=[])
+        assert (failed.value.path, failed.value.line) == ("templates/bad.html", 4)
+    assert texts[0] == texts[1]
+    assert "<m>&lt;b&gt;</m>lib &amp; co</main><f>&lt;x&gt;</f>" in texts[1]
+    env = Renderer(tmp_path, "templates", FastEnvironment).env
+    assert env.loader is not None
+    code = env.compile(env.loader.get_source(env, "page.html")[0], "page.html", raw=True)
+    assert "yield from" not in code and "yield concat(" in code
+    code = env.compile(env.loader.get_source(env, "base.html")[0], "base.html", raw=True)
+    assert "for event in gen:" not in code and "for event in (concat(gen),):" in code

@@ -230,8 +230,14 @@ class Entry:
 
     def cited_sources(self) -> list[str]:
         """Every source id the entry cites, in the order it cites them."""
+        return list(self.cited_ids)
+
+    @cached
+    def cited_ids(self) -> tuple[str, ...]:
+        """cited_sources(), worked out once: its page, its card, its embed
+        card and each file of one piece per entry ask for it."""
         ids = [c.source for c in self.sources] + [q.source for q in self.quotes] + [x.source for x in self.figures]
-        return list(dict.fromkeys(ids))
+        return tuple(dict.fromkeys(ids))
 
     @cached
     def href(self) -> str:

@@ -229,6 +229,20 @@ def _likely_script(language: str) -> str | None:
     return None
 
 
+try:  # markupsafe's own escaping, in C, giving plain text
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # pragma: no cover - markupsafe without its speedups
+    def _escape_str(text: str, /) -> str:
+        return str(escape(text))
+
+
+def escaped(value: object) -> str:
+    """str(markupsafe.escape(value)), for HTML put together as plain text:
+    a str without the Markup object escape wraps it in (a Python-level
+    constructor), which such text would only take apart again."""
+    return _escape_str(value) if type(value) is str else str(escape(value))
+
+
 class _Unfilled(dict):
     """Values by name; a name not given stays as written, {name}."""
 
@@ -310,7 +324,7 @@ class Language:
                 continue
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 v = self.number(v)
-            filled[name] = escape(v) if html else v
+            filled[name] = escaped(v) if html else v
         return pattern % filled
 
     def t(self, key: str, **values: object) -> Markup:
@@ -326,8 +340,10 @@ class Language:
     def _markup(self, key: str, values: dict) -> Markup:
         text = self._fill(self._text(key, values), values, html=True)
         if key in self.english:
-            return Markup(f'<span lang="en">{text}</span>')
-        return Markup(text)
+            text = f'<span lang="en">{text}</span>'
+        # What Markup(text) makes of a plain str, without its Python-level
+        # constructor's checks: templates call this some 30 times a page.
+        return str.__new__(Markup, text)
 
     def t_plain(self, key: str, **values: object) -> str:
         """The string of `key` as plain text, for an attribute or a title."""

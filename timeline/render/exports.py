@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from ..read.data import js_safe, to_json
 from ..read.dates import PartialDate
-from ..read.i18n import Language, localized
+from ..read.i18n import Language, escaped as _escaped, localized
 from ..check.markup import ROOT
 from ..read.entry import Entry
 from ..model.timeline import Timeline
@@ -85,33 +85,21 @@ def summary(html_text: str, limit: int = 200) -> str:
 
 # ---- JSON-LD ----
 
-def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Language | None = None) -> Markup:
+def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Language | None = None,
+            parts: StructuredData | None = None) -> Markup:
     """An entry page's structured data (schema.org): an Article about an
     Event, citing each source as a NewsArticle (its archived page in the
     site `archivedAt`) and each quote as a Quotation based on its source.
     Links are from the page (`root`), or absolute under base_url; the
-    body's own words (a table's label) in `lang`."""
+    body's own words (a table's label) in `lang`. `parts`: what the pages
+    of one renderer share, made once (StructuredData)."""
+    parts = parts or StructuredData(lang)
     base = settings.base_url or root
-
-    def source_ref(sid: str) -> dict:
-        return {"@id": base + sources[sid].href}
-
-    citations: list[dict] = []
-    for sid in e.cited_sources():
-        s = sources[sid]
-        article = {"@type": "NewsArticle", "@id": base + s.href, "headline": s.title,
-                   "publisher": {"@type": "Organization", "name": s.publisher},
-                   "datePublished": s.published.iso()}
-        if s.author:
-            article["author"] = {"@type": "Person", "name": s.author}
-        if s.url:
-            article["url"] = s.url
-        article["archivedAt"] = base + s.href
-        citations.append(article)
+    citations = [parts.source(sources[sid], base) for sid in e.cited_sources()]
     for q in e.quotes:
-        citations.append({"@type": "Quotation", "text": q.text,
-                          "spokenByCharacter": {"@type": "Person", "name": q.by},
-                          "isBasedOn": source_ref(q.source), "url": base + q.link})
+        citations.append(to_json({"@type": "Quotation", "text": q.text,
+                                  "spokenByCharacter": {"@type": "Person", "name": q.by},
+                                  "isBasedOn": {"@id": base + sources[q.source].href}, "url": base + q.link}))
     event: dict = {"@type": "Event", "name": e.title, "startDate": e.date.iso()}
     if e.end is not None:
         event["endDate"] = e.end.iso()
@@ -119,7 +107,7 @@ def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Lan
         event["location"] = {"@type": "Place", "name": e.place}
     data: dict = {"@context": "https://schema.org", "@type": "Article", "headline": e.title,
                   "inLanguage": settings.language}
-    text = summary(localized(e.body_html, lang))
+    text = parts.summary(e.body_html)
     if text:
         data["description"] = text
     if settings.base_url:
@@ -130,9 +118,50 @@ def json_ld(e: Entry, sources: Sources, settings: Settings, root: str, lang: Lan
     if e.updated:
         data["dateModified"] = e.updated.iso()
     data["about"] = event
-    data["citation"] = citations
+    # The citations last, as JSON already made: a source's is the same on
+    # every page that cites it.
+    whole = to_json(data)[:-1] + ',"citation":[' + ",".join(citations) + "]}"
     # Inside <script>: no "</script>" or "<!--" can end or change it.
-    return Markup(js_safe(to_json(data)).replace("<", "\\u003c"))
+    return Markup(js_safe(whole).replace("<", "\\u003c"))
+
+
+class StructuredData:
+    """What json_ld makes the same for many pages, made once per renderer:
+    each source's citation (by the source object and the page's base),
+    and each body's summary, which an entry page asks for twice (its
+    description and its structured data's) and the embed page once more."""
+
+    def __init__(self, lang: Language | None) -> None:
+        self.lang = lang
+        self._sources: dict[str, tuple[Source, str, str]] = {}
+        self._summaries: dict[tuple[str, int], str] = {}
+
+    def summary(self, html_text: str, limit: int = 200) -> str:
+        """summary() of the body in the language."""
+        key = (html_text, limit)
+        text = self._summaries.get(key)
+        if text is None:
+            text = self._summaries[key] = summary(localized(html_text, self.lang), limit)
+        return text
+
+    def source(self, s: Source, base: str) -> str:
+        """A source's citation as JSON."""
+        kept = self._sources.get(s.id)
+        # The source object itself is kept, so a new one (the next build's)
+        # is never taken for it.
+        if kept is not None and kept[0] is s and kept[1] == base:
+            return kept[2]
+        article = {"@type": "NewsArticle", "@id": base + s.href, "headline": s.title,
+                   "publisher": {"@type": "Organization", "name": s.publisher},
+                   "datePublished": s.published.iso()}
+        if s.author:
+            article["author"] = {"@type": "Person", "name": s.author}
+        if s.url:
+            article["url"] = s.url
+        article["archivedAt"] = base + s.href
+        text = to_json(article)
+        self._sources[s.id] = (s, base, text)
+        return text
 
 
 # ---- TimelineJS ----
@@ -152,27 +181,27 @@ def tljs_event(e: Entry, sources: Sources, settings: Settings, lang: Language) -
     text, its words in the site's language."""
     parts = [localized(rooted_html(e.body_html, settings), lang).strip()] if e.body_html else []
     for q in e.quotes:
-        publisher = Markup(f'<a href="{escape(link(q.link, settings))}">{escape(sources[q.source].publisher)}</a>')
-        parts.append(f'<blockquote><p>{escape(q.text)}</p><p>— {lang.t("quote.by", by=q.by, publisher=publisher)}'
+        publisher = Markup(f'<a href="{_escaped(link(q.link, settings))}">{_escaped(sources[q.source].publisher)}</a>')
+        parts.append(f'<blockquote><p>{_escaped(q.text)}</p><p>— {lang.t("quote.by", by=q.by, publisher=publisher)}'
                      "</p></blockquote>")
-    cited = lang.t("list.separator").join(
-        Markup(f'<a href="{escape(link(sources[sid].href, settings))}">{escape(sources[sid].publisher)}</a>')
-        for sid in e.cited_sources())
-    parts.append(f'<p><a href="{escape(link(e.href, settings))}">{lang.t("export.entry_link")}</a>'
+    cited = str(lang.t("list.separator")).join([
+        f'<a href="{_escaped(link(sources[sid].href, settings))}">{_escaped(sources[sid].publisher)}</a>'
+        for sid in e.cited_ids])
+    parts.append(f'<p><a href="{_escaped(link(e.href, settings))}">{lang.t("export.entry_link")}</a>'
                  + (f" · {lang.t('entry.sources')}{cited}" if cited else "") + "</p>")
     event: dict = {"start_date": _tljs_date(e.date)}
     if e.end is not None:
         event["end_date"] = _tljs_date(e.end)
     if e.display_date:
         event["display_date"] = e.display_date
-    event["text"] = {"headline": str(escape(e.title)), "text": "\n".join(parts)}
+    event["text"] = {"headline": _escaped(e.title), "text": "\n".join(parts)}
     if e.media:
         m = e.media[0]
         media = {"url": link(m.site_path, settings) if m.site_path else m.url}
         for name in ("caption", "credit", "alt"):
             value = getattr(m, name)
             if value:
-                media[name] = value if name == "alt" else str(escape(value))
+                media[name] = value if name == "alt" else _escaped(value)
         event["media"] = media
     if e.group:
         event["group"] = e.group
@@ -438,7 +467,7 @@ def entry_rows(e: Entry, settings: Settings, lang: Language | None = None) -> li
     if e.draft:
         return []
     start = _date_cells(e.date, settings.timezone)
-    headline = str(escape(e.title))
+    headline = _escaped(e.title)
     count = max(1, len(e.quotes), len(e.media), len(e.figures), len(e.corrections),
                 max((i + 1 for i, c in enumerate(e.sources) if c.passage), default=1))
     rows = []
@@ -466,7 +495,7 @@ def entry_rows(e: Entry, settings: Settings, lang: Language | None = None) -> li
             m = e.media[i]
             # A file as its path inside content/, where import writes the entry.
             row.update({"Media": m.site_path[len("media/"):] if m.site_path else m.url or "",
-                        "Media Credit": str(escape(m.credit or "")), "Media Caption": str(escape(m.caption or "")),
+                        "Media Credit": _escaped(m.credit or ""), "Media Caption": _escaped(m.caption or ""),
                         "Alt Text": plain_cell(m.alt or "")})
         if i < len(e.figures):
             x = e.figures[i]

@@ -22,7 +22,7 @@ from ..hashing import digest, digest_text
 from .keys import KeyMaker, Read, Reads, Recorder
 from ..read.data import (ENTRY_CHUNK, encode_numbers, js_safe, patch_word_shards, search_head, search_part,
                          search_tokens, shard_count, shard_file, to_json, word_shards)
-from .exports import EventWriter, entry_files as export_files, icalendar_event, json_ld, summary
+from .exports import EventWriter, StructuredData, entry_files as export_files, icalendar_event, json_ld, summary
 from ..read.i18n import Language, localized
 from ..read.entry import Entry
 from ..model.timeline import Timeline
@@ -105,8 +105,9 @@ class Renderer:
         self.env.filters["number"] = language.number
         self.env.filters["rooted"] = lambda html, root: rooted(html, root, language)
         self.env.filters["escaped_html"] = lambda html, root: escaped_html(html, root, language)
-        self.env.filters["summary"] = lambda html, limit=200: summary(localized(html, language), limit)
-        self.env.filters["json_ld"] = lambda e, sources, site, root: json_ld(e, sources, site, root, language)
+        shared = StructuredData(language)
+        self.env.filters["summary"] = shared.summary
+        self.env.filters["json_ld"] = lambda e, sources, site, root: json_ld(e, sources, site, root, language, shared)
         self._fragments.clear()
 
     def fingerprint(self) -> str:

@@ -28,7 +28,7 @@ from ..read.readers import Readers
 from ..render.render import entry_files
 from . import fastyaml, ical, parallel, quick
 from .cache import BuildCache, checked_from_data, checked_to_data, current_salt
-from .jinja import CompiledTemplates, FastEnvironment
+from .jinja import CompiledTemplates, FastEnvironment, template_cache_folder
 from .simplemd import render_simple
 
 if TYPE_CHECKING:
@@ -42,8 +42,10 @@ class FastEngine(Engine):
     ics_event = ical.WRITER
 
     def __init__(self, cache_folder: Path | None, workers: int = 0):
-        # One cache of compiled templates for every build this engine runs.
-        self.environment = functools.partial(FastEnvironment, bytecode_cache=CompiledTemplates())
+        # One cache of compiled templates for every build this engine runs,
+        # and, with a build cache, kept on disk for the next process.
+        compiled = CompiledTemplates(template_cache_folder() if cache_folder is not None else None)
+        self.environment = functools.partial(FastEnvironment, bytecode_cache=compiled)
         self.cache_folder = cache_folder
         self.watched = quick.Watched()   # what this engine's last quick rebuild left
         self.live = quick.Live()         # what patching a lasting project's last build needs

@@ -7,12 +7,18 @@ inside."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import sys
 from collections.abc import Callable, MutableMapping
+from pathlib import Path
 from types import CodeType, FunctionType, MethodType
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
@@ -47,6 +53,24 @@ class FastTemplate(jinja2.Template):
         # The name the compiled code calls for each escaped output.
         template.root_render_func.__globals__["escape"] = escape_text
         return template
+
+
+class FastCodeGenerator(CodeGenerator):
+    """Jinja's code generator, but a block, a parent template, an included
+    template and an imported module's body are each joined where they are
+    used and given on as one string. Jinja hands each of their pieces on
+    through every template on the way (`yield from`): an entry page's
+    hundreds of pieces passed through its own template, its base and its
+    block."""
+
+    def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None:
+        if x.startswith("yield from "):
+            x = f"yield concat({x[len('yield from '):]})"
+        elif x.startswith("for event in ") and x.endswith(":"):
+            # An included template's pieces (or a block's, in a buffer),
+            # handed on one at a time: joined, the loop runs once.
+            x = f"for event in (concat({x[len('for event in '):-1]}),):"
+        super().writeline(x, node, extra)
 
 
 class FastContext(Context):
@@ -85,21 +109,87 @@ class FastContext(Context):
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory from one build to the next in the
-    same process (the live preview's): a template is parsed and compiled
-    again only when its source changes. Jinja keys each by its name and
-    file and checks the source's checksum before using what is kept."""
+    """Compiled templates kept from one build to the next: in memory, for
+    the builds of one process (the live preview's), and, given a folder,
+    on disk for the next process, as Python keeps its compiled modules in
+    __pycache__. A template is parsed and compiled again only when its
+    source changes: Jinja checks the source's checksum before using what
+    is kept. A kept file is named by the template's name and file and by
+    what else the compiled code depends on (Jinja's and Python's versions,
+    this module's text, the environment's class and options), so a stale
+    one is never read; one that is unreadable or corrupt is compiled again
+    and replaced."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self.code: dict[str, bytes] = {}
+        self.folder = folder
+        # This module's own text: the code generator above makes the code.
+        self.program = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        key = self.get_cache_key(name, filename) + "-" + _compiled_by(environment, self.program)
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self.code.get(bucket.key)
+        if data is None and self.folder is not None:
+            try:
+                kept = (self.folder / bucket.key).read_bytes()
+            except OSError:
+                return
+            # Marshalled code has no checksum of its own: a flipped byte
+            # could change a string in the output.
+            if hashlib.sha256(kept[32:]).digest() != kept[:32]:
+                return
+            data = kept[32:]
         if data is not None:
-            bucket.bytecode_from_string(data)
+            try:
+                bucket.bytecode_from_string(data)
+            except Exception:   # a corrupt file (pickle's or marshal's errors): compiled again
+                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
+        data = self.code[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is None:
+            return
+        # Written whole under a name of its own, then renamed: a build
+        # reading it at the same time sees the old file or the new one.
+        temporary = self.folder / f".{bucket.key}.{os.getpid()}"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(hashlib.sha256(data).digest() + data)
+            os.replace(temporary, self.folder / bucket.key)
+        except OSError:   # a read-only or full disk: kept in memory only
+            temporary.unlink(missing_ok=True)
+
+
+def _compiled_by(environment: jinja2.Environment, program: str) -> str:
+    """A digest of what a template's compiled code depends on besides its
+    source, name and file."""
+    options = (program, jinja2.__version__, sys.version, type(environment).__qualname__,
+               environment.code_generator_class.__qualname__, environment.block_start_string,
+               environment.block_end_string, environment.variable_start_string,
+               environment.variable_end_string, environment.comment_start_string,
+               environment.comment_end_string, environment.line_statement_prefix,
+               environment.line_comment_prefix, environment.trim_blocks, environment.lstrip_blocks,
+               environment.newline_sequence, environment.keep_trailing_newline,
+               repr(environment.autoescape), environment.optimized, sorted(environment.extensions))
+    return hashlib.sha1(repr(options).encode("utf-8")).hexdigest()[:16]
+
+
+def template_cache_folder() -> Path | None:
+    """The user's cache folder for compiled templates (XDG's cache home,
+    else ~/.cache), or None when there is no home to keep it in."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home == "~":
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base, "sourced-timeline", "templates")
 
 
 _SORTED = json.JSONEncoder(sort_keys=True).encode
@@ -118,6 +208,7 @@ class FastEnvironment(jinja2.Environment):
 
     template_class = FastTemplate
     context_class = FastContext
+    code_generator_class = FastCodeGenerator
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

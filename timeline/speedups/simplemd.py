@@ -1,7 +1,7 @@
 """The plainest Markdown, rendered without markdown-it.
 
 Most entry bodies are a few paragraphs and perhaps a bulleted list, with
-some *emphasis*, **strong** text and [links](...). Parsing them with
+some *emphasis*, **strong** text, [links](...) and `code`. Parsing them with
 markdown-it costs more than everything else done with an entry, so
 `render_simple` renders that subset itself and gives up (None) on anything
 else, which then goes to markdown-it: a character or line that could start
@@ -144,6 +144,9 @@ def _inline(md: MarkdownIt, text: str, line: int, resolve: Resolve, words: list[
         elif c == "!" and not text.startswith("[", pos + 1):
             pending.append(c)
             pos += 1
+        elif c == "`":
+            flush()
+            pos = _code(text, pos, out, words)
         else:
             raise _GiveUp
     flush()
@@ -175,6 +178,22 @@ def _emphasis(text: str, pos: int, flush: Callable[[], None], out: list[str], wo
     words.append(inner)
     out.append(f"<{tag}>{_escape(inner)}</{tag}>")
     return after
+
+
+def _code(text: str, pos: int, out: list[str], words: list[str]) -> int:
+    """`x`: one backtick each side, on one line, no space at either end
+    (markdown-it would strip one) and no backtick inside. A code span binds
+    before emphasis and links, and nothing inside it is read."""
+    close = text.find("`", pos + 1)
+    if close <= pos + 1 or text.startswith("`", close + 1):
+        raise _GiveUp
+    inner = text[pos + 1 : close]
+    if "\n" in inner or inner[0] == " " or inner[-1] == " ":
+        raise _GiveUp
+    words.append(inner)
+    out.append("<code>" + inner.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+               + "</code>")
+    return close + 1
 
 
 def _link(md: MarkdownIt, text: str, pos: int, line: int, resolve: Resolve, out: list[str], words: list[str]) -> int:
