@@ -136,6 +136,7 @@ class Joined:
         self.file, self.out = file, out
         f = out.finish
         self.parts: list[bytes | None] = [None if p is None else f(p).encode("utf-8") for p in made.pieces]
+        self.missing = self.parts.count(None)   # entries with no piece: none, in most files
         self.between = file.between.encode("utf-8")
         self.head = self.foot = b""
         self.ends(made.head, made.foot)
@@ -146,8 +147,11 @@ class Joined:
         self.foot = (f(foot) + f(self.out.after)).encode("utf-8")
 
     def replace(self, index: int, piece: str | None) -> None:
+        self.missing += (piece is None) - (self.parts[index] is None)
         self.parts[index] = None if piece is None else self.out.finish(piece).encode("utf-8")
 
     def data(self) -> bytes:
         """As Made.output writes it."""
+        if not self.missing:
+            return self.head + self.between.join(self.parts) + self.foot  # type: ignore[arg-type]  # no part is None here
         return self.head + self.between.join([p for p in self.parts if p is not None]) + self.foot

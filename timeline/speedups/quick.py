@@ -594,6 +594,10 @@ class Live:
     written: list[str] | None = None                     # by the last patch, if it swapped the site
     where: dict[str, str] | None = None                  # slug -> the listing page that shows it
     numbers: dict[str, dict[str, int]] = field(default_factory=dict)   # the search's (render.search_numbers)
+    # The build the two lookups below were made of: each entry's place, each job by its path.
+    looked_up: object | None = None
+    position: dict[str, int] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
     # What each page view (a Lazy of a page's context) read when a patch
     # last made it: kept while an edit changes none of it.
     views: "weakref.WeakKeyDictionary[Lazy, Read]" = field(default_factory=weakref.WeakKeyDictionary)
@@ -649,7 +653,7 @@ def patch(project: Project, live: Live, inputs_before: tuple[str, dict[str, str]
     if len(rels) > MAX_CHANGED:
         return None
     memory = project.memory
-    position = {e.path: i for i, e in enumerate(t.entries)}
+    position = _lookups(live, last).position
     if any(rel not in position for rel in rels):
         return None   # an entry added, removed, left out, or another file of content/
     settings, folders = t.settings, options.folders
@@ -686,6 +690,16 @@ def patch(project: Project, live: Live, inputs_before: tuple[str, dict[str, str]
         # undo it (it makes the model afresh from the checks).
         project.last = None
         return None
+
+
+def _lookups(live: Live, last: Build) -> Live:
+    """Each entry's place and each job by its path in the last build, made
+    once a build: an edit patched in moves no entry and adds no job."""
+    if live.looked_up is not last:
+        live.position = {e.path: i for i, e in enumerate(last.timeline.entries)}
+        live.jobs = {job.path: job for job in last.jobs}
+        live.looked_up = last
+    return live
 
 
 def _prepared(live: Live, last: Build) -> None:
@@ -737,7 +751,7 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
 
     # The pages whose reads include what changed, rendered as the build
     # renders them, their reads recorded again.
-    jobs = {job.path: job for job in last.jobs}
+    jobs = _lookups(live, last).jobs
     files: dict[str, bytes] = {}
     with Recorder(watched_classes(), each=(Entry,)) as recorder:
         renderer.recorder = recorder
@@ -764,7 +778,7 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
 
     # The files of one piece per entry: each changed entry's new piece in
     # place of its old one, whatever the file.
-    position = {e.path: i for i, e in enumerate(t.entries)}
+    position = live.position
     for file, made, joined in live.files:
         said, shared_data = live.shared[file.name]
         again = bool(changed & live.reads[file.name])
