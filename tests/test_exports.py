@@ -194,11 +194,13 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
 
 
-def _round_trip(tmp_path: Path, name: str) -> tuple[list[dict], list[dict], Path]:
-    """Export the fixture, import its entries.csv into an empty project with
-    the same settings, sources and pictures, build it: (the entries before,
-    the entries after, the sheet)."""
+def _round_trip(tmp_path: Path, name: str, extra: dict[str, str] | None = None) -> tuple[list[dict], list[dict], Path]:
+    """Export the fixture (with the `extra` entry files added), import its
+    entries.csv into an empty project with the same settings, sources and
+    pictures, build it: (the entries before, the entries after, the sheet)."""
     project = _copy(tmp_path, name)
+    for file, text in (extra or {}).items():
+        (project / "content" / file).write_text(text, encoding="utf-8")
     site = _build(project, tmp_path / "site")
     sheet = tmp_path / "entries.csv"
     shutil.copy(site / "entries.csv", sheet)
@@ -303,6 +305,21 @@ def test_entries_csv_round_trip(tmp_path):
         before, after, _ = _round_trip(tmp_path / name, name)
         problems = _compare(before, after, ALL_FIELDS)
         assert not problems, "\n".join(problems)
+
+
+def test_a_tag_or_person_holding_a_semicolon_comes_back_whole(tmp_path):
+    # A list cell separates its items by ";": one inside a name is doubled.
+    entry = ("---\ntitle: Talks; then a vote\ndate: 2021-05-03\n"
+             "tags: ['Left; right', 'the ;; odd one', 'ends;', plain]\npeople: ['Ng; Mira', Jon Berg]\n"
+             "sources: [gazette]\n---\nA body.\n")
+    before, after, sheet = _round_trip(tmp_path / "semi", "basic", {"2021-05-03-semicolons.md": entry})
+    row = next(r for r in _read_csv(sheet) if r["Headline"] == "Talks; then a vote")
+    assert row["Tags"] == "Left;; right; the ;;;; odd one; ends;;; plain" and row["People"] == "Ng;; Mira; Jon Berg"
+    [was] = [e for e in before if e["title"] == "Talks; then a vote"]
+    [now] = [e for e in after if e["title"] == "Talks; then a vote"]
+    assert now["tags"] == was["tags"] == ["Left; right", "the ;; odd one", "ends;", "plain"]
+    assert now["people"] == was["people"]
+    assert not _compare(before, after, ALL_FIELDS)
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):

@@ -656,8 +656,23 @@ def _embedded_address(cell: str) -> str | None:
     return parser.src.strip() if parser.src and parser.src.strip() else None
 
 
+# Items of a list cell end at a `;`; a doubled `;;` is a `;` inside an item
+# (entries.csv writes a tag or person holding one so), read from the left:
+# `a;;;b` is `a;` and `b`.
+_LIST_PIECE = re.compile(r";;|;|[^;]+")
+
+
 def _list(cell: str) -> list[str]:
-    return list(dict.fromkeys(" ".join(p.split()) for p in cell.split(";") if p.strip()))
+    items: list[str] = []
+    current: list[str] = []
+    for piece in _LIST_PIECE.findall(cell):
+        if piece == ";":
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(";" if piece == ";;" else piece)
+    items.append("".join(current))
+    return list(dict.fromkeys(" ".join(p.split()) for p in items if p.strip()))
 
 
 def _short(text: str, n: int = 50) -> str:

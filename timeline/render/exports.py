@@ -439,6 +439,12 @@ def _date_cells(d: PartialDate | None, zone: str) -> list[str]:
     return [str(d.year), "" if d.month is None else str(d.month), "" if d.day is None else str(d.day), ""]
 
 
+def list_cell(items: list[str]) -> str:
+    """Several items in one cell, as import reads them: separated by `; `,
+    a `;` inside an item doubled."""
+    return "; ".join(item.replace(";", ";;") for item in items)
+
+
 # What import reads as markup in a cell of plain text: a tag, or an entity.
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
@@ -480,7 +486,7 @@ def entry_rows(e: Entry, settings: Settings, lang: Language | None = None) -> li
             row["Text"] = sheet_html(localized(e.body_html, lang))
             row.update({"Display Date": plain_cell(e.display_date or ""), "Group": plain_cell(e.group or ""),
                         "Place": plain_cell(e.place or ""),
-                        "Tags": "; ".join(e.tags), "People": "; ".join(e.people),
+                        "Tags": list_cell(e.tags), "People": list_cell(e.people),
                         "Sources": "; ".join(dict.fromkeys(c.source for c in e.sources)),
                         "Passage": e.sources[0].passage or "" if e.sources else "",
                         "Approximate": "true" if e.approximate else "",
