@@ -495,11 +495,7 @@ def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = 
         for s, shard in enumerate(word_shards([j.split(" ") if j else [] for j in joined], shards)):
             files[f"search/w{s}.js"] = shard_file(s, shard)
     sizes = [len(files[f"search/w{s}.js"]) for s in range(shards)]
-    lang = t.language
-    assert lang is not None   # set by assemble before any page is planned
-    rows = [_search_row(e, where_listed.get(e.slug), numbers, lang) for e in entries]
-    for k in range(0, count, ENTRY_CHUNK):
-        files[f"search/e{k // ENTRY_CHUNK}.js"] = search_part(f"e{k // ENTRY_CHUNK}", rows[k:k + ENTRY_CHUNK])
+    files.update(search_results_file(t, where_listed, numbers, k) for k in range(0, count, ENTRY_CHUNK))
     held: dict[str, list[list[int]]] = {name: [[] for _ in numbers[name]] for name in SEARCH_FACETS}
     for i, e in enumerate(entries):
         for tag, _ in e.tag_links:
