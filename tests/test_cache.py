@@ -137,7 +137,7 @@ def assert_valid_cache(folder: Path) -> None:
     decode = record_codec(Entry)[1]
     assert all(decode(item[3]["entry"]).data_json for item in cache.entries.values() if item[3]["entry"])
     assert code_version() in cache.salt
-    leftovers = [p.name for p in folder.iterdir() if p.name not in ("cache.json", "manifest.json", "manifest.log", ".gitignore")]
+    leftovers = [p.name for p in folder.iterdir() if p.name not in ("cache.json", "manifest.json", "manifest.log", "placed.json", ".gitignore")]
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     assert not leftovers, f"left in the cache folder: {leftovers}"
 
@@ -289,7 +289,7 @@ def test_a_first_build_writes_its_cache_while_rendering_and_a_failed_one_leaves_
 
     (templates / "entry.html").write_text(entry_template, encoding="utf-8")
     ok(cached_build(project, site, cache, "--templates", templates, "--jobs", "2"))
-    leftovers = [p.name for p in cache.iterdir() if p.name not in ("cache.json", "manifest.json", ".gitignore")]
+    leftovers = [p.name for p in cache.iterdir() if p.name not in ("cache.json", "manifest.json", "placed.json", ".gitignore")]
     assert not leftovers, f"left in the cache folder: {leftovers}"
     kept = load_cache(cache)
     assert len(kept.entries) >= 150 and len(kept.pages) >= 150

@@ -19,6 +19,13 @@ def digest_text(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def short_digest(text: str) -> str:
+    """A name for text among a few thousand others (entries' paths in
+    the build cache), twelve characters long: whoever keeps such names
+    must notice two texts sharing one."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
 def file_digest(raw: bytes) -> str:
     """What identifies a file's contents."""
     return hashlib.blake2b(raw, digest_size=16).hexdigest()

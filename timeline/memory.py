@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from .check.check import Checked
-from .hashing import CLOCK_TICK_NS, file_digest, file_stat  # noqa: F401 (CLOCK_TICK_NS: for the speed-ups)
+from .hashing import CLOCK_TICK_NS, file_digest, file_stat, short_digest  # noqa: F401 (CLOCK_TICK_NS: for the speed-ups)
 
 def _digest_of(path: str) -> str:
     try:
@@ -28,6 +28,12 @@ class Memory:
         self.salt = salt                        # what wrote it: a program version
         self.entries: dict[str, list] = {}      # content path -> [context, file hash, stat, Checked or its data]
         self.pages: dict[str, list] = {}        # site path -> [key, size, mtime_ns]
+        # site path -> the entries' fragments the page holds, as it was last
+        # rendered: [[template, root, names, [short_digest of the entry's
+        # path, ...]], ...] (see render.Placement); while its key is
+        # unchanged, so are they.
+        self.placed: dict[str, list] = {}
+        self._short: dict[str, str] = {}
         self.dirty: set[tuple[str, str]] = set()   # (table, key) changed since loading
         self.changes = 0                            # to the entries, since loading
         # The pieces of the files of one piece per entry (pieces.Kept), from
@@ -120,6 +126,20 @@ class Memory:
         if not seen or seen[0] != key:
             return False
         return file_stat(os.path.join(out_dir, path)) == seen[1:]
+
+    def keep_placed(self, path: str, placed: list[tuple[str, str, str, str]]) -> None:
+        """The fragments a page was just rendered with (render.Placement)."""
+        kinds: dict[tuple[str, str, str], list[str]] = {}
+        short = self._short
+        for template, root, names, rel in placed:
+            name = short.get(rel)
+            if name is None:
+                name = short[rel] = short_digest(rel)
+            kinds.setdefault((template, root, names), []).append(name)
+        item = [[template, root, names, rels] for (template, root, names), rels in kinds.items()]
+        if self.placed.get(path) != item:
+            self.placed[path] = item
+            self.dirty.add(("l", path))
 
     def keep_page(self, path: str, item: list) -> None:
         if self.pages.get(path) != item:

@@ -48,6 +48,11 @@ PAGE_TEMPLATES = ("index.html", "listing.html", "entry.html", "sources.html", "s
                   "figures.html", "404.html", "feed.xml", "sitemap.xml", "embed.html")
 FEED_SIZE = 50
 
+# A fragment on a page: (its template, the page's root, the names of the
+# shared values it was given, joined by commas, and its entry's path).
+Placement = tuple[str, str, str, str]
+
+
 class Renderer:
     """Jinja environment over the user's templates, falling back to ours."""
 
@@ -88,6 +93,10 @@ class Renderer:
         # edited entries. A kept fragment of any other entry adds no reads,
         # as the page's last record holds them and is kept with the new one.
         self.reads_known_but: set[int] | None = None
+        # While pages are rendered for a build that keeps its cache: the
+        # fragments the page being rendered holds, as (template, root, the
+        # names of the shared values, entry path); see `placements`.
+        self.placed: list[Placement] | None = None
 
     def use_static(self, jobs: list[Job]) -> None:
         """Tell the templates which optional static files the site has
@@ -127,7 +136,7 @@ class Renderer:
         """Compile these templates and the ones they use now, not in each
         worker. A template that does not compile is left for its page's
         rendering to report, with its line."""
-        for name in sorted(names) + ["_list_item.html", "_macros.html"]:
+        for name in sorted(names) + ["_list_item.html", "_card.html", "_embed_card.html", "_feed_entry.xml", "_macros.html"]:
             try:
                 self.env.get_template(name)
             except Exception:
@@ -142,6 +151,8 @@ class Renderer:
         process that changes an entry in place makes only its fragments
         again (`forget_fragments`)."""
         key: tuple = (template, id(entry), root, *[(n, id(v)) for n, v in shared.items()])
+        if self.placed is not None:
+            self.placed.append((template, root, ",".join(shared), entry.path))
         html = self._fragments.get(key)
         recorder = self.recorder
         if html is None:
@@ -167,13 +178,17 @@ class Renderer:
         fragments, reads = self._fragments, self._fragment_reads
         parts, kept = [], []
         known_but = self.reads_known_but
+        placed, names = self.placed, ",".join(shared)
         for e in entries:
             key = (template, id(e), root, *said)
             html = fragments.get(key)
             if html is None:
                 html = self.entry_fragment(template, e, root, **shared)
-            elif known_but is None or id(e) in known_but:
-                kept.append(reads.get(key, (set(), set())))
+            else:
+                if placed is not None:
+                    placed.append((template, root, names, e.path))
+                if known_but is None or id(e) in known_but:
+                    kept.append(reads.get(key, (set(), set())))
             parts.append(html)
         recorder.seen.update(*[read[0] for read in kept])
         recorder.objects.update(*[read[1] for read in kept])

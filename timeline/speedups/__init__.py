@@ -114,13 +114,27 @@ class FastEngine(Engine):
         self.cache.save()
         if self.cache_folder is not None and self.head is not None:
             try:
-                quick.save_manifest(self.cache_folder, self.head, stats)
+                quick.save_manifest(self.cache_folder, self.head, stats, _placed(self.cache, build),
+                                    [e.path for e in build.timeline.entries])
             except OSError:
                 quick.forget_manifest(self.cache_folder)
 
     def abandon(self) -> None:
         if self.cache is not None:
             self.cache.abandon()
+
+
+def _placed(cache: BuildCache, build: "Build") -> dict[str, list] | None:
+    """The fragments each page of the build holds, as last rendered; None
+    if a page's are not known (it was not rendered since they are kept)."""
+    placed = {}
+    for job in build.jobs:
+        if job.template is not None:
+            items = cache.placed.get(job.path)
+            if items is None:
+                return None
+            placed[job.path] = items
+    return placed
 
 
 class _Encoded:

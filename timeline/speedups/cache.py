@@ -85,7 +85,7 @@ class BuildCache(Memory):
         return cache
 
     def _tables(self) -> dict[str, dict]:
-        return {"p": self.pages, "e": self.entries}
+        return {"p": self.pages, "e": self.entries, "l": self.placed}
 
     def begin_save(self) -> None:
         """Write the checked entries now, if the coming save rewrites the
@@ -132,7 +132,7 @@ class BuildCache(Memory):
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)  # not a cache of ours: replace it
             if self.early is not None and self.early[1] == self.changes:
-                tmp, rest, mode = self.early[0], {"p": self.pages}, "a"   # the entries are written
+                tmp, rest, mode = self.early[0], {"p": self.pages, "l": self.placed}, "a"   # the entries are written
                 self.early = None
             else:
                 self.abandon()
@@ -168,6 +168,8 @@ def _is_stat(v: object) -> bool:
 # What an item of each table must look like; anything else voids the cache.
 _SHAPES = {
     "p": lambda v: isinstance(v, list) and len(v) == 3 and isinstance(v[0], str) and _is_stat(v[1:]),
+    "l": lambda v: isinstance(v, list) and all(isinstance(p, list) and len(p) == 4 and all(isinstance(x, str) for x in p[:3])
+                                                and isinstance(p[3], list) for p in v),
     "e": lambda v: (isinstance(v, list) and len(v) == 4 and isinstance(v[0], str) and isinstance(v[1], str)
                     and _is_stat(v[2]) and isinstance(v[3], dict)),
 }

@@ -1,15 +1,17 @@
 """The quick rebuild: a one-entry edit redoes a handful of files.
-
 Most edits change an entry's text below its front matter and nothing
 else: not its date, title, tags, people, quotes, passages or figures, the
-things other pages show, which all live in the front matter.
-Such an edit changes only the entry's page, its card on the listing page
-that shows it and on the embed page, its summary in the feed, and its piece
-of every file of one piece per entry (`render.entry_files`: timeline.json,
-the exports), and the search shards of the words it gained or lost. The
-quick rebuild redoes just those: the page is rendered, in the others the
-old piece is replaced by the new, and the shards are remade from
-themselves (`data.patch_word_shards`).
+things other pages show, which all live in the front matter (its outline).
+Such an edit changes the entry's page; every other page shows the entry
+only through its fragments (small templates rendered per entry by
+`Renderer.entry_fragment`: its card, its list item, its card on the embed
+page, its entry in the feed), and the files of one piece per entry
+(`render.entry_files`) through their pieces. As a build renders a page it
+records which fragments of which entries the page holds (`Memory.placed`);
+the quick rebuild makes the entry's fragments and pieces again and
+replaces the old by the new where they were placed, the same way for
+every page and file, and remakes the search shards of the words the entry
+gained or lost (`data.patch_word_shards`). No list of places is kept here.
 It reads neither the whole build cache nor every entry, and plans no other
 page, so its cost hardly grows with the timeline.
 
@@ -51,7 +53,7 @@ from ..read.data import patch_word_shards, search_tokens, to_json
 from ..read.entries import scan_entry_files
 from ..errors import ContentError, Problems
 from ..render.exports import EventWriter, icalendar_event
-from ..hashing import digest, file_digest
+from ..hashing import digest, file_digest, short_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..read.entry import Entry
 from ..model.timeline import Timeline
@@ -60,7 +62,7 @@ from ..write.output import replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Build, Options, Project, Result
 from ..read.readers import Readers
 from ..render.pieces import Around, EntryFile, Joined, Made
-from ..render.render import (BUNDLED_TEMPLATES, Job, Lazy, Renderer, entry_files, entry_page, escaped_html,
+from ..render.render import (BUNDLED_TEMPLATES, Job, Lazy, Renderer, entry_files, entry_page,
                               search_numbers, search_results_file)
 from ..read.settings import Settings, load_settings
 from ..read.sources import Source, load_sources
@@ -70,13 +72,16 @@ from .cache import BuildCache, cache_line, checked_from_data
 if TYPE_CHECKING:
     import jinja2
 
-    from ..read.i18n import Language
-
 MANIFEST = "manifest.json"
 # What quick rebuilds changed since: JSON lines ["f", entry file, record],
 # ["p", output file, stat] or ["s", static file, digest], applied in order
 # over the manifest.
 MANIFEST_LOG = "manifest.log"
+# Where each entry's fragments are (Renderer.placed, kept by page in the
+# build cache): a head {"kinds": [[template, root, names], ...], "pages":
+# [page, ...]}, then a line [entry's place in the order, kind, page, kind,
+# page, ...] for each entry in a fragment, looked up without reading the rest.
+PLACED = "placed.json"
 # More changed entries than this, and a full build is about as quick.
 MAX_CHANGED = 32
 MAX_LOG = 4000
@@ -205,15 +210,61 @@ def manifest_head(salt: str, inputs_key: str, static: dict[str, str], context: s
     })
 
 
-def save_manifest(cache_folder: Path, head: str, site: dict[str, list[int] | None]) -> None:
+def save_manifest(cache_folder: Path, head: str, site: dict[str, list[int] | None],
+                  placed: dict[str, list] | None, order: list[str]) -> None:
     """Describe the site just built: `head` from manifest_head, `site`
-    each output file's stat as written."""
+    each output file's stat as written, `placed` the fragments each of its
+    pages holds (see Memory.placed; None if that is not known of every
+    page: then no edit that changes an entry's fragments is quick), `order`
+    the entries' paths in the timeline's order."""
     pages = to_json({path: _stat_text(stat) for path, stat in site.items()})
-    _write_manifest(cache_folder, f'{head[:-1]},"pages":{pages}}}')
+    text = f'{head[:-1]},"pages":{pages}}}'
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    forget_manifest(cache_folder)
+    index = _placed_index(placed, order) if placed is not None else None
+    if index is not None:
+        _write_atomically(cache_folder / PLACED, index)
+    _write_atomically(cache_folder / MANIFEST, text)
 
 
-# Records are short strings rather than lists: the manifest is read at the
-# start of every rebuild, and JSON decodes one string faster than a list.
+def _placed_index(placed: dict[str, list], order: list[str]) -> str | None:
+    """The text of PLACED; None if a page holds an entry not in `order`,
+    or two entries' paths share a short digest."""
+    position = {short_digest(rel): i for i, rel in enumerate(order)}
+    if len(position) != len(order):
+        return None
+    kinds: dict[tuple[str, str, str], int] = {}
+    by_entry: dict[int, list[int]] = {}
+    for page_number, items in enumerate(placed.values()):
+        for template, root, names, rels in items:
+            kind = kinds.setdefault((template, root, names), len(kinds))
+            for rel in rels:
+                i = position.get(rel)
+                if i is None:
+                    return None
+                by_entry.setdefault(i, []).extend((kind, page_number))
+    head = to_json({"kinds": [list(k) for k in kinds], "pages": list(placed)})
+    return "".join([head, "\n", *[f"[{i},{','.join(map(str, by_entry[i]))}]\n" for i in sorted(by_entry)]])
+
+
+def _placed(cache_folder: Path, where: dict[str, int]) -> dict[str, list[tuple[str, str, str, str]]]:
+    """The fragments of these entries (entry path -> its place in the
+    order), as (template, root, names, page) each (see PLACED)."""
+    try:
+        with open(cache_folder / PLACED, "rb") as f:
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        raise _NotQuick("where the fragments are is not known") from None
+    found: dict[str, list[tuple[str, str, str, str]]] = {}
+    with data:
+        head = json.loads(data[: data.find(b"\n")])
+        kinds, pages = head["kinds"], head["pages"]
+        for rel, i in where.items():
+            start = data.find(b"\n[" + str(i).encode("ascii") + b",")
+            line = json.loads(data[start + 1 : data.find(b"\n", start + 1)]) if start >= 0 else [i]
+            found[rel] = [(*kinds[kind], pages[page]) for kind, page in zip(line[1::2], line[2::2])]
+    return found
+
 
 def _stat_text(stat: list[int] | None) -> str:
     """[size, mtime_ns] as "size:mtime_ns"; "" for none (not to be trusted)."""
@@ -228,21 +279,19 @@ def _file_record(stat: list[int] | None, file_hash: str, outline: str | None) ->
 def forget_manifest(cache_folder: Path) -> None:
     """Before a full build changes the site: a manifest must never describe
     a site other than the one on disk."""
-    for name in (MANIFEST, MANIFEST_LOG):
+    for name in (MANIFEST, MANIFEST_LOG, PLACED):
         try:
             os.unlink(cache_folder / name)
         except OSError:
             pass
 
 
-def _write_manifest(cache_folder: Path, text: str) -> None:
-    cache_folder.mkdir(parents=True, exist_ok=True)
-    forget_manifest(cache_folder)
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=cache_folder)
+def _write_atomically(target: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        os.replace(tmp, cache_folder / MANIFEST)
+        os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -412,9 +461,11 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
 
     renderer, sources = inputs.renderer, inputs.sources
     pieced = entry_files(ics_event)
-    macros: Any = renderer.env.get_template("_macros.html").module   # its macros are made at run time
     lang = renderer.language
     assert lang is not None
+    placed = _placed(cache_folder, {rel: position[rel] for rel in changed})
+    # What fragments are given besides their entry and root (Renderer.entry_fragment).
+    given = {"sources": sources, "site": inputs.settings}
     for rel in changed:
         entry, before = current[rel], old[rel]
         i = position[rel]
@@ -423,15 +474,18 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         listed = m["listings"][m["listed"][i]]
         path, context_ = entry_page(entry, previous, following, listed, sources)
         site.put(path, renderer.render("entry.html", path, site=inputs.settings, **context_))
-        root = "../" * listed.count("/")
-        site.splice(listed, str(macros.card(before, root, sources)), str(macros.card(entry, root, sources)))
-        if inputs.settings.base_url and entry.body_html != before.body_html:
-            base = inputs.settings.base_url
-            if site.holds("feed.xml", f"<id>{escaped_html(base + entry.href, '')}</id>"):
-                site.splice("feed.xml", _summary(before, base, lang), _summary(entry, base, lang))
-        embed_before, embed_now = str(macros.embed_card(before, sources)), str(macros.embed_card(entry, sources))
-        if embed_now != embed_before:
-            site.splice("embed.html", embed_before, embed_now)
+        # Every other page shows the entry in its fragments only (what else
+        # it shows of an entry is in the outline, unchanged): each is made
+        # again and replaced where the last build placed it.
+        times: dict[tuple[str, ...], int] = {}
+        for template, root, names, page in placed[rel]:
+            times[template, root, names, page] = times.get((template, root, names, page), 0) + 1
+        for (template, root, names, page), count in times.items():
+            shared = {name: given[name] for name in names.split(",") if name}
+            was_html = str(renderer.entry_fragment(template, before, root, **shared))
+            html = str(renderer.entry_fragment(template, entry, root, **shared))
+            if html != was_html:
+                site.splice(page, was_html, html, count)
         # Where a piece names the entry's listing page: none for the home page.
         around_listed = None if listed == "index.html" else listed
         for file in pieced:
@@ -521,10 +575,6 @@ def _cached_entry(data: mmap.mmap, rel: str, context: str, file_hash: str) -> En
     return entry
 
 
-def _summary(entry: Entry, base: str, lang: Language) -> str:
-    return f'<summary type="html">{escaped_html(entry.body_html, base, lang)}</summary>'
-
-
 class _Site:
     """Output files read, changed in memory, then moved into place together.
     Pieces are found and replaced as UTF-8 bytes: decoding a large file
@@ -546,16 +596,12 @@ class _Site:
         self.read(path)
         self.new[path] = data
 
-    def holds(self, path: str, piece: str) -> bool:
-        return piece.encode("utf-8") in self.read(path)
-
-    def splice(self, path: str, before: str, after: str) -> None:
-        """Replace the one occurrence of `before`."""
+    def splice(self, path: str, before: str, after: str, count: int = 1) -> None:
+        """Replace `before`, found exactly `count` times."""
         data, old = self.read(path), before.encode("utf-8")
-        at = data.find(old)
-        if at < 0 or data.find(old, at + 1) >= 0:
-            raise _NotQuick(f"piece not found once in {path}")
-        self.new[path] = data[:at] + after.encode("utf-8") + data[at + len(old):]
+        if data.count(old) != count:
+            raise _NotQuick(f"piece not found {count} times in {path}")
+        self.new[path] = data.replace(old, after.encode("utf-8"))
 
     def commit(self) -> list[str]:
         """Swap in the site with every changed file, all at once, as a

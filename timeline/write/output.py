@@ -38,7 +38,7 @@ from ..errors import ContentError
 from ..hashing import file_stat
 from ..read.entry import Entry
 from ..render.keys import Read, Recorder, Reads, watched_classes, covered, merge_reads
-from ..render.render import Job, Lazy, Renderer
+from ..render.render import Job, Lazy, Placement, Renderer
 
 if TYPE_CHECKING:  # how the build runs: handed in by the project
     from ..engine import Engine
@@ -255,11 +255,13 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         done = [result for group in engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs, record),
                                                groups, min_items=32, meanwhile=meanwhile)
                 for result in group]
-        changed = [stat for stat, _ in done]
-        for i in todo:
+        changed = [stat for stat, _, _ in done]
+        for i, (_, _, placed) in zip(todo, done):
             jobs[i].rendered = True
+            if placed is not None:
+                memory.keep_placed(jobs[i].path, placed)
         if memory.reads is not None:
-            for i, (_, read) in zip(todo, done):
+            for i, (_, read, _) in zip(todo, done):
                 job = jobs[i]
                 if read is None or job.template is None:
                     continue
@@ -575,15 +577,19 @@ def together(jobs: list[Job], todo: list[int]) -> list[list[int]]:
     return groups
 
 
-def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[tuple[list[int] | None, Read | None]]]:
+Rendered = tuple[list[int] | None, Read | None, list[Placement] | None]
+
+
+def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[Rendered]]:
     """Render groups of jobs (see `together`); stage those whose bytes
     differ from the site's (all of them when there is no site yet), giving
     for each job the [size, mtime_ns] of its staged file, None for the
-    others, and with `record` (the classes to watch) what each page read.
+    others, with `record` (the classes to watch) what each page read, and
+    for each page written the entries' fragments it holds (Renderer.placed).
     In a worker."""
     renderer, out_dir, staging, jobs, record = state
     indices = [i for group in groups for i in group]
-    out: list[tuple[list[int] | None, Read | None]] = []
+    out: list[Rendered] = []
     if record is None:
         _render_each(renderer, out_dir, staging, jobs, indices, None, out)
     else:
@@ -599,19 +605,25 @@ def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[tuple[
 
 def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
                  indices: Sequence[int], recorder: Recorder | None,
-                 out: list[tuple[list[int] | None, Read | None]]) -> None:
+                 out: list[Rendered]) -> None:
     for i in indices:
         job = jobs[i]
-        seen = None
-        if recorder is not None and job.template is not None:
-            recorder.take()
-        data = job.bytes(renderer)
+        seen = placed = None
+        if job.template is not None:
+            if recorder is not None:
+                recorder.take()
+            if staging is not None:
+                placed = renderer.placed = []
+        try:
+            data = job.bytes(renderer)
+        finally:
+            renderer.placed = None
         if recorder is not None and job.template is not None:
             seen = recorder.take()
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
-            out.append((None, seen))
+            out.append((None, seen, placed))
             continue
-        out.append((_write_new(os.path.join(staging, job.path), data, replace=out_dir is not None), seen))
+        out.append((_write_new(os.path.join(staging, job.path), data, replace=out_dir is not None), seen, placed))
 
 
 def _is_empty(folder: Path) -> bool:
