@@ -426,7 +426,8 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         if _stat_text(trusted) != was[rel][0]:
             log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
     order: list[str] = m["order"]
-    site = _Site(options.out_dir, spare)
+    # Every output file was just seen as the manifest has it: the site need not be listed again.
+    site = _Site(options.out_dir, spare, list(m["pages"]) if said is None else None)
     for job, data_digest in zip(inputs.static, static_digests(inputs.static).values()):
         if data_digest != m["static"][job.path]:
             assert isinstance(job.data, bytes)   # static files are read whole
@@ -580,9 +581,10 @@ class _Site:
     Pieces are found and replaced as UTF-8 bytes: decoding a large file
     only to find one piece in it would cost more than the rest."""
 
-    def __init__(self, out_dir: Path, spare: Path | None = None):
+    def __init__(self, out_dir: Path, spare: Path | None = None, listing: list[str] | None = None):
         self.out_dir = out_dir
         self.spare = spare
+        self.listing = listing   # every file of the site, if known
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
 
@@ -609,7 +611,7 @@ class _Site:
         is the old one or the new one."""
         changed = [p for p in self.new if self.new[p] != self.old[p]]
         if changed:
-            replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare)
+            replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare, listing=self.listing)
         return changed
 
 

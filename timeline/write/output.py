@@ -308,7 +308,7 @@ def new_staging(out_dir: Path) -> Path:
 
 
 def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None,
-                  differs: list[str] | None = None) -> dict[str, list[int]]:
+                  differs: list[str] | None = None, listing: list[str] | None = None) -> dict[str, list[int]]:
     """The site as it is but for these files (paths inside it -> bytes),
     swapped in whole like a build's; returns each written file's
     [size, mtime_ns]. The tree swapped out is kept at `spare`, and made
@@ -316,7 +316,8 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
     two, one after another, then cost no link per file of the site.
     `differs`: the only files in which `spare` differs from the site, when
     the caller knows them (the files the last replace_files of this site
-    wrote): then only those are linked anew, neither tree listed."""
+    wrote): then only those are linked anew, neither tree listed.
+    `listing`: every file of the site, when the caller has just seen them."""
     out_dir = real_out_dir(out_dir)
     staging: Path | None = None
     mirrored = False
@@ -337,7 +338,8 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
             target.parent.mkdir(parents=True, exist_ok=True)
             stats[path] = _write_new(str(target), data)
         if not mirrored:
-            link_unchanged(out_dir, staging, [p for p in site_files(out_dir) if p not in files])
+            link_unchanged(out_dir, staging, [p for p in (site_files(out_dir) if listing is None else listing)
+                                              if p not in files])
         swap_in(staging, out_dir, spare)
         return stats
     finally:
@@ -485,27 +487,38 @@ def site_files(out_dir: Path) -> list[str]:
 def link_unchanged(out_dir: Path, staging: Path, paths: list[str]) -> None:
     """Each of these files of the site into the staged tree: a hard link
     (the same file, its time kept), or a copy where the system refuses
-    one. A symbolic link is linked as itself, never followed."""
-    made: set[str] = set()
-    can_link = True
+    one. A symbolic link is linked as itself, never followed. Linked
+    folder by folder, each named once (a site is mostly a few large
+    folders, and the system then looks up one name per file, not a path)."""
+    by_folder: dict[str, list[str]] = {}
     for path in paths:
-        source = os.path.join(out_dir, path)
-        target = os.path.join(staging, path)
-        folder = os.path.dirname(path)
-        if folder not in made:
-            os.makedirs(os.path.join(staging, folder), exist_ok=True)
-            made.add(folder)
-        if can_link:
+        folder, _, name = path.rpartition("/")
+        by_folder.setdefault(folder, []).append(name)
+    can_link = True
+    for folder, names in by_folder.items():
+        source_dir = os.path.join(out_dir, folder)
+        target_dir = os.path.join(staging, folder)
+        os.makedirs(target_dir, exist_ok=True)
+        source_fd = os.open(source_dir, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            target_fd = os.open(target_dir, os.O_RDONLY | os.O_DIRECTORY)
             try:
-                os.link(source, target)
-                continue
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
-                    raise
-                can_link = exc.errno == errno.EMLINK
-        shutil.copy2(source, target)
+                for name in names:
+                    if can_link:
+                        try:
+                            os.link(name, name, src_dir_fd=source_fd, dst_dir_fd=target_fd, follow_symlinks=False)
+                            continue
+                        except FileExistsError:
+                            continue
+                        except OSError as exc:
+                            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+                                raise
+                            can_link = exc.errno == errno.EMLINK
+                    shutil.copy2(os.path.join(source_dir, name), os.path.join(target_dir, name), follow_symlinks=False)
+            finally:
+                os.close(target_fd)
+        finally:
+            os.close(source_fd)
 
 
 def swap_in(staging: Path, out_dir: Path, spare: Path | None = None) -> None:
