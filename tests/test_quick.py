@@ -288,3 +288,61 @@ def test_an_edit_within_the_clock_tick_is_seen_by_the_quick_way(tmp_path, large)
     assert was_quick(ok(cached_build(project, site, cache)))
     assert "Other wording." in entry_page(site, path.stem)
     assert_as_from_scratch(project, site, tmp_path)
+
+
+def placed_pages(cache: Path, rel: str) -> set[str]:
+    """The pages the build recorded an entry's fragments on (placed.json,
+    read as the quick rebuild reads it)."""
+    order = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))["order"]
+    lines = (cache / "placed.json").read_text(encoding="utf-8").splitlines()
+    pages = json.loads(lines[0])["pages"]
+    found: set[str] = set()
+    for line in lines[1:]:
+        item = json.loads(line)
+        if item[0] == order.index(rel):
+            found |= {pages[p] for p in item[2::2]}
+    return found
+
+
+def test_the_pages_that_show_an_entry_through_fragments_are_the_ones_recorded(tmp_path, large):
+    # Every page but the entry's own and its neighbours' (which show only
+    # its outline: title and date) links to it from a fragment; the build
+    # recorded exactly those, and nothing in the quick way names them.
+    project, site, cache = large
+    order = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))["order"]
+    for i in (0, 3, 60, 118):
+        path = gen_entry(project, i)
+        rel = path.relative_to(project / "content").as_posix()
+        slug = path.stem
+        at = order.index(rel)
+        neighbours = {f"entries/{Path(order[j]).stem}.html" for j in (at - 1, at + 1) if 0 <= j < len(order)}
+        linking = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in (".html", ".xml")
+                   and f"entries/{slug}.html" in p.read_text(encoding="utf-8")}
+        outline_only = {f"entries/{slug}.html", "figures.html", "sitemap.xml"} | neighbours
+        assert placed_pages(cache, rel) == linking - outline_only, slug
+        assert {"embed.html"} <= placed_pages(cache, rel)
+
+
+def _without_line(text: str, at: int) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(f"[{at},"))
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text, at: "",
+    lambda text, at: text[: text.index(f"\n[{at},") + 4],    # cut inside the entry's line
+    _without_line,
+])
+def test_a_damaged_record_of_fragments_takes_the_full_build(tmp_path, large, damage):
+    project, site, cache = large
+    placed = cache / "placed.json"
+    order = json.loads((cache / "manifest.json").read_text(encoding="utf-8"))["order"]
+    at = order.index(gen_entry(project, 60).relative_to(project / "content").as_posix())
+    placed.write_text(damage(placed.read_text(encoding="utf-8"), at), encoding="utf-8")
+    append(gen_entry(project, 60), "\nA body edit the full build makes.\n")
+    result = ok(cached_build(project, site, cache))
+    assert not was_quick(result), result.stderr
+    assert_as_from_scratch(project, site, tmp_path)
+    assert (cache / "placed.json").is_file()   # written again by the full build
+    append(gen_entry(project, 60), "\nAnother, quick again.\n")
+    assert was_quick(ok(cached_build(project, site, cache)))
+    assert_as_from_scratch(project, site, tmp_path)

@@ -244,7 +244,8 @@ def _placed_index(placed: dict[str, list], order: list[str]) -> str | None:
                     return None
                 by_entry.setdefault(i, []).extend((kind, page_number))
     head = to_json({"kinds": [list(k) for k in kinds], "pages": list(placed)})
-    return "".join([head, "\n", *[f"[{i},{','.join(map(str, by_entry[i]))}]\n" for i in sorted(by_entry)]])
+    # A line for every entry, even one in no fragment: a line missing is a damaged file.
+    return "".join([head, "\n", *[f"[{','.join(map(str, [i, *by_entry.get(i, ())]))}]\n" for i in range(len(order))]])
 
 
 def _placed(cache_folder: Path, where: dict[str, int]) -> dict[str, list[tuple[str, str, str, str]]]:
@@ -260,8 +261,14 @@ def _placed(cache_folder: Path, where: dict[str, int]) -> dict[str, list[tuple[s
         head = json.loads(data[: data.find(b"\n")])
         kinds, pages = head["kinds"], head["pages"]
         for rel, i in where.items():
-            start = data.find(b"\n[" + str(i).encode("ascii") + b",")
-            line = json.loads(data[start + 1 : data.find(b"\n", start + 1)]) if start >= 0 else [i]
+            number = str(i).encode("ascii")
+            start = data.find(b"\n[" + number + b",")
+            if start < 0:
+                start = data.find(b"\n[" + number + b"]\n")
+            end = data.find(b"\n", start + 1)
+            if start < 0 or end < 0:
+                raise _NotQuick("an entry is missing from where the fragments are")
+            line = json.loads(data[start + 1 : end])
             found[rel] = [(*kinds[kind], pages[page]) for kind, page in zip(line[1::2], line[2::2])]
     return found
 
