@@ -210,6 +210,38 @@ def test_a_title_edit_renders_the_pages_that_show_the_entry_and_no_other(project
     assert snapshot(site) == fresh(project, tmp_path / "fresh")
 
 
+@pytest.mark.parametrize("new_date", ["2022-01-26", "2022-01-30"], ids=["between-the-same-neighbours", "past-two-others"])
+def test_a_date_edit_renders_the_pages_that_show_the_entry_or_its_neighbours_and_no_other(project, tmp_path, new_date):
+    site = tmp_path / "site"
+    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), lasting=True)
+    assert kept.build().ok
+    before = snapshot(site)
+    entry = next((project / "content" / "gen").rglob("*-gen-012.md"))
+    slug = entry.stem
+    replace_in(entry, "date: 2022-01-25", f"date: {new_date}")
+    result = kept.rebuild([entry], complete=True)
+    assert result.ok
+    after = snapshot(site)
+    assert after == fresh(project, tmp_path / "fresh")
+    pages = {p for p in result.rendered if p.endswith((".html", ".xml"))}
+
+    def showing(files: dict[str, bytes]) -> set[str]:
+        return {p for p, data in files.items() if p.endswith((".html", ".xml")) and f"{slug}.html".encode() in data}
+
+    def neighbours(files: dict[str, bytes]) -> set[str]:
+        order = sorted(p for p in files if p.startswith("entries/"))
+        at = order.index(f"entries/{slug}.html")
+        return {order[j] for j in (at - 1, at + 1) if 0 <= j < len(order)}
+
+    must = {f"entries/{slug}.html", "feed.xml", "embed.html", "archive/2022.html"} | neighbours(before) | neighbours(after)
+    must |= {p for p in showing(before) if p.startswith(("tags/", "people/", "sources/"))}
+    assert must <= pages, sorted(must - pages)
+    # Nothing that shows neither the entry nor a neighbour whose links name it.
+    allowed = showing(before) | showing(after) | neighbours(before) | neighbours(after)
+    assert pages <= allowed, sorted(pages - allowed)
+    assert len(pages) < len([p for p in before if p.endswith(".html")]) / 3
+
+
 def test_a_stylesheet_edit_in_memory_is_copied_and_renders_no_page(project, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(BUNDLED_TEMPLATES.parent / "static", project / "static")
