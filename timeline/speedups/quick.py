@@ -58,7 +58,7 @@ from ..memory import CLOCK_TICK_NS, file_stat
 from ..read.entry import Entry
 from ..model.timeline import Timeline
 from ..render.keys import Read, Recorder, merge_reads, watched_classes
-from ..write.output import replace_files, static_jobs, walk_tree
+from ..write.output import Replica, replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Build, Options, Project, Result
 from ..read.readers import Readers
 from ..render.pieces import Around, EntryFile, Joined, Made
@@ -442,7 +442,22 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
             log.append(["s", job.path, data_digest])
     if not changed:
         return _finish(options, cache_folder, m, site, log, [], watched)
+    # The new site's tree is begun now, on another core, while the edit is worked out.
+    site.begin_replica()
+    try:
+        return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,
+                        order, watched, ics_event, trust_before)
+    except BaseException:
+        site.abandon()
+        raise
 
+
+def _changed(options: Options, cache_folder: Path, salt: str, readers: Readers, inputs: Inputs, m: dict,
+             site: "_Site", log: list[list], changed: list[str], files: dict[str, list[int] | None],
+             was: dict[str, list[str]], known: dict[str, str], order: list[str], watched: Watched | None,
+             ics_event: EventWriter, trust_before: int) -> Result:
+    """The rest of the quick rebuild once entries changed: their checks,
+    pages, fragments and pieces."""
     checker = EntryChecker(options.folders.content, options.folders.content_shown, inputs.settings.timezone,
                            inputs.sources, readers, salt, None, options.folders.seeds_shown, inputs.settings.language)
     context = checker.context
@@ -592,8 +607,18 @@ class _Site:
         self.out_dir = out_dir
         self.spare = spare
         self.listing = listing   # every file of the site, if known
+        self.replica: Replica | None = None
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
+
+    def begin_replica(self) -> None:
+        """Begin the new site's tree (output.Replica) before knowing what changes."""
+        self.replica = Replica(self.out_dir, self.spare, self.listing)
+
+    def abandon(self) -> None:
+        if self.replica is not None:
+            self.replica.abandon()
+            self.replica = None
 
     def read(self, path: str) -> bytes:
         if path not in self.new:
@@ -618,7 +643,11 @@ class _Site:
         is the old one or the new one."""
         changed = [p for p in self.new if self.new[p] != self.old[p]]
         if changed:
-            replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare, listing=self.listing)
+            replica, self.replica = self.replica, None
+            replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare, listing=self.listing,
+                          replica=replica)
+        else:
+            self.abandon()
         return changed
 
 

@@ -308,7 +308,8 @@ def new_staging(out_dir: Path) -> Path:
 
 
 def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None,
-                  differs: list[str] | None = None, listing: list[str] | None = None) -> dict[str, list[int]]:
+                  differs: list[str] | None = None, listing: list[str] | None = None,
+                  replica: Replica | None = None) -> dict[str, list[int]]:
     """The site as it is but for these files (paths inside it -> bytes),
     swapped in whole like a build's; returns each written file's
     [size, mtime_ns]. The tree swapped out is kept at `spare`, and made
@@ -317,18 +318,23 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
     `differs`: the only files in which `spare` differs from the site, when
     the caller knows them (the files the last replace_files of this site
     wrote): then only those are linked anew, neither tree listed.
-    `listing`: every file of the site, when the caller has just seen them."""
+    `listing`: every file of the site, when the caller has just seen them.
+    `replica`: the tree to make the new site from, begun by the caller."""
     out_dir = real_out_dir(out_dir)
     staging: Path | None = None
-    mirrored = False
+    mirrored = swapped = False
     try:
-        if spare is None:
+        if replica is not None:
+            staging = replica.finish()
+            mirrored = True   # a whole replica: nothing more to link
+        elif spare is None:
             staging = None
         elif differs is not None:
             staging = _repaired(out_dir, spare, differs)
         else:
             staging = mirror(out_dir, spare)
-        mirrored = staging is not None
+        if replica is None:
+            mirrored = staging is not None
         if staging is None:
             staging = new_staging(out_dir)
             os.mkdir(staging)
@@ -341,11 +347,81 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
             link_unchanged(out_dir, staging, [p for p in (site_files(out_dir) if listing is None else listing)
                                               if p not in files])
         swap_in(staging, out_dir, spare)
+        swapped = True
         return stats
     finally:
+        if replica is not None and not swapped:
+            replica.abandon()
         with signals_held():
             if staging is not None and not mirrored and os.path.lexists(staging):
                 _remove_tree(str(staging))
+
+
+class Replica:
+    """A replica of the site, made beside it by a child process while the
+    caller works out what to change (the quick rebuild): the link per
+    file, which the one-shot quick rebuild cannot avoid, is then paid on
+    another core. `finish` gives the tree, to be passed to replace_files;
+    `abandon` stops the child and removes what it made. Where the system
+    cannot fork, the tree is made when finished."""
+
+    def __init__(self, out_dir: Path, spare: Path | None, listing: list[str] | None) -> None:
+        self.out_dir = real_out_dir(out_dir)
+        self.listing = listing
+        self.pid = 0
+        self.done = False
+        if spare is not None and spare.is_dir() and not spare.is_symlink():
+            self.staging, self.in_spare = spare, True
+        else:
+            self.staging, self.in_spare = new_staging(self.out_dir), False
+            os.mkdir(self.staging)
+        if hasattr(os, "fork"):
+            self.pid = os.fork()
+            if self.pid == 0:
+                self._child()
+
+    def _child(self) -> None:
+        status = 1
+        try:
+            # Stopped with the parent's group, quietly: the parent cleans up.
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, signal.SIG_DFL)
+            self._make()
+            status = 0
+        finally:
+            os._exit(status)
+
+    def _make(self) -> None:
+        if self.in_spare and mirror(self.out_dir, self.staging) is not None:
+            return
+        os.makedirs(self.staging, exist_ok=True)   # a spare that could not be repaired is made anew
+        listing = site_files(self.out_dir) if self.listing is None else self.listing
+        link_unchanged(self.out_dir, self.staging, listing)
+
+    def finish(self) -> Path:
+        """The replica, once made; OSError if it could not be."""
+        if not self.done:
+            self.done = True
+            if self.pid:
+                _, status = os.waitpid(self.pid, 0)
+                if status != 0:
+                    raise OSError(f"the replica of the site at {self.staging} was not made")
+            else:
+                self._make()
+        return self.staging
+
+    def abandon(self) -> None:
+        """Stop the child if it still works, and remove the tree."""
+        with signals_held():
+            if self.pid and not self.done:
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                os.waitpid(self.pid, 0)
+            self.done = True
+            if os.path.lexists(self.staging):
+                _remove_tree(str(self.staging))
 
 
 def _repaired(out_dir: Path, spare: Path, paths: list[str]) -> Path | None:
