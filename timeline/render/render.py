@@ -84,6 +84,8 @@ class Renderer:
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple, Markup] = {}
         self._fragment_reads: dict[tuple, Read] = {}
+        # The last list of each kind entry_fragments joined while recording: (its entries, their fragments).
+        self._joined: dict[tuple, tuple[list[Entry], list[Markup]]] = {}
         self._fingerprint: str | None = None
         self.language: Language | None = None
         # While a page's reads are recorded: a fragment made for one page
@@ -118,6 +120,7 @@ class Renderer:
         self.env.filters["summary"] = shared.summary
         self.env.filters["json_ld"] = lambda e, sources, site, root: json_ld(e, sources, site, root, language, shared)
         self._fragments.clear()
+        self._joined.clear()
 
     def fingerprint(self) -> str:
         """Digest of every template this renderer can load (their sources:
@@ -175,10 +178,21 @@ class Renderer:
             return Markup("\n\n".join([one(template, e, root, **shared) for e in entries]) + "\n")
         # Recording: the kept fragments' reads added in one call each, not one per entry.
         said = [(n, id(v)) for n, v in shared.items()]
-        fragments, reads = self._fragments, self._fragment_reads
-        parts, kept = [], []
         known_but = self.reads_known_but
         placed, names = self.placed, ",".join(shared)
+        joined_key = (template, root, *said)
+        if known_but is not None and placed is None:
+            # An edit patched in: the list joined last time, if it holds the
+            # same entries (kept alive by it), takes the edited ones' anew.
+            last = self._joined.get(joined_key)
+            if last is not None and len(last[0]) == len(entries) and all(a is b for a, b in zip(last[0], entries)):
+                parts = last[1]
+                for i, e in enumerate(entries):
+                    if id(e) in known_but:
+                        parts[i] = self.entry_fragment(template, e, root, **shared)
+                return Markup("\n\n".join(parts) + "\n")
+        fragments, reads = self._fragments, self._fragment_reads
+        parts, kept = [], []
         for e in entries:
             key = (template, id(e), root, *said)
             html = fragments.get(key)
@@ -192,6 +206,8 @@ class Renderer:
             parts.append(html)
         recorder.seen.update(*[read[0] for read in kept])
         recorder.objects.update(*[read[1] for read in kept])
+        if placed is None:
+            self._joined[joined_key] = (list(entries), parts)
         return Markup("\n\n".join(parts) + "\n")
 
     def forget_fragments(self, entry: Entry) -> None:
