@@ -167,6 +167,8 @@ def test_edits_of_every_kind_rebuilt_in_memory_equal_a_fresh_build(project, tmp_
                    lasting=lasting)
     assert kept.build().ok
     for name, edit in EDITS:
+        if keep_spare:
+            kept.engine.prepare(kept)   # as the preview does while it waits for a save
         changed = edit(project)
         result = kept.rebuild([project / rel for rel in changed], complete=True)
         assert result.ok, (name, [str(p) for p in result.problems])

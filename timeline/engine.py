@@ -70,3 +70,7 @@ class Engine:
 
     def abandon(self) -> None:
         """Writing failed: undo what before_writing and while_writing began."""
+
+    def prepare(self, project: "Project") -> None:
+        """Nothing is being built (a preview waits for a save): make now
+        what the shortcut will want, so that the next edit need not."""

@@ -65,8 +65,10 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
             print(f"build.py: error: cannot watch the folders for changes ({exc}): try --poll", file=err)
             return 1
         _build(project, site, None, err)
+        project.engine.prepare(project)
         for changed in watcher.batches(stop):
             _build(project, site, changed, err)
+            project.engine.prepare(project)
     finally:
         site.stop()
         server.shutdown()

@@ -91,6 +91,9 @@ class FastEngine(Engine):
         return quick.rebuild(options, self.cache_folder, current_salt(), self.readers, self.environment,
                              self.watched, changed, self.ics_event, project.spare())
 
+    def prepare(self, project: "Project") -> None:
+        quick.prepare(project, self.live)
+
     def before_writing(self, build: "Build | None") -> None:
         self.watched.manifest = None
         if self.cache_folder is not None:

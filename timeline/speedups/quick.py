@@ -682,6 +682,7 @@ class Live:
     looked_up: object | None = None
     position: dict[str, int] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
+    prepared: object | None = None   # the build `prepare` made the rest for
     # What each page view (a Lazy of a page's context) read when a patch
     # last made it: kept while an edit changes none of it.
     views: "weakref.WeakKeyDictionary[Lazy, Read]" = field(default_factory=weakref.WeakKeyDictionary)
@@ -814,6 +815,36 @@ def _prepared(live: Live, last: Build) -> None:
     live.where, live.build, live.written = where, last, None
     # An edit patched in leaves tags, people, groups and listing pages as they are.
     live.numbers = search_numbers(t, where)
+
+
+def prepare(project: Project, live: Live) -> None:
+    """What patching the first edit into the last build would otherwise
+    make then: the files' parts and look-ups, and in this process the
+    views and fragments of the pages that read the most entries (the
+    workers rendered them), such as embed.html's 10,000 cards. Nothing is
+    written or recorded for the pages."""
+    last = project.last
+    if last is None or last.reads is None or live.prepared is last:
+        return
+    _prepared(live, last)
+    jobs = _lookups(live, last).jobs
+    many = max(1, len(last.timeline.entries) // 4)
+    renderer = last.renderer
+    with Recorder(watched_classes(), each=(Entry,)) as recorder:
+        renderer.recorder, renderer.reads_known_but = recorder, set()
+        try:
+            for path, objects in last.reads.pages.items():
+                job = jobs.get(path)
+                if job is None or job.template is None or len({oid for oid, _ in objects}) < many:
+                    continue
+                for value in (job.context or {}).values():
+                    if isinstance(value, Lazy):
+                        _view(value, set(), recorder, live.views)
+                job.bytes(renderer)
+                recorder.take()
+        finally:
+            renderer.recorder, renderer.reads_known_but = None, None
+    live.prepared = last
 
 
 def _patched(project: Project, last: Build, live: Live, edits: list, static_changed: list[str]) -> Result:
