@@ -84,8 +84,10 @@ class Renderer:
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple, Markup] = {}
         self._fragment_reads: dict[tuple, Read] = {}
-        # The last list of each kind entry_fragments joined while recording: (its entries, their fragments).
+        # Each list entry_fragments joined while recording (by its kind and
+        # page, checked entry by entry): (its entries, their fragments).
         self._joined: dict[tuple, tuple[list[Entry], list[Markup]]] = {}
+        self.page = ""   # the path of the page being rendered
         self._fingerprint: str | None = None
         self.language: Language | None = None
         # While a page's reads are recorded: a fragment made for one page
@@ -168,19 +170,21 @@ class Renderer:
             recorder.add(self._fragment_reads.get(key, (set(), set())))
         return html
 
-    def entry_fragments(self, template: str, entries: list[Entry], root: str, **shared: Any) -> Markup:
-        """`entry_fragment` for each entry, one after another with a blank
-        line between them: a list of thousands (embed.html's) joined in one
-        call, not a template call per entry."""
+    def entry_fragments(self, template: str, entries: list[Entry], root: str, between: str = "\n\n",
+                        **shared: Any) -> Markup:
+        """`entry_fragment` for each entry, one after another with `between`
+        them (a blank line unless told), and a line's end after the last: a
+        list of thousands (embed.html's, a source's) joined in one call, not
+        a template call per entry."""
         recorder = self.recorder
         if recorder is None:
             one = self.entry_fragment
-            return Markup("\n\n".join([one(template, e, root, **shared) for e in entries]) + "\n")
+            return Markup(between.join([one(template, e, root, **shared) for e in entries]) + "\n")
         # Recording: the kept fragments' reads added in one call each, not one per entry.
         said = [(n, id(v)) for n, v in shared.items()]
         known_but = self.reads_known_but
         placed, names = self.placed, ",".join(shared)
-        joined_key = (template, root, *said)
+        joined_key = (template, root, *said, self.page)
         if known_but is not None and placed is None:
             # An edit patched in: the list joined last time, if it holds the
             # same entries (kept alive by it), takes the edited ones' anew.
@@ -190,7 +194,7 @@ class Renderer:
                 for i, e in enumerate(entries):
                     if id(e) in known_but:
                         parts[i] = self.entry_fragment(template, e, root, **shared)
-                return Markup("\n\n".join(parts) + "\n")
+                return Markup(between.join(parts) + "\n")
         fragments, reads = self._fragments, self._fragment_reads
         parts, kept = [], []
         for e in entries:
@@ -208,7 +212,7 @@ class Renderer:
         recorder.objects.update(*[read[1] for read in kept])
         if placed is None:
             self._joined[joined_key] = (list(entries), parts)
-        return Markup("\n\n".join(parts) + "\n")
+        return Markup(between.join(parts) + "\n")
 
     def forget_fragments(self, entry: Entry) -> None:
         """An entry changed in place: its fragments are made again when next used."""
@@ -219,7 +223,7 @@ class Renderer:
     def render(self, template: str, path: str, **context: Any) -> bytes:
         depth = path.count("/")
         context.setdefault("root", "../" * depth)
-        context["page_path"] = path
+        context["page_path"] = self.page = path
         try:
             text = self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
