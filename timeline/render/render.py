@@ -81,9 +81,12 @@ class Renderer:
         self.env.globals["href"] = href
         self.env.globals["entry_fragment"] = self.entry_fragment
         self.env.globals["entry_fragments"] = self.entry_fragments
+        self.env.globals["fragment"] = self.fragment
         self.env.filters["page_name"] = page_name
         self._fragments: dict[tuple, Markup] = {}
         self._fragment_reads: dict[tuple, Read] = {}
+        self._value_fragments: dict[tuple, tuple[Any, Markup]] = {}   # see `fragment`
+        self._page_values: dict[str, set[tuple]] = {}   # page -> the keys of the value fragments it used
         # Each list entry_fragments joined while recording (by its kind and
         # page, checked entry by entry): (its entries, their fragments).
         self._joined: dict[tuple, tuple[list[Entry], list[Markup]]] = {}
@@ -123,6 +126,7 @@ class Renderer:
         self.env.filters["json_ld"] = lambda e, sources, site, root: json_ld(e, sources, site, root, language, shared)
         self._fragments.clear()
         self._joined.clear()
+        self._value_fragments.clear()
 
     def fingerprint(self) -> str:
         """Digest of every template this renderer can load (their sources:
@@ -141,7 +145,8 @@ class Renderer:
         """Compile these templates and the ones they use now, not in each
         worker. A template that does not compile is left for its page's
         rendering to report, with its line."""
-        for name in sorted(names) + ["_list_item.html", "_card.html", "_embed_card.html", "_feed_entry.xml", "_macros.html"]:
+        for name in sorted(names) + ["_list_item.html", "_card.html", "_embed_card.html", "_feed_entry.xml",
+                                     "_figure_group.html", "_macros.html"]:
             try:
                 self.env.get_template(name)
             except Exception:
@@ -214,22 +219,54 @@ class Renderer:
             self._joined[joined_key] = (list(entries), parts)
         return Markup(between.join(parts) + "\n")
 
-    def forget_fragments(self, entry: Entry) -> None:
-        """An entry changed in place: its fragments are made again when next used."""
+    def fragment(self, template: str, value: Any, root: str) -> Markup:
+        """A small template (`v` and `root` its only names) rendered for one
+        value of a page's view that shows several entries (a group of the
+        figures page), kept while the value is and what it read of the
+        entries is unchanged (`forget_fragments`): an edit patched in makes
+        again only the parts of a long page that show the edited entry."""
+        key = (template, id(value), root)
+        self._page_values.setdefault(self.page, set()).add(key)
+        kept = self._value_fragments.get(key)
+        recorder = self.recorder
+        if kept is not None and kept[0] is value:
+            if recorder is not None:
+                recorder.add(self._fragment_reads.get(key, (set(), set())))
+            return kept[1]
+        outer = recorder.take() if recorder is not None else None
+        html = Markup(self.env.get_template(template).render(v=value, root=root).rstrip("\n"))
+        if recorder is not None and outer is not None:
+            self._fragment_reads[key] = recorder.resume(outer)
+            # Kept only where what it read is known, to be forgotten when that changes.
+            self._value_fragments[key] = (value, html)
+        return html
+
+    def forget_fragments(self, entry: Entry, names: Iterable[str] = ()) -> None:
+        """An entry changed in place (these of its attributes): its
+        fragments, and the kept fragments of values that read those, are
+        made again when next used."""
         for key in [k for k in self._fragments if k[1] == id(entry)]:
             del self._fragments[key]
             self._fragment_reads.pop(key, None)
+        said = {(id(entry), name) for name in names}
+        for key in [k for k in self._value_fragments if said & self._fragment_reads[k][1]]:
+            del self._value_fragments[key]
+            del self._fragment_reads[key]
 
     def render(self, template: str, path: str, **context: Any) -> bytes:
         depth = path.count("/")
         context.setdefault("root", "../" * depth)
         context["page_path"] = self.page = path
+        shown_before = self._page_values.pop(path, set())
         try:
             text = self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError(self._shown(exc.filename, template), exc.lineno or 1, f"template error: {exc.message}") from None
         except Exception as exc:  # a template failing at run time: name its line
             raise self._locate(exc, template) from None
+        # The value fragments the page no longer shows are not kept (a long preview would gather them).
+        for key in shown_before - self._page_values.get(path, set()):
+            self._value_fragments.pop(key, None)
         return text.encode("utf-8")
 
     def _shown(self, filename: str | None, template: str) -> str:

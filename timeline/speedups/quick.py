@@ -858,7 +858,7 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
     for entry, now, names, _ in edits:
         for name in names:
             setattr(entry, name, getattr(now.entry, name))
-        renderer.forget_fragments(entry)
+        renderer.forget_fragments(entry, names)
     pages: set[str] = set()
     for entry, _, names, _ in edits:
         pages |= last.reads.reading(entry, names)
