@@ -414,13 +414,38 @@ BOM = "\ufeff"   # so that Excel opens the file as UTF-8
 _FORMULA = re.compile(r"'*[=+\-@]")
 
 
+# A row joined with commas that holds none of these needs no quoting and
+# no formula guard: it is written as it is, as csv.writer would write it.
+_PLAIN_ROW = re.compile(r"[\"\r\n]|(?:^|,)['=+\-@]")
+
+
 def csv_rows(rows: list[list[str]]) -> str:
-    if not rows:
-        return ""   # most entries have no figure: no writer made for nothing
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([["'" + v if _FORMULA.match(v) else v for v in row] for row in rows])
-    return out.getvalue()
+    """Rows as csv.writer writes them (minimal quoting, CRLF), each cell
+    that a spreadsheet would run as a formula guarded. Most rows hold no
+    quote, comma or line break in any cell, and no cell that begins like
+    a formula: they are joined as they are, and only the others go
+    through csv.writer (tests/test_csv_rows.py holds the two to the same
+    text)."""
+    lines = []
+    careful: list[list[str]] = []
+    for row in rows:
+        line = ",".join(row)
+        if line.count(",") != len(row) - 1 or _PLAIN_ROW.search(line) or not line:
+            careful.append(row)
+            lines.append("")   # its place, filled below
+        else:
+            lines.append(line + "\r\n")
+    if careful:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        rest = iter(careful)
+        for k, line in enumerate(lines):
+            if not line:
+                writer.writerow(["'" + v if _FORMULA.match(v) else v for v in next(rest)])
+                lines[k] = out.getvalue()
+                out.seek(0)
+                out.truncate()
+    return "".join(lines)
 
 
 def _number(value: int | float) -> str:
