@@ -586,14 +586,16 @@ _WHOLE = 1 << 30   # a file made from every entry at once: before any page
 
 
 def _weight(jobs: list[Job], group: list[int]) -> int:
-    """A guess at what a group costs, good enough to order them: a file
-    made from a shared lazily made value is one of the site's whole-
-    timeline files; a page costs about as much as the longest list it is
-    given shows (embed.html every entry, an entry's page one). Only the
-    order of the heavy few matters, so the guess stays this coarse."""
+    """A guess at what a group costs, good enough to order them: files
+    made from a shared lazily made value are the site's whole-timeline
+    files, the more of them the costlier (each new file costs the system
+    more than a small page costs us: the search's thousands come first);
+    a page costs about as much as the longest list it is given shows
+    (embed.html every entry, an entry's page one). Only the order of the
+    heavy few matters, so the guess stays this coarse."""
     if len(group) > 1 or isinstance(jobs[group[0]].data, Lazy) and any(
             isinstance(a, Lazy) for a in jobs[group[0]].data.args):   # type: ignore[union-attr]
-        return _WHOLE
+        return _WHOLE + len(group)
     context = jobs[group[0]].context
     if not context:
         return 0
