@@ -184,9 +184,12 @@ def _bitmap(bits: int, count: int) -> str:
 
 
 def _gaps(numbers: list[int]) -> str:
-    last, out = -1, []
+    last, out, gaps = -1, [], _GAPS
+    # A word's entries are written here one by one, a million times at
+    # 10,000 entries: the common gap (below 1024) looked up without a call.
     for n in numbers:
-        out.append(_gap(n - last))
+        d = n - last
+        out.append(gaps[d] if d < 1024 else _gap(d))
         last = n
     return "".join(out)
 

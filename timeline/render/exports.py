@@ -7,9 +7,7 @@ and a foot; so a rebuild makes again only the pieces of changed entries."""
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 from dataclasses import dataclass
 from datetime import date as Date, datetime, timedelta, timezone
@@ -414,13 +412,34 @@ BOM = "\ufeff"   # so that Excel opens the file as UTF-8
 _FORMULA = re.compile(r"'*[=+\-@]")
 
 
+# A row joined with commas that holds none of these needs no quoting and
+# no formula guard: it is written as it is, as csv.writer would write it.
+_PLAIN_ROW = re.compile(r"[\"\r\n]|(?:^|,)['=+\-@]")
+# What makes csv.writer (minimal quoting, CRLF lines) quote a cell.
+_QUOTED = re.compile(r"[,\"\r\n]")
+
+
+def _cell(v: str) -> str:
+    if _FORMULA.match(v):
+        v = "'" + v
+    return '"' + v.replace('"', '""') + '"' if _QUOTED.search(v) else v
+
+
 def csv_rows(rows: list[list[str]]) -> str:
-    if not rows:
-        return ""   # most entries have no figure: no writer made for nothing
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([["'" + v if _FORMULA.match(v) else v for v in row] for row in rows])
-    return out.getvalue()
+    """Rows as csv.writer writes them (minimal quoting, CRLF), each cell
+    that a spreadsheet would run as a formula guarded. Most rows hold no
+    quote, comma or line break in any cell, and no cell that begins like
+    a formula: they are joined as they are; in the others each cell that
+    is not empty is looked at alone (tests/test_csv_rows.py holds the text
+    to csv.writer's)."""
+    lines = []
+    for row in rows:
+        line = ",".join(row)
+        if line.count(",") != len(row) - 1 or _PLAIN_ROW.search(line):
+            line = ",".join([_cell(v) if v else v for v in row])
+        # A row of one empty cell is written quoted, or it would read as no cell.
+        lines.append(line + "\r\n" if line or len(row) != 1 else '""\r\n')
+    return "".join(lines)
 
 
 def _number(value: int | float) -> str:

@@ -5,6 +5,7 @@ bytes on generated events, folding and escaping included."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from ..render.exports import PRODID, IcsEvent, icalendar_frame
@@ -12,8 +13,14 @@ from ..render.exports import PRODID, IcsEvent, icalendar_frame
 LIMIT = 75   # octets a line may reach before it is folded (the library's rule, kept exactly)
 
 
+# What a TEXT value escapes; most titles, places and tags hold none of it.
+_ESCAPED = re.compile(r"[\\;,\r\n]")
+
+
 def _text(value: str) -> str:
     """A TEXT value escaped as RFC 5545 says, in the library's order."""
+    if not _ESCAPED.search(value):
+        return value
     return (value.replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
@@ -88,7 +95,9 @@ def event_text(ev: IcsEvent) -> str:
     if ev.url:
         lines.append("URL:" + _sig(ev.url))
     lines.append("END:VEVENT")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    # Most lines are short and ASCII: those need no folding, nor a call.
+    return "".join([line + "\r\n" if len(line) < LIMIT and line.isascii() else _fold(line) + "\r\n"
+                    for line in lines])
 
 
 def calendar_frame(title: str) -> list[str]:

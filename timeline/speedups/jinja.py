@@ -99,9 +99,11 @@ class FastContext(Context):
             plain = __self.environment.plain_callables[function] = kind is Macro or not hasattr(function, "jinja_pass_arg")
         if not plain:
             return super().call(__obj, *args, **kwargs)
-        # Passed by the compiled code for callables that take the context.
-        kwargs.pop("_loop_vars", None)
-        kwargs.pop("_block_vars", None)
+        # Passed by the compiled code for callables that take the context;
+        # most calls (a string of the catalogue) have no keyword at all.
+        if kwargs:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
         try:
             return __obj(*args, **kwargs)
         except StopIteration:  # as Jinja's own call answers it

@@ -650,8 +650,13 @@ def together(jobs: list[Job], todo: list[int]) -> list[list[int]]:
     """The jobs to do in groups that one process does: jobs whose bytes are
     made from one lazily made value (the outputs of one file of a piece per
     entry, such as timelinejs.json and timelinejs.js) are done together, so
-    that the value is made once, not once in each process. In the order of
-    `todo`, each group where its first job is."""
+    that the value is made once, not once in each process.
+
+    The costliest groups come first (`_weight`), the rest in the order of
+    `todo`: the pool hands out its work in this order, and a long job
+    taken last (embed.html, the search's files) would keep one process
+    busy while the others idle; begun first, the short ones fill in
+    around it."""
     groups: list[list[int]] = []
     shared: dict[int, list[int]] = {}
     for i in todo:
@@ -663,7 +668,29 @@ def together(jobs: list[Job], todo: list[int]) -> list[list[int]]:
             shared[id(made)].append(i)
         else:
             groups.append(shared.setdefault(id(made), [i]))
-    return groups
+    weights = [_weight(jobs, group) for group in groups]
+    order = sorted(range(len(groups)), key=lambda g: -weights[g])
+    return [groups[g] for g in order]
+
+
+_WHOLE = 1 << 30   # a file made from every entry at once: before any page
+
+
+def _weight(jobs: list[Job], group: list[int]) -> int:
+    """A guess at what a group costs, good enough to order them: files
+    made from a shared lazily made value are the site's whole-timeline
+    files, the more of them the costlier (each new file costs the system
+    more than a small page costs us: the search's thousands come first);
+    a page costs about as much as the longest list it is given shows
+    (embed.html every entry, an entry's page one). Only the order of the
+    heavy few matters, so the guess stays this coarse."""
+    if len(group) > 1 or isinstance(jobs[group[0]].data, Lazy) and any(
+            isinstance(a, Lazy) for a in jobs[group[0]].data.args):   # type: ignore[union-attr]
+        return _WHOLE + len(group)
+    context = jobs[group[0]].context
+    if not context:
+        return 0
+    return max((len(v) for v in context.values() if isinstance(v, list)), default=0)
 
 
 Rendered = tuple[list[int] | None, Read | None, list[Placement] | None]
