@@ -20,7 +20,7 @@ from ..read.entry import Entry
 from .nearest import WordIndex, explain
 from ..read.readers import Readers
 from ..read.sources import ALL, Source
-from .verify import SourceText, line_spans, mark_id
+from .verify import SourceText, line_spans, mark_id, normalised_pieces
 
 
 @dataclass
@@ -214,7 +214,8 @@ class EntryChecker:
     def _verify(self, entry: Entry, source_id: str, text: str, kind: str, line: int, problems: Problems,
                 cited: list[CitedSpan]) -> str | None:
         archive = self.archive(source_id)
-        match = archive.text.find(text)
+        pieces = normalised_pieces(text)
+        match = archive.text.find_pieces(pieces)
         what = "quote" if kind == "quote" else "passage"
         if match is None:
             shown, why = self._why(source_id, text)
@@ -225,7 +226,9 @@ class EntryChecker:
         if furniture:
             problems.error(entry.shown_path, line, f'{what} cites page furniture of source "{source_id}" (line {furniture[0]} of its file)')
             return None
-        mark = mark_id("q" if kind == "quote" else "p", source_id, text)
+        # One piece is the whole text normalised (normalised_pieces): not done twice.
+        whole = pieces[0] if len(pieces) == 1 and "…" not in text and text.count(".") < 3 else None
+        mark = mark_id("q" if kind == "quote" else "p", source_id, text, whole)
         cited.append(CitedSpan(source_id, mark, kind, match.spans))
         return mark
 

@@ -236,16 +236,19 @@ def normalised_pieces(needle: str) -> list[str]:
     return [piece for piece in map(normalise, _ELLIPSIS.split(needle)) if piece]
 
 
-def mark_id(prefix: str, source_id: str, text: str) -> str:
+def mark_id(prefix: str, source_id: str, text: str, normalised: str | None = None) -> str:
     """Return a stable id for a cited passage or quote, e.g. ``q-3f2a9c1b``.
 
     ``prefix + "-"`` + the first 8 hex digits of the SHA-256 of
     ``source_id + "\\n" + normalise(text)`` (UTF-8). The id depends only on
     what is cited, so citations that differ only in white space, quotation
     marks or Unicode normalisation get the same id, and adding a citation
-    never changes another one's id.
+    never changes another one's id. `normalised`: normalise(text), if the
+    caller has it already.
     """
-    digest = hashlib.sha256(f"{source_id}\n{normalise(text)}".encode("utf-8"))
+    if normalised is None:
+        normalised = normalise(text)
+    digest = hashlib.sha256(f"{source_id}\n{normalised}".encode("utf-8"))
     return f"{prefix}-{digest.hexdigest()[:8]}"
 
 
@@ -397,9 +400,15 @@ class SourceText:
     def find_piece(self, piece: str, pos: int) -> int:
         """Leftmost occurrence of normalised ``piece`` at or after ``pos``
         that begins and ends on segment boundaries, or -1."""
-        hay = self.normalised
+        hay, starts = self.normalised, self.starts
+        last = len(starts)
         i = hay.find(piece, pos)
-        while i >= 0 and not (self._aligned(i) and self._aligned(i + len(piece))):
+        # _aligned at both ends, written out: this runs for every citation.
+        while i >= 0:
+            j = i + len(piece)
+            if (i == 0 or i == last or starts[i] != starts[i - 1]) and \
+                    (j == 0 or j == last or starts[j] != starts[j - 1]):
+                return i
             i = hay.find(piece, i + 1)
         return i
 
@@ -414,7 +423,10 @@ class SourceText:
         occur, or when the needle has no piece (empty, only white space or
         only ellipses).
         """
-        pieces = normalised_pieces(needle)
+        return self.find_pieces(normalised_pieces(needle))
+
+    def find_pieces(self, pieces: list[str]) -> Match | None:
+        """`find` of a needle already cut into `normalised_pieces`."""
         if not pieces:
             return None
         spans: list[tuple[int, int]] = []
