@@ -35,6 +35,9 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from bisect import bisect_right
+from itertools import accumulate, chain, repeat
+from operator import add
 from typing import Iterator
 
 from ..read.sources import line_spans
@@ -186,7 +189,7 @@ _TOKEN = re.compile(
     f"|(?P<seg>[{_ZW_CLASS}]*[^{_ZW_CLASS}][{NB_CLASS}{_ZW_CLASS}]*|[{_ZW_CLASS}]+)"
 )
 _HAS_ZW = re.compile(f"[{_ZW_CLASS}]")
-_WORD = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
 # A character that may combine with the one before it, that NFC may change,
 # or a zero-width space: a text without any is prepared word by word.
 NEEDS_CARE = re.compile(f"[{NB_CLASS}{UNSTABLE_CLASS}{_ZW_CLASS}]")
@@ -285,7 +288,7 @@ class SourceText:
     the i-th normalised character came from ``text[starts[i]:ends[i]]``.
     """
 
-    __slots__ = ("text", "normalised", "starts", "ends")
+    __slots__ = ("text", "normalised", "_starts", "_ends", "_words")
 
     text: str
     normalised: str
@@ -300,26 +303,76 @@ class SourceText:
     def prepare_plain(self, text: str) -> None:
         """What `prepare_general` makes of a text in which no character composes,
         combines, is dropped or changes under NFC (all ASCII text, and most
-        other): word by word instead of token by token, each quotation mark
-        folded to its one-character stand-in (tests/test_verify.py compares
-        the two)."""
-        chars: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        after = -1  # end of the previous word
-        for m in _WORD.finditer(text):
-            s, e = m.span()
-            if after >= 0:
-                chars.append(" ")
-                starts.append(after)
-                ends.append(s)
-            chars.append(m.group())
-            starts.extend(range(s, e))
-            ends.extend(range(s + 1, e + 1))
-            after = e
-        self.normalised = "".join(chars).translate(FOLD)
-        self.starts = starts
-        self.ends = ends
+        other): the words joined by one space, each quotation mark folded to
+        its one-character stand-in (tests/test_verify.py compares the two).
+        Every normalised character then comes from one character of a word,
+        or is the space standing for the white space after a word, so where
+        each came from is kept per word, not per character: a source is
+        prepared in every process that verifies against it, and the lists
+        of `starts` and `ends` (made only if asked for) cost more than the
+        rest of the preparation."""
+        words = text.split()
+        self.normalised = " ".join(words).translate(FOLD)
+        self._starts = self._ends = None
+        lengths = list(map(len, words))
+        gaps = list(map(len, _SPACES.findall(text)))
+        leading = bool(text) and text[0].isspace()
+        between = gaps[1:len(words)] if leading else gaps[:len(words) - 1]
+        # word k is text[first[k]:first[k] + lengths[k]], and normalised[at[k]:...]
+        first = list(accumulate(map(add, lengths, between), initial=gaps[0] if leading else 0))
+        at = list(accumulate(map(add, lengths, repeat(1)), initial=0))
+        self._words = (at, first, lengths) if words else ([], [], [])
+
+    @property
+    def starts(self) -> list[int]:
+        """Where in the text each normalised character starts."""
+        if self._starts is None:
+            self._expand()
+        assert self._starts is not None
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        """Where in the text each normalised character ends."""
+        if self._ends is None:
+            self._expand()
+        assert self._ends is not None
+        return self._ends
+
+    def _expand(self) -> None:
+        """`starts` and `ends` of a plainly prepared text, character by character."""
+        assert self._words is not None
+        _, first, lengths = self._words
+        if not first:
+            self._starts, self._ends = [], []
+            return
+        # A word's characters, then the one space standing for the white
+        # space after it (from the word's end to the next word's start).
+        past = list(map(add, map(add, first, lengths), repeat(1)))
+        starts = list(chain.from_iterable(map(range, first, past)))
+        starts.pop()   # no space after the last word
+        ends = list(chain.from_iterable(chain.from_iterable(zip(map(range, map(add, first, repeat(1)), past),
+                                                                zip(first[1:])))))
+        ends.extend(range(first[-1] + 1, past[-1]))
+        self._starts, self._ends = starts, ends
+
+    def start_at(self, i: int) -> int:
+        """`starts[i]`, without the list for a plainly prepared text."""
+        if self._words is None:
+            return self.starts[i]
+        at, first, lengths = self._words
+        k = bisect_right(at, i) - 1
+        offset = i - at[k]
+        return first[k] + offset if offset < lengths[k] else first[k] + lengths[k]
+
+    def end_at(self, i: int) -> int:
+        """`ends[i]`, without the list for a plainly prepared text."""
+        if self._words is None:
+            return self.ends[i]
+        at, first, lengths = self._words
+        k = bisect_right(at, i) - 1
+        offset = i - at[k]
+        return first[k] + offset + 1 if offset < lengths[k] else first[k + 1]
 
     def prepare_general(self, text: str) -> None:
         """The preparation of any text, token by token."""
@@ -387,8 +440,9 @@ class SourceText:
                 ends.append(e)
         # trailing white space is dropped
         self.normalised = "".join(chars)
-        self.starts = starts
-        self.ends = ends
+        self._starts = starts
+        self._ends = ends
+        self._words = None
 
     def __repr__(self) -> str:
         return f"SourceText({len(self.text)} chars)"
@@ -400,9 +454,12 @@ class SourceText:
     def find_piece(self, piece: str, pos: int) -> int:
         """Leftmost occurrence of normalised ``piece`` at or after ``pos``
         that begins and ends on segment boundaries, or -1."""
-        hay, starts = self.normalised, self.starts
-        last = len(starts)
+        hay = self.normalised
         i = hay.find(piece, pos)
+        if self._words is not None:
+            return i   # a plainly prepared text: every character is a segment of its own
+        starts = self.starts
+        last = len(starts)
         # _aligned at both ends, written out: this runs for every citation.
         while i >= 0:
             j = i + len(piece)
@@ -436,7 +493,7 @@ class SourceText:
             if i < 0:
                 return None
             j = i + len(piece)
-            spans.append((self.starts[i], self.ends[j - 1]))
+            spans.append((self.start_at(i), self.end_at(j - 1)))
             pos = j
         return Match(tuple(spans))
 
