@@ -75,6 +75,18 @@ FOLD = str.maketrans(
     {**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES}}
 )
 DROP = str.maketrans({c: None for c in _ZERO_WIDTH})
+_FOLDED = {c: "'" for c in SINGLE_QUOTES} | {c: '"' for c in DOUBLE_QUOTES}
+
+
+def fold_quotes(text: str) -> str:
+    """text.translate(FOLD), for a long text: translating looks up every
+    character, while a text holds few of the quotation marks, each
+    replaced in one pass."""
+    if text.isascii():
+        return text.replace("`", "'")
+    for mark in _FOLDED.keys() & set(text):
+        text = text.replace(mark, _FOLDED[mark])
+    return text
 
 # Ellipses marking words left out: [...] / […] (spaces allowed inside the
 # brackets), three or more dots (also spaced: ". . ."), one or more "…".
@@ -312,7 +324,7 @@ class SourceText:
         of `starts` and `ends` (made only if asked for) cost more than the
         rest of the preparation."""
         words = text.split()
-        self.normalised = " ".join(words).translate(FOLD)
+        self.normalised = fold_quotes(" ".join(words))
         self._starts = self._ends = None
         lengths = list(map(len, words))
         gaps = list(map(len, _SPACES.findall(text)))
