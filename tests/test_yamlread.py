@@ -214,7 +214,8 @@ scalars = st.one_of(
         lambda ws: "[" + ",".join(ws) + "]"),
     st.sampled_from(["", " ", "plain text", "3,500", "No", "~", "[]", "[a,b]", "a#b", "x:y"]),
 )
-keys = st.sampled_from(["title", "date", "tags", "x", "a_b", "Title", "2", "-k", "k k", "dw-01", "k-", "2021-03-01"])
+keys = st.sampled_from(["title", "date", "tags", "x", "a_b", "Title", "2", "-k", "k k", "dw-01", "k-", "2021-03-01",
+                        "nav.label", "a.", "1.5", "x..y", ".k", "..."])
 indents = st.sampled_from(["", "  ", "   ", "    "])
 
 

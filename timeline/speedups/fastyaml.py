@@ -28,7 +28,7 @@ def load(text: str, path: str, first_line: int = 1) -> YValue:
     return load_with_pyyaml(text, path, first_line)
 
 
-_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?")
+_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: +(.*))?")   # dotted too: a catalogue's keys
 _ITEM = re.compile(r"( *)- (\S.*)?")
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029\t]")
 _UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
