@@ -304,6 +304,11 @@ class SourceText:
 
     text: str
     normalised: str
+    _starts: list[int] | None
+    _ends: list[int] | None
+    # a plainly prepared text's words: where each starts in the normalised
+    # text and in the text, and its length (None: prepared in general)
+    _words: tuple[list[int], list[int], list[int]] | None
 
     def __init__(self, text: str) -> None:
         self.text = text

@@ -68,7 +68,7 @@ def read_record(f: Fields, of: type[R], line: int, tz: str, problems: Problems) 
 
 
 @functools.cache
-def _record_plan(of: type) -> tuple[tuple[str, ...], tuple[str, ...], str | None, Any]:
+def _record_plan(of: type[Record]) -> tuple[tuple[str, ...], tuple[str, ...], str | None, Any]:
     """(required fields, LINE_FROM, SOURCE_KEY, check_read) of a record
     class, looked up once: every quote, figure and citation is read so."""
     required = tuple(x.name for x in declared(of) if x.metadata["required"])

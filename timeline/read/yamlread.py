@@ -62,6 +62,8 @@ class LoadYaml(Protocol):
 
     def __call__(self, text: str, path: str, first_line: int = 1) -> YValue: ...
 
+    def __hash__(self) -> int: ...   # a function: what is read with it may be kept by it
+
 
 def load(text: str, path: str, first_line: int = 1) -> YValue:
     """Parse YAML text into YMap/YList/str/None, lines counted from first_line."""

@@ -245,20 +245,23 @@ def _maker(cls: type, fields: tuple[dataclasses.Field, ...], kept: list[str]) ->
     reading the whole line of JSON. Any other class is called."""
     if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
         return lambda values: cls(**dict(zip(kept, values)))
-    missing = [f for f in fields if f.name not in kept and f.init]
-    fixed = {f.name: f.default for f in missing if f.default is not dataclasses.MISSING}
-    made = [(f.name, f.default_factory) for f in missing if f.default is dataclasses.MISSING]
-    if any(factory is dataclasses.MISSING for _, factory in made):
+    missing = [f for f in fields if f.name not in kept]
+    if any(f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING for f in missing):
         return lambda values: cls(**dict(zip(kept, values)))   # a required field not kept: __init__ says so
+    # As __init__ sets them: a default, or a new value of its factory (a
+    # field with neither, which __init__ does not take, is left unset).
+    fixed = {f.name: f.default for f in missing if f.default is not dataclasses.MISSING}
+    made = [(f.name, f.default_factory) for f in missing
+            if f.default is dataclasses.MISSING and f.default_factory is not dataclasses.MISSING]
     new = object.__new__
 
     def make(values: list[Any]) -> Any:
-        obj = new(cls)
+        obj: Any = new(cls)
         state = obj.__dict__
         state.update(zip(kept, values))
         state.update(fixed)
         for name, factory in made:
-            state[name] = factory()   # type: ignore[misc]
+            state[name] = factory()
         return obj
     return make
 
