@@ -16,6 +16,7 @@ needed to understand it:
 from __future__ import annotations
 
 import functools
+import gc
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -143,7 +144,16 @@ def _decode(text: str, file_hash: str) -> _Encoded:
 
 
 def _check_encoded(checker: EntryChecker, rels: Sequence[str]) -> list[_Encoded]:
-    return [_Encoded(checker.check(rel)) for rel in rels]
+    # A forked worker runs with the cyclic collector on (templates make
+    # cycles); checking makes many objects and no cycles, so it is off
+    # while a chunk is checked, as it is in the parent.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [_Encoded(checker.check(rel)) for rel in rels]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _manifest_head(cache: BuildCache, build: "Build") -> str | None:
