@@ -66,8 +66,13 @@ class FastEngine(Engine):
     def check_entries(self, checker: EntryChecker, rels: Sequence[str],
                       meanwhile: Callable[[], None] | None = None) -> list[Checked]:
         assert self.cache is not None
+        if self.workers > 1 and len(rels) >= _POOLED:
+            # Every process would prepare nearly every source for its
+            # look-ups: done once here, the workers have them by fork.
+            for source_id in checker.sources:
+                checker.archive(source_id)
         done = []
-        for item in self.map(_check_encoded, checker, rels, meanwhile=meanwhile):
+        for item in self.map(_check_encoded, checker, rels, min_items=_POOLED, meanwhile=meanwhile):
             self.cache.encoded[item.checked.path] = item.text
             done.append(item.checked)
         return done
@@ -122,6 +127,9 @@ class FastEngine(Engine):
     def abandon(self) -> None:
         if self.cache is not None:
             self.cache.abandon()
+
+
+_POOLED = 64   # the fewest entries checked by a pool of processes
 
 
 class _Encoded:
