@@ -214,7 +214,8 @@ scalars = st.one_of(
         lambda ws: "[" + ",".join(ws) + "]"),
     st.sampled_from(["", " ", "plain text", "3,500", "No", "~", "[]", "[a,b]", "a#b", "x:y"]),
 )
-keys = st.sampled_from(["title", "date", "tags", "x", "a_b", "Title", "2", "-k", "k k", "dw-01", "k-", "2021-03-01"])
+keys = st.sampled_from(["title", "date", "tags", "x", "a_b", "Title", "2", "-k", "k k", "dw-01", "k-", "2021-03-01",
+                        "nav.label", "a.", "1.5", "x..y", ".k", "..."])
 indents = st.sampled_from(["", "  ", "   ", "    "])
 
 
@@ -272,3 +273,17 @@ def test_the_fast_reader_reads_common_front_matter():
     )
     fast = fastyaml.read_simple(text, 2)
     assert fast is not None and same(fast, composed(text, 2))
+
+
+
+def test_every_bundled_catalogue_reads_the_same_with_the_fast_reader():
+    """A build reads the catalogues with the engine's reader (so that one
+    of the usual shape needs no PyYAML): the strings must be PyYAML's, and
+    the English one, which every build reads, must need no fallback."""
+    from timeline.read import i18n
+    names = i18n.bundled_languages()
+    assert "en" in names
+    for name in names:
+        assert i18n._bundled(name, fastyaml.load) == i18n._bundled(name, yamlread.load), name
+    english = (i18n.BUNDLED_CATALOGUES / "en.yaml").read_text(encoding="utf-8")
+    assert fastyaml.read_simple(english) is not None

@@ -20,7 +20,7 @@ from ..read.entry import Entry
 from .nearest import WordIndex, explain
 from ..read.readers import Readers
 from ..read.sources import ALL, Source
-from .verify import SourceText, line_spans, mark_id
+from .verify import SourceText, line_spans, mark_id, normalised_pieces
 
 
 @dataclass
@@ -84,6 +84,7 @@ class EntryChecker:
                  readers: Readers = Readers(), salt: str = "", broken: dict[str, str] | None = None,
                  seeds_shown: str = "seeds", language: str = "en"):
         self.content_dir = content_dir
+        self.folder = str(content_dir)
         self.language = language   # the timeline's: front matter dates may use its month names
         self.shown_dir = shown_dir
         self.tz = tz
@@ -117,7 +118,7 @@ class EntryChecker:
         process); what needs every entry is assemble's."""
         problems = Problems()
         try:
-            raw = (self.content_dir / rel).read_bytes()
+            raw = read_file(os.path.join(self.folder, rel))
         except OSError as exc:
             problems.error(os.path.join(self.shown_dir, rel), 1, f"cannot read the file: {exc.strerror}")
             return Checked(rel, None, [], problems)
@@ -213,7 +214,8 @@ class EntryChecker:
     def _verify(self, entry: Entry, source_id: str, text: str, kind: str, line: int, problems: Problems,
                 cited: list[CitedSpan]) -> str | None:
         archive = self.archive(source_id)
-        match = archive.text.find(text)
+        pieces = normalised_pieces(text)
+        match = archive.text.find_pieces(pieces)
         what = "quote" if kind == "quote" else "passage"
         if match is None:
             shown, why = self._why(source_id, text)
@@ -224,9 +226,24 @@ class EntryChecker:
         if furniture:
             problems.error(entry.shown_path, line, f'{what} cites page furniture of source "{source_id}" (line {furniture[0]} of its file)')
             return None
-        mark = mark_id("q" if kind == "quote" else "p", source_id, text)
+        # One piece is the whole text normalised (normalised_pieces): not done twice.
+        whole = pieces[0] if len(pieces) == 1 and "…" not in text and text.count(".") < 3 else None
+        mark = mark_id("q" if kind == "quote" else "p", source_id, text, whole)
         cited.append(CitedSpan(source_id, mark, kind, match.spans))
         return mark
+
+
+def read_file(path: str) -> bytes:
+    """A file's bytes, read without a file object: for the small files of
+    a timeline, opening one costs more than reading it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _word(word: str) -> str:

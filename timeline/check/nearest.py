@@ -134,7 +134,8 @@ def _nearest(text: SourceText, index: WordIndex, piece: str, k: int, pieces: int
         begin = index.at[lo + j1]
         last = lo + j2 - 1
         end = index.at[last] + len(index.words[last])
-        return text.text[text.starts[begin]:text.ends[end - 1]], text.starts[begin]
+        start = text.start_at(begin)
+        return text.text[start:text.end_at(end - 1)], start
 
     original, offset = source_text(first_j, last_j)
     parted = _parting(ops, len(wanted), len(window))

@@ -35,6 +35,9 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from bisect import bisect_right
+from itertools import accumulate, chain, repeat
+from operator import add
 from typing import Iterator
 
 from ..read.sources import line_spans
@@ -72,6 +75,18 @@ FOLD = str.maketrans(
     {**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES}}
 )
 DROP = str.maketrans({c: None for c in _ZERO_WIDTH})
+_FOLDED = {c: "'" for c in SINGLE_QUOTES} | {c: '"' for c in DOUBLE_QUOTES}
+
+
+def fold_quotes(text: str) -> str:
+    """text.translate(FOLD), for a long text: translating looks up every
+    character, while a text holds few of the quotation marks, each
+    replaced in one pass."""
+    if text.isascii():
+        return text.replace("`", "'")
+    for mark in _FOLDED.keys() & set(text):
+        text = text.replace(mark, _FOLDED[mark])
+    return text
 
 # Ellipses marking words left out: [...] / […] (spaces allowed inside the
 # brackets), three or more dots (also spaced: ". . ."), one or more "…".
@@ -186,7 +201,7 @@ _TOKEN = re.compile(
     f"|(?P<seg>[{_ZW_CLASS}]*[^{_ZW_CLASS}][{NB_CLASS}{_ZW_CLASS}]*|[{_ZW_CLASS}]+)"
 )
 _HAS_ZW = re.compile(f"[{_ZW_CLASS}]")
-_WORD = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
 # A character that may combine with the one before it, that NFC may change,
 # or a zero-width space: a text without any is prepared word by word.
 NEEDS_CARE = re.compile(f"[{NB_CLASS}{UNSTABLE_CLASS}{_ZW_CLASS}]")
@@ -236,16 +251,19 @@ def normalised_pieces(needle: str) -> list[str]:
     return [piece for piece in map(normalise, _ELLIPSIS.split(needle)) if piece]
 
 
-def mark_id(prefix: str, source_id: str, text: str) -> str:
+def mark_id(prefix: str, source_id: str, text: str, normalised: str | None = None) -> str:
     """Return a stable id for a cited passage or quote, e.g. ``q-3f2a9c1b``.
 
     ``prefix + "-"`` + the first 8 hex digits of the SHA-256 of
     ``source_id + "\\n" + normalise(text)`` (UTF-8). The id depends only on
     what is cited, so citations that differ only in white space, quotation
     marks or Unicode normalisation get the same id, and adding a citation
-    never changes another one's id.
+    never changes another one's id. `normalised`: normalise(text), if the
+    caller has it already.
     """
-    digest = hashlib.sha256(f"{source_id}\n{normalise(text)}".encode("utf-8"))
+    if normalised is None:
+        normalised = normalise(text)
+    digest = hashlib.sha256(f"{source_id}\n{normalised}".encode("utf-8"))
     return f"{prefix}-{digest.hexdigest()[:8]}"
 
 
@@ -282,10 +300,15 @@ class SourceText:
     the i-th normalised character came from ``text[starts[i]:ends[i]]``.
     """
 
-    __slots__ = ("text", "normalised", "starts", "ends")
+    __slots__ = ("text", "normalised", "_starts", "_ends", "_words")
 
     text: str
     normalised: str
+    _starts: list[int] | None
+    _ends: list[int] | None
+    # a plainly prepared text's words: where each starts in the normalised
+    # text and in the text, and its length (None: prepared in general)
+    _words: tuple[list[int], list[int], list[int]] | None
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -297,26 +320,76 @@ class SourceText:
     def prepare_plain(self, text: str) -> None:
         """What `prepare_general` makes of a text in which no character composes,
         combines, is dropped or changes under NFC (all ASCII text, and most
-        other): word by word instead of token by token, each quotation mark
-        folded to its one-character stand-in (tests/test_verify.py compares
-        the two)."""
-        chars: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        after = -1  # end of the previous word
-        for m in _WORD.finditer(text):
-            s, e = m.span()
-            if after >= 0:
-                chars.append(" ")
-                starts.append(after)
-                ends.append(s)
-            chars.append(m.group())
-            starts.extend(range(s, e))
-            ends.extend(range(s + 1, e + 1))
-            after = e
-        self.normalised = "".join(chars).translate(FOLD)
-        self.starts = starts
-        self.ends = ends
+        other): the words joined by one space, each quotation mark folded to
+        its one-character stand-in (tests/test_verify.py compares the two).
+        Every normalised character then comes from one character of a word,
+        or is the space standing for the white space after a word, so where
+        each came from is kept per word, not per character: a source is
+        prepared in every process that verifies against it, and the lists
+        of `starts` and `ends` (made only if asked for) cost more than the
+        rest of the preparation."""
+        words = text.split()
+        self.normalised = fold_quotes(" ".join(words))
+        self._starts = self._ends = None
+        lengths = list(map(len, words))
+        gaps = list(map(len, _SPACES.findall(text)))
+        leading = bool(text) and text[0].isspace()
+        between = gaps[1:len(words)] if leading else gaps[:len(words) - 1]
+        # word k is text[first[k]:first[k] + lengths[k]], and normalised[at[k]:...]
+        first = list(accumulate(map(add, lengths, between), initial=gaps[0] if leading else 0))
+        at = list(accumulate(map(add, lengths, repeat(1)), initial=0))
+        self._words = (at, first, lengths) if words else ([], [], [])
+
+    @property
+    def starts(self) -> list[int]:
+        """Where in the text each normalised character starts."""
+        if self._starts is None:
+            self._expand()
+        assert self._starts is not None
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        """Where in the text each normalised character ends."""
+        if self._ends is None:
+            self._expand()
+        assert self._ends is not None
+        return self._ends
+
+    def _expand(self) -> None:
+        """`starts` and `ends` of a plainly prepared text, character by character."""
+        assert self._words is not None
+        _, first, lengths = self._words
+        if not first:
+            self._starts, self._ends = [], []
+            return
+        # A word's characters, then the one space standing for the white
+        # space after it (from the word's end to the next word's start).
+        past = list(map(add, map(add, first, lengths), repeat(1)))
+        starts = list(chain.from_iterable(map(range, first, past)))
+        starts.pop()   # no space after the last word
+        ends = list(chain.from_iterable(chain.from_iterable(zip(map(range, map(add, first, repeat(1)), past),
+                                                                zip(first[1:])))))
+        ends.extend(range(first[-1] + 1, past[-1]))
+        self._starts, self._ends = starts, ends
+
+    def start_at(self, i: int) -> int:
+        """`starts[i]`, without the list for a plainly prepared text."""
+        if self._words is None:
+            return self.starts[i]
+        at, first, lengths = self._words
+        k = bisect_right(at, i) - 1
+        offset = i - at[k]
+        return first[k] + offset if offset < lengths[k] else first[k] + lengths[k]
+
+    def end_at(self, i: int) -> int:
+        """`ends[i]`, without the list for a plainly prepared text."""
+        if self._words is None:
+            return self.ends[i]
+        at, first, lengths = self._words
+        k = bisect_right(at, i) - 1
+        offset = i - at[k]
+        return first[k] + offset + 1 if offset < lengths[k] else first[k + 1]
 
     def prepare_general(self, text: str) -> None:
         """The preparation of any text, token by token."""
@@ -384,8 +457,9 @@ class SourceText:
                 ends.append(e)
         # trailing white space is dropped
         self.normalised = "".join(chars)
-        self.starts = starts
-        self.ends = ends
+        self._starts = starts
+        self._ends = ends
+        self._words = None
 
     def __repr__(self) -> str:
         return f"SourceText({len(self.text)} chars)"
@@ -399,7 +473,16 @@ class SourceText:
         that begins and ends on segment boundaries, or -1."""
         hay = self.normalised
         i = hay.find(piece, pos)
-        while i >= 0 and not (self._aligned(i) and self._aligned(i + len(piece))):
+        if self._words is not None:
+            return i   # a plainly prepared text: every character is a segment of its own
+        starts = self.starts
+        last = len(starts)
+        # _aligned at both ends, written out: this runs for every citation.
+        while i >= 0:
+            j = i + len(piece)
+            if (i == 0 or i == last or starts[i] != starts[i - 1]) and \
+                    (j == 0 or j == last or starts[j] != starts[j - 1]):
+                return i
             i = hay.find(piece, i + 1)
         return i
 
@@ -414,7 +497,10 @@ class SourceText:
         occur, or when the needle has no piece (empty, only white space or
         only ellipses).
         """
-        pieces = normalised_pieces(needle)
+        return self.find_pieces(normalised_pieces(needle))
+
+    def find_pieces(self, pieces: list[str]) -> Match | None:
+        """`find` of a needle already cut into `normalised_pieces`."""
         if not pieces:
             return None
         spans: list[tuple[int, int]] = []
@@ -424,7 +510,7 @@ class SourceText:
             if i < 0:
                 return None
             j = i + len(piece)
-            spans.append((self.starts[i], self.ends[j - 1]))
+            spans.append((self.start_at(i), self.end_at(j - 1)))
             pos = j
         return Match(tuple(spans))
 

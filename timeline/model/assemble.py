@@ -17,10 +17,12 @@ from ..errors import ContentError, Problems
 from ..hashing import CLOCK_TICK_NS
 from ..read.entries import scan_entry_files
 from ..read.entry import Citation, Entry, Figure, Quote
+from ..read import yamlread
 from ..read.i18n import Language, load_language
 from ..read.names import href, page_name, slug_of
 from ..read.settings import Settings, load_settings
 from ..read.sources import MISSING, Source, load_sources
+from ..read.yamlread import LoadYaml
 from .timeline import Group, MarkSpan, Timeline
 
 if TYPE_CHECKING:  # how the build runs: handed in by the project
@@ -50,7 +52,7 @@ def load_timeline(
     readers = engine.readers
     problems = Problems()
     settings = load_settings(folders.content, folders.content_shown, problems, base_url, readers.load_yaml)
-    language = project_language(folders, settings, problems)
+    language = project_language(folders, settings, problems, readers.load_yaml)
     broken: dict[str, str] = {}
     waiting: dict[str, list[ContentError]] = {}
     sources = load_sources(folders.seeds, folders.seeds_shown, settings.timezone, problems, readers.load_yaml, broken,
@@ -155,13 +157,14 @@ def unfilled_sources(waiting: dict[str, list[ContentError]], citing: dict[str, s
                                  f'source "{sid}" (until then it is left out of the site)')
 
 
-def project_language(folders: Folders, settings: Settings, problems: Problems) -> Language:
+def project_language(folders: Folders, settings: Settings, problems: Problems,
+                     load_yaml: LoadYaml = yamlread.load) -> Language:
     """The site's language: the setting's CLDR locale and the strings of
     the bundled catalogue and of the project's i18n/ folder, which sits
-    beside the content folder."""
+    beside the content folder; the catalogues read with `load_yaml`."""
     shown = folders.content_shown.rstrip("/\\")
     return load_language(settings.language, settings.language_line, os.path.join(shown, "_index.md"),
-                         folders.content.resolve().parent, os.path.dirname(shown), problems)
+                         folders.content.resolve().parent, os.path.dirname(shown), problems, load_yaml)
 
 
 def check_all(checker: EntryChecker, files: list[str], stats_found: dict[str, list[int] | None],

@@ -114,12 +114,13 @@ def _closest_tag(text: str) -> str | None:
 Strings = dict[str, "str | dict[str, str]"]
 
 
-def _read_catalogue(file: Path, shown: str, problems: Problems) -> YMap | None:
+def _read_catalogue(file: Path, shown: str, problems: Problems,
+                    load_yaml: yamlread.LoadYaml = yamlread.load) -> YMap | None:
     """A catalogue file read with the line of each key; None on a problem
     (reported)."""
     try:
         text = yamlread.read_text(file.read_bytes(), shown)
-        data = yamlread.load(text, shown)
+        data = load_yaml(text, shown)
     except ContentError as exc:
         problems.add(exc)
         return None
@@ -169,13 +170,14 @@ def _checked(data: YMap, shown: str, english: Strings, plural_tags: frozenset[st
 
 
 @functools.lru_cache(maxsize=None)
-def _bundled(name: str) -> tuple[tuple[str, str | dict[str, str]], ...] | None:
-    """A bundled catalogue's strings (read once per process), or None."""
+def _bundled(name: str, load_yaml: yamlread.LoadYaml = yamlread.load) -> tuple[tuple[str, str | dict[str, str]], ...] | None:
+    """A bundled catalogue's strings (read once per process), or None.
+    `load_yaml`: the reader of YAML to use (the engine's)."""
     file = BUNDLED_CATALOGUES / f"{name}.yaml"
     if not file.is_file():
         return None
     problems = Problems()
-    data = _read_catalogue(file, f"catalogues/{name}.yaml", problems)
+    data = _read_catalogue(file, f"catalogues/{name}.yaml", problems, load_yaml)
     if data is None or problems.items:
         raise RuntimeError(f"the bundled catalogue {name}.yaml is broken: {problems.items}")
     return tuple((k, dict(v) if isinstance(v, dict) else v) for k, v in data.items())
@@ -187,8 +189,8 @@ def _fresh(pairs: Iterable[tuple[str, str | dict[str, str]]]) -> Strings:
     return {k: dict(v) if isinstance(v, dict) else v for k, v in pairs}
 
 
-def english_catalogue() -> Strings:
-    return _fresh(_bundled(ENGLISH) or ())
+def english_catalogue(load_yaml: yamlread.LoadYaml = yamlread.load) -> Strings:
+    return _fresh(_bundled(ENGLISH, load_yaml) or ())
 
 
 def catalogue_keys() -> list[str]:
@@ -537,12 +539,12 @@ def bundled_language(tag: str) -> Language:
 
 
 def load_language(tag: str, line: int, settings_path: str, project_dir: Path, shown_dir: str,
-                  problems: Problems) -> Language:
+                  problems: Problems, load_yaml: yamlread.LoadYaml = yamlread.load) -> Language:
     """The language of the `language` setting (at `line` of
     `settings_path`): its locale and its catalogue, bundled then the
-    project's own i18n/ files. An unknown tag is an error here (the build
-    goes on in English to find the other errors)."""
-    english = english_catalogue()
+    project's own i18n/ files, read with `load_yaml`. An unknown tag is an
+    error here (the build goes on in English to find the other errors)."""
+    english = english_catalogue(load_yaml)
     try:
         locale = parse_tag(tag)
     except LanguageError as exc:
@@ -554,7 +556,7 @@ def load_language(tag: str, line: int, settings_path: str, project_dir: Path, sh
     covered: set[str] = set()
     bundled_found = None
     for name in reversed(names):
-        data = _bundled(name)
+        data = _bundled(name, load_yaml)
         if data is not None:
             strings.update(_fresh(data))
             covered.update(k for k, _ in data)
@@ -564,7 +566,7 @@ def load_language(tag: str, line: int, settings_path: str, project_dir: Path, sh
         file = project_dir / "i18n" / f"{name}.yaml"
         if file.is_file():
             shown = os.path.join(shown_dir, "i18n", f"{name}.yaml")
-            read = _read_catalogue(file, shown, problems)
+            read = _read_catalogue(file, shown, problems, load_yaml)
             if read is None:
                 continue
             own = _checked(read, shown, english, plural_tags, problems)

@@ -4,6 +4,7 @@ at the line of the item."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -50,14 +51,25 @@ def read_record(f: Fields, of: type[R], line: int, tz: str, problems: Problems) 
     """One mapping read into an `of`, at the line of its first LINE_FROM
     key that is given (else of the item); None if a required key lacks."""
     values = read_declared(of, f, tz, lambda fields, name, sub: list(read_items(fields, name, sub, tz, problems)))
-    if any(values[x.name] is None for x in declared(of) if x.metadata["required"]):
-        return None
+    required, line_from, source_key, check = _record_plan(of)
+    for name in required:
+        if values[name] is None:
+            return None
     item_line = line
-    line = next((f.line(k) for k in of.LINE_FROM if values.get(k) is not None), line)
-    source_key = getattr(of, "SOURCE_KEY", None)
+    for k in line_from:
+        if values.get(k) is not None:
+            line = f.line(k)
+            break
     if source_key is not None:
         values["source_line"] = f.line(source_key) if source_key in f.map else item_line
-    check = getattr(of, "check_read", None)
     if check is not None and not check(values, f, item_line):
         return None
     return of(line=line, **values)
+
+
+@functools.cache
+def _record_plan(of: type[Record]) -> tuple[tuple[str, ...], tuple[str, ...], str | None, Any]:
+    """(required fields, LINE_FROM, SOURCE_KEY, check_read) of a record
+    class, looked up once: every quote, figure and citation is read so."""
+    required = tuple(x.name for x in declared(of) if x.metadata["required"])
+    return required, of.LINE_FROM, getattr(of, "SOURCE_KEY", None), getattr(of, "check_read", None)

@@ -89,7 +89,13 @@ def read_declared(cls: type, fields: Fields, tz: str,
     mapping behind `fields`: {attribute: value}. `read_items(fields, key,
     of)` reads a list of mappings (None for a class that declares none)."""
     out: dict[str, Any] = {}
-    for attribute, name, read, required, of, default in _reading_plan(cls):
+    given = fields.map
+    for attribute, name, read, required, of, default, absent in _reading_plan(cls):
+        if name not in given and not required:
+            # What its reader gives for a missing key, without the call:
+            # most declared keys are absent from most mappings.
+            out[attribute] = [] if absent is list else absent
+            continue
         if read == "text" or read == "number":
             value = getattr(fields, read)(name, required)
         elif read == "date":
@@ -106,10 +112,23 @@ def read_declared(cls: type, fields: Fields, tz: str,
 
 @functools.cache
 def _reading_plan(cls: type) -> tuple[tuple, ...]:
-    """(attribute, key, read, required, of, default) of each declared field
-    read by read_declared, worked out once per class."""
-    return tuple((f.name, key_name(f), f.metadata["read"], f.metadata["required"], f.metadata["of"], f.default)
-                 for f in declared(cls) if f.metadata["read"] != "custom")
+    """(attribute, key, read, required, of, default, absent) of each declared
+    field read by read_declared, worked out once per class. `absent` is the
+    value of a missing key that is not required: `list` for a new empty
+    list, else the value itself."""
+    plan = []
+    for f in declared(cls):
+        read = f.metadata["read"]
+        if read == "custom":
+            continue
+        if read in ("text_list", "items"):
+            absent: Any = list
+        elif read == "flag":
+            absent = False
+        else:   # text, number, date, url, plain: None, or the field's default
+            absent = None if f.default is dataclasses.MISSING else f.default
+        plan.append((f.name, key_name(f), read, f.metadata["required"], f.metadata["of"], f.default, absent))
+    return tuple(plan)
 
 
 def to_data(value: object) -> dict[str, Any]:

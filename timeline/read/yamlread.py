@@ -62,6 +62,8 @@ class LoadYaml(Protocol):
 
     def __call__(self, text: str, path: str, first_line: int = 1) -> YValue: ...
 
+    def __hash__(self) -> int: ...   # a function: what is read with it may be kept by it
+
 
 def load(text: str, path: str, first_line: int = 1) -> YValue:
     """Parse YAML text into YMap/YList/str/None, lines counted from first_line."""
@@ -297,12 +299,21 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     """Split `---` front matter from the body.
 
     Returns (yaml_text, body, body_first_line); yaml_text starts on line 2."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != "---":
         raise ContentError(path, 1, "an entry must start with a front matter block: a line '---'")
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
-    raise ContentError(path, 1, "the front matter block is not closed by a line '---'")
+    # The closing line found by one search, not line by line: the same
+    # line as `line.rstrip() in ("---", "...")` of each line in turn.
+    close = _CLOSING.search(text, first_end + 1) if first_end >= 0 else None
+    if close is None:
+        raise ContentError(path, 1, "the front matter block is not closed by a line '---'")
+    at = close.start()
+    after = text.find("\n", at)
+    front = text[first_end + 1:at - 1] if at > first_end + 1 else ""
+    body = "" if after < 0 else text[after + 1:]
+    return front, body, text.count("\n", 0, at) + 2
 
 
+# A line that is `---` or `...` and white space other than a line break.
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)

@@ -16,6 +16,7 @@ needed to understand it:
 from __future__ import annotations
 
 import functools
+import gc
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -65,8 +66,13 @@ class FastEngine(Engine):
     def check_entries(self, checker: EntryChecker, rels: Sequence[str],
                       meanwhile: Callable[[], None] | None = None) -> list[Checked]:
         assert self.cache is not None
+        if self.workers > 1 and len(rels) >= _POOLED:
+            # Every process would prepare nearly every source for its
+            # look-ups: done once here, the workers have them by fork.
+            for source_id in checker.sources:
+                checker.archive(source_id)
         done = []
-        for item in self.map(_check_encoded, checker, rels, meanwhile=meanwhile):
+        for item in self.map(_check_encoded, checker, rels, min_items=_POOLED, meanwhile=meanwhile):
             self.cache.encoded[item.checked.path] = item.text
             done.append(item.checked)
         return done
@@ -140,6 +146,9 @@ def _placed(cache: BuildCache, build: "Build") -> dict[str, list] | None:
     return placed
 
 
+_POOLED = 64   # the fewest entries checked by a pool of processes
+
+
 class _Encoded:
     """A check on its way back from a worker: it crosses as the cache's
     JSON of it, made anyway (one string, not a tree of small objects), and
@@ -160,7 +169,16 @@ def _decode(text: str, file_hash: str) -> _Encoded:
 
 
 def _check_encoded(checker: EntryChecker, rels: Sequence[str]) -> list[_Encoded]:
-    return [_Encoded(checker.check(rel)) for rel in rels]
+    # A forked worker runs with the cyclic collector on (templates make
+    # cycles); checking makes many objects and no cycles, so it is off
+    # while a chunk is checked, as it is in the parent.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [_Encoded(checker.check(rel)) for rel in rels]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _manifest_head(cache: BuildCache, build: "Build") -> str | None:

@@ -9,8 +9,10 @@ ignored, never executed. Anything unexpected in it means: start afresh."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
+import operator
 import os
 import shutil
 import sys
@@ -206,21 +208,75 @@ def record_codec(cls: type) -> tuple[Callable[[Any], list], Callable[[list], Any
     codec = _RECORDS.get(cls)
     if codec is None:
         hints = typing.get_type_hints(cls)
-        kept = [f.name for f in dataclasses.fields(cls) if f.metadata.get("cache", True)]
-        parts = [(name, conversion(hints[name], PartialDate.state, lambda tp: record_codec(tp)[0], "the build cache"),
-                  conversion(hints[name], PartialDate.restore, lambda tp: record_codec(tp)[1], "the build cache"))
-                 for name in kept]
+        fields = dataclasses.fields(cls)
+        kept = [f.name for f in fields if f.metadata.get("cache", True)]
+        encoders = [conversion(hints[name], PartialDate.state, lambda tp: record_codec(tp)[0], "the build cache")
+                    for name in kept]
+        decoders = [conversion(hints[name], _restore_date, lambda tp: record_codec(tp)[1], "the build cache")
+                    for name in kept]
+        # Most fields are kept as they are: one C call reads them all, and
+        # only the few converted ones (dates, records) cost a Python call.
+        read_all = operator.attrgetter(*kept) if len(kept) > 1 else (lambda v: (getattr(v, kept[0]),))
+        to_encode = [(k, enc) for k, enc in enumerate(encoders) if enc is not None]
+        to_decode = [(k, dec) for k, dec in enumerate(decoders) if dec is not None]
+        make = _maker(cls, fields, kept)
 
         def encode(value: Any) -> list[Any]:
-            return [getattr(value, name) if enc is None else enc(getattr(value, name)) for name, enc, _ in parts]
+            out = list(read_all(value))
+            for k, enc in to_encode:
+                out[k] = enc(out[k])
+            return out
 
         def decode(data: list[Any]) -> Any:
-            if len(data) != len(parts):
+            if len(data) != len(kept):
                 raise ValueError(f"not a {cls.__name__}")
-            return cls(**{name: item if dec is None else dec(item) for (name, _, dec), item in zip(parts, data)})
+            values = list(data)
+            for k, dec in to_decode:
+                values[k] = dec(values[k])
+            return make(values)
 
         codec = _RECORDS[cls] = (encode, decode)
     return codec
+
+
+def _maker(cls: type, fields: tuple[dataclasses.Field, ...], kept: list[str]) -> Callable[[list[Any]], Any]:
+    """How a record is made from its kept fields' values, in order. A plain
+    dataclass (no __post_init__, no slots) is filled in directly, as its
+    __init__ would fill it, with the fields not kept at their defaults:
+    its generated __init__, called with thirty keywords, costs more than
+    reading the whole line of JSON. Any other class is called."""
+    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
+        return lambda values: cls(**dict(zip(kept, values)))
+    missing = [f for f in fields if f.name not in kept]
+    if any(f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING for f in missing):
+        return lambda values: cls(**dict(zip(kept, values)))   # a required field not kept: __init__ says so
+    # As __init__ sets them: a default, or a new value of its factory (a
+    # field with neither, which __init__ does not take, is left unset).
+    fixed = {f.name: f.default for f in missing if f.default is not dataclasses.MISSING}
+    made = [(f.name, f.default_factory) for f in missing
+            if f.default is dataclasses.MISSING and f.default_factory is not dataclasses.MISSING]
+    new = object.__new__
+
+    def make(values: list[Any]) -> Any:
+        obj: Any = new(cls)
+        state = obj.__dict__
+        state.update(zip(kept, values))
+        state.update(fixed)
+        for name, factory in made:
+            state[name] = factory()
+        return obj
+    return make
+
+
+@functools.lru_cache(maxsize=8192)
+def _restored(state: tuple) -> PartialDate:
+    return PartialDate.restore(list(state))
+
+
+def _restore_date(state: list) -> PartialDate:
+    """A date of the cache; dates are immutable and a timeline holds the
+    same ones many times (every entry of a month), so each is made once."""
+    return _restored(tuple(state))
 
 
 _RECORDS: dict[type, tuple] = {}

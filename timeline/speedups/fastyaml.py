@@ -28,7 +28,7 @@ def load(text: str, path: str, first_line: int = 1) -> YValue:
     return load_with_pyyaml(text, path, first_line)
 
 
-_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?")
+_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: +(.*))?")   # dotted too: a catalogue's keys
 _ITEM = re.compile(r"( *)- (\S.*)?")
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029\t]")
 _UNSAFE_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -41,32 +41,40 @@ def read_simple(text: str, first_line: int = 1) -> YMap | None:
         return None  # YAML breaks lines at these too; and tabs have rules of their own
     lines = text.split("\n")
     out = _ymap(first_line)
+    key_lines = out.key_lines
+    key_match = _KEY.fullmatch
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
-        if (not line or line[0] in " #") and _skipped(line):
-            i += 1
-            continue
-        m = _KEY.fullmatch(line)
-        if m is None or m[1] in out:
+        if not line or line[0] in " #":
+            rest = line.lstrip(" ")
+            if not rest or rest[0] == "#":
+                i += 1
+                continue
+        m = key_match(line)
+        if m is None:
             return None
-        key, raw = m[1], m[2]
+        key, raw = m.groups()
+        if key in out:
+            return None
         key_line = first_line + i
-        if not out.key_lines:
+        if not key_lines:
             out.line = key_line
-        out.key_lines[key] = key_line
+        key_lines[key] = key_line
         i += 1
-        if raw is not None and raw.strip(" "):
-            value = _scalar_or_flow(raw.rstrip(" "), key_line)
-            if value is _NO:
-                return None
-            out[key] = value
-            continue
+        if raw is not None:
+            raw = raw.rstrip(" ")
+            if raw:
+                value = _scalar_or_flow(raw, key_line)
+                if value is _NO:
+                    return None
+                out[key] = value
+                continue
         block, i = _block_value(lines, i, first_line)
         if block is _NO:
             return None
         out[key] = block
-    return out if out.key_lines else None
+    return out if key_lines else None
 
 
 def _skipped(line: str) -> bool:
@@ -150,14 +158,18 @@ def _scalar_or_flow(raw: str, line: int) -> str | YList | _No:
 
 def _scalar(raw: str) -> str | _No:
     first = raw[0]
-    if first in "\"'":
+    if first == '"' or first == "'":
         # Quoted, with nothing to unescape or fold (YAML breaks lines at
         # U+2028 and the like: isprintable refuses them, tabs and controls).
         inner = raw[1:-1]
         if len(raw) < 2 or raw[-1] != first or first in inner or "\\" in inner or not inner.isprintable():
             return _NO
         return inner
-    return raw if _plain(raw) else _NO
+    # _plain, written out: this runs for nearly every value of every entry.
+    if first in _UNSAFE_START or raw[-1] in ": " or ": " in raw or " #" in raw or "\t" in raw \
+            or not raw.isprintable():
+        return _NO
+    return raw
 
 
 def _plain(s: str) -> bool:
@@ -169,59 +181,74 @@ def _plain(s: str) -> bool:
 def _block_list(lines: list[str], i: int, first_line: int) -> tuple[YList | _No | None, int]:
     """A block list starting at lines[i] (after a key with no value), or
     None if there is none (the key's value is empty); (value, next line)."""
+    n = len(lines)
     j = i
-    while j < len(lines) and _skipped(lines[j]):
+    while j < n and _skipped(lines[j]):
         j += 1
-    m = _ITEM.fullmatch(lines[j]) if j < len(lines) else None
+    item_match, key_match = _ITEM.fullmatch, _KEY.fullmatch
+    m = item_match(lines[j]) if j < n else None
     if m is None:
-        if j < len(lines) and lines[j].startswith(" "):
+        if j < n and lines[j].startswith(" "):
             return _NO, j   # something nested that is not a list
         return None, i
     indent = m[1]
+    inner = indent + "  "
+    width = len(inner)
     out = YList()
     out.line = first_line + j
-    out.item_lines = []
-    while j < len(lines):
+    item_lines: list[int] = []
+    out.item_lines = item_lines
+    while j < n:
         line = lines[j]
-        if _skipped(line):
+        rest = line.lstrip(" ")
+        if not rest or rest[0] == "#":
             j += 1
             continue
-        m = _ITEM.fullmatch(line)
+        m = item_match(line)
         if m is None or m[1] != indent:
-            if line.startswith(" ") or (indent == "" and line.startswith("-")):
+            if line[0] == " " or (indent == "" and line[0] == "-"):
                 return _NO, j
             break
         item_line = first_line + j
-        raw = (m[2] or "").rstrip(" ")
+        raw = m[2]
         j += 1
+        if raw is None:
+            return _NO, j
+        raw = raw.rstrip(" ")
         if not raw:
             return _NO, j
-        k = _KEY.fullmatch(raw)
+        k = key_match(raw)
         if k is None:
             value = _scalar(raw)
             if value is _NO:
                 return _NO, j
             out.append(value)
-            out.item_lines.append(item_line)
+            item_lines.append(item_line)
             continue
         item = _ymap(item_line)
-        inner = indent + "  "
+        key_lines = item.key_lines
         while True:
-            key, value_raw = k[1], k[2]
-            if key in item or value_raw is None or not value_raw.strip(" "):
+            key, value_raw = k.groups()
+            if value_raw is None or key in item:
                 return _NO, j
-            value = _scalar(value_raw.rstrip(" "))
+            value_raw = value_raw.rstrip(" ")
+            if not value_raw:
+                return _NO, j
+            value = _scalar(value_raw)
             if value is _NO:
                 return _NO, j
             item[key] = value
-            item.key_lines[key] = item_line
-            if j >= len(lines) or not lines[j].startswith(inner) or lines[j][len(inner):len(inner) + 1] == " ":
+            key_lines[key] = item_line
+            if j >= n:
                 break
-            k = _KEY.fullmatch(lines[j][len(inner):])
+            line = lines[j]
+            if not line.startswith(inner) or line[width:width + 1] == " ":
+                break
+            k = key_match(line, width)
             if k is None:
                 return _NO, j
             item_line = first_line + j
             j += 1
         out.append(item)
-        out.item_lines.append(item.line)
+        item_lines.append(item.line)
     return out, j

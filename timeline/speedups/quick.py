@@ -126,7 +126,7 @@ def read_inputs(options: Options, salt: str, problems: Problems, readers: Reader
     renderer = Renderer(options.templates, options.templates_shown, environment)
     static = static_jobs(options.static, BUNDLED_STATIC, options.static_shown)
     renderer.use_static(static)
-    renderer.use_language(project_language(folders, settings, problems))
+    renderer.use_language(project_language(folders, settings, problems, readers.load_yaml))
     return Inputs(settings, sources, renderer, static, inputs_digest(options, salt, settings, sources, renderer, static))
 
 
