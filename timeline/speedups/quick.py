@@ -405,8 +405,6 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         files = scan_entry_files(options.folders.content)
         if len(files) != len(known) or any(rel not in known for rel in files):
             raise _NotQuick("entries added or removed")
-        if not _site_as_left(options.out_dir, m["pages"]):
-            raise _NotQuick("output files changed")
     else:
         # The settings (_index.md) are among the inputs, compared above.
         files = {rel: file_stat(os.path.join(options.folders.content, rel)) for rel in said if rel != "_index.md"}
@@ -440,11 +438,18 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
             assert isinstance(job.data, bytes)   # static files are read whole
             site.put(job.path, job.data)
             log.append(["s", job.path, data_digest])
+    # Every output file as the last build left it, and no other (unless the
+    # caller saw every change): looked at once the new site's tree is begun,
+    # on another core, when entries changed.
+    out_dir, pages = options.out_dir, m["pages"]
     if not changed:
+        if said is None and not _site_as_left(out_dir, pages):
+            raise _NotQuick("output files changed")
         return _finish(options, cache_folder, m, site, log, [], watched)
-    # The new site's tree is begun now, on another core, while the edit is worked out.
     site.begin_replica()
     try:
+        if said is None and not _site_as_left(out_dir, pages):
+            raise _NotQuick("output files changed")
         return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,
                         order, watched, ics_event, trust_before)
     except BaseException:

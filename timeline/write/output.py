@@ -29,6 +29,7 @@ import shutil
 import signal
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -338,11 +339,13 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
         if staging is None:
             staging = new_staging(out_dir)
             os.mkdir(staging)
-        stats = {}
-        for path, data in files.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            stats[path] = _write_new(str(target), data)
+        for folder in sorted({os.path.dirname(path) for path in files}):
+            os.makedirs(staging / folder, exist_ok=True)
+        # Written by two threads: the system copies large files (a timeline's
+        # JSON, its exports) into place with the interpreter's lock let go.
+        with ThreadPoolExecutor(2) as pool:
+            written = pool.map(lambda item: _write_new(str(staging / item[0]), item[1]), files.items())
+            stats = dict(zip(files, written))
         if not mirrored:
             link_unchanged(out_dir, staging, [p for p in (site_files(out_dir) if listing is None else listing)
                                               if p not in files])
