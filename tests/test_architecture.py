@@ -74,7 +74,7 @@ def test_the_two_sets_of_modules_are_as_documented():
     speedups = {n for n in names if is_speedup(n)}
     assert speedups == {"timeline.speedups", "timeline.speedups.cache", "timeline.speedups.fastyaml",
                         "timeline.speedups.ical", "timeline.speedups.jinja", "timeline.speedups.parallel",
-                        "timeline.speedups.quick",
+                        "timeline.speedups.patch", "timeline.speedups.quick",
                         "timeline.speedups.simplemd"}
     assert {"timeline.project", "timeline.engine", "timeline.model.assemble", "timeline.render.render",
             "timeline.write.output"} <= names - speedups

@@ -9,7 +9,9 @@ needed to understand it:
 - ical.py: timeline.ics's events written as the icalendar library writes them;
 - parallel.py: a pool of forked processes for checking and rendering;
 - cache.py: the memory of the last build saved in a folder (.cache/);
-- quick.py: a one-entry edit rebuilt by redoing its few pieces of the site.
+- quick.py: a one-entry edit rebuilt by redoing its few pieces of the site;
+- patch.py: in the live preview, an edit patched into the last build kept
+  in memory, and what the next patch needs made while it waits for a save.
 
 `FastEngine` puts them together; cli.py uses it unless TIMELINE_REFERENCE=1."""
 
@@ -27,7 +29,7 @@ from ..engine import Engine
 from ..memory import Memory
 from ..read.readers import Readers
 from ..render.render import entry_files
-from . import fastyaml, ical, parallel, quick
+from . import fastyaml, ical, parallel, patch, quick
 from .cache import BuildCache, checked_from_data, checked_to_data, current_salt
 from .jinja import CompiledTemplates, FastEnvironment, template_cache_folder
 from .simplemd import render_simple
@@ -49,7 +51,7 @@ class FastEngine(Engine):
         self.environment = functools.partial(FastEnvironment, bytecode_cache=compiled)
         self.cache_folder = cache_folder
         self.watched = quick.Watched()   # what this engine's last quick rebuild left
-        self.live = quick.Live()         # what patching a lasting project's last build needs
+        self.live = patch.Live()         # what patching a lasting project's last build needs
         self.inputs_read: tuple[str, dict[str, str]] | None = None
         self.workers = workers if workers > 0 else parallel.cores()
         self.cache: BuildCache | None = None
@@ -84,10 +86,10 @@ class FastEngine(Engine):
         if project.lasting:
             # The last build is in memory: an edit is patched into it, or
             # the full build runs (and is kept for the next edit).
-            before = quick.other_inputs(options)
+            before = patch.other_inputs(options)
             if project.last is not None:
                 self.before_writing(None)
-            done = quick.patch(project, self.live, before, changed, self.readers)
+            done = patch.patch(project, self.live, before, changed, self.readers)
             if done is None:
                 self.inputs_read = before   # by the full build that follows, kept if it succeeds
             # The manifest's quick way would leave the build kept in memory behind.
@@ -98,7 +100,7 @@ class FastEngine(Engine):
                              self.watched, changed, self.ics_event, project.spare())
 
     def prepare(self, project: "Project") -> None:
-        quick.prepare(project, self.live)
+        patch.prepare(project, self.live)
 
     def before_writing(self, build: "Build | None") -> None:
         self.watched.manifest = None
