@@ -28,21 +28,11 @@ def main() -> int:
     args = p.parse_args()
     sys.path[:0] = [str(HERE), str(args.tree)]
     import synth
-    from timeline.model.assemble import Folders, load_timeline
     from timeline.render.render import BUNDLED_TEMPLATES, Renderer, plan_site
-    from timeline.speedups import FastEngine
     from timeline.speedups.jinja import FastEnvironment
 
     with tempfile.TemporaryDirectory() as work:
-        synth.generate(args.size, work, seed=1)
-        if args.language:
-            index = Path(work, "content", "_index.md")
-            text = index.read_text("utf-8") if index.exists() else "---\n---\n"
-            index.write_text(text.replace("---\n", f"---\nlanguage: {args.language}\n", 1), "utf-8")
-        folders = Folders(Path(work, "content"), Path(work, "seeds"), "content", "seeds")
-        engine = FastEngine(None, 1)
-        timeline, problems = load_timeline(folders, engine=engine, memory=engine.open_memory())
-        assert timeline is not None, problems.sorted()[:3]
+        timeline = synth.loaded_timeline(args.size, work, args.language)
         times = []
         for _ in range(5):
             renderer = Renderer(BUNDLED_TEMPLATES, "templates", FastEnvironment)

@@ -13,7 +13,6 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -22,9 +21,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 import jinja2  # noqa: E402
 
 import synth  # noqa: E402
-from timeline.model.assemble import Folders, load_timeline  # noqa: E402
 from timeline.render.render import BUNDLED_TEMPLATES, Renderer, plan_site  # noqa: E402
-from timeline.speedups import FastEngine  # noqa: E402
 from timeline.speedups.jinja import FastEnvironment  # noqa: E402
 
 
@@ -35,15 +32,7 @@ def main() -> int:
     p.add_argument("--language", default=None, help="build the timeline in this language (default: the generated one's)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        synth.generate(args.size, work, seed=1)
-        if args.language:
-            index = Path(work, "content", "_index.md")
-            text = index.read_text("utf-8") if index.exists() else "---\n---\n"
-            index.write_text(text.replace("---\n", f"---\nlanguage: {args.language}\n", 1), "utf-8")
-        folders = Folders(Path(work, "content"), Path(work, "seeds"), "content", "seeds")
-        engine = FastEngine(None, 1)
-        timeline, problems = load_timeline(folders, engine=engine, memory=engine.open_memory())
-        assert timeline is not None, problems.sorted()[:3]
+        timeline = synth.loaded_timeline(args.size, work, args.language)
         times: dict[str, list[float]] = {"plain Jinja": [], "speedups/jinja.py": []}
         outputs = {}
         for k in range(args.rounds):

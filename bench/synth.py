@@ -22,6 +22,7 @@ import re
 import shutil
 import sys
 import textwrap
+from typing import Any
 from datetime import date, timedelta
 
 # --------------------------------------------------------------------------
@@ -527,6 +528,28 @@ def write_hugo(hdir: str, n: int, entries: list[Entry]) -> None:
             f.write("\n".join(fm))
             f.write("\n")
             f.write(e.body)
+
+
+def loaded_timeline(n: int, outdir: str, language: str | None = None) -> Any:
+    """Generate N entries in `outdir` (in `language`, if given) and load
+    them as a build does, in this process: the timeline of whichever
+    checkout of the program is first on sys.path (its modules are imported
+    here, not at the top, so that a caller may choose it)."""
+    from pathlib import Path
+
+    from timeline.model.assemble import Folders, load_timeline
+    from timeline.speedups import FastEngine
+
+    generate(n, outdir, seed=1)
+    if language:
+        index = Path(outdir, "content", "_index.md")
+        text = index.read_text("utf-8") if index.exists() else "---\n---\n"
+        index.write_text(text.replace("---\n", f"---\nlanguage: {language}\n", 1), "utf-8")
+    folders = Folders(Path(outdir, "content"), Path(outdir, "seeds"), "content", "seeds")
+    engine = FastEngine(None, 1)
+    timeline, problems = load_timeline(folders, engine=engine, memory=engine.open_memory())
+    assert timeline is not None, problems.sorted()[:3]
+    return timeline
 
 
 def main(argv: list[str] | None = None) -> int:
