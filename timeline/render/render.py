@@ -102,7 +102,8 @@ class Renderer:
         self.reads_known_but: set[int] | None = None
         # While pages are rendered for a build that keeps its cache: the
         # fragments the page being rendered holds, as (template, root, the
-        # names of the shared values, entry path); see `placements`.
+        # names of the shared values, entry path), handed back with the page
+        # (output._render_each) for the quick rebuild to find them.
         self.placed: list[Placement] | None = None
 
     def use_static(self, jobs: list[Job]) -> None:
@@ -267,6 +268,7 @@ class Renderer:
         # The value fragments the page no longer shows are not kept (a long preview would gather them).
         for key in shown_before - self._page_values.get(path, set()):
             self._value_fragments.pop(key, None)
+            self._fragment_reads.pop(key, None)
         return text.encode("utf-8")
 
     def _shown(self, filename: str | None, template: str) -> str:

@@ -65,10 +65,10 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
             print(f"build.py: error: cannot watch the folders for changes ({exc}): try --poll", file=err)
             return 1
         _build(project, site, None, err)
-        project.engine.prepare(project)
+        _prepare(project, err)
         for changed in watcher.batches(stop):
             _build(project, site, changed, err)
-            project.engine.prepare(project)
+            _prepare(project, err)
     finally:
         site.stop()
         server.shutdown()
@@ -76,6 +76,17 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+def _prepare(project: Project, err: TextIO) -> None:
+    """What the next edit's patch needs, made while waiting for it. Only
+    a saving: if it fails, the next edit takes the full build."""
+    try:
+        project.engine.prepare(project)
+    except Exception as exc:   # never the end of the preview
+        print(f"build.py: warning: the next edit will take the full build ({type(exc).__name__}: {exc})",
+              file=err, flush=True)
+        project.last = None
 
 
 def _build(project: Project, site: LiveSite, changed: list[Path] | None, err: TextIO) -> None:

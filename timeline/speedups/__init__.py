@@ -127,7 +127,7 @@ class FastEngine(Engine):
             try:
                 quick.save_manifest(self.cache_folder, self.head, stats, _placed(self.cache, build),
                                     [e.path for e in build.timeline.entries])
-            except OSError:
+            except (OSError, TypeError, ValueError):   # the next build takes the full way
                 quick.forget_manifest(self.cache_folder)
 
     def abandon(self) -> None:

@@ -58,6 +58,7 @@ class BuildCache(Memory):
         self.lines = 0                              # lines in the file as loaded
         self.early: tuple[str, int] | None = None   # (temporary file, self.changes) of begin_save
         self.encoded: dict[str, str] = {}           # content path -> its check's JSON, made in a worker
+        self.bloated = False                        # most of the file, by size, is replaced lines
 
     def decode(self, data: Any) -> Checked:
         return checked_from_data(data)
@@ -77,11 +78,18 @@ class BuildCache(Memory):
             with open(folder / "cache.json", encoding="utf-8") as f:
                 if json.loads(f.readline()) != {"format": cache.salt}:
                     return cls(folder, cache.salt)
+                sizes: dict[tuple[str, str], int] = {}
+                total = 0
                 for cache.lines, line in enumerate(f, 1):
                     table, key, item = json.loads(line)
                     if not isinstance(key, str) or not _SHAPES[table](item):
                         raise ValueError("not a cache item")
                     tables[table][key] = item
+                    sizes[table, key] = len(line)
+                    total += len(line)
+                # Replaced lines that make up most of the file, by size (a
+                # page listing every entry keeps a long line): rewritten whole.
+                cache.bloated = total > 2 * sum(sizes.values()) + 1_000_000
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(folder, cache.salt)  # no cache, or not one of ours: start afresh
         return cache
@@ -125,7 +133,7 @@ class BuildCache(Memory):
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _ignore_in_git(self.folder)
-            if self.early is None and self.lines and self.lines + len(self.dirty) <= 2 * live:
+            if self.early is None and self.lines and self.lines + len(self.dirty) <= 2 * live and not self.bloated:
                 with open(self.folder / "cache.json", "a", encoding="utf-8") as f:
                     f.write("".join(cache_line(t, k, tables[t][k], self.encoded.get(k) if t == "e" else None)
                                     for t, k in sorted(self.dirty) if k in tables[t]))
@@ -171,7 +179,8 @@ def _is_stat(v: object) -> bool:
 _SHAPES = {
     "p": lambda v: isinstance(v, list) and len(v) == 3 and isinstance(v[0], str) and _is_stat(v[1:]),
     "l": lambda v: isinstance(v, list) and all(isinstance(p, list) and len(p) == 4 and all(isinstance(x, str) for x in p[:3])
-                                                and isinstance(p[3], list) for p in v),
+                                                and isinstance(p[3], list) and all(isinstance(r, str) for r in p[3])
+                                                for p in v),
     "e": lambda v: (isinstance(v, list) and len(v) == 4 and isinstance(v[0], str) and isinstance(v[1], str)
                     and _is_stat(v[2]) and isinstance(v[3], dict)),
 }

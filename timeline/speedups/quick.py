@@ -426,23 +426,24 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         if _stat_text(trusted) != was[rel][0]:
             log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
     order: list[str] = m["order"]
-    # Every output file was just seen as the manifest has it: the site need not be listed again.
+    # The site's files, as the manifest has them (checked below): the site need not be listed again.
     site = _Site(options.out_dir, spare, list(m["pages"]) if said is None else None)
     for job, data_digest in zip(inputs.static, static_digests(inputs.static).values()):
         if data_digest != m["static"][job.path]:
             assert isinstance(job.data, bytes)   # static files are read whole
             site.put(job.path, job.data)
             log.append(["s", job.path, data_digest])
-    # Every output file as the last build left it, and no other (unless the
-    # caller saw every change): looked at once the new site's tree is begun,
-    # on another core, when entries changed.
+    # Every output file must be as the last build left it, and no other
+    # (unless the caller saw every change): looked at once the new site's
+    # tree is begun, on another core, when entries changed (if not, the tree
+    # is abandoned and the full build runs).
     out_dir, pages = options.out_dir, m["pages"]
     if not changed:
         if said is None and not _site_as_left(out_dir, pages):
             raise _NotQuick("output files changed")
         return _finish(options, cache_folder, m, site, log, [], watched)
-    site.begin_replica()
     try:
+        site.begin_replica()
         if said is None and not _site_as_left(out_dir, pages):
             raise _NotQuick("output files changed")
         return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,

@@ -364,24 +364,32 @@ class Replica:
     """A replica of the site, made beside it by a child process while the
     caller works out what to change (the quick rebuild): the link per
     file, which the one-shot quick rebuild cannot avoid, is then paid on
-    another core. `finish` gives the tree, to be passed to replace_files;
-    `abandon` stops the child and removes what it made. Where the system
-    cannot fork, the tree is made when finished."""
+    another core. It is made in the spare tree a build swapped out, if
+    there is one (`mirror`), else in a new staged tree. `finish` gives the
+    tree, to be passed to replace_files; `abandon` stops the child and
+    removes a staged tree (a spare is left, for `mirror` to repair). Where
+    the system cannot fork, the tree is made when finished."""
 
     def __init__(self, out_dir: Path, spare: Path | None, listing: list[str] | None) -> None:
         self.out_dir = real_out_dir(out_dir)
         self.listing = listing
         self.pid = 0
-        self.done = False
-        if spare is not None and spare.is_dir() and not spare.is_symlink():
-            self.staging, self.in_spare = spare, True
-        else:
-            self.staging, self.in_spare = new_staging(self.out_dir), False
-            os.mkdir(self.staging)
-        if hasattr(os, "fork"):
-            self.pid = os.fork()
-            if self.pid == 0:
-                self._child()
+        self.reaped = self.made = False
+        # Ctrl-C and SIGTERM wait until the child is known, so that `abandon` can stop it.
+        with signals_held():
+            if spare is not None and spare.is_dir() and not spare.is_symlink():
+                self.staging, self.in_spare = spare, True
+            else:
+                self.staging, self.in_spare = new_staging(self.out_dir), False
+                os.mkdir(self.staging)
+            if hasattr(os, "fork"):
+                try:
+                    self.pid = os.fork()
+                except OSError:
+                    self.pid = -1   # no child: made when finished
+                if self.pid == 0:
+                    self._child()
+                self.pid = max(self.pid, 0)
 
     def _child(self) -> None:
         status = 1
@@ -389,6 +397,8 @@ class Replica:
             # Stopped with the parent's group, quietly: the parent cleans up.
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, signal.SIG_DFL)
+            if hasattr(signal, "pthread_sigmask"):
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
             self._make()
             status = 0
         finally:
@@ -403,27 +413,27 @@ class Replica:
 
     def finish(self) -> Path:
         """The replica, once made; OSError if it could not be."""
-        if not self.done:
-            self.done = True
-            if self.pid:
-                _, status = os.waitpid(self.pid, 0)
-                if status != 0:
-                    raise OSError(f"the replica of the site at {self.staging} was not made")
-            else:
-                self._make()
+        if self.pid and not self.reaped:
+            _, status = os.waitpid(self.pid, 0)
+            self.reaped = True
+            if status != 0:
+                raise OSError(f"the replica of the site at {self.staging} was not made")
+        elif not self.pid and not self.made:
+            self._make()
+        self.made = True
         return self.staging
 
     def abandon(self) -> None:
-        """Stop the child if it still works, and remove the tree."""
+        """Stop the child if it still works; remove the tree if it is a new one."""
         with signals_held():
-            if self.pid and not self.done:
+            if self.pid and not self.reaped:
                 try:
                     os.kill(self.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
                 os.waitpid(self.pid, 0)
-            self.done = True
-            if os.path.lexists(self.staging):
+                self.reaped = True
+            if not self.in_spare and os.path.lexists(self.staging):
                 _remove_tree(str(self.staging))
 
 

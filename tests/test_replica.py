@@ -1,0 +1,75 @@
+"""The quick rebuild's new tree, made by a child process (output.Replica):
+a whole replica of the site, linked, never written through; abandoned, its
+child stopped and reaped, a new tree removed and a spare one left for the
+next build to repair."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from timeline.write.output import Replica, mirror, replace_files
+
+
+def make_site(root: Path, count: int = 300) -> Path:
+    site = root / "site"
+    for i in range(count):
+        folder = site / ("entries" if i % 3 else "tags")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"page-{i}.html").write_text(f"page {i}\n", encoding="utf-8")
+    (site / "index.html").write_text("home\n", encoding="utf-8")
+    return site
+
+
+def files_of(tree: Path) -> dict[str, bytes]:
+    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+
+
+def child_gone(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True   # reaped already
+    return False
+
+
+def test_a_replica_becomes_the_site_with_the_changed_files_and_the_old_site_is_untouched(tmp_path):
+    site = make_site(tmp_path)
+    spare = tmp_path / ".site.spare"
+    before = files_of(site)
+    old_home = (site / "index.html").stat().st_ino
+    replica = Replica(site, spare, None)
+    replace_files(site, {"index.html": b"new home\n"}, spare, replica=replica)
+    after = files_of(site)
+    assert after == {**before, "index.html": b"new home\n"}
+    # The tree swapped out is the old site, kept as the spare, its home page the old file.
+    assert files_of(spare) == before and (spare / "index.html").stat().st_ino == old_home
+    assert child_gone(replica.pid) or replica.pid == 0
+    # Made again from the spare: only what differs is linked anew.
+    replica = Replica(site, spare, None)
+    replace_files(site, {"entries/page-1.html": b"changed\n"}, spare, replica=replica)
+    assert files_of(site) == {**after, "entries/page-1.html": b"changed\n"}
+    assert files_of(spare) == after
+
+
+def test_an_abandoned_replica_is_stopped_and_a_new_tree_removed(tmp_path):
+    site = make_site(tmp_path, 3000)
+    before = files_of(site)
+    replica = Replica(site, None, None)
+    staging = replica.staging
+    replica.abandon()
+    assert replica.pid == 0 or child_gone(replica.pid)
+    assert not staging.exists()
+    assert files_of(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_an_abandoned_replica_leaves_the_spare_for_the_next_build_to_repair(tmp_path):
+    site = make_site(tmp_path, 3000)
+    spare = tmp_path / ".site.spare"
+    replace_files(site, {"index.html": b"second\n"}, spare)   # leaves the old site as the spare
+    replica = Replica(site, spare, None)
+    replica.abandon()
+    assert spare.is_dir()
+    assert mirror(site, spare) == spare
+    assert files_of(spare) == files_of(site)
