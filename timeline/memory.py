@@ -33,6 +33,7 @@ class Memory:
         # path, ...]], ...] (see render.Placement); while its key is
         # unchanged, so are they.
         self.placed: dict[str, list] = {}
+        self.keeps_placed = False   # kept for another run (the quick rebuild's): else not recorded
         self._short: dict[str, str] = {}
         self.dirty: set[tuple[str, str]] = set()   # (table, key) changed since loading
         self.changes = 0                            # to the entries, since loading

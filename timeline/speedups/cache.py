@@ -55,6 +55,7 @@ class BuildCache(Memory):
     def __init__(self, folder: Path | None, salt: str):
         super().__init__(salt)
         self.folder = folder
+        self.keeps_placed = folder is not None
         self.lines = 0                              # lines in the file as loaded
         self.early: tuple[str, int] | None = None   # (temporary file, self.changes) of begin_save
         self.encoded: dict[str, str] = {}           # content path -> its check's JSON, made in a worker

@@ -253,7 +253,10 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
         record = watched_classes() if memory.reads is not None else None
         groups = together(jobs, todo)
         todo = [i for group in groups for i in group]
-        done = [result for group in engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs, record),
+        # The fragments each page holds, where a store keeps them for the next run (Memory.keeps_placed).
+        placing = staging is not None and memory.keeps_placed
+        done = [result for group in engine.map(_render_chunk, (renderer, None if fresh else out_dir, staging, jobs,
+                                                               record, placing),
                                                groups, min_items=32, meanwhile=meanwhile)
                 for result in group]
         changed = [stat for stat, _, _ in done]
@@ -714,18 +717,18 @@ def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[Render
     differ from the site's (all of them when there is no site yet), giving
     for each job the [size, mtime_ns] of its staged file, None for the
     others, with `record` (the classes to watch) what each page read, and
-    for each page written the entries' fragments it holds (Renderer.placed).
+    with `placing` the entries' fragments each page holds (Renderer.placed).
     In a worker."""
-    renderer, out_dir, staging, jobs, record = state
+    renderer, out_dir, staging, jobs, record, placing = state
     indices = [i for group in groups for i in group]
     out: list[Rendered] = []
     if record is None:
-        _render_each(renderer, out_dir, staging, jobs, indices, None, out)
+        _render_each(renderer, out_dir, staging, jobs, indices, None, placing, out)
     else:
         with Recorder(record, each=(Entry,)) as recorder:
             renderer.recorder = recorder
             try:
-                _render_each(renderer, out_dir, staging, jobs, indices, recorder, out)
+                _render_each(renderer, out_dir, staging, jobs, indices, recorder, placing, out)
             finally:
                 renderer.recorder = None
     results = iter(out)
@@ -733,7 +736,7 @@ def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[Render
 
 
 def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
-                 indices: Sequence[int], recorder: Recorder | None,
+                 indices: Sequence[int], recorder: Recorder | None, placing: bool,
                  out: list[Rendered]) -> None:
     for i in indices:
         job = jobs[i]
@@ -741,7 +744,7 @@ def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None,
         if job.template is not None:
             if recorder is not None:
                 recorder.take()
-            if staging is not None:
+            if placing:
                 placed = renderer.placed = []
         try:
             data = job.bytes(renderer)
