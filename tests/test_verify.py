@@ -575,7 +575,7 @@ def test_paragraphs_properties(text: str) -> None:
 
 
 def test_kept_character_classes_match_a_fresh_computation():
-    # timeline/unicode_classes.py saves computing them at every start.
+    # timeline/check/unicode_classes.py saves computing them at every start.
     from timeline.check import verify
     assert (verify.NB_CLASS, verify.UNSTABLE_CLASS) == verify.char_classes()
 

@@ -5,7 +5,7 @@ are kept here; verify.py computes them afresh whenever
 `unicodedata.unidata_version` differs. tests/test_verify.py checks them
 against a fresh computation. To write this file again:
 
-    python -c "from timeline.verify import write_char_classes; write_char_classes()"
+    python -c "from timeline.check.verify import write_char_classes; write_char_classes()"
 """
 
 UNIDATA_VERSION = '14.0.0'

@@ -151,7 +151,7 @@ def char_classes() -> tuple[str, str]:
 
 
 def write_char_classes(path: str | None = None) -> None:
-    """Write timeline/unicode_classes.py: the classes, computed now."""
+    """Write timeline/check/unicode_classes.py: the classes, computed now."""
     import os
     non_boundary, unstable = char_classes()
     target = path or os.path.join(os.path.dirname(__file__), "unicode_classes.py")
@@ -169,7 +169,7 @@ are kept here; verify.py computes them afresh whenever
 `unicodedata.unidata_version` differs. tests/test_verify.py checks them
 against a fresh computation. To write this file again:
 
-    python -c "from timeline.verify import write_char_classes; write_char_classes()"
+    python -c "from timeline.check.verify import write_char_classes; write_char_classes()"
 """
 '''
 
