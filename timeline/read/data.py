@@ -90,7 +90,8 @@ def outline(path: str, front_matter: str) -> str:
 #   letters loads the one shard of one of its runs (the smallest) and scans
 #   its tokens; a shorter word reads its own run's entries;
 # - search/eN.js, the entries shown as results (slug, title, date, page),
-#   ENTRY_CHUNK entries a file in timeline order, loaded for those listed;
+#   entry_chunk(count) entries a file in timeline order, loaded for those
+#   listed;
 # - search/tags.js, people.js, groups.js: the entries of each, loaded when
 #   a filter is first used.
 #
@@ -102,11 +103,31 @@ def outline(path: str, front_matter: str) -> str:
 _JS_SPACE = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_VALUE = {c: i for i, c in enumerate(_B64)}
-ENTRY_CHUNK = 4
+# Every file of the index costs a build a file to create, which on some
+# disks costs more than rendering a page (bench/README.md), and a reader
+# the bytes of the results beside the ones listed. The sizes below keep a
+# search under 300 kB (bench/search.py) with static/search.js listing at
+# most 100 results, in about half the files smaller ones took.
+_ENTRY_CHUNK = 8
+_SMALL_INDEX = 1024   # entries whose results, all of them, a search may load
+_ENTRY_FILES_SMALL = 32
 # Each shard holds about this many tokens' worth (entries times tokens): a
 # shard per so many entries, a power of two.
-_ENTRIES_PER_SHARD = 24
+_ENTRIES_PER_SHARD = 48
 _MAX_SHARDS = 1024
+
+
+def entry_chunk(count: int) -> int:
+    """How many entries' results a file of search/eN.js holds: a few,
+    so that the results listed, wherever they are, load little; or, for a
+    timeline of up to _SMALL_INDEX entries, whose results together weigh
+    less than one search may load, enough for at most _ENTRY_FILES_SMALL
+    files (a power of two)."""
+    chunk = _ENTRY_CHUNK
+    if count <= _SMALL_INDEX:
+        while chunk * _ENTRY_FILES_SMALL < count:
+            chunk *= 2
+    return chunk
 
 
 def search_tokens(e: Entry) -> list[str]:

@@ -20,7 +20,7 @@ from ..check.markup import ROOT
 from ..read.names import href, page_name
 from ..hashing import digest, digest_text
 from .keys import KeyMaker, Read, Reads, Recorder
-from ..read.data import (ENTRY_CHUNK, encode_numbers, js_safe, patch_word_shards, search_head, search_part,
+from ..read.data import (encode_numbers, entry_chunk, js_safe, patch_word_shards, search_head, search_part,
                          search_tokens, shard_count, shard_file, to_json, word_shards)
 from .exports import EventWriter, StructuredData, entry_files as export_files, icalendar_event, json_ld, summary
 from ..read.i18n import Language, localized
@@ -521,7 +521,8 @@ SEARCH_FACETS = ("tags", "people", "groups")
 
 def search_paths(count: int) -> list[str]:
     """The files of the split index of `count` entries."""
-    chunks = (count + ENTRY_CHUNK - 1) // ENTRY_CHUNK
+    chunk = entry_chunk(count)
+    chunks = (count + chunk - 1) // chunk
     return (["search-index.js"] + [f"search/w{s}.js" for s in range(shard_count(count))]
             + [f"search/e{k}.js" for k in range(chunks)] + [f"search/{name}.js" for name in SEARCH_FACETS])
 
@@ -532,9 +533,10 @@ def search_results_file(t: Timeline, where_listed: dict[str, str], numbers: dict
     the results beside it (search_files makes them all); `numbers` as
     search_numbers gives them."""
     lang = t.language
-    k = number - number % ENTRY_CHUNK
-    rows = [_search_row(e, where_listed.get(e.slug), numbers, lang) for e in t.entries[k:k + ENTRY_CHUNK]]
-    return f"search/e{k // ENTRY_CHUNK}.js", search_part(f"e{k // ENTRY_CHUNK}", rows)
+    chunk = entry_chunk(len(t.entries))
+    k = number - number % chunk
+    rows = [_search_row(e, where_listed.get(e.slug), numbers, lang) for e in t.entries[k:k + chunk]]
+    return f"search/e{k // chunk}.js", search_part(f"e{k // chunk}", rows)
 
 
 def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = None) -> dict[str, bytes]:
@@ -569,7 +571,7 @@ def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = 
         for s, shard in enumerate(word_shards([j.split(" ") if j else [] for j in joined], shards)):
             files[f"search/w{s}.js"] = shard_file(s, shard)
     sizes = [len(files[f"search/w{s}.js"]) for s in range(shards)]
-    files.update(search_results_file(t, where_listed, numbers, k) for k in range(0, count, ENTRY_CHUNK))
+    files.update(search_results_file(t, where_listed, numbers, k) for k in range(0, count, entry_chunk(count)))
     held: dict[str, list[list[int]]] = {name: [[] for _ in numbers[name]] for name in SEARCH_FACETS}
     for i, e in enumerate(entries):
         for tag, _ in e.tag_links:
@@ -582,7 +584,7 @@ def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = 
         files[f"search/{name}.js"] = search_part(name, [encode_numbers(sorted(set(n)), count) for n in held[name]])
     head = {"pages": [href(p) for p in numbers["pages"]], "tags": list(numbers["tags"]),
             "people": list(numbers["people"]), "groups": list(numbers["groups"]),
-            "count": count, "chunk": ENTRY_CHUNK}
+            "count": count, "chunk": entry_chunk(count)}
     files["search-index.js"] = search_head(head, sizes)
     if kept is not None:
         now: dict[str, str | None] = {f"f\0{path}": data.decode("utf-8", "surrogatepass") for path, data in files.items()}

@@ -1,1 +1,1 @@
-window.TIMELINE_SEARCH={"pages":[],"tags":["../etc",".hidden","bridge","café au lait","council","ferry","reactions","Алматы"],"people":["Jon Berg","José Ñúñez","Mira Holm"],"groups":[],"count":9,"chunk":4,"shards":[4460],"parts":{}};
+window.TIMELINE_SEARCH={"pages":[],"tags":["../etc",".hidden","bridge","café au lait","council","ferry","reactions","Алматы"],"people":["Jon Berg","José Ñúñez","Mira Holm"],"groups":[],"count":9,"chunk":8,"shards":[4460],"parts":{}};

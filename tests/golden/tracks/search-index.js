@@ -1,1 +1,1 @@
-window.TIMELINE_SEARCH={"pages":[],"tags":["plan"],"people":["Ola Nes"],"groups":["Council","Works"],"count":5,"chunk":4,"shards":[1676],"parts":{}};
+window.TIMELINE_SEARCH={"pages":[],"tags":["plan"],"people":["Ola Nes"],"groups":["Council","Works"],"count":5,"chunk":8,"shards":[1676],"parts":{}};

@@ -1,1 +1,1 @@
-TIMELINE_SEARCH.parts["e1"]=[["2021-03-28-closure-span","The bridge is closed for repairs","28 Mar 2021, 02:30:00",-1],["2021-03-28-mayor","No","28 Mar 2021, 18:30",-1],["2021-04-02-cafe","Café owners ask for a ferry","2 Apr 2021, 10:00",-1],["2021-04-05-färja","The ferry plan is dropped","5 Apr 2021",-1,"entries/2021-04-05-f%C3%A4rja.html"]];
+TIMELINE_SEARCH.parts["e1"]=[["2021-10-31-overlap","The ferry starts at the hour that happens twice","31 Oct 2021, 02:30",-1]];

@@ -17,7 +17,7 @@
   var status = document.getElementById("search-status");
   var results = document.getElementById("search-results");
   var onePage = document.querySelector("article.entry") !== null;
-  var MAX_LISTED = 200;
+  var MAX_LISTED = 100;
   var FIRST_LISTED = 25;      /* listed at once; the rest once typing stops */
   var REST_AFTER_MS = 300;
   var LOADING_AFTER_MS = 400;

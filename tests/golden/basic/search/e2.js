@@ -1,1 +1,0 @@
-TIMELINE_SEARCH.parts["e2"]=[["2021-10-31-overlap","The ferry starts at the hour that happens twice","31 Oct 2021, 02:30",-1]];
