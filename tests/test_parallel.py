@@ -180,14 +180,14 @@ def test_a_value_that_several_output_files_share_is_made_in_one_process(tmp_path
 
     monkeypatch.setattr(render, "make", logged)
     writers = tmp_path / "written.log"
-    write_new = output._write_new
+    write_new = output._write_moved
 
     def logged_write(path, data, *args, **kwargs):
         with open(writers, "a", encoding="utf-8") as f:
             f.write(f"{os.getpid()}\n")
         return write_new(path, data, *args, **kwargs)
 
-    monkeypatch.setattr(output, "_write_new", logged_write)
+    monkeypatch.setattr(output, "_write_moved", logged_write)
     folders = Folders(tmp_path / "t" / "content", tmp_path / "t" / "seeds", "content", "seeds")
     result = Project(Options(folders, out_dir=tmp_path / "site"), FastEngine(None, 2)).build()
     assert result.ok and (tmp_path / "site" / "timelinejs.js").is_file()

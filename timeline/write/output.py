@@ -277,6 +277,7 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
                     memory.pages.pop(job.path, None)
         if out_dir is None or staging is None:
             return [], [], {}
+        _remove_making(staging)
         # Every file is rendered and staged: only now is the site made.
         # Moving a file keeps its size and time: those taken as it was
         # written stand (and save stating 10,000 files again).
@@ -539,15 +540,18 @@ def _write_new(path: str, data: bytes, replace: bool = True) -> list[int]:
     """Write a file as a new file: where a staged tree holds a link to the
     site's own file, that link is replaced, never written through.
     `replace` False: the staged tree was made empty by this build, so
-    there is nothing to replace (a cold build: one call fewer per file)."""
+    there is nothing to replace."""
     if replace:
         try:
             os.unlink(path)
         except FileNotFoundError:
             pass
+    return _write_fd(os.open(path, _NEW_FILE, 0o666), data)
+
+
+def _write_fd(fd: int, data: bytes) -> list[int]:
     # Written by the descriptor: a file object's buffer would only copy the
     # page, which is written whole.
-    fd = os.open(path, _NEW_FILE, 0o666)
     try:
         view = memoryview(data)
         while view:
@@ -556,6 +560,39 @@ def _write_new(path: str, data: bytes, replace: bool = True) -> list[int]:
     finally:
         os.close(fd)
     return [st.st_size, st.st_mtime_ns]
+
+
+# A process's own folder in a staged tree, where it makes its files before
+# moving each into place (_write_moved).
+_MAKING = ".making-"
+
+
+def _write_moved(path: str, data: bytes, making: str, name: str) -> list[int]:
+    """Write a file as a new file, made as `name` in `making` (a folder of
+    this process's own in the staged tree) and moved to `path`, where it
+    replaces whatever is there (a link to the site's own file is replaced,
+    never written through).
+
+    A file system holds a folder's lock for the whole of making a file in
+    it, and making one can be slow: ext4 without a journal walks the free
+    inodes it would rather not reuse yet, thousands of them after a site
+    was deleted. Two processes making the entries' pages in entries/ would
+    take turns at its lock, the waiting one spinning; each making them in
+    its own folder, they work side by side, and a move holds the lock
+    only briefly (bench/README.md)."""
+    made = os.path.join(making, name)
+    stat = _write_fd(os.open(made, _NEW_FILE, 0o666), data)
+    os.rename(made, path)
+    return stat
+
+
+def _remove_making(staging: Path) -> None:
+    """The processes' own folders (_write_moved), empty once all is moved,
+    or holding what a failed write left."""
+    with os.scandir(staging) as items:
+        for item in items:
+            if item.name.startswith(_MAKING) and item.is_dir(follow_symlinks=False):
+                _remove_tree(item.path)
 
 
 def site_files(out_dir: Path) -> list[str]:
@@ -738,6 +775,7 @@ def _render_chunk(state: tuple, groups: Sequence[list[int]]) -> list[list[Render
 def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None, jobs: list[Job],
                  indices: Sequence[int], recorder: Recorder | None, placing: bool,
                  out: list[Rendered]) -> None:
+    making = None
     for i in indices:
         job = jobs[i]
         seen = placed = None
@@ -755,7 +793,10 @@ def _render_each(renderer: Renderer, out_dir: Path | None, staging: Path | None,
         if staging is None or (out_dir is not None and _same(out_dir / job.path, data)):
             out.append((None, seen, placed))
             continue
-        out.append((_write_new(os.path.join(staging, job.path), data, replace=out_dir is not None), seen, placed))
+        if making is None:
+            making = os.path.join(staging, f"{_MAKING}{os.getpid()}")
+            os.makedirs(making, exist_ok=True)
+        out.append((_write_moved(os.path.join(staging, job.path), data, making, str(i)), seen, placed))
 
 
 def _is_empty(folder: Path) -> bool:
