@@ -15,8 +15,9 @@ with `rm -rf site`), N files of an entry page's size made
 On ext4 without a journal (this machine's disk), making a file walks the
 free inodes that were freed in the last minute, which it would rather not
 reuse yet: thousands after a site was deleted, all under the lock of the
-folder the file is made in. DIR (default: a new folder under the system's
-temporary folder) must be on the disk to measure, not on tmpfs. Prints
+folder the file is made in. The files are made in a new folder
+inside DIR (default: the system's temporary folder), removed at the end;
+DIR must be on the disk to measure, not on tmpfs. Prints
 wall and CPU seconds of each way, every round and their medians."""
 from __future__ import annotations
 
@@ -78,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("n", nargs="?", type=int, default=10000)
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--dir", help="where to make the files (default: a new temporary folder)")
+    p.add_argument("--dir", help="where to make the files, in a new folder of its own (default: the system's "
+                                 "temporary folder)")
     args = p.parse_args(argv)
-    root = args.dir or tempfile.mkdtemp(prefix="make-files-")
+    root = tempfile.mkdtemp(prefix="make-files-", dir=args.dir)
     site = os.path.join(root, "site")
     ways = {"one process, one folder": (1, False), "two processes, one folder": (2, False),
             "two processes, own folders, moved": (2, True)}
@@ -101,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures[way].append((wall, cpu))
                 print(f"round {r + 1}: {way}: {wall:.2f} s, CPU {cpu:.2f} s", flush=True)
     finally:
-        shutil.rmtree(root if not args.dir else site, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
     print(f"\n{args.n:,} files of {len(PAGE):,} bytes, made right after as many were deleted (medians of {args.rounds}):")
     for way, runs in figures.items():
         print(f"  {way:36s} {statistics.median(w for w, _ in runs):6.2f} s wall, "

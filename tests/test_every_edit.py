@@ -14,6 +14,8 @@ entry."""
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -24,7 +26,7 @@ from helpers import build, copy_fixture, snapshot
 from test_cache import make_large, replace_in
 from timeline.model.assemble import Folders
 from timeline.engine import Engine
-from timeline.project import BUNDLED_TEMPLATES, Options, Project
+from timeline.project import BUNDLED_TEMPLATES, Options, OutputError, Project
 from timeline.speedups import FastEngine
 
 MAYOR = "content/2021-03-28-mayor.md"
@@ -269,3 +271,43 @@ def test_a_stylesheet_edit_in_memory_is_copied_and_renders_no_page(project, tmp_
     shutil.rmtree(site)
     assert fresh_build.build().ok
     assert snapshot(shown) == snapshot(site)
+
+
+def test_a_full_build_that_fails_while_writing_leaves_nothing_for_the_next_patch_to_publish(project, tmp_path,
+                                                                                         monkeypatch):
+    # The preview's full build makes its spare tree the staged one; failed,
+    # it leaves there what it had written (pages of a tag since taken back,
+    # a process's half-made file in its own folder). The next patched edit
+    # must not swap those in as if the spare differed from the site only
+    # where the last patch wrote.
+    from timeline.write import output
+
+    site = tmp_path / "site"
+    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), keep_spare=True, lasting=True)
+    assert kept.build().ok
+    entry = next((project / "content" / "gen").rglob("*-gen-012.md"))
+    replace_in(entry, "the bridge, week 3", "the bridge, week three")
+    assert kept.rebuild([entry], complete=True).quick
+    replace_in(entry, "tags: [bridge, batch 5]", "tags: [bridge, batch 5, a new tag]")   # the full build's way
+    written = {"files": 0}
+    real = output._write_fd
+
+    def full_disk(fd: int, data: bytes) -> list[int]:
+        written["files"] += 1
+        if written["files"] == 5:
+            os.write(fd, data[:10])
+            os.close(fd)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data)
+
+    monkeypatch.setattr(output, "_write_fd", full_disk)
+    with pytest.raises(OutputError, match="No space left"):   # in whichever process makes its 5th file first
+        kept.rebuild([entry], complete=True)
+    monkeypatch.setattr(output, "_write_fd", real)
+    # The tag taken back, the title edited again: patched into the last build.
+    replace_in(entry, "tags: [bridge, batch 5, a new tag]", "tags: [bridge, batch 5]")
+    replace_in(entry, "the bridge, week three", "the bridge, week 3 and a bit")
+    result = kept.rebuild([entry], complete=True)
+    assert result.ok and result.quick
+    assert not [p for p in site.rglob(".making-*")]
+    assert snapshot(site) == fresh(project, tmp_path / "fresh")

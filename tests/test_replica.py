@@ -1,7 +1,7 @@
 """The quick rebuild's new tree, made by a child process (output.Replica):
 a whole replica of the site, linked, never written through; abandoned, its
-child stopped and reaped, a new tree removed and a spare one left for the
-next build to repair."""
+child stopped and reaped, and the tree left as the spare for the next build
+to repair (a new tree removed where there is no place for a spare)."""
 
 from __future__ import annotations
 
@@ -73,3 +73,21 @@ def test_an_abandoned_replica_leaves_the_spare_for_the_next_build_to_repair(tmp_
     assert spare.is_dir()
     assert mirror(site, spare) == spare
     assert files_of(spare) == files_of(site)
+
+
+def test_an_abandoned_new_tree_becomes_the_spare_however_far_it_got(tmp_path):
+    # The quick rebuild begins the tree before it knows whether anything
+    # changed: a run that finds nothing to do leaves it for the next.
+    site = make_site(tmp_path, 3000)
+    spare = tmp_path / ".site.spare"
+    before = files_of(site)
+    replica = Replica(site, spare, None)
+    staging = replica.staging
+    assert staging != spare   # no spare yet: a new tree
+    replica.abandon()
+    assert replica.pid == 0 or child_gone(replica.pid)
+    assert not staging.exists() and spare.is_dir()
+    assert files_of(site) == before
+    assert mirror(site, spare) == spare
+    assert files_of(spare) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.spare", "site"]

@@ -92,6 +92,9 @@ class FastEngine(Engine):
             done = patch.patch(project, self.live, before, changed, self.readers)
             if done is None:
                 self.inputs_read = before   # by the full build that follows, kept if it succeeds
+                # The full build makes the spare its staged tree: failed, it
+                # leaves it anything, so the next patch lists it whole (mirror).
+                self.live.written = None
             # The manifest's quick way would leave the build kept in memory behind.
             return done
         if self.cache_folder is None:

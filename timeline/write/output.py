@@ -244,6 +244,8 @@ def write_site(out_dir: Path | None, jobs: list[Job], renderer: Renderer, engine
             if staging is None:
                 staging = new_staging(out_dir)
                 os.mkdir(staging)
+            else:
+                _remove_making(staging)   # what a failed build left: each process's folder starts empty
             # Folders made once here, not once per file in the workers.
             for folder in sorted({os.path.dirname(jobs[i].path) for i in todo}):
                 os.makedirs(os.path.join(staging, folder), exist_ok=True)
@@ -371,12 +373,13 @@ class Replica:
     another core. It is made in the spare tree a build swapped out, if
     there is one (`mirror`), else in a new staged tree. `finish` gives the
     tree, to be passed to replace_files; `abandon` stops the child and
-    removes a staged tree (a spare is left, for `mirror` to repair). Where
+    leaves the tree as the spare, for `mirror` to repair. Where
     the system cannot fork, the tree is made when finished."""
 
     def __init__(self, out_dir: Path, spare: Path | None, listing: list[str] | None) -> None:
         self.out_dir = real_out_dir(out_dir)
         self.listing = listing
+        self.spare = spare
         self.pid = 0
         self.reaped = self.made = False
         # Ctrl-C and SIGTERM wait until the child is known, so that `abandon` can stop it.
@@ -428,7 +431,9 @@ class Replica:
         return self.staging
 
     def abandon(self) -> None:
-        """Stop the child if it still works; remove the tree if it is a new one."""
+        """Stop the child if it still works. A new tree becomes the spare
+        where there is none, however far it got (the next build's `mirror`
+        repairs it), or is removed."""
         with signals_held():
             if self.pid and not self.reaped:
                 try:
@@ -438,6 +443,12 @@ class Replica:
                 os.waitpid(self.pid, 0)
                 self.reaped = True
             if not self.in_spare and os.path.lexists(self.staging):
+                if self.spare is not None and not os.path.lexists(self.spare):
+                    try:
+                        os.rename(self.staging, self.spare)
+                        return
+                    except OSError:
+                        pass
                 _remove_tree(str(self.staging))
 
 
