@@ -547,16 +547,13 @@ def _remove_stale(root: Path, keep: set[str]) -> None:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def _write_new(path: str, data: bytes, replace: bool = True) -> list[int]:
+def _write_new(path: str, data: bytes) -> list[int]:
     """Write a file as a new file: where a staged tree holds a link to the
-    site's own file, that link is replaced, never written through.
-    `replace` False: the staged tree was made empty by this build, so
-    there is nothing to replace."""
-    if replace:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+    site's own file, that link is replaced, never written through."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
     return _write_fd(os.open(path, _NEW_FILE, 0o666), data)
 
 
