@@ -1,7 +1,7 @@
 """The quick rebuild's new tree, made by a child process (output.Replica):
 a whole replica of the site, linked, never written through; abandoned, its
-child stopped and reaped, and the tree left as the spare for the next build
-to repair (a new tree removed where there is no place for a spare)."""
+child stopped and reaped, a new tree removed (or kept as the spare, when
+asked) and a spare one left for the next build to repair."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_a_replica_becomes_the_site_with_the_changed_files_and_the_old_site_is_u
 def test_an_abandoned_replica_is_stopped_and_a_new_tree_removed(tmp_path):
     site = make_site(tmp_path, 3000)
     before = files_of(site)
-    replica = Replica(site, None, None)
+    replica = Replica(site, tmp_path / ".site.spare", None)   # no spare yet: a new tree, not kept
     staging = replica.staging
     replica.abandon()
     assert replica.pid == 0 or child_gone(replica.pid)
@@ -75,16 +75,16 @@ def test_an_abandoned_replica_leaves_the_spare_for_the_next_build_to_repair(tmp_
     assert files_of(spare) == files_of(site)
 
 
-def test_an_abandoned_new_tree_becomes_the_spare_however_far_it_got(tmp_path):
+def test_an_abandoned_new_tree_kept_becomes_the_spare_however_far_it_got(tmp_path):
     # The quick rebuild begins the tree before it knows whether anything
-    # changed: a run that finds nothing to do leaves it for the next.
+    # changed: a run that finds nothing to do keeps it for the next.
     site = make_site(tmp_path, 3000)
     spare = tmp_path / ".site.spare"
     before = files_of(site)
     replica = Replica(site, spare, None)
     staging = replica.staging
     assert staging != spare   # no spare yet: a new tree
-    replica.abandon()
+    replica.abandon(keep=True)
     assert replica.pid == 0 or child_gone(replica.pid)
     assert not staging.exists() and spare.is_dir()
     assert files_of(site) == before

@@ -397,7 +397,8 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         # The command's run after an edit: the new site's tree (output.Replica)
         # is begun now, on another core, while the entries are looked over,
         # so that it is ready when the edit is worked out. A run that finds
-        # nothing to change, or the full build's way, abandons it.
+        # nothing to change keeps it as the spare; the full build's way
+        # removes it, as a failed build leaves nothing beside the site.
         site.begin_replica()
     try:
         return _looked_over(options, cache_folder, salt, readers, environment, watched, said, changed_files,
@@ -459,7 +460,7 @@ def _looked_over(options: Options, cache_folder: Path, salt: str, readers: Reade
     # build runs).
     out_dir, pages = site.out_dir, m["pages"]
     if not changed:
-        site.abandon()   # a spare, or the tree begun, is kept for the next run (output.Replica.abandon)
+        site.abandon(keep=True)   # the tree begun is kept as the spare for the next run
         if said is None and not _site_as_left(out_dir, pages):
             raise _NotQuick("output files changed")
         return _finish(options, cache_folder, m, site, log, [], watched)
@@ -634,9 +635,9 @@ class _Site:
         """Begin the new site's tree (output.Replica) before knowing what changes."""
         self.replica = Replica(self.out_dir, self.spare, self.listing)
 
-    def abandon(self) -> None:
+    def abandon(self, keep: bool = False) -> None:
         if self.replica is not None:
-            self.replica.abandon()
+            self.replica.abandon(keep)
             self.replica = None
 
     def read(self, path: str) -> bytes:

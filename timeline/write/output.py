@@ -373,7 +373,8 @@ class Replica:
     another core. It is made in the spare tree a build swapped out, if
     there is one (`mirror`), else in a new staged tree. `finish` gives the
     tree, to be passed to replace_files; `abandon` stops the child and
-    leaves the tree as the spare, for `mirror` to repair. Where
+    removes a new tree, or keeps it as the spare (a spare is left, for
+    `mirror` to repair). Where
     the system cannot fork, the tree is made when finished."""
 
     def __init__(self, out_dir: Path, spare: Path | None, listing: list[str] | None) -> None:
@@ -430,10 +431,11 @@ class Replica:
         self.made = True
         return self.staging
 
-    def abandon(self) -> None:
-        """Stop the child if it still works. A new tree becomes the spare
-        where there is none, however far it got (the next build's `mirror`
-        repairs it), or is removed."""
+    def abandon(self, keep: bool = False) -> None:
+        """Stop the child if it still works, and remove a new tree; with
+        `keep` (a run that found nothing to change), a new tree becomes the
+        spare where there is none, however far it got (the next build's
+        `mirror` repairs it). A failed or full build leaves none."""
         with signals_held():
             if self.pid and not self.reaped:
                 try:
@@ -443,7 +445,7 @@ class Replica:
                 os.waitpid(self.pid, 0)
                 self.reaped = True
             if not self.in_spare and os.path.lexists(self.staging):
-                if self.spare is not None and not os.path.lexists(self.spare):
+                if keep and self.spare is not None and not os.path.lexists(self.spare):
                     try:
                         os.rename(self.staging, self.spare)
                         return
