@@ -1,12 +1,15 @@
 """The quick rebuild's new tree, made by a child process (output.Replica):
 a whole replica of the site, linked, never written through; abandoned, its
-child stopped and reaped, a new tree removed (or kept as the spare, when
-asked) and a spare one left for the next build to repair."""
+child stopped and reaped, a new tree removed and a spare one left for the
+next build to repair; stopped by Ctrl-C as it begins, nothing left."""
 
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
+
+import pytest
 
 from timeline.write.output import Replica, mirror, replace_files
 
@@ -75,19 +78,26 @@ def test_an_abandoned_replica_leaves_the_spare_for_the_next_build_to_repair(tmp_
     assert files_of(spare) == files_of(site)
 
 
-def test_an_abandoned_new_tree_kept_becomes_the_spare_however_far_it_got(tmp_path):
-    # The quick rebuild begins the tree before it knows whether anything
-    # changed: a run that finds nothing to do keeps it for the next.
+def test_a_replica_interrupted_as_it_begins_leaves_no_child_and_no_tree(tmp_path, monkeypatch):
+    # Ctrl-C while the signals are held (the fork under way) is raised as
+    # they are let go, inside Replica(): the caller never gets the replica
+    # to abandon, so the constructor must.
     site = make_site(tmp_path, 3000)
-    spare = tmp_path / ".site.spare"
     before = files_of(site)
-    replica = Replica(site, spare, None)
-    staging = replica.staging
-    assert staging != spare   # no spare yet: a new tree
-    replica.abandon(keep=True)
-    assert replica.pid == 0 or child_gone(replica.pid)
-    assert not staging.exists() and spare.is_dir()
+    real_fork = os.fork
+    forked: list[int] = []
+
+    def fork() -> int:
+        os.kill(os.getpid(), signal.SIGINT)
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    with pytest.raises(KeyboardInterrupt):
+        Replica(site, tmp_path / ".site.spare", None)
+    monkeypatch.setattr(os, "fork", real_fork)
+    assert forked and child_gone(forked[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
     assert files_of(site) == before
-    assert mirror(site, spare) == spare
-    assert files_of(spare) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.spare", "site"]

@@ -391,29 +391,6 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         m = _read_manifest(cache_folder, salt)
     if m is None:
         raise _NotQuick("no manifest")
-    # The site's files, as the manifest has them (checked below): the site need not be listed again.
-    site = _Site(options.out_dir, spare, list(m["pages"]) if said is None else None)
-    if said is None:
-        # The command's run after an edit: the new site's tree (output.Replica)
-        # is begun now, on another core, while the entries are looked over,
-        # so that it is ready when the edit is worked out. A run that finds
-        # nothing to change keeps it as the spare; the full build's way
-        # removes it, as a failed build leaves nothing beside the site.
-        site.begin_replica()
-    try:
-        return _looked_over(options, cache_folder, salt, readers, environment, watched, said, changed_files,
-                            ics_event, m, site, trust_before)
-    except BaseException:
-        site.abandon()
-        raise
-
-
-def _looked_over(options: Options, cache_folder: Path, salt: str, readers: Readers,
-                 environment: Callable[..., jinja2.Environment], watched: Watched | None, said: list[str] | None,
-                 changed_files: list[str] | None, ics_event: EventWriter, m: dict, site: "_Site",
-                 trust_before: int) -> Result:
-    """The rest of the quick rebuild once the manifest is read and the new
-    site's tree begun (if it is): what changed, then the rebuild or None."""
     problems = Problems()
     inputs = read_inputs(options, salt, problems, readers, environment)
     if problems.items or inputs.digest != m["inputs"] or not _bundled_templates_only(inputs.renderer):
@@ -449,27 +426,31 @@ def _looked_over(options: Options, cache_folder: Path, salt: str, readers: Reade
         if _stat_text(trusted) != was[rel][0]:
             log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
     order: list[str] = m["order"]
+    # The site's files, as the manifest has them (checked below): the site need not be listed again.
+    site = _Site(options.out_dir, spare, list(m["pages"]) if said is None else None)
     for job, data_digest in zip(inputs.static, static_digests(inputs.static).values()):
         if data_digest != m["static"][job.path]:
             assert isinstance(job.data, bytes)   # static files are read whole
             site.put(job.path, job.data)
             log.append(["s", job.path, data_digest])
     # Every output file must be as the last build left it, and no other
-    # (unless the caller saw every change): looked at while the new site's
-    # tree is made on another core (if not, it is abandoned and the full
-    # build runs).
-    out_dir, pages = site.out_dir, m["pages"]
+    # (unless the caller saw every change): looked at once the new site's
+    # tree is begun, on another core, when entries changed (if not, the tree
+    # is abandoned and the full build runs).
+    out_dir, pages = options.out_dir, m["pages"]
     if not changed:
-        site.abandon(keep=True)   # the tree begun is kept as the spare for the next run
         if said is None and not _site_as_left(out_dir, pages):
             raise _NotQuick("output files changed")
         return _finish(options, cache_folder, m, site, log, [], watched)
-    if site.replica is None:
+    try:
         site.begin_replica()
-    if said is None and not _site_as_left(out_dir, pages):
-        raise _NotQuick("output files changed")
-    return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,
-                    order, watched, ics_event, trust_before)
+        if said is None and not _site_as_left(out_dir, pages):
+            raise _NotQuick("output files changed")
+        return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,
+                        order, watched, ics_event, trust_before)
+    except BaseException:
+        site.abandon()
+        raise
 
 
 def _changed(options: Options, cache_folder: Path, salt: str, readers: Readers, inputs: Inputs, m: dict,
@@ -635,9 +616,9 @@ class _Site:
         """Begin the new site's tree (output.Replica) before knowing what changes."""
         self.replica = Replica(self.out_dir, self.spare, self.listing)
 
-    def abandon(self, keep: bool = False) -> None:
+    def abandon(self) -> None:
         if self.replica is not None:
-            self.replica.abandon(keep)
+            self.replica.abandon()
             self.replica = None
 
     def read(self, path: str) -> bytes:

@@ -373,31 +373,36 @@ class Replica:
     another core. It is made in the spare tree a build swapped out, if
     there is one (`mirror`), else in a new staged tree. `finish` gives the
     tree, to be passed to replace_files; `abandon` stops the child and
-    removes a new tree, or keeps it as the spare (a spare is left, for
-    `mirror` to repair). Where
+    removes a staged tree (a spare is left, for `mirror` to repair). Where
     the system cannot fork, the tree is made when finished."""
 
     def __init__(self, out_dir: Path, spare: Path | None, listing: list[str] | None) -> None:
         self.out_dir = real_out_dir(out_dir)
         self.listing = listing
-        self.spare = spare
         self.pid = 0
         self.reaped = self.made = False
         # Ctrl-C and SIGTERM wait until the child is known, so that `abandon` can stop it.
-        with signals_held():
-            if spare is not None and spare.is_dir() and not spare.is_symlink():
-                self.staging, self.in_spare = spare, True
-            else:
-                self.staging, self.in_spare = new_staging(self.out_dir), False
-                os.mkdir(self.staging)
-            if hasattr(os, "fork"):
-                try:
-                    self.pid = os.fork()
-                except OSError:
-                    self.pid = -1   # no child: made when finished
-                if self.pid == 0:
-                    self._child()
-                self.pid = max(self.pid, 0)
+        try:
+            with signals_held():
+                if spare is not None and spare.is_dir() and not spare.is_symlink():
+                    self.staging, self.in_spare = spare, True
+                else:
+                    self.staging, self.in_spare = new_staging(self.out_dir), False
+                    os.mkdir(self.staging)
+                if hasattr(os, "fork"):
+                    try:
+                        self.pid = os.fork()
+                    except OSError:
+                        self.pid = -1   # no child: made when finished
+                    if self.pid == 0:
+                        self._child()
+                    self.pid = max(self.pid, 0)
+        except BaseException:
+            # A signal held meanwhile is raised as the block ends, before the
+            # caller holds the replica to abandon: abandoned here.
+            if hasattr(self, "staging"):
+                self.abandon()
+            raise
 
     def _child(self) -> None:
         status = 1
@@ -431,11 +436,8 @@ class Replica:
         self.made = True
         return self.staging
 
-    def abandon(self, keep: bool = False) -> None:
-        """Stop the child if it still works, and remove a new tree; with
-        `keep` (a run that found nothing to change), a new tree becomes the
-        spare where there is none, however far it got (the next build's
-        `mirror` repairs it). A failed or full build leaves none."""
+    def abandon(self) -> None:
+        """Stop the child if it still works; remove the tree if it is a new one."""
         with signals_held():
             if self.pid and not self.reaped:
                 try:
@@ -445,12 +447,6 @@ class Replica:
                 os.waitpid(self.pid, 0)
                 self.reaped = True
             if not self.in_spare and os.path.lexists(self.staging):
-                if keep and self.spare is not None and not os.path.lexists(self.spare):
-                    try:
-                        os.rename(self.staging, self.spare)
-                        return
-                    except OSError:
-                        pass
                 _remove_tree(str(self.staging))
 
 
