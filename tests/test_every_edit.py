@@ -311,3 +311,27 @@ def test_a_full_build_that_fails_while_writing_leaves_nothing_for_the_next_patch
     assert result.ok and result.quick
     assert not [p for p in site.rglob(".making-*")]
     assert snapshot(site) == fresh(project, tmp_path / "fresh")
+
+
+def test_a_patch_after_another_process_built_the_site_keeps_what_that_build_wrote(project, tmp_path):
+    # The command run while the preview runs: its build swaps the site and
+    # leaves the spare differing from it where it wrote, not where the
+    # preview's last patch wrote. The preview's next patch must not trust
+    # the spare, or it would swap in what that build replaced.
+    from timeline.write.output import replace_files
+
+    site = tmp_path / "site"
+    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), keep_spare=True, lasting=True)
+    assert kept.build().ok
+    first = next((project / "content" / "gen").rglob("*-gen-012.md"))
+    replace_in(first, "the bridge, week 3", "the bridge, week three")
+    assert kept.rebuild([first], complete=True).quick
+    spare = tmp_path / ".site.spare"
+    assert spare.is_dir()
+    elsewhere = (site / "404.html").read_bytes().replace(b"</body>", b"<!-- built elsewhere --></body>")
+    replace_files(site, {"404.html": elsewhere}, spare)   # another process's build of one file
+    second = next((project / "content" / "gen").rglob("*-gen-020.md"))
+    replace_in(second, "week 5", "week five")
+    result = kept.rebuild([second], complete=True)
+    assert result.ok and result.quick and "404.html" not in result.written
+    assert (site / "404.html").read_bytes() == elsewhere

@@ -61,7 +61,11 @@ class Live:
     files: list[tuple[EntryFile, Made, list[Joined]]] | None = None
     shared: dict[str, tuple[str, Any]] | None = None     # each file's shared data, and as JSON
     reads: dict[str, set[str]] | None = None             # what of the entries it read, with head and foot
-    written: list[str] | None = None                     # by the last patch, if it swapped the site
+    # By the last patch, if it swapped the site: the tree it swapped out (as
+    # its folder's device, inode and change time: another process's build,
+    # the command's, swaps or repairs it) and the files in which that tree
+    # differs from the site.
+    written: tuple[tuple[int, int, int], list[str]] | None = None
     where: dict[str, str] | None = None                  # slug -> the listing page that shows it
     numbers: dict[str, dict[str, int]] = field(default_factory=dict)   # the search's (render.search_numbers)
     # The build the two lookups below were made of: each entry's place, each job by its path.
@@ -161,6 +165,17 @@ def patch(project: Project, live: Live, inputs_before: tuple[str, dict[str, str]
         # undo it (it makes the model afresh from the checks).
         project.last = None
         return None
+
+
+def _tree(folder: Path) -> tuple[int, int, int] | None:
+    """Which folder is at this path, as last changed (its device, inode and
+    change time: a swap renames it, and repairing it removes files at its
+    top, such as timeline.json, first), None if none."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_ctime_ns
 
 
 def _lookups(live: Live, last: Build) -> Live:
@@ -328,9 +343,12 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
     written = sorted(files)
     if files:
         spare = project.spare() if project.keep_spare else None
-        replace_files(out_dir, files, spare, live.written)
+        kept = live.written
+        differs = kept[1] if kept is not None and spare is not None and _tree(spare) == kept[0] else None
+        replace_files(out_dir, files, spare, differs)
         # The tree swapped out differs from the site in these alone.
-        live.written = written if spare is not None else None
+        swapped_out = _tree(spare) if spare is not None else None
+        live.written = (swapped_out, written) if swapped_out is not None else None
     for entry, now, _, trusted in edits:
         memory.keep_checked(entry.path, t.context, now.file_hash, trusted, now)
         if isinstance(memory, BuildCache):
