@@ -273,6 +273,19 @@ def test_a_stylesheet_edit_in_memory_is_copied_and_renders_no_page(project, tmp_
     assert snapshot(shown) == snapshot(site)
 
 
+def patched_once(project: Path, tmp_path: Path) -> tuple[Path, Project, Path]:
+    """A project kept in memory as the preview keeps it (its spare tree
+    kept), built, and a title edit patched in: the site, the project and
+    the edited entry."""
+    site = tmp_path / "site"
+    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), keep_spare=True, lasting=True)
+    assert kept.build().ok
+    entry = next((project / "content" / "gen").rglob("*-gen-012.md"))
+    replace_in(entry, "the bridge, week 3", "the bridge, week three")
+    assert kept.rebuild([entry], complete=True).quick
+    return site, kept, entry
+
+
 def test_a_full_build_that_fails_while_writing_leaves_nothing_for_the_next_patch_to_publish(project, tmp_path,
                                                                                          monkeypatch):
     # The preview's full build makes its spare tree the staged one; failed,
@@ -282,12 +295,7 @@ def test_a_full_build_that_fails_while_writing_leaves_nothing_for_the_next_patch
     # where the last patch wrote.
     from timeline.write import output
 
-    site = tmp_path / "site"
-    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), keep_spare=True, lasting=True)
-    assert kept.build().ok
-    entry = next((project / "content" / "gen").rglob("*-gen-012.md"))
-    replace_in(entry, "the bridge, week 3", "the bridge, week three")
-    assert kept.rebuild([entry], complete=True).quick
+    site, kept, entry = patched_once(project, tmp_path)
     replace_in(entry, "tags: [bridge, batch 5]", "tags: [bridge, batch 5, a new tag]")   # the full build's way
     written = {"files": 0}
     real = output._write_fd
@@ -320,12 +328,7 @@ def test_a_patch_after_another_process_built_the_site_keeps_what_that_build_wrot
     # the spare, or it would swap in what that build replaced.
     from timeline.write.output import replace_files
 
-    site = tmp_path / "site"
-    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), keep_spare=True, lasting=True)
-    assert kept.build().ok
-    first = next((project / "content" / "gen").rglob("*-gen-012.md"))
-    replace_in(first, "the bridge, week 3", "the bridge, week three")
-    assert kept.rebuild([first], complete=True).quick
+    site, kept, _ = patched_once(project, tmp_path)
     spare = tmp_path / ".site.spare"
     assert spare.is_dir()
     elsewhere = (site / "404.html").read_bytes().replace(b"</body>", b"<!-- built elsewhere --></body>")
