@@ -327,7 +327,7 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
                            cold_tree_rss=r["tree_rss_mb"], cold_cpu=r["user"] + r["sys"])
                 log(f"[{n}] rep {rep}: ours cold {r['wall']:.2f}s, max process RSS "
                     f"{r['maxrss_mb']:.0f} MB, tree PSS {r['tree_pss_mb']:.0f} MB, RSS {r['tree_rss_mb']:.0f} MB, "
-                    f"CPU {r['user'] + r['sys']:.1f}s")
+                    f"CPU {r['user'] + r['sys']:.1f}s (system {r['sys']:.1f}s)")
             elif who == "hugo" and hugo:
                 rmtree(hout)
                 settle()
@@ -341,7 +341,7 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
                     continue
                 row.update(hugo_s=r["wall"], hugo_rss=r["maxrss_mb"], hugo_cpu=r["user"] + r["sys"])
                 log(f"[{n}] rep {rep}: hugo {r['wall']:.2f}s, RSS {r['maxrss_mb']:.0f} MB, "
-                    f"CPU {r['user'] + r['sys']:.1f}s")
+                    f"CPU {r['user'] + r['sys']:.1f}s (system {r['sys']:.1f}s)")
 
         if ours_ok and "cold_s" in row:
             # (c) edit one entry, rebuild with the same cache and output

@@ -236,6 +236,23 @@ def test_touched_output_takes_the_full_build_which_repairs_it(tmp_path, large):
     assert_as_from_scratch(project, site, tmp_path)
 
 
+def test_an_entry_edited_and_an_output_touched_take_the_full_build(tmp_path, large):
+    # Looked at by the process that makes the new tree, while the edit is rendered.
+    project, site, cache = large
+    other = site / "entries" / f"{gen_entry(project, 11).stem}.html"
+    good = other.read_bytes()
+    other.write_bytes(good.replace(b"Generated entry", b"Tampered entry"))
+    append(gen_entry(project, 2), "\nA body edit beside a touched page.\n")
+    assert not was_quick(ok(cached_build(project, site, cache)))
+    assert other.read_bytes() == good
+    assert "A body edit beside a touched page." in entry_page(site, gen_entry(project, 2).stem)
+    assert_as_from_scratch(project, site, tmp_path)
+    # Untouched, the next edit is quick again.
+    append(gen_entry(project, 3), "\nA body edit alone.\n")
+    assert was_quick(ok(cached_build(project, site, cache)))
+    assert_as_from_scratch(project, site, tmp_path)
+
+
 @pytest.mark.parametrize("damage", [
     lambda m: "not json",
     lambda m: json.dumps({**json.loads(m), "format": "another program"}),

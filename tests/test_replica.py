@@ -1,7 +1,8 @@
 """The quick rebuild's new tree, made by a child process (output.Replica):
 a whole replica of the site, linked, never written through; abandoned, its
 child stopped and reaped, a new tree removed and a spare one left for the
-next build to repair; stopped by Ctrl-C as it begins, nothing left."""
+next build to repair; stopped by Ctrl-C as it begins, nothing left; not
+swapped in when the site is not as its caller expects."""
 
 from __future__ import annotations
 
@@ -53,6 +54,35 @@ def test_a_replica_becomes_the_site_with_the_changed_files_and_the_old_site_is_u
     replace_files(site, {"entries/page-1.html": b"changed\n"}, spare, replica=replica)
     assert files_of(site) == {**after, "entries/page-1.html": b"changed\n"}
     assert files_of(spare) == after
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "without fork"])
+@pytest.mark.parametrize("with_spare", [True, False], ids=["from the spare", "a new tree"])
+def test_a_replica_whose_check_fails_is_not_swapped_in(tmp_path, monkeypatch, fork, with_spare):
+    site = make_site(tmp_path)
+    spare = tmp_path / ".site.spare"
+    if with_spare:
+        replace_files(site, {"index.html": b"home\n"}, spare)   # leaves the old site as the spare
+    before = files_of(site)
+    if not fork:
+        monkeypatch.delattr(os, "fork")
+    looked: list[bool] = []
+
+    def check() -> bool:
+        looked.append(True)   # in a child, this list is the child's copy
+        return (site / "index.html").read_bytes() == b"home\n"
+
+    (site / "index.html").write_bytes(b"changed by hand\n")
+    with pytest.raises(OSError, match="not as expected"):
+        replace_files(site, {"entries/page-1.html": b"new\n"}, spare, replica=Replica(site, spare, None, check))
+    assert files_of(site) == {**before, "index.html": b"changed by hand\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site"] + [spare.name] * with_spare)
+    # The child looks where it repairs the spare; the caller's process otherwise.
+    assert looked == ([] if fork and with_spare else [True])
+    # As expected: swapped in.
+    (site / "index.html").write_bytes(b"home\n")
+    replace_files(site, {"entries/page-1.html": b"new\n"}, spare, replica=Replica(site, spare, None, check))
+    assert files_of(site) == {**before, "entries/page-1.html": b"new\n"}
 
 
 def test_an_abandoned_replica_is_stopped_and_a_new_tree_removed(tmp_path):

@@ -434,18 +434,18 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
             site.put(job.path, job.data)
             log.append(["s", job.path, data_digest])
     # Every output file must be as the last build left it, and no other
-    # (unless the caller saw every change): looked at once the new site's
-    # tree is begun, on another core, when entries changed (if not, the tree
-    # is abandoned and the full build runs).
+    # (unless the caller saw every change). When entries changed, this is
+    # looked at by the process that makes the new site's tree, on another
+    # core, and the tree is not swapped in unless it holds (the full build
+    # runs instead).
     out_dir, pages = options.out_dir, m["pages"]
+    as_left = None if said is not None else (lambda: _site_as_left(out_dir, pages))
     if not changed:
-        if said is None and not _site_as_left(out_dir, pages):
+        if as_left is not None and not as_left():
             raise _NotQuick("output files changed")
         return _finish(options, cache_folder, m, site, log, [], watched)
     try:
-        site.begin_replica()
-        if said is None and not _site_as_left(out_dir, pages):
-            raise _NotQuick("output files changed")
+        site.begin_replica(as_left)
         return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,
                         order, watched, ics_event, trust_before)
     except BaseException:
@@ -612,9 +612,10 @@ class _Site:
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
 
-    def begin_replica(self) -> None:
-        """Begin the new site's tree (output.Replica) before knowing what changes."""
-        self.replica = Replica(self.out_dir, self.spare, self.listing)
+    def begin_replica(self, check: Callable[[], bool] | None = None) -> None:
+        """Begin the new site's tree (output.Replica, with its `check`)
+        before knowing what changes."""
+        self.replica = Replica(self.out_dir, self.spare, self.listing, check)
 
     def abandon(self) -> None:
         if self.replica is not None:
@@ -648,5 +649,7 @@ class _Site:
             replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare, listing=self.listing,
                           replica=replica)
         else:
+            if self.replica is not None:
+                self.replica.finish()   # OSError if the site was not as expected
             self.abandon()
         return changed

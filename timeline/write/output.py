@@ -366,6 +366,10 @@ def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = N
                 _remove_tree(str(staging))
 
 
+# The replica's child exits so when its `check` fails.
+_NOT_AS_EXPECTED = 3
+
+
 class Replica:
     """A replica of the site, made beside it by a child process while the
     caller works out what to change (the quick rebuild): the link per
@@ -374,11 +378,17 @@ class Replica:
     there is one (`mirror`), else in a new staged tree. `finish` gives the
     tree, to be passed to replace_files; `abandon` stops the child and
     removes a staged tree (a spare is left, for `mirror` to repair). Where
-    the system cannot fork, the tree is made when finished."""
+    the system cannot fork, the tree is made when finished. `check`, if
+    given, tells whether the site is as the caller expects, or OSError is
+    raised: by `finish` if the child looked, once it has repaired the spare
+    (a listing of two trees, less work than the caller's), else here, while
+    the child links a new tree file by file."""
 
-    def __init__(self, out_dir: Path, spare: Path | None, listing: list[str] | None) -> None:
+    def __init__(self, out_dir: Path, spare: Path | None, listing: list[str] | None,
+                 check: Callable[[], bool] | None = None) -> None:
         self.out_dir = real_out_dir(out_dir)
         self.listing = listing
+        self.check = check
         self.pid = 0
         self.reaped = self.made = False
         # Ctrl-C and SIGTERM wait until the child is known, so that `abandon` can stop it.
@@ -389,6 +399,7 @@ class Replica:
                 else:
                     self.staging, self.in_spare = new_staging(self.out_dir), False
                     os.mkdir(self.staging)
+                self.child_checks = check is not None and self.in_spare
                 if hasattr(os, "fork"):
                     try:
                         self.pid = os.fork()
@@ -397,6 +408,9 @@ class Replica:
                     if self.pid == 0:
                         self._child()
                     self.pid = max(self.pid, 0)
+                self.child_checks = self.child_checks and self.pid != 0
+            if check is not None and not self.child_checks and not check():
+                raise OSError(f"the site at {self.out_dir} is not as expected")
         except BaseException:
             # A signal held meanwhile is raised as the block ends, before the
             # caller holds the replica to abandon: abandoned here.
@@ -413,7 +427,7 @@ class Replica:
             if hasattr(signal, "pthread_sigmask"):
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
             self._make()
-            status = 0
+            status = 0 if not self.child_checks or self.check is None or self.check() else _NOT_AS_EXPECTED
         finally:
             os._exit(status)
 
@@ -428,12 +442,14 @@ class Replica:
         """The replica, once made; OSError if it could not be."""
         if self.pid and not self.reaped:
             _, status = os.waitpid(self.pid, 0)
-            self.reaped = True
+            self.reaped = self.made = True
+            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _NOT_AS_EXPECTED:
+                raise OSError(f"the site at {self.out_dir} is not as expected")
             if status != 0:
                 raise OSError(f"the replica of the site at {self.staging} was not made")
         elif not self.pid and not self.made:
             self._make()
-        self.made = True
+            self.made = True
         return self.staging
 
     def abandon(self) -> None:
