@@ -280,12 +280,14 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
     rmtree(d)
     os.makedirs(d)
     hugo_dir = os.path.join(d, "hugo") if hugo else None
+    same_dir = os.path.join(d, "hugo-same") if hugo else None
     t0 = time.perf_counter()
-    synth.generate(n, d, seed=args.seed, hugo=hugo_dir)
+    synth.generate(n, d, seed=args.seed, hugo=hugo_dir, hugo_same=same_dir)
     log(f"[{n}] generated in {time.perf_counter() - t0:.1f}s: {d}")
     content, seeds = os.path.join(d, "content"), os.path.join(d, "seeds")
     out, cache = os.path.join(d, "site"), os.path.join(d, "cache")
     hout = os.path.join(d, "hugo-public")
+    sout = os.path.join(d, "hugo-same-public")
     logs = os.path.join(d, "logs")
     os.makedirs(logs)
     build = os.path.join(project, "build.py")
@@ -308,9 +310,10 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
     for rep in range(args.repeat):
         row: dict = {}
         # Whichever build comes first in a round is slower, ours and Hugo's
-        # alike (by 10 to 25 % here): an even --repeat lets each go first
-        # as often as the other.
-        order = ["ours", "hugo"] if rep % 2 == 0 else ["hugo", "ours"]
+        # alike (by 10 to 25 % here): the order turns each round, so that
+        # with --repeat a multiple of 3 each goes first as often.
+        builders = ["ours", "hugo", "hugo_same"]
+        order = builders[rep % 3:] + builders[:rep % 3]
         for who in order:
             if who == "ours" and ours_ok:
                 rmtree(out)
@@ -328,19 +331,22 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
                 log(f"[{n}] rep {rep}: ours cold {r['wall']:.2f}s, max process RSS "
                     f"{r['maxrss_mb']:.0f} MB, tree PSS {r['tree_pss_mb']:.0f} MB, RSS {r['tree_rss_mb']:.0f} MB, "
                     f"CPU {r['user'] + r['sys']:.1f}s (system {r['sys']:.1f}s)")
-            elif who == "hugo" and hugo:
-                rmtree(hout)
+            elif who in ("hugo", "hugo_same") and hugo:
+                # Hugo's site of the pages alone (hugo_s: the issue's peer), and
+                # of the same kinds of files as ours (hugo_same_s: synth.write_hugo).
+                src, dest = (hugo_dir, hout) if who == "hugo" else (same_dir, sout)
+                rmtree(dest)
                 settle()
-                r = measure([hugo, "--quiet", "-s", hugo_dir, "-d", hout,
-                             "--cacheDir", os.path.join(d, "hugo-cache")],
-                            d, os.path.join(logs, f"hugo{rep}"), args.sample_interval, args.timeout)
+                r = measure([hugo, "--quiet", "-s", src, "-d", dest,
+                             "--cacheDir", os.path.join(d, f"{who}-cache")],
+                            d, os.path.join(logs, f"{who}{rep}"), args.sample_interval, args.timeout)
                 if r["rc"] != 0:
-                    msg = f"hugo exited {r['rc']}:\n{tail(r['stderr'])}"
+                    msg = f"{who} exited {r['rc']}:\n{tail(r['stderr'])}"
                     log(f"[{n}] {msg}")
                     res["notes"].append(msg)
                     continue
-                row.update(hugo_s=r["wall"], hugo_rss=r["maxrss_mb"], hugo_cpu=r["user"] + r["sys"])
-                log(f"[{n}] rep {rep}: hugo {r['wall']:.2f}s, RSS {r['maxrss_mb']:.0f} MB, "
+                row.update({f"{who}_s": r["wall"], f"{who}_rss": r["maxrss_mb"], f"{who}_cpu": r["user"] + r["sys"]})
+                log(f"[{n}] rep {rep}: {who} {r['wall']:.2f}s, RSS {r['maxrss_mb']:.0f} MB, "
                     f"CPU {r['user'] + r['sys']:.1f}s (system {r['sys']:.1f}s)")
 
         if ours_ok and "cold_s" in row:
@@ -399,10 +405,12 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
     if hugo and os.path.exists(os.path.join(hout, "index.html")):
         res["hugo_home_bytes"] = os.path.getsize(os.path.join(hout, "index.html"))
         res["hugo_files"] = sum(len(fn) for _dp, _dn, fn in os.walk(hout))
+    if hugo and os.path.exists(os.path.join(sout, "index.html")):
+        res["hugo_same_files"] = sum(len(fn) for _dp, _dn, fn in os.walk(sout))
 
     rows = res["runs"]
     for k in ("cold_s", "cold_rss", "cold_tree", "cold_tree_rss", "cold_cpu", "hugo_s", "hugo_rss", "hugo_cpu",
-              "edit_s", "noop_s", "edit_rewritten", "noop_touched"):
+              "hugo_same_s", "hugo_same_cpu", "edit_s", "noop_s", "edit_rewritten", "noop_touched"):
         res[k] = med(rows, k)
     if not args.keep:
         rmtree(d)
@@ -411,7 +419,7 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
 
 def print_table(results: list[dict], has_hugo: bool) -> None:
     hdr = ["entries", "cold s", "entries/s", "peak MB", "tree MB", "tree RSS MB", "CPU s", "hugo s", "hugo MB",
-           "ours/hugo", "edit s", "edit/hugo", "no-op s", "home KB", "+assets KB", "search KB"]
+           "ours/hugo", "hugo same s", "ours/same", "edit s", "edit/hugo", "no-op s", "home KB", "+assets KB", "search KB"]
     rows = []
     for r in results:
         n = r["size"]
@@ -422,7 +430,8 @@ def print_table(results: list[dict], has_hugo: bool) -> None:
             fmt(r.get("cold_rss"), ".0f"), fmt(r.get("cold_tree"), ".0f"), fmt(r.get("cold_tree_rss"), ".0f"),
             fmt(r.get("cold_cpu"), ".1f"),
             fmt(hs), fmt(r.get("hugo_rss"), ".0f"),
-            fmt(cold / hs if cold and hs else None), fmt(edit),
+            fmt(cold / hs if cold and hs else None), fmt(r.get("hugo_same_s")),
+            fmt(cold / r["hugo_same_s"] if cold and r.get("hugo_same_s") else None), fmt(edit),
             fmt(edit / hs if edit and hs else None, ".3f"), fmt(r.get("noop_s")),
             fmt(r["home_bytes"] / 1024 if r.get("home_bytes") else None, ".1f"),
             fmt((r["home_bytes"] + sum(r.get("home_assets", {}).values())) / 1024
@@ -441,6 +450,8 @@ def print_table(results: list[dict], has_hugo: bool) -> None:
     print("tree MB: peak of the summed PSS of the whole process tree, sampled from /proc;")
     print("  tree RSS MB: the same of RSS, which counts a page the forked workers share once per process.")
     print("CPU s: user+sys of the build and its reaped children. Figures are medians over repeats.")
+    print("hugo s: Hugo's build of the entries' pages alone (the issue's peer); hugo same s: of the same")
+    print("  kinds of files as ours (month and source pages, quotes, a search index, the exports; bench/synth.py).")
     print("+assets KB: site/index.html plus the local scripts, style sheets and images it loads.")
     print("search KB: the largest file named *search* in site/ or site/static/ (each is listed below).")
 
@@ -454,6 +465,9 @@ def print_table(results: list[dict], has_hugo: bool) -> None:
         checks = []
         if r10.get("hugo_s"):
             checks.append(("cold ours/hugo <= 1.0", r10["cold_s"] / r10["hugo_s"] <= 1.0))
+            if r10.get("hugo_same_s"):
+                checks.append(("cold ours/hugo of the same kinds of files <= 1.0",
+                               r10["cold_s"] / r10["hugo_same_s"] <= 1.0))
             if r10.get("edit_s"):
                 checks.append(("edit rebuild <= 0.1 x hugo", r10["edit_s"] / r10["hugo_s"] <= 0.1))
         if r10.get("cold_rss") is not None:
@@ -488,6 +502,8 @@ def print_table(results: list[dict], has_hugo: bool) -> None:
             extra.append(f"no-op rewrote {r['noop_touched']:.0f} files")
         if r.get("hugo_home_bytes"):
             extra.append(f"hugo index.html {r['hugo_home_bytes']:,} B, {r.get('hugo_files', 0):,} files")
+        if r.get("hugo_same_files"):
+            extra.append(f"hugo (same kinds of files) {r['hugo_same_files']:,} files")
         if extra:
             print(f"[{n:,}] " + "; ".join(extra))
         for note in r["notes"]:
@@ -525,9 +541,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--sizes takes comma-separated integers")
     if not sizes or any(s < 1 for s in sizes) or args.repeat < 1:
         ap.error("sizes and --repeat must be positive")
-    if args.repeat > 1 and args.repeat % 2 and not (args.no_hugo or args.no_ours):
-        print(f"note: --repeat {args.repeat} is odd: our build goes first in one more round than Hugo's, "
-              "and the first build of a round is the slower; an even count is fair to both", file=sys.stderr)
+    if args.repeat > 1 and args.repeat % 3 and not (args.no_hugo or args.no_ours):
+        print(f"note: --repeat {args.repeat} is not a multiple of 3: the three builds of a round (ours, Hugo's "
+              "two) do not each go first as often, and the first build of a round is the slower", file=sys.stderr)
 
     project = os.path.abspath(args.project)
     python = args.python

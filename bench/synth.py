@@ -247,7 +247,7 @@ def make_sources(rng: random.Random, people: list[str], n: int = 50) -> list[Sou
 
 class Entry:
     __slots__ = ("year", "datestr", "hugo_date", "end", "title", "slug", "relpath",
-                 "tags", "people", "fm", "body")
+                 "tags", "people", "sources", "quotes", "fm", "body")
 
 
 def make_dates(rng: random.Random, n: int, first_year: int, years: int):
@@ -295,7 +295,11 @@ def body_text(rng: random.Random, people: list[str], link: str) -> str:
 
 
 def generate(n: int, outdir: str, seed: int = 1, hugo: str | None = None,
-             page_size: int | None = None, first_year: int = 2015, years: int = 10) -> None:
+             page_size: int | None = None, first_year: int = 2015, years: int = 10,
+             hugo_same: str | None = None) -> None:
+    """A synthetic timeline of n entries in outdir (content/, seeds/); the
+    same entries as a Hugo site of their pages alone in `hugo`, and with
+    the same kinds of files as ours in `hugo_same` (write_hugo)."""
     rng = random.Random(seed)
     people = make_people(rng)
     sources = make_sources(rng, people)
@@ -378,8 +382,9 @@ def generate(n: int, outdir: str, seed: int = 1, hugo: str | None = None,
         words = qtext.split()
         if len(words) > 10 and rng.random() < 0.1:
             qtext = " ".join(words[:4]) + " ... " + " ".join(words[-4:])
-        lines += ["quotes:", f"  - text: {yq(qtext)}",
-                  f"    by: {yq(rng.choice(e.people))}", f"    source: {qs.sid}"]
+        qby = rng.choice(e.people)
+        lines += ["quotes:", f"  - text: {yq(qtext)}", f"    by: {yq(qby)}", f"    source: {qs.sid}"]
+        e.sources, e.quotes = [s1.sid, s2.sid], [{"text": qtext, "by": qby, "source": qs.sid}]
         if rng.random() < 0.15:
             fs = rng.choice((s1, s2))
             numeric = [x for x in fs.numeric if x]
@@ -421,6 +426,8 @@ def generate(n: int, outdir: str, seed: int = 1, hugo: str | None = None,
 
     if hugo:
         write_hugo(hugo, n, entries)
+    if hugo_same:
+        write_hugo(hugo_same, n, entries, same=True)
 
 
 # --------------------------------------------------------------------------
@@ -506,14 +513,78 @@ disableKinds = ["robotsTXT"]
 """
 
 
-def write_hugo(hdir: str, n: int, entries: list[Entry]) -> None:
+# The same kinds of files as our build makes, for write_hugo(same=True):
+# an archive page per month and a page per source (taxonomies), each
+# entry's quotes, sources and neighbours on its page, and files of one
+# piece per entry made from the home page (a search index, a calendar, a
+# spreadsheet, a TimelineJS file, an embed page of every entry's card).
+HUGO_SAME_LAYOUTS = {
+    "_default/single.html": HUGO_LAYOUTS["_default/single.html"].replace("{{ .Content }}", """{{ .Content }}
+{{ range .Params.quotes }}<blockquote><p>{{ .text }}</p><footer>{{ .by }},
+<a href="{{ "sources/" | relURL }}{{ .source | urlize }}/">{{ .source }}</a></footer></blockquote>{{ end }}
+<p>Sources: {{ range .Params.sources }}<a href="{{ "sources/" | relURL }}{{ . | urlize }}/">{{ . }}</a> {{ end }}</p>
+{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}"""),
+    "index.searchindex.json": """[{{ range $i, $p := .Site.RegularPages }}{{ if $i }},{{ end }}
+{{ dict "t" $p.Title "u" $p.RelPermalink "d" ($p.Date.Format "2006-01-02") "g" $p.Params.tags "p" $p.Params.people "x" $p.Plain | jsonify }}{{ end }}]
+""",
+    "index.calendar.ics": """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//bench//synth//EN
+{{ range .Site.RegularPages }}BEGIN:VEVENT
+UID:{{ .File.UniqueID }}@example.org
+DTSTART;VALUE=DATE:{{ .Date.Format "20060102" }}
+SUMMARY:{{ .Title }}
+DESCRIPTION:{{ .Summary | plainify | truncate 200 }}
+URL:{{ .Permalink }}
+END:VEVENT
+{{ end }}END:VCALENDAR
+""",
+    "index.csv.csv": """Year,Month,Day,Headline,Text,Tags,People
+{{ range .Site.RegularPages }}{{ .Date.Format "2006" }},{{ .Date.Format "1" }},{{ .Date.Format "2" }},"{{ replace .Title `"` `""` }}","{{ replace .Content `"` `""` }}","{{ delimit .Params.tags "; " }}","{{ delimit .Params.people "; " }}"
+{{ end }}""",
+    "index.tljs.json": """{{ $events := slice }}{{ range .Site.RegularPages }}{{ $events = $events | append (dict "start_date" (dict "year" (.Date.Format "2006") "month" (.Date.Format "1") "day" (.Date.Format "2")) "text" (dict "headline" .Title "text" .Content)) }}{{ end }}{{ dict "title" (dict "text" (dict "headline" .Site.Title)) "events" $events | jsonify }}
+""",
+    "index.embed.html": """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Site.Title }}</title></head>
+<body><ol>
+{{ range .Site.RegularPages }}<li><article><h2><a href="{{ .Permalink }}">{{ .Title }}</a></h2>
+<time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time>
+<p>{{ .Summary | plainify | truncate 200 }}</p></article></li>
+{{ end }}</ol></body></html>
+""",
+}
+
+HUGO_SAME_CONFIG = HUGO_CONFIG.replace("""  person = "people"
+""", """  person = "people"
+  month = "months"
+  source = "sources"
+""").replace('home = ["HTML", "RSS"]', 'home = ["HTML", "RSS", "SearchIndex", "Calendar", "CSV", "TLJS", "Embed"]') + """
+[outputFormats.SearchIndex]
+  mediaType = "application/json"
+  baseName = "search-index"
+  isPlainText = true
+[outputFormats.TLJS]
+  mediaType = "application/json"
+  baseName = "timelinejs"
+  isPlainText = true
+[outputFormats.Embed]
+  mediaType = "text/html"
+  baseName = "embed"
+  isHTML = true
+"""
+
+
+def write_hugo(hdir: str, n: int, entries: list[Entry], same: bool = False) -> None:
+    """The entries as a Hugo site: its pages alone, or with `same` the same
+    kinds of files as our build makes (HUGO_SAME_LAYOUTS)."""
     if os.path.exists(hdir):
         shutil.rmtree(hdir)
     posts = os.path.join(hdir, "content", "posts")
     os.makedirs(posts)
     with open(os.path.join(hdir, "hugo.toml"), "w", encoding="utf-8") as f:
-        f.write(HUGO_CONFIG.format(n=n))
-    for rel, text in HUGO_LAYOUTS.items():
+        f.write((HUGO_SAME_CONFIG if same else HUGO_CONFIG).format(n=n))
+    for rel, text in {**HUGO_LAYOUTS, **(HUGO_SAME_LAYOUTS if same else {})}.items():
         p = os.path.join(hdir, "layouts", rel)
         os.makedirs(os.path.dirname(p), exist_ok=True)
         with open(p, "w", encoding="utf-8") as f:
@@ -522,8 +593,12 @@ def write_hugo(hdir: str, n: int, entries: list[Entry]) -> None:
         fm = ["---", f"title: {json.dumps(e.title, ensure_ascii=False)}",
               f"date: {e.hugo_date}",
               f"tags: {json.dumps(e.tags, ensure_ascii=False)}",
-              f"people: {json.dumps(e.people, ensure_ascii=False)}",
-              "---", ""]
+              f"people: {json.dumps(e.people, ensure_ascii=False)}"]
+        if same:
+            fm += [f"months: [{json.dumps(e.hugo_date[:7])}]",
+                   f"sources: {json.dumps(e.sources)}",
+                   f"quotes: {json.dumps(e.quotes, ensure_ascii=False)}"]
+        fm += ["---", ""]
         with open(os.path.join(posts, e.slug + ".md"), "w", encoding="utf-8", newline="\n") as f:
             f.write("\n".join(fm))
             f.write("\n")
