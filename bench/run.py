@@ -172,6 +172,22 @@ def rmtree(p: str) -> None:
         shutil.rmtree(p)
 
 
+def set_aside(p: str, trash: str | None) -> None:
+    """Out of the way of the next build: moved into `trash`, deleted when
+    the size's rounds are over; or deleted now if trash is None
+    (--delete-before). On ext4 without a journal (this machine's disk),
+    a file made within a minute of many deletions costs up to 0.5 ms
+    more, and which build pays for it depends on where the freed inodes
+    lie (bench/make_files.py; Hugo's 1,000-entry build took 1.2 s instead
+    of 0.7 s right after its last site was deleted): moved, the deleted
+    sites weigh on no build."""
+    if trash is None:
+        rmtree(p)
+    elif os.path.lexists(p):
+        os.makedirs(trash, exist_ok=True)
+        os.rename(p, os.path.join(trash, str(len(os.listdir(trash)))))
+
+
 def settle() -> None:
     """Before a timed build: let the file system finish the work that
     deleting the last build's 10,000 files left pending (the journal, and
@@ -287,6 +303,7 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
     content, seeds = os.path.join(d, "content"), os.path.join(d, "seeds")
     out, cache = os.path.join(d, "site"), os.path.join(d, "cache")
     hout = os.path.join(d, "hugo-public")
+    trash = None if args.delete_before else os.path.join(d, "set-aside")
     sout = os.path.join(d, "hugo-same-public")
     logs = os.path.join(d, "logs")
     os.makedirs(logs)
@@ -307,48 +324,12 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
             log(f"[{n}] build.py check: ok in {r['wall']:.2f}s")
 
     files = entry_files(content)
-    for rep in range(args.repeat):
-        row: dict = {}
-        # Whichever build comes first in a round is slower, ours and Hugo's
-        # alike (by 10 to 25 % here): the order turns each round, so that
-        # with --repeat a multiple of 3 each goes first as often.
-        builders = ["ours", "hugo", "hugo_same"]
-        order = builders[rep % 3:] + builders[:rep % 3]
-        for who in order:
-            if who == "ours" and ours_ok:
-                rmtree(out)
-                rmtree(cache)
-                settle()
-                r = measure(cmd, project, os.path.join(logs, f"cold{rep}"), args.sample_interval,
-                            args.timeout)
-                if r["rc"] != 0:
-                    msg = f"cold build exited {r['rc']}:\n{tail(r['stderr'])}"
-                    log(f"[{n}] {msg}")
-                    res["notes"].append(msg)
-                    continue
-                row.update(cold_s=r["wall"], cold_rss=r["maxrss_mb"], cold_tree=r["tree_pss_mb"],
-                           cold_tree_rss=r["tree_rss_mb"], cold_cpu=r["user"] + r["sys"])
-                log(f"[{n}] rep {rep}: ours cold {r['wall']:.2f}s, max process RSS "
-                    f"{r['maxrss_mb']:.0f} MB, tree PSS {r['tree_pss_mb']:.0f} MB, RSS {r['tree_rss_mb']:.0f} MB, "
-                    f"CPU {r['user'] + r['sys']:.1f}s (system {r['sys']:.1f}s)")
-            elif who in ("hugo", "hugo_same") and hugo:
-                # Hugo's site of the pages alone (hugo_s: the issue's peer), and
-                # of the same kinds of files as ours (hugo_same_s: synth.write_hugo).
-                src, dest = (hugo_dir, hout) if who == "hugo" else (same_dir, sout)
-                rmtree(dest)
-                settle()
-                r = measure([hugo, "--quiet", "-s", src, "-d", dest,
-                             "--cacheDir", os.path.join(d, f"{who}-cache")],
-                            d, os.path.join(logs, f"{who}{rep}"), args.sample_interval, args.timeout)
-                if r["rc"] != 0:
-                    msg = f"{who} exited {r['rc']}:\n{tail(r['stderr'])}"
-                    log(f"[{n}] {msg}")
-                    res["notes"].append(msg)
-                    continue
-                row.update({f"{who}_s": r["wall"], f"{who}_rss": r["maxrss_mb"], f"{who}_cpu": r["user"] + r["sys"]})
-                log(f"[{n}] rep {rep}: {who} {r['wall']:.2f}s, RSS {r['maxrss_mb']:.0f} MB, "
-                    f"CPU {r['user'] + r['sys']:.1f}s (system {r['sys']:.1f}s)")
 
+    def edit_rebuilds(row: dict, rep: int) -> None:
+        """(c) and (d), right after our cold build: as a curator's edit
+        follows their build, not another program's deletion of its last
+        site (on this disk, a file made within a minute of many deletions
+        costs up to 0.5 ms more: bench/make_files.py)."""
         if ours_ok and "cold_s" in row:
             # (c) edit one entry, rebuild with the same cache and output
             path = files[(len(files) // 2 + 7919 * rep) % len(files)]
@@ -394,6 +375,52 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
                         f"({touched} output files written"
                         f"{': ' + ', '.join(touched_list[:6]) if touched else ''}"
                         f"{' ...' if touched > 6 else ''})")
+
+    for rep in range(args.repeat):
+        row: dict = {}
+        # Whichever build comes first in a round is slower, ours and Hugo's
+        # alike (by 10 to 25 % here): the order turns each round, so that
+        # with --repeat a multiple of 3 each goes first as often.
+        builders = ["ours", "hugo", "hugo_same"]
+        order = builders[rep % 3:] + builders[:rep % 3]
+        for who in order:
+            if who == "ours" and ours_ok:
+                # A cold build: no site, no cache, and no tree kept from the
+                # last quick rebuild (`.site.spare`, which a full build removes).
+                for left in (out, cache, os.path.join(d, ".site.spare")):
+                    set_aside(left, trash)
+                settle()
+                r = measure(cmd, project, os.path.join(logs, f"cold{rep}"), args.sample_interval,
+                            args.timeout)
+                if r["rc"] != 0:
+                    msg = f"cold build exited {r['rc']}:\n{tail(r['stderr'])}"
+                    log(f"[{n}] {msg}")
+                    res["notes"].append(msg)
+                    continue
+                row.update(cold_s=r["wall"], cold_rss=r["maxrss_mb"], cold_tree=r["tree_pss_mb"],
+                           cold_tree_rss=r["tree_rss_mb"], cold_cpu=r["user"] + r["sys"])
+                log(f"[{n}] rep {rep}: ours cold {r['wall']:.2f}s, max process RSS "
+                    f"{r['maxrss_mb']:.0f} MB, tree PSS {r['tree_pss_mb']:.0f} MB, RSS {r['tree_rss_mb']:.0f} MB, "
+                    f"CPU {r['user'] + r['sys']:.1f}s (system {r['sys']:.1f}s)")
+                edit_rebuilds(row, rep)
+            elif who in ("hugo", "hugo_same") and hugo:
+                # Hugo's site of the pages alone (hugo_s: the issue's peer), and
+                # of the same kinds of files as ours (hugo_same_s: synth.write_hugo).
+                src, dest = (hugo_dir, hout) if who == "hugo" else (same_dir, sout)
+                set_aside(dest, trash)
+                settle()
+                r = measure([hugo, "--quiet", "-s", src, "-d", dest,
+                             "--cacheDir", os.path.join(d, f"{who}-cache")],
+                            d, os.path.join(logs, f"{who}{rep}"), args.sample_interval, args.timeout)
+                if r["rc"] != 0:
+                    msg = f"{who} exited {r['rc']}:\n{tail(r['stderr'])}"
+                    log(f"[{n}] {msg}")
+                    res["notes"].append(msg)
+                    continue
+                row.update({f"{who}_s": r["wall"], f"{who}_rss": r["maxrss_mb"], f"{who}_cpu": r["user"] + r["sys"]})
+                log(f"[{n}] rep {rep}: {who} {r['wall']:.2f}s, RSS {r['maxrss_mb']:.0f} MB, "
+                    f"CPU {r['user'] + r['sys']:.1f}s (system {r['sys']:.1f}s)")
+
         res["runs"].append(row)
 
     if ours_ok and os.path.exists(os.path.join(out, "index.html")):
@@ -519,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000,50000",
                     help="comma-separated entry counts (default 1000,10000,50000)")
     ap.add_argument("--no-hugo", action="store_true", help="do not build with Hugo")
+    ap.add_argument("--delete-before", action="store_true",
+                    help="delete the last site right before each cold build (by default it is moved aside "
+                         "and deleted once the size's rounds are over: set_aside)")
     ap.add_argument("--no-ours", action="store_true", help="do not run build.py (Hugo only)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per size (medians are shown)")
     ap.add_argument("--python", default=sys.executable,
