@@ -174,7 +174,7 @@ def rmtree(p: str) -> None:
 
 def set_aside(p: str, trash: str | None) -> None:
     """Out of the way of the next build: moved into `trash`, deleted when
-    the size's rounds are over; or deleted now if trash is None
+    the run is over; or deleted now if trash is None
     (--delete-before). On ext4 without a journal (this machine's disk),
     a file made within a minute of many deletions costs up to 0.5 ms
     more, and which build pays for it depends on where the freed inodes
@@ -186,6 +186,13 @@ def set_aside(p: str, trash: str | None) -> None:
     elif os.path.lexists(p):
         os.makedirs(trash, exist_ok=True)
         os.rename(p, os.path.join(trash, str(len(os.listdir(trash)))))
+
+
+def set_aside_folder(work: str, args) -> str | None:
+    """Where set_aside moves what is out of the way: one folder for the
+    whole run, deleted at its end, so that no size's first round pays for
+    the last size's sites either."""
+    return None if args.delete_before else os.path.join(work, "set-aside")
 
 
 def settle() -> None:
@@ -303,7 +310,7 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
     content, seeds = os.path.join(d, "content"), os.path.join(d, "seeds")
     out, cache = os.path.join(d, "site"), os.path.join(d, "cache")
     hout = os.path.join(d, "hugo-public")
-    trash = None if args.delete_before else os.path.join(d, "set-aside")
+    trash = set_aside_folder(work, args)
     sout = os.path.join(d, "hugo-same-public")
     logs = os.path.join(d, "logs")
     os.makedirs(logs)
@@ -375,6 +382,20 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
                         f"({touched} output files written"
                         f"{': ' + ', '.join(touched_list[:6]) if touched else ''}"
                         f"{' ...' if touched > 6 else ''})")
+                # (e) another entry edited: made from the tree the first edit
+                # swapped out and kept (.site.spare), as edits in a row are
+                path = files[(len(files) // 3 + 7919 * rep) % len(files)]
+                page = os.path.join(out, "entries", os.path.basename(path)[:-3] + ".html")
+                marker = f"Benchmarkagain{rep}x{n}"
+                with open(path, "a", encoding="utf-8", newline="\n") as f:
+                    f.write(f"\nA sentence added by the benchmark: {marker}.\n")
+                r = measure(cmd, project, os.path.join(logs, f"again{rep}"), args.sample_interval, args.timeout)
+                shown = os.path.exists(page) and marker.encode() in open(page, "rb").read()
+                if r["rc"] != 0 or not shown:
+                    res["notes"].append(f"second edit rebuild exited {r['rc']}, page updated: {shown}")
+                else:
+                    row.update(edit2_s=r["wall"])
+                    log(f"[{n}] rep {rep}: ours second edit rebuild {r['wall']:.2f}s (from the kept tree)")
 
     for rep in range(args.repeat):
         row: dict = {}
@@ -437,16 +458,17 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
 
     rows = res["runs"]
     for k in ("cold_s", "cold_rss", "cold_tree", "cold_tree_rss", "cold_cpu", "hugo_s", "hugo_rss", "hugo_cpu",
-              "hugo_same_s", "hugo_same_cpu", "edit_s", "noop_s", "edit_rewritten", "noop_touched"):
+              "hugo_same_s", "hugo_same_cpu", "edit_s", "edit2_s", "noop_s", "edit_rewritten", "noop_touched"):
         res[k] = med(rows, k)
     if not args.keep:
-        rmtree(d)
+        set_aside(d, trash)
     return res
 
 
 def print_table(results: list[dict], has_hugo: bool) -> None:
     hdr = ["entries", "cold s", "entries/s", "peak MB", "tree MB", "tree RSS MB", "CPU s", "hugo s", "hugo MB",
-           "ours/hugo", "hugo same s", "ours/same", "edit s", "edit/hugo", "no-op s", "home KB", "+assets KB", "search KB"]
+           "ours/hugo", "hugo same s", "ours/same", "edit s", "edit/hugo", "edit again s", "no-op s",
+           "home KB", "+assets KB", "search KB"]
     rows = []
     for r in results:
         n = r["size"]
@@ -459,7 +481,7 @@ def print_table(results: list[dict], has_hugo: bool) -> None:
             fmt(hs), fmt(r.get("hugo_rss"), ".0f"),
             fmt(cold / hs if cold and hs else None), fmt(r.get("hugo_same_s")),
             fmt(cold / r["hugo_same_s"] if cold and r.get("hugo_same_s") else None), fmt(edit),
-            fmt(edit / hs if edit and hs else None, ".3f"), fmt(r.get("noop_s")),
+            fmt(edit / hs if edit and hs else None, ".3f"), fmt(r.get("edit2_s")), fmt(r.get("noop_s")),
             fmt(r["home_bytes"] / 1024 if r.get("home_bytes") else None, ".1f"),
             fmt((r["home_bytes"] + sum(r.get("home_assets", {}).values())) / 1024
                 if r.get("home_bytes") else None, ".1f"),
@@ -479,6 +501,8 @@ def print_table(results: list[dict], has_hugo: bool) -> None:
     print("CPU s: user+sys of the build and its reaped children. Figures are medians over repeats.")
     print("hugo s: Hugo's build of the entries' pages alone (the issue's peer); hugo same s: of the same")
     print("  kinds of files as ours (month and source pages, quotes, a search index, the exports; bench/synth.py).")
+    print("edit s: one entry edited right after the cold build; edit again s: another, from the tree the")
+    print("  first swapped out and kept (.site.spare), as edits in a row are.")
     print("+assets KB: site/index.html plus the local scripts, style sheets and images it loads.")
     print("search KB: the largest file named *search* in site/ or site/static/ (each is listed below).")
 
@@ -548,7 +572,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-hugo", action="store_true", help="do not build with Hugo")
     ap.add_argument("--delete-before", action="store_true",
                     help="delete the last site right before each cold build (by default it is moved aside "
-                         "and deleted once the size's rounds are over: set_aside)")
+                         "and deleted once the run is over: set_aside; this needs the disk space of every "
+                         "round's sites)")
     ap.add_argument("--no-ours", action="store_true", help="do not run build.py (Hugo only)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per size (medians are shown)")
     ap.add_argument("--python", default=sys.executable,
@@ -613,6 +638,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
+        elif not args.keep and (trash := set_aside_folder(work, args)) is not None:
+            rmtree(trash)
     print()
     print(f"machine: {os.cpu_count()} CPUs; python for build.py: {python}; "
           f"repeat {args.repeat}; seed {args.seed}")

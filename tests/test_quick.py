@@ -236,16 +236,28 @@ def test_touched_output_takes_the_full_build_which_repairs_it(tmp_path, large):
     assert_as_from_scratch(project, site, tmp_path)
 
 
-def test_an_entry_edited_and_an_output_touched_take_the_full_build(tmp_path, large):
-    # Looked at by the process that makes the new tree, while the edit is rendered.
+@pytest.mark.parametrize("kept", [True, False], ids=["from the kept tree", "a new tree"])
+@pytest.mark.parametrize("edit", ["\nA body edit beside a touched page.\n", "\n\n\n"],
+                         ids=["the output changes", "no output changes"])
+def test_an_entry_edited_and_an_output_touched_take_the_full_build(tmp_path, large, kept, edit):
+    # With a kept tree (left by a quick rebuild), the site is looked at by
+    # the process that repairs it, while the edit is rendered; else by the
+    # build itself, while that process links a new tree. An edit that
+    # changes no output file is looked at all the same.
     project, site, cache = large
+    spare = site.parent / ".site.spare"
+    if kept:
+        append(gen_entry(project, 5), "\nA first edit, which leaves the tree it swapped out.\n")
+        assert was_quick(ok(cached_build(project, site, cache)))
+    assert spare.is_dir() == kept
     other = site / "entries" / f"{gen_entry(project, 11).stem}.html"
     good = other.read_bytes()
     other.write_bytes(good.replace(b"Generated entry", b"Tampered entry"))
-    append(gen_entry(project, 2), "\nA body edit beside a touched page.\n")
+    append(gen_entry(project, 2), edit)
     assert not was_quick(ok(cached_build(project, site, cache)))
     assert other.read_bytes() == good
-    assert "A body edit beside a touched page." in entry_page(site, gen_entry(project, 2).stem)
+    if edit.strip():
+        assert edit.strip() in entry_page(site, gen_entry(project, 2).stem)
     assert_as_from_scratch(project, site, tmp_path)
     # Untouched, the next edit is quick again.
     append(gen_entry(project, 3), "\nA body edit alone.\n")

@@ -79,6 +79,13 @@ def test_a_replica_whose_check_fails_is_not_swapped_in(tmp_path, monkeypatch, fo
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site"] + [spare.name] * with_spare)
     # The child looks where it repairs the spare; the caller's process otherwise.
     assert looked == ([] if fork and with_spare else [True])
+    if fork and with_spare:
+        # Asked again, a replica that failed still says so.
+        replica = Replica(site, spare, None, check)
+        for _ in range(2):
+            with pytest.raises(OSError, match="not as expected"):
+                replica.finish()
+        replica.abandon()
     # As expected: swapped in.
     (site / "index.html").write_bytes(b"home\n")
     replace_files(site, {"entries/page-1.html": b"new\n"}, spare, replica=Replica(site, spare, None, check))

@@ -649,7 +649,7 @@ class _Site:
             replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare, listing=self.listing,
                           replica=replica)
         else:
-            if self.replica is not None:
-                self.replica.finish()   # OSError if the site was not as expected
+            if self.replica is not None and self.replica.child_checks:
+                self.replica.finish()   # OSError if its child found the site not as expected
             self.abandon()
         return changed

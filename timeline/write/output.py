@@ -391,6 +391,7 @@ class Replica:
         self.check = check
         self.pid = 0
         self.reaped = self.made = False
+        self.failed: OSError | None = None   # raised by every later `finish` too
         # Ctrl-C and SIGTERM wait until the child is known, so that `abandon` can stop it.
         try:
             with signals_held():
@@ -439,17 +440,20 @@ class Replica:
         link_unchanged(self.out_dir, self.staging, listing)
 
     def finish(self) -> Path:
-        """The replica, once made; OSError if it could not be."""
+        """The replica, once made; OSError if it could not be, or if the
+        child found the site not as expected."""
         if self.pid and not self.reaped:
             _, status = os.waitpid(self.pid, 0)
             self.reaped = self.made = True
             if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _NOT_AS_EXPECTED:
-                raise OSError(f"the site at {self.out_dir} is not as expected")
-            if status != 0:
-                raise OSError(f"the replica of the site at {self.staging} was not made")
+                self.failed = OSError(f"the site at {self.out_dir} is not as expected")
+            elif status != 0:
+                self.failed = OSError(f"the replica of the site at {self.staging} was not made")
         elif not self.pid and not self.made:
             self._make()
             self.made = True
+        if self.failed is not None:
+            raise self.failed
         return self.staging
 
     def abandon(self) -> None:
