@@ -11,7 +11,8 @@ round (every one goes first as often: the first build of a round is the
 slower), then a one-entry edit rebuild with each version. Printed: the
 medians (wall time, and the CPU time of the whole process tree, which
 varies less on a busy machine), each version's median ratio to Hugo's
-build of the same round, and the ratio of the two. Each is measured as bench/run.py measures.
+build of the same round, and the ratio of the two. Each is measured as bench/run.py measures,
+the last sites moved aside, not deleted, before each build (run.set_aside).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import run  # noqa: E402  (bench/run.py: measure, settle, snapshot_project)
+import run  # noqa: E402  (bench/run.py: measure, settle, set_aside, snapshot_project)
 import synth  # noqa: E402
 
 
@@ -64,8 +65,9 @@ def _run(args, work: str, hugo: str | None) -> int:
         order = who[k % len(who):] + who[: k % len(who)]
         for name in order:
             out = os.path.join(work, f"out-{name}")
-            run.rmtree(out)
-            run.rmtree(os.path.join(work, f"cache-{name}"))
+            # Moved aside, not deleted (run.set_aside): no build pays for another's deletions.
+            for left in (out, os.path.join(work, f"cache-{name}"), os.path.join(work, f".out-{name}.spare")):
+                run.set_aside(left, os.path.join(work, "set-aside"))
             run.settle()
             if name == "hugo":
                 cmd = [hugo, "--quiet", "-s", os.path.join(d, "hugo"), "-d", out,
