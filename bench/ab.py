@@ -26,7 +26,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import run  # noqa: E402  (bench/run.py: measure, settle, set_aside, snapshot_project)
+import run  # noqa: E402  (bench/run.py: measure, settle, set_aside, kept_tree, snapshot_project)
 import synth  # noqa: E402
 
 
@@ -66,7 +66,7 @@ def _run(args, work: str, hugo: str | None) -> int:
         for name in order:
             out = os.path.join(work, f"out-{name}")
             # Moved aside, not deleted (run.set_aside): no build pays for another's deletions.
-            for left in (out, os.path.join(work, f"cache-{name}"), os.path.join(work, f".out-{name}.spare")):
+            for left in (out, os.path.join(work, f"cache-{name}"), run.kept_tree(out)):
                 run.set_aside(left, os.path.join(work, "set-aside"))
             run.settle()
             if name == "hugo":

@@ -188,6 +188,12 @@ def set_aside(p: str, trash: str | None) -> None:
         os.rename(p, os.path.join(trash, str(len(os.listdir(trash)))))
 
 
+def kept_tree(out: str) -> str:
+    """The tree a quick rebuild keeps beside the site `out` (Project.spare:
+    `.NAME.spare`), which a full build removes."""
+    return os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.spare")
+
+
 def set_aside_folder(work: str, args) -> str | None:
     """Where set_aside moves what is out of the way: one folder for the
     whole run, deleted at its end, so that no size's first round pays for
@@ -408,7 +414,7 @@ def run_size(n: int, args, work: str, python: str, project: str, hugo: str | Non
             if who == "ours" and ours_ok:
                 # A cold build: no site, no cache, and no tree kept from the
                 # last quick rebuild (`.site.spare`, which a full build removes).
-                for left in (out, cache, os.path.join(d, ".site.spare")):
+                for left in (out, cache, kept_tree(out)):
                     set_aside(left, trash)
                 settle()
                 r = measure(cmd, project, os.path.join(logs, f"cold{rep}"), args.sample_interval,

@@ -571,7 +571,8 @@ def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = 
         for s, shard in enumerate(word_shards([j.split(" ") if j else [] for j in joined], shards)):
             files[f"search/w{s}.js"] = shard_file(s, shard)
     sizes = [len(files[f"search/w{s}.js"]) for s in range(shards)]
-    files.update(search_results_file(t, where_listed, numbers, k) for k in range(0, count, entry_chunk(count)))
+    chunk = entry_chunk(count)
+    files.update(search_results_file(t, where_listed, numbers, k) for k in range(0, count, chunk))
     held: dict[str, list[list[int]]] = {name: [[] for _ in numbers[name]] for name in SEARCH_FACETS}
     for i, e in enumerate(entries):
         for tag, _ in e.tag_links:
@@ -584,7 +585,7 @@ def search_files(t: Timeline, where_listed: dict[str, str], kept: Kept | None = 
         files[f"search/{name}.js"] = search_part(name, [encode_numbers(sorted(set(n)), count) for n in held[name]])
     head = {"pages": [href(p) for p in numbers["pages"]], "tags": list(numbers["tags"]),
             "people": list(numbers["people"]), "groups": list(numbers["groups"]),
-            "count": count, "chunk": entry_chunk(count)}
+            "count": count, "chunk": chunk}
     files["search-index.js"] = search_head(head, sizes)
     if kept is not None:
         now: dict[str, str | None] = {f"f\0{path}": data.decode("utf-8", "surrogatepass") for path, data in files.items()}
