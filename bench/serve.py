@@ -14,11 +14,14 @@ time; the stylesheet's by its computed style), three kinds:
   title       the entry's title changed (its front matter: more pages),
               timed until both the entry's page and the listing page that
               shows it (open in a second tab) show the new title
+  date        the entry's date moved to another day of its month (its
+              place in the timeline, its neighbours' links: the full
+              rebuild), timed until the entry's page shows the new date
   stylesheet  static/style.css changed
 
 The server's own "rebuilt in N ms" lines are kept beside them. Then
 `hugo server` (fast render mode, rendering to memory) serves the Hugo copy
-of the same entries, and the same body and title edits are timed by its
+of the same entries, and the same body, title and date edits are timed by its
 "Total in N ms" lines: its rebuild alone, without the trip to the browser.
 Medians, with the spread. The serve process's CPU while idle is measured too.
 """
@@ -56,6 +59,16 @@ SEEN = """token => new Promise(resolve => {
   window.addEventListener('load', done);
   resolve();
 })"""
+DATED = """iso => new Promise(resolve => {
+  window.__seen = null;
+  const done = () => { const time = document.querySelector('time[datetime]');
+    if (window.__seen === null && time && time.getAttribute('datetime') === iso) {
+      window.__seen = performance.timeOrigin + performance.now(); observer.disconnect(); } };
+  const observer = new MutationObserver(done);
+  observer.observe(document.documentElement, {subtree: true, childList: true, characterData: true});
+  window.addEventListener('load', done);
+  resolve();
+})"""
 STYLED = """value => new Promise(resolve => {
   window.__seen = null;
   const look = () => {
@@ -71,6 +84,18 @@ STYLED = """value => new Promise(resolve => {
 def middle_entry(project: Path) -> Path:
     files = sorted(p for p in (project / "content").rglob("*.md") if p.name != "_index.md")
     return files[len(files) // 2]
+
+
+def moved_date(text: str, i: int) -> tuple[str, str]:
+    """The text with its front matter's date moved to another day of its
+    month (the i-th edit's), and that date as ISO."""
+    match = re.search(r"^date: \"?(\d{4})-(\d\d)-(\d\d)", text, flags=re.M)
+    if match is None:
+        raise RuntimeError("no date: YYYY-MM-DD line in the entry")
+    year, month, day = match.group(1), match.group(2), int(match.group(3))
+    new_day = (day + i) % 28 + 1
+    iso = f"{year}-{month}-{new_day:02d}"
+    return text[:match.start(1)] + iso + text[match.end(3):], iso
 
 
 def listing_page(site: Path, slug: str) -> str:
@@ -103,9 +128,14 @@ def time_edits(pages: list, served: Served, kind: str, entry: Path, edits: int) 
     for i in range(edits):
         token = f"benchtoken{kind}{i}x{time.monotonic_ns() % 100000}"
         watched = pages if kind == "title" else pages[:1]
+        iso = ""
+        if kind == "date":
+            text, iso = moved_date(original, i)
         for page in watched:
             if kind == "stylesheet":
                 page.evaluate(STYLED, f'"{token}"')
+            elif kind == "date":
+                page.evaluate(DATED, iso)
             else:
                 page.evaluate(SEEN, token)
         if kind == "stylesheet":
@@ -114,6 +144,8 @@ def time_edits(pages: list, served: Served, kind: str, entry: Path, edits: int) 
         elif kind == "title":
             text = re.sub(r"^title: (.*)$", lambda m: f"title: {token} {m.group(1)}", original, count=1,
                           flags=re.M)
+            target = entry
+        elif kind == "date":
             target = entry
         else:
             text = original.rstrip("\n") + f"\n\nA sentence added, {token}.\n"
@@ -166,8 +198,8 @@ def idle_cpu(served: Served, seconds: float = 10) -> float:
 
 
 def hugo_rebuilds(hugo: str, site: Path, edits: int) -> dict[str, list[float]]:
-    """`hugo server`'s own "Total in N ms" after each body edit and each
-    title edit, by kind."""
+    """`hugo server`'s own "Total in N ms" after each body, title and
+    date edit, by kind."""
     proc = subprocess.Popen([hugo, "server", "--source", str(site), "--bind", "127.0.0.1", "--port", "0",
                              "--disableLiveReload", "--quiet=false"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -182,12 +214,14 @@ def hugo_rebuilds(hugo: str, site: Path, edits: int) -> dict[str, list[float]]:
         posts = sorted((site / "content" / "posts").glob("*.md"))
         post = posts[len(posts) // 2]
         original = post.read_text(encoding="utf-8")
-        times: dict[str, list[float]] = {"body": [], "title": []}
+        times: dict[str, list[float]] = {"body": [], "title": [], "date": []}
         for kind, times_of_kind in times.items():
             for i in range(edits):
                 seen = len(lines)
                 if kind == "body":
                     text = original.rstrip("\n") + f"\n\nA sentence added, hugo{i}.\n"
+                elif kind == "date":
+                    text = moved_date(original, i)[0]
                 else:
                     text = re.sub(r'^title: "', f'title: "hugo{i} ', original, count=1, flags=re.M)
                 write_by_rename(post, text)
@@ -225,7 +259,7 @@ def run_size(n: int, args, browser, hugo: str | None) -> dict:
             # The entry's page in front (a page behind it gets no animation frames).
             pages[0].bring_to_front()
             pages[0].wait_for_timeout(500)
-            for kind in ("body", "title", "stylesheet"):
+            for kind in ("body", "title", "date", "stylesheet"):
                 shown, rebuilt = time_edits(pages, served, kind, entry, args.edits)
                 result[kind] = shown
                 result[kind + " rebuild"] = rebuilt
@@ -263,12 +297,13 @@ def main() -> int:
         browser.close()
     print()
     print("| entries | body edit, on screen | title edit, on screen (entry and listing page) | "
-          "stylesheet, on screen | hugo server rebuild (body) | hugo server rebuild (title) | idle CPU |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+          "date edit, on screen | stylesheet, on screen | hugo server rebuild (body) | hugo server rebuild (title) | "
+          "hugo server rebuild (date) | idle CPU |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         med = lambda key: f"{statistics.median(r[key]):.0f} ms" if r.get(key) else "-"   # noqa: E731
-        print(f"| {r['n']:,} | {med('body')} | {med('title')} | {med('stylesheet')} | {med('hugo body')} | "
-              f"{med('hugo title')} | {r['idle cpu %']:.2f} % |")
+        print(f"| {r['n']:,} | {med('body')} | {med('title')} | {med('date')} | {med('stylesheet')} | "
+              f"{med('hugo body')} | {med('hugo title')} | {med('hugo date')} | {r['idle cpu %']:.2f} % |")
     return 0
 
 

@@ -130,8 +130,9 @@ def _main(argv: list[str]) -> int:
 
 
 def _serve(options: Options, args: argparse.Namespace) -> int:
-    """The preview keeps one project in memory between its builds; the
-    cyclic collector stays on, since it runs for hours."""
+    """The preview keeps one project in memory between its builds; it
+    runs for hours, so its cyclic garbage is collected, while it is idle
+    (serve/collector.py)."""
     from .serve import serve
     if not 0 <= args.port <= 65535:
         print(f"{invoked.name()}: error: --port {args.port}: a port is 0 to 65535", file=sys.stderr)

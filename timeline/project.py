@@ -237,6 +237,8 @@ class Project:
                 _finer_keys(jobs, memory, views, timeline, base_key, stats)
             if planned is not None:
                 self.last = _kept(build, last, planned)
+                if last is not None and last.renderer is not renderer:
+                    last.renderer.close()
             engine.after_writing(build, stats)
         if memory.pieces is None:
             # The next build in this process keeps its pieces and what its pages read.

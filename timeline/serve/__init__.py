@@ -20,6 +20,7 @@ from typing import TextIO
 
 from ..project import OutputError, Project
 from . import watch
+from .collector import Collector
 from .server import IDLE_SECONDS, THREADS, PreviewServer
 from .site import LiveSite
 
@@ -55,6 +56,7 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
     previous = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     thread.start()
+    collector = Collector()
     try:
         # Watching starts before the first build, so that no save is missed.
         ignored = [options.out_dir] + ([cache] if cache is not None else [])
@@ -66,10 +68,12 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
             return 1
         _build(project, site, None, err)
         _prepare(project, err)
-        for changed in watcher.batches(stop):
+        for changed in watcher.batches(stop, collector.idle):
+            collector.before_build()
             _build(project, site, changed, err)
             _prepare(project, err)
     finally:
+        collector.close()
         site.stop()
         server.shutdown()
         server.server_close()

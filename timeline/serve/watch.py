@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from threading import Event
-from typing import Iterator
+from typing import Callable, Iterator
 
 import watchfiles
 from watchfiles._rust_notify import RustNotify
@@ -27,7 +27,9 @@ STEP_MS = 20
 # However busy the folder, a batch is built by this time.
 DEBOUNCE_MS = 500
 POLL_MS = 250
-WAIT_MS = 0          # no time-out: wait for a change or the stop
+# Quiet for this long, the preview is idle: the pages a build reloaded are
+# served by then, and the collector may run (collector.py).
+IDLE_MS = 1500
 
 
 def watched_folders(options: Options) -> list[Path]:
@@ -56,12 +58,17 @@ class Watcher:
             return False
         return self.keep(watchfiles.Change(change), path)
 
-    def batches(self, stop: Event) -> Iterator[list[Path]]:
-        """The changed paths, a batch at a time, until `stop` is set."""
+    def batches(self, stop: Event, idle: Callable[[], object] | None = None,
+                idle_ms: int = IDLE_MS) -> Iterator[list[Path]]:
+        """The changed paths, a batch at a time, until `stop` is set;
+        `idle` is called whenever `idle_ms` pass without a change."""
         try:
             while True:
-                raw = self.notify.watch(DEBOUNCE_MS, STEP_MS, WAIT_MS, stop)
+                # A time-out of 0 is none: the watch waits for a change or the stop.
+                raw = self.notify.watch(DEBOUNCE_MS, STEP_MS, idle_ms if idle is not None else 0, stop)
                 if raw == "timeout":
+                    if idle is not None:
+                        idle()
                     continue
                 if isinstance(raw, str):   # "signal" or "stop"
                     return
