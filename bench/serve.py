@@ -65,7 +65,8 @@ DATED = """iso => new Promise(resolve => {
     if (window.__seen === null && time && time.getAttribute('datetime') === iso) {
       window.__seen = performance.timeOrigin + performance.now(); observer.disconnect(); } };
   const observer = new MutationObserver(done);
-  observer.observe(document.documentElement, {subtree: true, childList: true, characterData: true});
+  observer.observe(document.documentElement, {subtree: true, childList: true, characterData: true,
+                                               attributes: true, attributeFilter: ['datetime']});
   window.addEventListener('load', done);
   resolve();
 })"""
@@ -82,16 +83,23 @@ STYLED = """value => new Promise(resolve => {
 
 
 def middle_entry(project: Path) -> Path:
+    """The entry nearest the middle whose date is a day (no time, no end),
+    so that a date edit may move it to any other day of its month."""
     files = sorted(p for p in (project / "content").rglob("*.md") if p.name != "_index.md")
-    return files[len(files) // 2]
+    middle = len(files) // 2
+    for _, path in sorted((abs(k - middle), path) for k, path in enumerate(files)):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^date: \"?\d{4}-\d\d-\d\d\"?$", text, flags=re.M) and not re.search(r"^end:", text, flags=re.M):
+            return path
+    raise RuntimeError("no entry dated by a day alone")
 
 
 def moved_date(text: str, i: int) -> tuple[str, str]:
     """The text with its front matter's date moved to another day of its
     month (the i-th edit's), and that date as ISO."""
-    match = re.search(r"^date: \"?(\d{4})-(\d\d)-(\d\d)", text, flags=re.M)
+    match = re.search(r"^date: \"?(\d{4})-(\d\d)-(\d\d)\"?$", text, flags=re.M)
     if match is None:
-        raise RuntimeError("no date: YYYY-MM-DD line in the entry")
+        raise RuntimeError("no date: YYYY-MM-DD line in the entry (middle_entry picks one)")
     year, month, day = match.group(1), match.group(2), int(match.group(3))
     new_day = (day + i) % 28 + 1
     iso = f"{year}-{month}-{new_day:02d}"
@@ -197,7 +205,7 @@ def idle_cpu(served: Served, seconds: float = 10) -> float:
     return 100 * (cpu_seconds(served.proc.pid) - before) / (time.monotonic() - start)
 
 
-def hugo_rebuilds(hugo: str, site: Path, edits: int) -> dict[str, list[float]]:
+def hugo_rebuilds(hugo: str, site: Path, edits: int, name: str) -> dict[str, list[float]]:
     """`hugo server`'s own "Total in N ms" after each body, title and
     date edit, by kind."""
     proc = subprocess.Popen([hugo, "server", "--source", str(site), "--bind", "127.0.0.1", "--port", "0",
@@ -211,8 +219,7 @@ def hugo_rebuilds(hugo: str, site: Path, edits: int) -> dict[str, list[float]]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("hugo server did not start:\n" + "".join(lines[-20:]))
             time.sleep(0.1)
-        posts = sorted((site / "content" / "posts").glob("*.md"))
-        post = posts[len(posts) // 2]
+        post = site / "content" / "posts" / name   # the Hugo copy of the entry edited in ours
         original = post.read_text(encoding="utf-8")
         times: dict[str, list[float]] = {"body": [], "title": [], "date": []}
         for kind, times_of_kind in times.items():
@@ -267,10 +274,13 @@ def run_size(n: int, args, browser, hugo: str | None) -> dict:
                 print(f"[{n}]   each, on screen: {', '.join(f'{v:.0f}' for v in shown)}", flush=True)
             context.close()
             settle(served)
+            # The collection the preview makes once idle (serve/collector.py) is
+            # over by then: the figure is of a preview waiting for a save.
+            time.sleep(5)
             result["idle cpu %"] = idle_cpu(served)
             print(f"[{n}] idle CPU: {result['idle cpu %']:.2f} % of a core", flush=True)
         if hugo:
-            for kind, times in hugo_rebuilds(hugo, work / "hugo", args.edits).items():
+            for kind, times in hugo_rebuilds(hugo, work / "hugo", args.edits, entry.name).items():
                 result["hugo " + kind] = times
                 print(f"[{n}] hugo server, {kind} edit: rebuild {spread(times)}", flush=True)
         return result

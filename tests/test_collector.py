@@ -7,10 +7,8 @@ from __future__ import annotations
 import gc
 import re
 import shutil
-import threading
 import time
 import weakref
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +16,6 @@ from test_cache import make_large
 from timeline.model.assemble import Folders
 from timeline.project import Options, Project
 from timeline.serve.collector import Collector
-from timeline.serve.watch import Watcher
 from timeline.speedups import FastEngine
 
 
@@ -46,33 +43,58 @@ def held_off():
         gc.disable()
 
 
-def test_cycles_wait_for_an_idle_moment_and_enough_of_them(held_off):
-    collector = Collector(least_pending=5_000)
+def test_cycles_wait_for_an_idle_look_after_a_build_and_enough_of_them(held_off):
+    collector = Collector(least_growth=5_000)
     try:
         assert not gc.isenabled()
-        few = cycles(100)
+        collector.kept = len(gc.get_objects())
+        with collector.building():
+            few = cycles(100)
         assert not collector.idle() and few() is not None   # too few to walk the heap for
         many = cycles(max(10_000, collector.kept // 2))
         assert many() is not None   # nothing collects while held off
+        assert not collector.idle() and many() is not None   # it looks once after each build
+        with collector.building():
+            gc.freeze()   # as the process pool does: the collector's own counts are set to nought
+            gc.unfreeze()
         assert collector.idle()
         assert many() is None and few() is None
-        # What the collection left is what the next one is measured against.
-        assert collector.pending() < 1_000
-        assert not collector.idle()
+        with collector.building():
+            pass
+        assert not collector.idle()   # what the collection left is the measure now
     finally:
         collector.close()
 
 
-def test_before_a_build_it_collects_only_past_twice_what_it_kept(held_off):
-    collector = Collector(least_pending=5_000)
+def test_builds_that_never_leave_it_idle_collect_every_so_many(held_off):
+    collector = Collector(most_builds=3)
     try:
-        some = cycles(collector.kept // 2 + 5_000)
-        assert not collector.before_build() and some() is not None
-        more = cycles(2 * collector.kept)
-        assert collector.before_build()
-        assert some() is None and more() is None
+        some = cycles(1_000)
+        for _ in range(3):
+            with collector.building():
+                pass
+        assert some() is not None
+        with collector.building():
+            assert some() is None   # collected before the fourth build
     finally:
         collector.close()
+
+
+def test_its_thread_collects_once_the_builds_leave_it_idle(held_off):
+    collector = Collector(idle_seconds=0.2, least_growth=1_000)
+    collector.start()
+    try:
+        with collector.building():
+            some = cycles(max(5_000, collector.kept // 2))
+            time.sleep(0.5)
+            assert some() is not None   # never within a build
+        deadline = time.monotonic() + 10
+        while some() is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert some() is None
+    finally:
+        collector.close()
+    assert collector.thread is not None and not collector.thread.is_alive()
 
 
 def test_close_gives_back_the_collector_as_it_was(held_off):
@@ -84,39 +106,11 @@ def test_close_gives_back_the_collector_as_it_was(held_off):
     assert not gc.isenabled()
 
 
-def test_the_watcher_calls_idle_while_nothing_changes_and_yields_a_change(tmp_path):
-    (tmp_path / "content").mkdir()
-    watcher = Watcher([tmp_path / "content"], [], poll=False)
-    stop = threading.Event()
-    idle: list[float] = []
-    batches: list[list[Path]] = []
-
-    def watch() -> None:
-        for changed in watcher.batches(stop, lambda: idle.append(time.monotonic()), idle_ms=100):
-            batches.append(changed)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while len(idle) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(idle) >= 3 and not batches
-        (tmp_path / "content" / "a.md").write_text("x", encoding="utf-8")
-        while not batches and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert batches and batches[0][0].name == "a.md"
-    finally:
-        stop.set()
-        thread.join(10)
-    assert not thread.is_alive()
-
-
 def test_a_build_that_replaces_the_last_lets_its_renderer_go_of_what_it_rendered(tmp_path, held_off):
     project = make_large(tmp_path / "project", count=30)
     site = tmp_path / "site"
     folders = Folders(project / "content", project / "seeds", "content", "seeds")
-    kept = Project(Options(folders, site), FastEngine(tmp_path / "cache", 1), lasting=True)
+    kept = Project(Options(folders, site), FastEngine(tmp_path / "cache", 2), lasting=True)
     gc.disable()
     assert kept.build().ok and kept.last is not None
     old = weakref.ref(kept.last.renderer)
@@ -130,10 +124,10 @@ def test_a_build_that_replaces_the_last_lets_its_renderer_go_of_what_it_rendered
     result = kept.rebuild([entry], complete=True)
     assert result.ok and not result.quick   # a date moved: the full build, with a new renderer
     assert kept.last is not None and kept.last.renderer is not old()
-    # The old renderer waits for the cyclic collector (it and its template
-    # environment hold each other), holding nothing it rendered meanwhile.
-    assert old() is not None
-    assert not old()._fragments and not old()._value_fragments and not old()._joined
+    # Until the cyclic collector frees it (it and its template environment
+    # hold each other), the old renderer holds nothing it rendered.
+    if old() is not None:
+        assert not old()._fragments and not old()._value_fragments and not old()._joined
     assert kept.last.renderer._fragments
     kept.engine.prepare(kept)   # as the preview does after a build: the engine lets the last one go
     gc.collect()

@@ -56,8 +56,10 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
     previous = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     thread.start()
-    collector = Collector()
+    collector: Collector | None = None
     try:
+        collector = Collector()
+        collector.start()
         # Watching starts before the first build, so that no save is missed.
         ignored = [options.out_dir] + ([cache] if cache is not None else [])
         try:
@@ -66,14 +68,16 @@ def serve(project: Project, host: str, port: int, *, poll: bool = False, cache: 
             # inotify's limit on watches, most often: polling needs none.
             print(f"build.py: error: cannot watch the folders for changes ({exc}): try --poll", file=err)
             return 1
-        _build(project, site, None, err)
-        _prepare(project, err)
-        for changed in watcher.batches(stop, collector.idle):
-            collector.before_build()
-            _build(project, site, changed, err)
+        with collector.building():
+            _build(project, site, None, err)
             _prepare(project, err)
+        for changed in watcher.batches(stop):
+            with collector.building():
+                _build(project, site, changed, err)
+                _prepare(project, err)
     finally:
-        collector.close()
+        if collector is not None:
+            collector.close()
         site.stop()
         server.shutdown()
         server.server_close()

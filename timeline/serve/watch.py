@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from threading import Event
-from typing import Callable, Iterator
+from typing import Iterator
 
 import watchfiles
 from watchfiles._rust_notify import RustNotify
@@ -27,9 +27,7 @@ STEP_MS = 20
 # However busy the folder, a batch is built by this time.
 DEBOUNCE_MS = 500
 POLL_MS = 250
-# Quiet for this long, the preview is idle: the pages a build reloaded are
-# served by then, and the collector may run (collector.py).
-IDLE_MS = 1500
+WAIT_MS = 0          # no time-out: wait for a change or the stop
 
 
 def watched_folders(options: Options) -> list[Path]:
@@ -58,17 +56,12 @@ class Watcher:
             return False
         return self.keep(watchfiles.Change(change), path)
 
-    def batches(self, stop: Event, idle: Callable[[], object] | None = None,
-                idle_ms: int = IDLE_MS) -> Iterator[list[Path]]:
-        """The changed paths, a batch at a time, until `stop` is set;
-        `idle` is called whenever `idle_ms` pass without a change."""
+    def batches(self, stop: Event) -> Iterator[list[Path]]:
+        """The changed paths, a batch at a time, until `stop` is set."""
         try:
             while True:
-                # A time-out of 0 is none: the watch waits for a change or the stop.
-                raw = self.notify.watch(DEBOUNCE_MS, STEP_MS, idle_ms if idle is not None else 0, stop)
+                raw = self.notify.watch(DEBOUNCE_MS, STEP_MS, WAIT_MS, stop)
                 if raw == "timeout":
-                    if idle is not None:
-                        idle()
                     continue
                 if isinstance(raw, str):   # "signal" or "stop"
                     return
