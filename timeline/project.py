@@ -237,7 +237,7 @@ class Project:
                 _finer_keys(jobs, memory, views, timeline, base_key, stats)
             if planned is not None:
                 self.last = _kept(build, last, planned)
-                if last is not None and last.renderer is not renderer:
+                if last is not None:   # each build makes a renderer of its own
                     last.renderer.close()
             engine.after_writing(build, stats)
         if memory.pieces is None:
