@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -129,8 +130,10 @@ def test_a_replica_interrupted_as_it_begins_leaves_no_child_and_no_tree(tmp_path
         if pid:
             forked.append(pid)
             # After the fork and its hooks (an exception raised in one of
-            # those is ignored), before the signals are let go.
-            os.kill(os.getpid(), signal.SIGINT)
+            # those is ignored), before the signals are let go. Sent to this
+            # thread: one sent to the process goes to any thread that does
+            # not hold it, if another thread is alive in the test run.
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
         return pid
 
     monkeypatch.setattr(os, "fork", fork)
