@@ -125,16 +125,15 @@ class Renderer:
         shared = StructuredData(language)
         self.env.filters["summary"] = shared.summary
         self.env.filters["json_ld"] = lambda e, sources, site, root: json_ld(e, sources, site, root, language, shared)
-        self._fragments.clear()
-        self._joined.clear()
-        self._value_fragments.clear()
+        self.close()   # nothing rendered in another language is kept
 
     def close(self) -> None:
         """Let go of what it rendered. A renderer and its template
         environment hold each other (the environment's globals are its
         methods), so what it keeps would otherwise wait, as garbage, for the
         cyclic collector; a project that stays in memory calls this when a
-        new build's renderer replaces it."""
+        new build's renderer replaces it, and `use_language` to drop what
+        was rendered in another language."""
         for kept in (self._fragments, self._fragment_reads, self._value_fragments, self._page_values, self._joined):
             kept.clear()
 
