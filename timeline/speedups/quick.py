@@ -54,7 +54,7 @@ from ..hashing import digest, file_digest, short_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..read.entry import Entry
 from ..model.timeline import Timeline
-from ..write.output import Replica, replace_files, static_jobs, walk_tree
+from ..write.output import Replica, Spliced, replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Options, Result
 from ..read.readers import Readers
 from ..render.pieces import Around, EntryFile
@@ -602,7 +602,10 @@ def _cached_entry(data: mmap.mmap, rel: str, context: str, file_hash: str) -> En
 class _Site:
     """Output files read, changed in memory, then moved into place together.
     Pieces are found and replaced as UTF-8 bytes: decoding a large file
-    only to find one piece in it would cost more than the rest."""
+    only to find one piece in it would cost more than the rest. A file's
+    first splice is not read at all but looked for in the file and
+    written around (output.Spliced): the files of one piece per entry
+    are the site's largest."""
 
     def __init__(self, out_dir: Path, spare: Path | None = None, listing: list[str] | None = None):
         self.out_dir = out_dir
@@ -611,6 +614,8 @@ class _Site:
         self.replica: Replica | None = None
         self.old: dict[str, bytes] = {}
         self.new: dict[str, bytes] = {}
+        self.spliced: dict[str, Spliced] = {}
+        self.touched: dict[str, None] = {}   # the files above, in the order first met
 
     def begin_replica(self, check: Callable[[], bool] | None = None) -> None:
         """Begin the new site's tree (output.Replica, with its `check`)
@@ -618,14 +623,28 @@ class _Site:
         self.replica = Replica(self.out_dir, self.spare, self.listing, check)
 
     def abandon(self) -> None:
+        self._close()
         if self.replica is not None:
             self.replica.abandon()
             self.replica = None
 
+    def _close(self) -> None:
+        for spliced in self.spliced.values():
+            spliced.close()
+        self.spliced.clear()
+
     def read(self, path: str) -> bytes:
+        if path in self.spliced:
+            # Changed again: in memory from now on.
+            spliced = self.spliced.pop(path)
+            with open(self.out_dir / path, "rb") as f:
+                self.old[path] = f.read()
+            self.new[path] = spliced.data()
+            spliced.close()
         if path not in self.new:
             with open(self.out_dir / path, "rb") as f:
                 self.old[path] = self.new[path] = f.read()
+            self.touched[path] = None
         return self.new[path]
 
     def put(self, path: str, data: bytes) -> None:
@@ -634,22 +653,34 @@ class _Site:
 
     def splice(self, path: str, before: str, after: str, count: int = 1) -> None:
         """Replace `before`, found exactly `count` times."""
-        data, old = self.read(path), before.encode("utf-8")
+        old, new = before.encode("utf-8"), after.encode("utf-8")
+        if path not in self.new and path not in self.spliced:
+            try:
+                self.spliced[path] = Spliced.find(self.out_dir / path, old, new, count)
+            except ValueError:
+                raise _NotQuick(f"piece not found {count} times in {path}") from None
+            self.touched[path] = None
+            return
+        data = self.read(path)
         if data.count(old) != count:
             raise _NotQuick(f"piece not found {count} times in {path}")
-        self.new[path] = data.replace(old, after.encode("utf-8"))
+        self.new[path] = data.replace(old, new)
 
     def commit(self) -> list[str]:
         """Swap in the site with every changed file, all at once, as a
         build does (output.replace_files): killed at any moment, the site
         is the old one or the new one."""
-        changed = [p for p in self.new if self.new[p] != self.old[p]]
-        if changed:
-            replica, self.replica = self.replica, None
-            replace_files(self.out_dir, {path: self.new[path] for path in changed}, self.spare, listing=self.listing,
-                          replica=replica)
-        else:
-            if self.replica is not None and self.replica.child_checks:
-                self.replica.finish()   # OSError if its child found the site not as expected
-            self.abandon()
-        return changed
+        # A splice always changes its file: a piece is only spliced when it changed.
+        files: dict[str, bytes | Spliced] = {p: self.spliced[p] if p in self.spliced else self.new[p]
+                                             for p in self.touched if p in self.spliced or self.new[p] != self.old[p]}
+        try:
+            if files:
+                replica, self.replica = self.replica, None
+                replace_files(self.out_dir, files, self.spare, listing=self.listing, replica=replica)
+            else:
+                if self.replica is not None and self.replica.child_checks:
+                    self.replica.finish()   # OSError if its child found the site not as expected
+                self.abandon()
+        finally:
+            self._close()
+        return list(files)

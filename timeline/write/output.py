@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
 from ..errors import ContentError
 from ..hashing import file_stat
@@ -314,10 +314,11 @@ def new_staging(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.staging-{secrets.token_hex(6)}"
 
 
-def replace_files(out_dir: Path, files: dict[str, bytes], spare: Path | None = None,
+def replace_files(out_dir: Path, files: Mapping[str, bytes | Spliced], spare: Path | None = None,
                   differs: list[str] | None = None, listing: list[str] | None = None,
                   replica: Replica | None = None) -> dict[str, list[int]]:
-    """The site as it is but for these files (paths inside it -> bytes),
+    """The site as it is but for these files (paths inside it -> their
+    bytes, or the old file Spliced),
     swapped in whole like a build's; returns each written file's
     [size, mtime_ns]. The tree swapped out is kept at `spare`, and made
     the next one from (write_site's `keep_spare`): rebuilds of a page or
@@ -565,7 +566,7 @@ def _remove_stale(root: Path, keep: set[str]) -> None:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def _write_new(path: str, data: bytes) -> list[int]:
+def _write_new(path: str, data: bytes | Spliced) -> list[int]:
     """Write a file as a new file: where a staged tree holds a link to the
     site's own file, that link is replaced, never written through."""
     try:
@@ -575,17 +576,130 @@ def _write_new(path: str, data: bytes) -> list[int]:
     return _write_fd(os.open(path, _NEW_FILE, 0o666), data)
 
 
-def _write_fd(fd: int, data: bytes) -> list[int]:
+def _write_fd(fd: int, data: bytes | Spliced) -> list[int]:
     # Written by the descriptor: a file object's buffer would only copy the
     # page, which is written whole.
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        if isinstance(data, Spliced):
+            data.write_to(fd)
+        else:
+            _write_all(fd, data)
         st = os.fstat(fd)
     finally:
         os.close(fd)
     return [st.st_size, st.st_mtime_ns]
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class Spliced:
+    """A file of the site with pieces of it replaced, written without
+    reading it whole: the spans around the pieces are copied from the old
+    file to the new one by the system (copy_file_range), never through
+    this process's memory. A one-entry edit changes a piece of each file
+    that holds one per entry (a timeline's JSON, the exports), files of
+    many megabytes; reading one, making the new one in memory and writing
+    it costs most of such a rebuild, and its memory is fresh memory, which
+    a virtual machine's host may be slow to give.
+
+    `find` opens the old file and looks for the piece; the file stays open
+    until `close`, so that what is copied is what was searched. If the
+    file is changed in place meanwhile, `write_to` raises OSError."""
+
+    # What is read at a time while looking: a buffer used again and again.
+    STEP = 1 << 20
+
+    def __init__(self, path: Path) -> None:
+        self.source = open(path, "rb", buffering=0)
+        st = os.fstat(self.source.fileno())
+        self.stat = (st.st_ino, st.st_size, st.st_mtime_ns)
+        self.cuts: list[tuple[int, int, bytes]] = []   # (start, end, new bytes), in order, apart
+
+    @classmethod
+    def find(cls, path: Path, before: bytes, after: bytes, count: int) -> Spliced:
+        """The file at `path` with `before` replaced by `after`; ValueError
+        unless `before` is found exactly `count` times (without overlapping,
+        as bytes.replace finds them)."""
+        spliced = cls(path)
+        try:
+            found = spliced._occurrences(before, count)
+            if len(found) != count:
+                raise ValueError(f"piece found {len(found)} times in {path}, not {count}")
+        except BaseException:
+            spliced.close()
+            raise
+        spliced.cuts = [(start, start + len(before), after) for start in found]
+        return spliced
+
+    def _occurrences(self, needle: bytes, most: int) -> list[int]:
+        """Where `needle` begins in the file, at most most + 1 times."""
+        if not needle:
+            raise ValueError("an empty piece")
+        width = self.STEP + len(needle) - 1   # windows overlap by all but a byte of the needle
+        buffer = bytearray(width)
+        found: list[int] = []
+        start = 0     # the window's place in the file
+        after = 0     # where the next occurrence may begin
+        while len(found) <= most:
+            self.source.seek(start)
+            got = self.source.readinto(buffer) or 0
+            # An occurrence across the window's end is found whole in the next
+            # one; `after` keeps one found in both from being taken twice.
+            i = buffer.find(needle, max(after - start, 0), got)
+            while i >= 0 and len(found) <= most:
+                found.append(start + i)
+                after = start + i + len(needle)
+                i = buffer.find(needle, i + len(needle), got)
+            if got < width:
+                break
+            start += self.STEP
+        return found
+
+    def data(self) -> bytes:
+        """The new file's bytes, read whole (for the rare caller that needs them)."""
+        self.source.seek(0)
+        old = self.source.read()
+        parts, at = [], 0
+        for start, end, new in self.cuts:
+            parts += [old[at:start], new]
+            at = end
+        parts.append(old[at:])
+        return b"".join(parts)
+
+    def write_to(self, fd: int) -> None:
+        at = 0
+        source = self.source.fileno()
+        for start, end, new in self.cuts:
+            _copy_span(source, fd, at, start - at)
+            _write_all(fd, new)
+            at = end
+        _copy_span(source, fd, at, self.stat[1] - at)
+        st = os.fstat(source)
+        if (st.st_ino, st.st_size, st.st_mtime_ns) != self.stat:
+            raise OSError(f"{self.source.name} changed while it was copied")
+
+    def close(self) -> None:
+        self.source.close()
+
+
+def _copy_span(source: int, target: int, offset: int, length: int) -> None:
+    """Copy `length` bytes at `offset` of `source` to where `target` is."""
+    while length > 0:
+        try:
+            done = os.copy_file_range(source, target, length, offset)
+        except (AttributeError, OSError):
+            # No such call here, or not between these files: by a buffer.
+            os.lseek(source, offset, os.SEEK_SET)
+            done = len(chunk := os.read(source, min(length, Spliced.STEP)))
+            _write_all(target, chunk)
+        if done == 0:
+            raise OSError("the file was shorter than when it was searched")
+        offset += done
+        length -= done
 
 
 # A process's own folder in a staged tree, where it makes its files before

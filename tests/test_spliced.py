@@ -1,0 +1,130 @@
+"""A file rewritten around its changed pieces (output.Spliced), as the
+quick rebuild rewrites a timeline's JSON and its exports: what it writes
+is exactly what bytes.replace would make of the whole file, wherever the
+pieces fall against the windows it reads in; a piece found another
+number of times is refused; the copy goes by the system's call or,
+where that is refused, by a buffer, to the same bytes; a file changed in
+place between the search and the copy is not copied."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from timeline.write import output
+from timeline.write.output import Spliced, replace_files
+
+# Few letters, so that a piece is found often, across window edges too.
+TEXT = st.binary(min_size=0, max_size=200).map(lambda b: bytes(97 + x % 3 for x in b))
+PIECE = st.binary(min_size=1, max_size=6).map(lambda b: bytes(97 + x % 3 for x in b))
+
+
+def written(spliced: Spliced, folder: Path) -> bytes:
+    target = folder / "new"
+    if target.exists():
+        target.unlink()
+    try:
+        output._write_new(str(target), spliced)
+    finally:
+        spliced.close()
+    return target.read_bytes()
+
+
+@st.composite
+def text_and_piece(draw) -> tuple[bytes, bytes]:
+    """A piece, and a text made of it, of it overlapping itself and of
+    other letters."""
+    before = draw(PIECE)
+    parts = st.one_of(st.just(before), st.just(before + before[1:]), st.just(before[:-1]), TEXT.map(lambda t: t[:8]))
+    return b"".join(draw(st.lists(parts, max_size=30))), before
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=text_and_piece(), after=st.binary(max_size=8), step=st.integers(1, 16))
+def test_a_spliced_file_is_bytes_replace_of_the_whole(text, after, step):
+    data, before = text
+    count = data.count(before)
+    with tempfile.TemporaryDirectory() as d:
+        folder = Path(d)
+        (folder / "old").write_bytes(data)
+        old_step = Spliced.STEP
+        Spliced.STEP = step   # tiny windows: pieces fall across their edges
+        try:
+            for wrong in {count - 1, count + 1} - {0, -1}:
+                with pytest.raises(ValueError):
+                    Spliced.find(folder / "old", before, after, wrong)
+            if count == 0:
+                return
+            spliced = Spliced.find(folder / "old", before, after, count)
+        finally:
+            Spliced.STEP = old_step
+        assert written(spliced, folder) == data.replace(before, after)
+        assert (folder / "old").read_bytes() == data
+
+
+def big_file(path: Path) -> bytes:
+    # Several windows long, the piece near the middle and again near the end.
+    data = b"".join(b'{"id": %d, "text": "row %d"},\n' % (i, i) for i in range(120_000))
+    data = data.replace(b'"row 60000"', b'"the piece"').replace(b'"row 119999"', b'"the piece"')
+    path.write_bytes(data)
+    return data
+
+
+def test_a_large_file_spliced_is_copied_by_the_system_or_by_a_buffer_alike(tmp_path, monkeypatch):
+    data = big_file(tmp_path / "old")
+    assert len(data) > 3 * Spliced.STEP
+    expected = data.replace(b'"the piece"', b'"the new, longer piece"')
+    by_system = written(Spliced.find(tmp_path / "old", b'"the piece"', b'"the new, longer piece"', 2), tmp_path)
+    assert by_system == expected
+
+    calls = []
+
+    def refused(*args, **kwargs):
+        calls.append(args)
+        raise OSError(errno.EXDEV, "not between these files")
+
+    monkeypatch.setattr(os, "copy_file_range", refused, raising=False)
+    by_buffer = written(Spliced.find(tmp_path / "old", b'"the piece"', b'"the new, longer piece"', 2), tmp_path)
+    assert calls and by_buffer == expected
+
+
+def test_a_piece_found_another_number_of_times_is_refused(tmp_path):
+    big_file(tmp_path / "old")
+    with pytest.raises(ValueError):
+        Spliced.find(tmp_path / "old", b'"the piece"', b"x", 1)
+    with pytest.raises(ValueError):
+        Spliced.find(tmp_path / "old", b'"not there"', b"x", 1)
+
+
+def test_a_file_changed_in_place_after_the_search_is_not_copied(tmp_path):
+    data = big_file(tmp_path / "old")
+    spliced = Spliced.find(tmp_path / "old", b'"the piece"', b'"new"', 2)
+    with open(tmp_path / "old", "r+b") as f:   # the same inode, the same size
+        f.seek(10)
+        f.write(b"#")
+    st_ = os.stat(tmp_path / "old")
+    os.utime(tmp_path / "old", ns=(st_.st_atime_ns, st_.st_mtime_ns + 5_000_000_000))
+    with pytest.raises(OSError, match="changed while it was copied"):
+        written(spliced, tmp_path)
+    assert len(data) == os.path.getsize(tmp_path / "old")
+
+
+def test_a_spliced_file_swapped_in_leaves_the_old_site_file_whole(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    data = big_file(site / "timeline.json")
+    (site / "index.html").write_text("home\n", encoding="utf-8")
+    spliced = Spliced.find(site / "timeline.json", b'"the piece"', b'"new"', 2)
+    try:
+        replace_files(site, {"timeline.json": spliced}, tmp_path / ".site.spare")
+    finally:
+        spliced.close()
+    assert (site / "timeline.json").read_bytes() == data.replace(b'"the piece"', b'"new"')
+    # The tree swapped out still holds the old file, whole.
+    assert (tmp_path / ".site.spare" / "timeline.json").read_bytes() == data
+    assert (site / "index.html").read_text(encoding="utf-8") == "home\n"
