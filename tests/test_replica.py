@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from timeline.write import output
 from timeline.write.output import Replica, mirror, replace_files
 
 
@@ -103,6 +104,33 @@ def test_an_abandoned_replica_is_stopped_and_a_new_tree_removed(tmp_path):
     assert not staging.exists()
     assert files_of(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("stopped", [False, True], ids=["whole", "stopped half-way"])
+def test_an_abandoned_new_tree_kept_becomes_the_spare_that_the_next_replica_repairs(tmp_path, monkeypatch, stopped):
+    site = make_site(tmp_path, 3000)
+    spare = tmp_path / ".site.spare"
+    before = files_of(site)
+    if stopped:
+        # The child linked a third of the site when it was stopped.
+        real = output.link_unchanged
+        monkeypatch.setattr(output, "link_unchanged",
+                            lambda out_dir, staging, paths: real(out_dir, staging, paths[: len(paths) // 3]))
+    replica = Replica(site, spare, None)   # no spare yet: a new tree
+    staging = replica.staging
+    if not stopped:
+        replica.finish()
+    replica.abandon(keep=True)
+    assert replica.pid == 0 or child_gone(replica.pid)
+    assert not staging.exists() and spare.is_dir()
+    kept = files_of(spare)
+    assert (len(kept) == len(before)) != stopped and kept.items() <= before.items()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site", spare.name])
+    monkeypatch.undo()
+    # The next replica is made from it, whole, and swapped in.
+    replace_files(site, {"index.html": b"new home\n"}, spare, replica=Replica(site, spare, None))
+    assert files_of(site) == {**before, "index.html": b"new home\n"}
+    assert files_of(spare) == before
 
 
 def test_an_abandoned_replica_leaves_the_spare_for_the_next_build_to_repair(tmp_path):

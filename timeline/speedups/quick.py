@@ -396,12 +396,39 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
     if problems.items or inputs.digest != m["inputs"] or not _bundled_templates_only(inputs.renderer):
         raise _NotQuick("inputs changed")
     known: dict[str, str] = m["files"]
+    # The site's files, as the manifest has them (checked below): the site need not be listed again.
+    site = _Site(options.out_dir, spare, list(m["pages"]) if said is None else None)
+    try:
+        if said is None:
+            # Every output file must be as the last build left it, and no
+            # other (unless the caller saw every change). The new site's
+            # tree is begun now, by a process on another core, before
+            # anything is known to change: it would be the longest part
+            # of an edit begun later, and if nothing changes it is kept
+            # as the spare. It is not swapped in unless the site is as
+            # left (the full build runs instead).
+            out_dir, pages = options.out_dir, m["pages"]
+            site.begin_replica(lambda: _site_as_left(out_dir, pages))
+        return _look(options, cache_folder, salt, readers, watched, said, m, inputs, known, site, ics_event, trust_before)
+    except Exception:
+        site.abandon(keep=True)   # the full build will make its tree from it
+        raise
+    except BaseException:
+        site.abandon()
+        raise
+
+
+def _look(options: Options, cache_folder: Path, salt: str, readers: Readers, watched: Watched | None,
+          said: list[str] | None, m: dict, inputs: Inputs, known: dict[str, str], site: "_Site",
+          ics_event: EventWriter, trust_before: int) -> Result:
+    """What changed since the manifest was left, and the rest of the quick
+    rebuild if only what it handles."""
     if said is None:
         files = scan_entry_files(options.folders.content)
         if len(files) != len(known) or any(rel not in known for rel in files):
             raise _NotQuick("entries added or removed")
     else:
-        # The settings (_index.md) are among the inputs, compared above.
+        # The settings (_index.md) are among the inputs, compared in _rebuild.
         files = {rel: file_stat(os.path.join(options.folders.content, rel)) for rel in said if rel != "_index.md"}
         if any(rel not in known or stat is None for rel, stat in files.items()):
             raise _NotQuick("entries added or removed, or another file changed")
@@ -426,31 +453,17 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
         if _stat_text(trusted) != was[rel][0]:
             log.append(["f", rel, _file_record(trusted, was[rel][1], was[rel][2])])
     order: list[str] = m["order"]
-    # The site's files, as the manifest has them (checked below): the site need not be listed again.
-    site = _Site(options.out_dir, spare, list(m["pages"]) if said is None else None)
     for job, data_digest in zip(inputs.static, static_digests(inputs.static).values()):
         if data_digest != m["static"][job.path]:
             assert isinstance(job.data, bytes)   # static files are read whole
             site.put(job.path, job.data)
             log.append(["s", job.path, data_digest])
-    # Every output file must be as the last build left it, and no other
-    # (unless the caller saw every change). When entries changed, this is
-    # looked at by the process that makes the new site's tree, on another
-    # core, and the tree is not swapped in unless it holds (the full build
-    # runs instead).
-    out_dir, pages = options.out_dir, m["pages"]
-    as_left = None if said is not None else (lambda: _site_as_left(out_dir, pages))
     if not changed:
-        if as_left is not None and not as_left():
-            raise _NotQuick("output files changed")
         return _finish(options, cache_folder, m, site, log, [], watched)
-    try:
-        site.begin_replica(as_left)
-        return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,
-                        order, watched, ics_event, trust_before)
-    except BaseException:
-        site.abandon()
-        raise
+    if site.replica is None:
+        site.begin_replica()
+    return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,
+                    order, watched, ics_event, trust_before)
 
 
 def _changed(options: Options, cache_folder: Path, salt: str, readers: Readers, inputs: Inputs, m: dict,
@@ -622,10 +635,11 @@ class _Site:
         before knowing what changes."""
         self.replica = Replica(self.out_dir, self.spare, self.listing, check)
 
-    def abandon(self) -> None:
+    def abandon(self, keep: bool = False) -> None:
+        """Give up the new tree: with `keep`, kept as the spare (Replica.abandon)."""
         self._close()
         if self.replica is not None:
-            self.replica.abandon()
+            self.replica.abandon(keep)
             self.replica = None
 
     def _close(self) -> None:
@@ -678,9 +692,9 @@ class _Site:
                 replica, self.replica = self.replica, None
                 replace_files(self.out_dir, files, self.spare, listing=self.listing, replica=replica)
             else:
-                if self.replica is not None and self.replica.child_checks:
-                    self.replica.finish()   # OSError if its child found the site not as expected
-                self.abandon()
+                if self.replica is not None:
+                    self.replica.confirm()   # OSError if the site is not as expected
+                self.abandon(keep=True)
         finally:
             self._close()
         return list(files)

@@ -378,20 +378,23 @@ class Replica:
     another core. It is made in the spare tree a build swapped out, if
     there is one (`mirror`), else in a new staged tree. `finish` gives the
     tree, to be passed to replace_files; `abandon` stops the child and
-    removes a staged tree (a spare is left, for `mirror` to repair). Where
-    the system cannot fork, the tree is made when finished. `check`, if
-    given, tells whether the site is as the caller expects, or OSError is
-    raised: by `finish` if the child looked, once it has repaired the spare
-    (a listing of two trees, less work than the caller's), else here, while
-    the child links a new tree file by file."""
+    removes a staged tree, or keeps it as the spare (a spare is left
+    either way, for `mirror` to repair). Where the system cannot fork,
+    the tree is made when finished. `check`, if given, tells whether the
+    site is as the caller expects, or OSError is raised (by `confirm`,
+    and by `finish`, which confirms first): the child looks once it has
+    repaired the spare (a listing of two trees, less work than the
+    caller's); in a new tree, which the child links file by file, the
+    caller looks, as late as it can, while the child still links."""
 
     def __init__(self, out_dir: Path, spare: Path | None, listing: list[str] | None,
                  check: Callable[[], bool] | None = None) -> None:
         self.out_dir = real_out_dir(out_dir)
+        self.spare = spare
         self.listing = listing
         self.check = check
         self.pid = 0
-        self.reaped = self.made = False
+        self.reaped = self.made = self.confirmed = False
         self.failed: OSError | None = None   # raised by every later `finish` too
         # Ctrl-C and SIGTERM wait until the child is known, so that `abandon` can stop it.
         try:
@@ -411,8 +414,6 @@ class Replica:
                         self._child()
                     self.pid = max(self.pid, 0)
                 self.child_checks = self.child_checks and self.pid != 0
-            if check is not None and not self.child_checks and not check():
-                raise OSError(f"the site at {self.out_dir} is not as expected")
         except BaseException:
             # A signal held meanwhile is raised as the block ends, before the
             # caller holds the replica to abandon: abandoned here.
@@ -440,9 +441,27 @@ class Replica:
         listing = site_files(self.out_dir) if self.listing is None else self.listing
         link_unchanged(self.out_dir, self.staging, listing)
 
+    def confirm(self) -> None:
+        """OSError unless the site is as the caller expects (see `check`);
+        where the child looks, this waits for it."""
+        if self.child_checks:
+            self._wait()
+        elif self.check is not None and not self.confirmed and not self.check():
+            self.failed = OSError(f"the site at {self.out_dir} is not as expected")
+        self.confirmed = True
+        if self.failed is not None:
+            raise self.failed
+
     def finish(self) -> Path:
         """The replica, once made; OSError if it could not be, or if the
-        child found the site not as expected."""
+        site is not as expected."""
+        self.confirm()
+        self._wait()
+        if self.failed is not None:
+            raise self.failed
+        return self.staging
+
+    def _wait(self) -> None:
         if self.pid and not self.reaped:
             _, status = os.waitpid(self.pid, 0)
             self.reaped = self.made = True
@@ -450,15 +469,15 @@ class Replica:
                 self.failed = OSError(f"the site at {self.out_dir} is not as expected")
             elif status != 0:
                 self.failed = OSError(f"the replica of the site at {self.staging} was not made")
-        elif not self.pid and not self.made:
+        elif not self.pid and not self.made and self.failed is None:
             self._make()
             self.made = True
-        if self.failed is not None:
-            raise self.failed
-        return self.staging
 
-    def abandon(self) -> None:
-        """Stop the child if it still works; remove the tree if it is a new one."""
+    def abandon(self, keep: bool = False) -> None:
+        """Stop the child if it still works. A new tree is removed, or with
+        `keep` made the spare (if there is none), however far its child
+        got: the next build repairs it (`mirror`) for less than linking
+        a tree anew, and less than removing this one would cost now."""
         with signals_held():
             if self.pid and not self.reaped:
                 try:
@@ -468,7 +487,11 @@ class Replica:
                 os.waitpid(self.pid, 0)
                 self.reaped = True
             if not self.in_spare and os.path.lexists(self.staging):
-                _remove_tree(str(self.staging))
+                if keep and self.spare is not None and not os.path.lexists(self.spare):
+                    os.rename(self.staging, self.spare)
+                    self.staging, self.in_spare = self.spare, True
+                else:
+                    _remove_tree(str(self.staging))
 
 
 def _repaired(out_dir: Path, spare: Path, paths: list[str]) -> Path | None:
