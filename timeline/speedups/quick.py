@@ -54,7 +54,7 @@ from ..hashing import digest, file_digest, short_digest
 from ..memory import CLOCK_TICK_NS, file_stat
 from ..read.entry import Entry
 from ..model.timeline import Timeline
-from ..write.output import Replica, Spliced, replace_files, static_jobs, walk_tree
+from ..write.output import Replica, Spliced, replace_files, static_jobs
 from ..project import BUNDLED_STATIC, Options, Result
 from ..read.readers import Readers
 from ..render.pieces import Around, EntryFile
@@ -574,15 +574,26 @@ def _result(m: dict, written: list[str]) -> Result:
 
 
 def _site_as_left(out_dir: Path, pages: dict[str, str]) -> bool:
-    """Every output file as the last build left it, and no other file."""
+    """Every output file as the last build left it, and no other. Each
+    folder is listed by its descriptor, so that a file's stat looks up its
+    name alone, not its whole path (output.walk_tree lists by path)."""
     seen = 0
-    for path, item in walk_tree(out_dir):
-        if item.is_dir(follow_symlinks=False):
-            continue
-        st = item.stat()
-        if pages.get(path) != f"{st.st_size}:{st.st_mtime_ns}":
-            return False
-        seen += 1
+    folders = [""]
+    while folders:
+        prefix = folders.pop()
+        fd = os.open(os.path.join(out_dir, prefix), os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with os.scandir(fd) as items:
+                for item in items:
+                    if item.is_dir(follow_symlinks=False):
+                        folders.append(prefix + item.name + "/")
+                        continue
+                    st = item.stat()
+                    if pages.get(prefix + item.name) != f"{st.st_size}:{st.st_mtime_ns}":
+                        return False
+                    seen += 1
+        finally:
+            os.close(fd)
     return seen == len(pages)
 
 
