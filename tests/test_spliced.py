@@ -128,3 +128,52 @@ def test_a_spliced_file_swapped_in_leaves_the_old_site_file_whole(tmp_path):
     # The tree swapped out still holds the old file, whole.
     assert (tmp_path / ".site.spare" / "timeline.json").read_bytes() == data
     assert (site / "index.html").read_text(encoding="utf-8") == "home\n"
+
+
+def test_the_preview_writes_a_one_piece_change_around_it_and_joins_the_file_when_it_cannot(tmp_path, monkeypatch):
+    """The live preview (a lasting project) replaces an edited entry's
+    piece of timelinejs.json in the file on disk; where the file on disk
+    is not what it last wrote (here: shorter), it joins the file whole.
+    Either way the site is the fresh build's."""
+    from test_every_edit import fresh, options
+    from test_cache import make_large, replace_in
+    from timeline.project import BUNDLED_TEMPLATES, Project
+    from timeline.speedups import FastEngine
+    import shutil
+
+    project = make_large(tmp_path / "project", count=40)
+    shutil.copytree(BUNDLED_TEMPLATES, project / "templates")
+    site = tmp_path / "site"
+    kept = Project(options(project, site), FastEngine(tmp_path / "cache", 2), keep_spare=True, lasting=True)
+    assert kept.build().ok
+    spliced: list[str] = []
+    real_at = Spliced.at.__func__   # type: ignore[attr-defined]
+
+    def at(cls, path, *args):
+        made = real_at(cls, path, *args)
+        if made is not None:
+            spliced.append(Path(path).name)
+        return made
+
+    monkeypatch.setattr(Spliced, "at", classmethod(at))
+    entry = next((project / "content" / "gen").rglob("*-gen-007.md"))
+    for round_, damage in enumerate([False, True, False]):
+        kept.engine.prepare(kept)
+        spliced.clear()
+        if damage:
+            # A file of one piece per entry cut short by hand since the last build.
+            data = (site / "timelinejs.json").read_bytes()
+            (site / "timelinejs.json").write_bytes(data[:-1])
+        with open(entry, "a", encoding="utf-8") as f:
+            f.write(f"\nRound {round_}: a sentence the embed shows.\n")
+        result = kept.rebuild([entry], complete=True)
+        assert result.ok and result.quick
+        assert "timelinejs.json" in result.written
+        assert ("timelinejs.json" in spliced) != damage, spliced
+        assert {"timelinejs.js", "entries.csv"} <= set(spliced)
+        assert snapshot_of(site) == fresh(project, tmp_path / "fresh"), round_
+
+
+def snapshot_of(site: Path) -> dict[str, bytes]:
+    from helpers import snapshot
+    return snapshot(site)

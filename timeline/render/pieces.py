@@ -140,15 +140,43 @@ class Joined:
         self.between = file.between.encode("utf-8")
         self.head = self.foot = b""
         self.ends(made.head, made.foot)
+        # What changed since `settle`: each replaced piece as (index, old, new), and the ends.
+        self.changes: list[tuple[int, bytes | None, bytes | None]] = []
+        self.ends_changed = False
 
     def ends(self, head: str, foot: str) -> None:
         f = self.out.finish
         self.head = (f(self.out.before) + f(head)).encode("utf-8")
         self.foot = (f(foot) + f(self.out.after)).encode("utf-8")
+        self.ends_changed = True
 
     def replace(self, index: int, piece: str | None) -> None:
         self.missing += (piece is None) - (self.parts[index] is None)
-        self.parts[index] = None if piece is None else self.out.finish(piece).encode("utf-8")
+        new = None if piece is None else self.out.finish(piece).encode("utf-8")
+        self.changes.append((index, self.parts[index], new))
+        self.parts[index] = new
+
+    def one_change(self) -> tuple[int, bytes, bytes, int] | None:
+        """If one piece alone was replaced since `settle`, and its entry had
+        one before and has one now: where it began in the file as joined
+        then, its old bytes and its new, and that file's size. Else None
+        (join it all again)."""
+        if self.ends_changed or len(self.changes) != 1:
+            return None
+        index, old, new = self.changes[0]
+        if old is None or new is None:
+            return None
+        step = len(self.between)
+        start = len(self.head) + sum(len(p) + step for p in self.parts[:index] if p is not None)
+        count = len(self.parts) - self.missing
+        size = (len(self.head) + sum(len(p) for p in self.parts if p is not None) + step * max(count - 1, 0)
+                + len(self.foot) - len(new) + len(old))
+        return start, old, new, size
+
+    def settle(self) -> None:
+        """The file is now as joined: changes are counted from here."""
+        self.changes.clear()
+        self.ends_changed = False
 
     def data(self) -> bytes:
         """As Made.output writes it."""

@@ -30,7 +30,7 @@ from ..memory import CLOCK_TICK_NS, file_stat
 from ..read.entry import Entry
 from ..errors import ContentError
 from ..render.keys import Read, Recorder, merge_reads, watched_classes
-from ..write.output import replace_files, static_jobs, walk_tree
+from ..write.output import Spliced, replace_files, static_jobs, walk_tree
 from ..project import BUNDLED_STATIC, Build, Options, Project, Result
 from ..read.readers import Readers
 from ..render.pieces import Around, EntryFile, Joined, Made
@@ -268,7 +268,7 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
     # The pages whose reads include what changed, rendered as the build
     # renders them, their reads recorded again.
     jobs = _lookups(live, last).jobs
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Spliced] = {}
     with Recorder(watched_classes(), each=(Entry,)) as recorder:
         renderer.recorder = recorder
         renderer.reads_known_but = {id(entry) for entry, _, _, _ in edits}
@@ -321,12 +321,15 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
             touched = True
         if touched:
             for one in joined:
-                files[one.out.path] = one.data()
+                files[one.out.path] = _joined_output(out_dir, one)
     # The split search index holds words by word, not by entry: the shards
     # of the words an edit brought or took away are made again from
     # themselves, and the file of results that shows the entry anew.
     def as_now(path: str) -> bytes:
-        return files[path] if path in files else (out_dir / path).read_bytes()
+        data = files.get(path)
+        if data is None:
+            return (out_dir / path).read_bytes()
+        return data.data() if isinstance(data, Spliced) else data
 
     for entry, _, _, _ in edits:
         i = position[entry.path]
@@ -334,26 +337,37 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
         path, data = search_results_file(t, live.where, live.numbers, i)
         if data != as_now(path):
             files[path] = data
+    copied: dict[str, bytes] = {}
     if static_changed:
         static = {job.path: job for job in static_jobs(options.static, BUNDLED_STATIC, options.static_shown)}
         for path in static_changed:
-            copied = static[path].data
-            assert isinstance(copied, bytes)   # a static file's job holds its bytes
-            files[path] = copied
+            static_data = static[path].data
+            assert isinstance(static_data, bytes)   # a static file's job holds its bytes
+            files[path] = copied[path] = static_data
     written = sorted(files)
-    if files:
-        spare = project.spare() if project.keep_spare else None
-        kept = live.written
-        differs = kept[1] if kept is not None and spare is not None and _tree(spare) == kept[0] else None
-        replace_files(out_dir, files, spare, differs)
-        # The tree swapped out differs from the site in these alone.
-        swapped_out = _tree(spare) if spare is not None else None
-        live.written = (swapped_out, written) if swapped_out is not None else None
+    try:
+        if files:
+            spare = project.spare() if project.keep_spare else None
+            kept = live.written
+            differs = kept[1] if kept is not None and spare is not None and _tree(spare) == kept[0] else None
+            replace_files(out_dir, files, spare, differs)
+            # The tree swapped out differs from the site in these alone.
+            swapped_out = _tree(spare) if spare is not None else None
+            live.written = (swapped_out, written) if swapped_out is not None else None
+    finally:
+        for made_file in files.values():
+            if isinstance(made_file, Spliced):
+                made_file.close()
+    # Written: the files of one piece per entry are on disk as joined now.
+    # (Not written, their changes add up, and the next patch joins them whole.)
+    for _, _, joined in live.files:
+        for one in joined:
+            one.settle()
     for entry, now, _, trusted in edits:
         memory.keep_checked(entry.path, t.context, now.file_hash, trusted, now)
         if isinstance(memory, BuildCache):
             memory.encoded.pop(entry.path, None)   # saved as the new check, not as the old one's text
-    live.inputs = (live.inputs[0], {**live.inputs[1], **{p: file_digest(files[p]) for p in static_changed}})
+    live.inputs = (live.inputs[0], {**live.inputs[1], **{p: file_digest(copied[p]) for p in static_changed}})
     rendered = sorted(pages) + [one.out.path for _, _, joined in live.files for one in joined]
     return Result(t, list(last.warnings), len(last.jobs), written, [], quick=True, rendered=rendered,
                   entry_count=len(t.entries), drafts_left_out=t.drafts_left_out)
@@ -373,6 +387,19 @@ def _view(lazy: Lazy, changed: set[str], recorder: Recorder, known: "weakref.Wea
     lazy()
     known[lazy] = recorder.resume(outer)
     return False
+
+
+def _joined_output(out_dir: Path, one: Joined) -> bytes | Spliced:
+    """A file of one piece per entry, as it now is: where one piece alone
+    changed, the file on disk with that piece replaced (output.Spliced),
+    so that a large file is neither joined nor written whole; else joined."""
+    change = one.one_change()
+    if change is not None:
+        start, old, new, size = change
+        spliced = Spliced.at(out_dir / one.out.path, start, old, new, size)
+        if spliced is not None:
+            return spliced
+    return one.data()
 
 
 def _same_file(path: Path, data: bytes) -> bool:

@@ -658,6 +658,27 @@ class Spliced:
         spliced.cuts = [(start, start + len(before), after) for start in found]
         return spliced
 
+    @classmethod
+    def at(cls, path: Path, start: int, before: bytes, after: bytes, size: int) -> Spliced | None:
+        """The file at `path` with `before`, found at `start`, replaced by
+        `after`; None unless the file is `size` bytes long and holds
+        `before` there (the caller's idea of the file is then not what is
+        on disk)."""
+        try:
+            spliced = cls(path)
+        except OSError:
+            return None
+        try:
+            spliced.source.seek(start)
+            if spliced.stat[1] == size and spliced.source.read(len(before)) == before:
+                spliced.cuts = [(start, start + len(before), after)]
+                return spliced
+        except BaseException:
+            spliced.close()
+            raise
+        spliced.close()
+        return None
+
     def _occurrences(self, needle: bytes, most: int) -> list[int]:
         """Where `needle` begins in the file, at most most + 1 times."""
         if not needle:
