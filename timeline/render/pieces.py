@@ -167,11 +167,11 @@ class Joined:
         if old is None or new is None:
             return None
         step = len(self.between)
-        start = len(self.head) + sum(len(p) + step for p in self.parts[:index] if p is not None)
-        count = len(self.parts) - self.missing
-        size = (len(self.head) + sum(len(p) for p in self.parts if p is not None) + step * max(count - 1, 0)
-                + len(self.foot) - len(new) + len(old))
-        return start, old, new, size
+        before = self.parts[:index] if not self.missing else [p for p in self.parts[:index] if p is not None]
+        start = len(self.head) + sum(map(len, before)) + step * len(before)  # type: ignore[arg-type]  # no None
+        rest = self.parts[index:] if not self.missing else [p for p in self.parts[index:] if p is not None]
+        size = start + sum(map(len, rest)) + step * (len(rest) - 1) + len(self.foot)  # type: ignore[arg-type]
+        return start, old, new, size - len(new) + len(old)
 
     def settle(self) -> None:
         """The file is now as joined: changes are counted from here."""
