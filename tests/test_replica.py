@@ -133,6 +133,36 @@ def test_an_abandoned_new_tree_kept_becomes_the_spare_that_the_next_replica_repa
     assert files_of(spare) == before
 
 
+def test_an_abandoned_new_tree_with_nowhere_to_keep_it_is_removed(tmp_path):
+    site = make_site(tmp_path, 300)
+    replica = Replica(site, None, None)
+    replica.abandon(keep=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_child_that_could_not_repair_the_spare_leaves_the_check_to_the_caller(tmp_path, monkeypatch):
+    site = make_site(tmp_path)
+    spare = tmp_path / ".site.spare"
+    replace_files(site, {"index.html": b"home\n"}, spare)   # leaves the old site as the spare
+    looked: list[bool] = []
+
+    def check() -> bool:
+        looked.append(True)   # in the child, its own copy of the list
+        return (site / "index.html").read_bytes() == b"home\n"
+
+    def broken(self) -> None:
+        raise OSError("the spare cannot be repaired")
+
+    monkeypatch.setattr(Replica, "_make", broken)   # the child inherits it
+    replica = Replica(site, spare, None, check)
+    assert replica.child_checks or not hasattr(os, "fork")
+    replica.confirm()   # the site is as expected: looked at here, the child having ended before
+    assert looked == [True]
+    with pytest.raises(OSError, match="was not made"):
+        replica.finish()
+    replica.abandon()
+
+
 def test_an_abandoned_replica_leaves_the_spare_for_the_next_build_to_repair(tmp_path):
     site = make_site(tmp_path, 3000)
     spare = tmp_path / ".site.spare"

@@ -4,7 +4,11 @@ is exactly what bytes.replace would make of the whole file, wherever the
 pieces fall against the windows it reads in; a piece found another
 number of times is refused; the copy goes by the system's call or,
 where that is refused, by a buffer, to the same bytes; a file changed in
-place between the search and the copy is not copied."""
+place between the search and the copy is not copied; a spliced file
+replaces the replica's link, never writes through it. The quick rebuild
+splices the large files, and a no-op keeps the tree it began as the
+spare; the live preview writes a one-piece change around it, or joins
+the file whole where the file on disk is not what it last wrote."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from timeline.write import output
-from timeline.write.output import Spliced, replace_files
+from timeline.write.output import Replica, Spliced, replace_files
 
 # Few letters, so that a piece is found often, across window edges too.
 TEXT = st.binary(min_size=0, max_size=200).map(lambda b: bytes(97 + x % 3 for x in b))
@@ -79,8 +83,20 @@ def test_a_large_file_spliced_is_copied_by_the_system_or_by_a_buffer_alike(tmp_p
     data = big_file(tmp_path / "old")
     assert len(data) > 3 * Spliced.STEP
     expected = data.replace(b'"the piece"', b'"the new, longer piece"')
+    copied: list[int] = []
+    if hasattr(os, "copy_file_range"):
+        real = os.copy_file_range
+
+        def counted(*args, **kwargs):
+            copied.append(real(*args, **kwargs))
+            return copied[-1]
+
+        monkeypatch.setattr(os, "copy_file_range", counted)
     by_system = written(Spliced.find(tmp_path / "old", b'"the piece"', b'"the new, longer piece"', 2), tmp_path)
     assert by_system == expected
+    # Where the system has the call, it did the copying (not the buffer).
+    assert sum(copied) == (len(data) - 2 * len(b'"the piece"') if hasattr(os, "copy_file_range") else 0)
+    monkeypatch.undo()
 
     calls = []
 
@@ -114,20 +130,81 @@ def test_a_file_changed_in_place_after_the_search_is_not_copied(tmp_path):
     assert len(data) == os.path.getsize(tmp_path / "old")
 
 
-def test_a_spliced_file_swapped_in_leaves_the_old_site_file_whole(tmp_path):
+def test_a_file_spliced_into_a_replica_is_written_as_a_new_file_never_through_the_link(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
+    spare = tmp_path / ".site.spare"
     data = big_file(site / "timeline.json")
     (site / "index.html").write_text("home\n", encoding="utf-8")
-    spliced = Spliced.find(site / "timeline.json", b'"the piece"', b'"new"', 2)
-    try:
-        replace_files(site, {"timeline.json": spliced}, tmp_path / ".site.spare")
-    finally:
-        spliced.close()
-    assert (site / "timeline.json").read_bytes() == data.replace(b'"the piece"', b'"new"')
-    # The tree swapped out still holds the old file, whole.
-    assert (tmp_path / ".site.spare" / "timeline.json").read_bytes() == data
-    assert (site / "index.html").read_text(encoding="utf-8") == "home\n"
+    replace_files(site, {"index.html": b"home\n"}, spare)   # leaves the old site as the spare
+    for round_ in range(2):
+        # The replica links the site's timeline.json into the spare: the
+        # new file must replace that link, not write into the site's file.
+        spliced = Spliced.find(site / "timeline.json", b'"the piece"', b'"new %d"' % round_, 2)
+        try:
+            replace_files(site, {"timeline.json": spliced}, spare, replica=Replica(site, spare, None))
+        finally:
+            spliced.close()
+        assert (site / "timeline.json").read_bytes() == data.replace(b'"the piece"', b'"new %d"' % round_)
+        # The tree swapped out still holds the old file, whole.
+        assert (spare / "timeline.json").read_bytes() == data
+        assert (site / "index.html").read_text(encoding="utf-8") == "home\n"
+        data = (site / "timeline.json").read_bytes().replace(b'"new %d"' % round_, b'"the piece"')
+        (site / "timeline.json").write_bytes(data)
+
+
+def test_a_spliced_file_changed_or_cut_short_is_neither_read_nor_copied(tmp_path):
+    data = big_file(tmp_path / "old")
+    spliced = Spliced.find(tmp_path / "old", b'"the piece"', b'"new"', 2)
+    with open(tmp_path / "old", "r+b") as f:
+        f.truncate(len(data) // 2)
+    with pytest.raises(OSError):
+        spliced.data()
+    with pytest.raises(OSError):
+        written(spliced, tmp_path)
+
+
+def test_the_quick_rebuild_splices_the_large_files_and_leaves_a_spare_after_a_no_op(tmp_path, monkeypatch):
+    """As build.py runs it (a Project per run, with a cache folder), in
+    this process, to watch it."""
+    from test_cache import make_large
+    from test_quick import assert_as_from_scratch, append, gen_entry
+    from timeline.model.assemble import Folders
+    from timeline.project import Options, Project
+    from timeline.speedups import FastEngine
+
+    project = make_large(tmp_path / "project", count=60)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    opts = Options(Folders(project / "content", project / "seeds", "content", "seeds"), site)
+
+    def run():
+        result = Project(opts, FastEngine(cache, 2)).build()
+        assert result.ok, [str(p) for p in result.problems]
+        return result
+
+    assert not run().quick
+    spare = tmp_path / ".site.spare"
+    assert not spare.exists()
+    # A no-op keeps the tree it began as the spare; the site is left as it was.
+    before = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    assert run().quick
+    assert spare.is_dir()
+    assert {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()} == before
+    # An edit: its pieces of the large files are spliced into them.
+    found: list[str] = []
+    real_find = Spliced.find.__func__   # type: ignore[attr-defined]
+
+    def find(cls, path, *args):
+        found.append(Path(path).name)
+        return real_find(cls, path, *args)
+
+    monkeypatch.setattr(Spliced, "find", classmethod(find))
+    append(gen_entry(project, 30), "\nA sentence for the large files.\n")
+    result = run()
+    assert result.quick
+    assert {"timelinejs.json", "timelinejs.js", "entries.csv"} <= set(found)
+    assert set(found) <= {Path(p).name for p in result.written}
+    assert_as_from_scratch(project, site, tmp_path)
 
 
 def test_the_preview_writes_a_one_piece_change_around_it_and_joins_the_file_when_it_cannot(tmp_path, monkeypatch):

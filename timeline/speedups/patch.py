@@ -292,60 +292,61 @@ def _patched(project: Project, last: Build, live: Live, edits: list, static_chan
         finally:
             renderer.recorder, renderer.reads_known_but = None, None
 
-    # The files of one piece per entry: each changed entry's new piece in
-    # place of its old one, whatever the file.
-    position = live.position
-    for file, made, joined in live.files:
-        said, shared_data = live.shared[file.name]
-        again = bool(changed & live.reads[file.name])
-        if again:
-            shared_data = file.shared(t, live.where)
-            if to_json(shared_data) != said:
-                raise ValueError("a file's shared data changed")
-        around = Around(t.sources, t.settings, t.language, shared_data, None)
-        touched = False
+    # Spliced files hold the site's files open: closed whatever happens.
+    try:
+        # The files of one piece per entry: each changed entry's new piece in
+        # place of its old one, whatever the file.
+        position = live.position
+        for file, made, joined in live.files:
+            said, shared_data = live.shared[file.name]
+            again = bool(changed & live.reads[file.name])
+            if again:
+                shared_data = file.shared(t, live.where)
+                if to_json(shared_data) != said:
+                    raise ValueError("a file's shared data changed")
+            around = Around(t.sources, t.settings, t.language, shared_data, None)
+            touched = False
+            for entry, _, _, _ in edits:
+                i = position[entry.path]
+                around.listed = live.where.get(entry.slug)
+                piece = file.piece(entry, around)
+                if piece != made.pieces[i]:
+                    made.pieces[i] = piece
+                    for one in joined:
+                        one.replace(i, piece)
+                    touched = True
+            head, foot = (file.head(t, shared_data), file.foot(t, shared_data)) if again else (made.head, made.foot)
+            if (head, foot) != (made.head, made.foot):
+                made.head, made.foot = head, foot
+                for one in joined:
+                    one.ends(head, foot)
+                touched = True
+            if touched:
+                for one in joined:
+                    files[one.out.path] = _joined_output(out_dir, one)
+        # The split search index holds words by word, not by entry: the shards
+        # of the words an edit brought or took away are made again from
+        # themselves, and the file of results that shows the entry anew.
+        def as_now(path: str) -> bytes:
+            data = files.get(path)
+            if data is None:
+                return (out_dir / path).read_bytes()
+            return data.data() if isinstance(data, Spliced) else data
+
         for entry, _, _, _ in edits:
             i = position[entry.path]
-            around.listed = live.where.get(entry.slug)
-            piece = file.piece(entry, around)
-            if piece != made.pieces[i]:
-                made.pieces[i] = piece
-                for one in joined:
-                    one.replace(i, piece)
-                touched = True
-        head, foot = (file.head(t, shared_data), file.foot(t, shared_data)) if again else (made.head, made.foot)
-        if (head, foot) != (made.head, made.foot):
-            made.head, made.foot = head, foot
-            for one in joined:
-                one.ends(head, foot)
-            touched = True
-        if touched:
-            for one in joined:
-                files[one.out.path] = _joined_output(out_dir, one)
-    # The split search index holds words by word, not by entry: the shards
-    # of the words an edit brought or took away are made again from
-    # themselves, and the file of results that shows the entry anew.
-    def as_now(path: str) -> bytes:
-        data = files.get(path)
-        if data is None:
-            return (out_dir / path).read_bytes()
-        return data.data() if isinstance(data, Spliced) else data
-
-    for entry, _, _, _ in edits:
-        i = position[entry.path]
-        files.update(patch_word_shards(as_now, i, searched[entry.path], search_tokens(entry), len(t.entries)))
-        path, data = search_results_file(t, live.where, live.numbers, i)
-        if data != as_now(path):
-            files[path] = data
-    copied: dict[str, bytes] = {}
-    if static_changed:
-        static = {job.path: job for job in static_jobs(options.static, BUNDLED_STATIC, options.static_shown)}
-        for path in static_changed:
-            static_data = static[path].data
-            assert isinstance(static_data, bytes)   # a static file's job holds its bytes
-            files[path] = copied[path] = static_data
-    written = sorted(files)
-    try:
+            files.update(patch_word_shards(as_now, i, searched[entry.path], search_tokens(entry), len(t.entries)))
+            path, data = search_results_file(t, live.where, live.numbers, i)
+            if data != as_now(path):
+                files[path] = data
+        copied: dict[str, bytes] = {}
+        if static_changed:
+            static = {job.path: job for job in static_jobs(options.static, BUNDLED_STATIC, options.static_shown)}
+            for path in static_changed:
+                static_data = static[path].data
+                assert isinstance(static_data, bytes)   # a static file's job holds its bytes
+                files[path] = copied[path] = static_data
+        written = sorted(files)
         if files:
             spare = project.spare() if project.keep_spare else None
             kept = live.written

@@ -396,22 +396,25 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
     if problems.items or inputs.digest != m["inputs"] or not _bundled_templates_only(inputs.renderer):
         raise _NotQuick("inputs changed")
     known: dict[str, str] = m["files"]
-    # The site's files, as the manifest has them (checked below): the site need not be listed again.
+    # The site's files, as the manifest has them (checked at the end): the site need not be listed again.
     site = _Site(options.out_dir, spare, list(m["pages"]) if said is None else None)
+    # Every output file must be as the last build left it, and no other
+    # (unless the caller saw every change); else the full build runs.
+    out_dir, pages = options.out_dir, m["pages"]
+    as_left = None if said is not None else (lambda: _site_as_left(out_dir, pages))
     try:
-        if said is None:
-            # Every output file must be as the last build left it, and no
-            # other (unless the caller saw every change). The new site's
-            # tree is begun now, by a process on another core, before
-            # anything is known to change: it would be the longest part
-            # of an edit begun later, and if nothing changes it is kept
-            # as the spare. It is not swapped in unless the site is as
-            # left (the full build runs instead).
-            out_dir, pages = options.out_dir, m["pages"]
-            site.begin_replica(lambda: _site_as_left(out_dir, pages))
-        return _look(options, cache_folder, salt, readers, watched, said, m, inputs, known, site, ics_event, trust_before)
+        if as_left is not None and spare is not None:
+            # The new site's tree is begun now, by a process on another
+            # core, before anything is known to change: it would be the
+            # longest part of an edit begun later, and if nothing changes
+            # it is kept as the spare. It is not swapped in unless the
+            # site is as left.
+            site.begin_replica(as_left)
+        return _look(options, cache_folder, salt, readers, watched, said, m, inputs, known, site, as_left,
+                     ics_event, trust_before)
     except Exception:
-        site.abandon(keep=True)   # the full build will make its tree from it
+        # A tree still the caller's is kept, for the full build to make its own from.
+        site.abandon(keep=True)
         raise
     except BaseException:
         site.abandon()
@@ -420,7 +423,7 @@ def _rebuild(options: Options, cache_folder: Path, salt: str, readers: Readers,
 
 def _look(options: Options, cache_folder: Path, salt: str, readers: Readers, watched: Watched | None,
           said: list[str] | None, m: dict, inputs: Inputs, known: dict[str, str], site: "_Site",
-          ics_event: EventWriter, trust_before: int) -> Result:
+          as_left: Callable[[], bool] | None, ics_event: EventWriter, trust_before: int) -> Result:
     """What changed since the manifest was left, and the rest of the quick
     rebuild if only what it handles."""
     if said is None:
@@ -459,9 +462,11 @@ def _look(options: Options, cache_folder: Path, salt: str, readers: Readers, wat
             site.put(job.path, job.data)
             log.append(["s", job.path, data_digest])
     if not changed:
+        if site.replica is None and as_left is not None and not as_left():
+            raise _NotQuick("output files changed")
         return _finish(options, cache_folder, m, site, log, [], watched)
     if site.replica is None:
-        site.begin_replica()
+        site.begin_replica(as_left)
     return _changed(options, cache_folder, salt, readers, inputs, m, site, log, changed, files, was, known,
                     order, watched, ics_event, trust_before)
 
@@ -627,8 +632,8 @@ class _Site:
     """Output files read, changed in memory, then moved into place together.
     Pieces are found and replaced as UTF-8 bytes: decoding a large file
     only to find one piece in it would cost more than the rest. A file's
-    first splice is not read at all but looked for in the file and
-    written around (output.Spliced): the files of one piece per entry
+    first splice is not read whole but looked for through a small buffer
+    and written around (output.Spliced): the files of one piece per entry
     are the site's largest."""
 
     def __init__(self, out_dir: Path, spare: Path | None = None, listing: list[str] | None = None):
@@ -648,10 +653,12 @@ class _Site:
 
     def abandon(self, keep: bool = False) -> None:
         """Give up the new tree: with `keep`, kept as the spare (Replica.abandon)."""
-        self._close()
-        if self.replica is not None:
-            self.replica.abandon(keep)
-            self.replica = None
+        try:
+            if self.replica is not None:
+                self.replica.abandon(keep)
+                self.replica = None
+        finally:
+            self._close()
 
     def _close(self) -> None:
         for spliced in self.spliced.values():
@@ -662,10 +669,12 @@ class _Site:
         if path in self.spliced:
             # Changed again: in memory from now on.
             spliced = self.spliced.pop(path)
-            with open(self.out_dir / path, "rb") as f:
-                self.old[path] = f.read()
-            self.new[path] = spliced.data()
-            spliced.close()
+            try:
+                with open(self.out_dir / path, "rb") as f:
+                    self.old[path] = f.read()
+                self.new[path] = spliced.data()
+            finally:
+                spliced.close()
         if path not in self.new:
             with open(self.out_dir / path, "rb") as f:
                 self.old[path] = self.new[path] = f.read()

@@ -395,7 +395,9 @@ class Replica:
         self.check = check
         self.pid = 0
         self.reaped = self.made = self.confirmed = False
-        self.failed: OSError | None = None   # raised by every later `finish` too
+        self.looked = False        # the child looked at the site
+        self.unexpected = False    # the site is not as expected: every later `confirm` says so
+        self.broken: OSError | None = None   # the tree could not be made: raised by every later `finish`
         # Ctrl-C and SIGTERM wait until the child is known, so that `abandon` can stop it.
         try:
             with signals_held():
@@ -443,48 +445,52 @@ class Replica:
 
     def confirm(self) -> None:
         """OSError unless the site is as the caller expects (see `check`);
-        where the child looks, this waits for it."""
-        if self.child_checks:
-            self._wait()
-        elif self.check is not None and not self.confirmed and not self.check():
-            self.failed = OSError(f"the site at {self.out_dir} is not as expected")
-        self.confirmed = True
-        if self.failed is not None:
-            raise self.failed
+        where the child looks, this waits for it, and looks here if the
+        child ended before it could."""
+        if not self.confirmed:
+            if self.child_checks:
+                self._wait()
+            if not self.looked and self.check is not None and not self.check():
+                self.unexpected = True
+            self.confirmed = True
+        if self.unexpected:
+            raise OSError(f"the site at {self.out_dir} is not as expected")
 
     def finish(self) -> Path:
         """The replica, once made; OSError if it could not be, or if the
         site is not as expected."""
         self.confirm()
         self._wait()
-        if self.failed is not None:
-            raise self.failed
+        if self.broken is not None:
+            raise self.broken
         return self.staging
 
     def _wait(self) -> None:
         if self.pid and not self.reaped:
             _, status = os.waitpid(self.pid, 0)
-            self.reaped = self.made = True
-            if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _NOT_AS_EXPECTED:
-                self.failed = OSError(f"the site at {self.out_dir} is not as expected")
-            elif status != 0:
-                self.failed = OSError(f"the replica of the site at {self.staging} was not made")
-        elif not self.pid and not self.made and self.failed is None:
+            self.reaped = True
+            code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+            self.looked = self.child_checks and code in (0, _NOT_AS_EXPECTED)
+            self.unexpected = self.unexpected or (self.looked and code == _NOT_AS_EXPECTED)
+            self.made = code in (0, _NOT_AS_EXPECTED)
+            if not self.made:
+                self.broken = OSError(f"the replica of the site at {self.staging} was not made")
+        elif not self.pid and not self.made and self.broken is None:
             self._make()
             self.made = True
 
     def abandon(self, keep: bool = False) -> None:
         """Stop the child if it still works. A new tree is removed, or with
         `keep` made the spare (if there is none), however far its child
-        got: the next build repairs it (`mirror`) for less than linking
-        a tree anew, and less than removing this one would cost now."""
+        got: the next build repairs it (`mirror`), linking only what it lacks,
+        and removing this one now would cost as much as its links did."""
         with signals_held():
             if self.pid and not self.reaped:
                 try:
                     os.kill(self.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                os.waitpid(self.pid, 0)
+                    os.waitpid(self.pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass   # reaped already, by a wait a signal cut short before it was noted
                 self.reaped = True
             if not self.in_spare and os.path.lexists(self.staging):
                 if keep and self.spare is not None and not os.path.lexists(self.spare):
@@ -622,24 +628,26 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
 class Spliced:
     """A file of the site with pieces of it replaced, written without
     reading it whole: the spans around the pieces are copied from the old
-    file to the new one by the system (copy_file_range), never through
-    this process's memory. A one-entry edit changes a piece of each file
-    that holds one per entry (a timeline's JSON, the exports), files of
-    many megabytes; reading one, making the new one in memory and writing
-    it costs most of such a rebuild, and its memory is fresh memory, which
-    a virtual machine's host may be slow to give.
+    file to the new one by the system (copy_file_range; where the system
+    refuses, through a small buffer). A one-entry edit changes a piece of
+    each file that holds one per entry (a timeline's JSON, the exports),
+    files of many megabytes; reading one, making the new one in memory
+    and writing it costs most of such a rebuild, and its memory is fresh
+    memory, which a virtual machine's host may be slow to give.
 
     `find` opens the old file and looks for the piece; the file stays open
-    until `close`, so that what is copied is what was searched. If the
-    file is changed in place meanwhile, `write_to` raises OSError."""
+    until `close`, so that what is copied is what was searched (a file
+    replaced at its path meanwhile is not seen). If the open file is
+    changed in place meanwhile (its size or time), `write_to` and `data`
+    raise OSError."""
 
     # What is read at a time while looking: a buffer used again and again.
     STEP = 1 << 20
 
     def __init__(self, path: Path) -> None:
         self.source = open(path, "rb", buffering=0)
-        st = os.fstat(self.source.fileno())
-        self.stat = (st.st_ino, st.st_size, st.st_mtime_ns)
+        self.stat = self._stat()
+        self.size = self.stat[0]
         self.cuts: list[tuple[int, int, bytes]] = []   # (start, end, new bytes), in order, apart
 
     @classmethod
@@ -670,7 +678,7 @@ class Spliced:
             return None
         try:
             spliced.source.seek(start)
-            if spliced.stat[1] == size and spliced.source.read(len(before)) == before:
+            if spliced.size == size and spliced.source.read(len(before)) == before:
                 spliced.cuts = [(start, start + len(before), after)]
                 return spliced
         except BaseException:
@@ -703,10 +711,19 @@ class Spliced:
             start += self.STEP
         return found
 
+    def _stat(self) -> tuple[int, int]:
+        st = os.fstat(self.source.fileno())
+        return st.st_size, st.st_mtime_ns
+
+    def _unchanged(self) -> None:
+        if self._stat() != self.stat:
+            raise OSError(f"{self.source.name} changed while it was copied")
+
     def data(self) -> bytes:
         """The new file's bytes, read whole (for the rare caller that needs them)."""
         self.source.seek(0)
         old = self.source.read()
+        self._unchanged()
         parts, at = [], 0
         for start, end, new in self.cuts:
             parts += [old[at:start], new]
@@ -721,10 +738,8 @@ class Spliced:
             _copy_span(source, fd, at, start - at)
             _write_all(fd, new)
             at = end
-        _copy_span(source, fd, at, self.stat[1] - at)
-        st = os.fstat(source)
-        if (st.st_ino, st.st_size, st.st_mtime_ns) != self.stat:
-            raise OSError(f"{self.source.name} changed while it was copied")
+        _copy_span(source, fd, at, self.size - at)
+        self._unchanged()
 
     def close(self) -> None:
         self.source.close()
