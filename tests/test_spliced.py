@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
+
+from helpers import snapshot
 
 from timeline.write import output
 from timeline.write.output import Replica, Spliced, replace_files
@@ -216,7 +219,6 @@ def test_the_preview_writes_a_one_piece_change_around_it_and_joins_the_file_when
     from test_cache import make_large, replace_in
     from timeline.project import BUNDLED_TEMPLATES, Project
     from timeline.speedups import FastEngine
-    import shutil
 
     project = make_large(tmp_path / "project", count=40)
     shutil.copytree(BUNDLED_TEMPLATES, project / "templates")
@@ -248,9 +250,5 @@ def test_the_preview_writes_a_one_piece_change_around_it_and_joins_the_file_when
         assert "timelinejs.json" in result.written
         assert ("timelinejs.json" in spliced) != damage, spliced
         assert {"timelinejs.js", "entries.csv"} <= set(spliced)
-        assert snapshot_of(site) == fresh(project, tmp_path / "fresh"), round_
+        assert snapshot(site) == fresh(project, tmp_path / "fresh"), round_
 
-
-def snapshot_of(site: Path) -> dict[str, bytes]:
-    from helpers import snapshot
-    return snapshot(site)

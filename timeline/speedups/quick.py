@@ -670,9 +670,8 @@ class _Site:
             # Changed again: in memory from now on.
             spliced = self.spliced.pop(path)
             try:
-                with open(self.out_dir / path, "rb") as f:
-                    self.old[path] = f.read()
-                self.new[path] = spliced.data()
+                self.old[path] = spliced.old()
+                self.new[path] = spliced.data(self.old[path])
             finally:
                 spliced.close()
         if path not in self.new:

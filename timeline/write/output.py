@@ -647,7 +647,6 @@ class Spliced:
     def __init__(self, path: Path) -> None:
         self.source = open(path, "rb", buffering=0)
         self.stat = self._stat()
-        self.size = self.stat[0]
         self.cuts: list[tuple[int, int, bytes]] = []   # (start, end, new bytes), in order, apart
 
     @classmethod
@@ -711,6 +710,11 @@ class Spliced:
             start += self.STEP
         return found
 
+    @property
+    def size(self) -> int:
+        """The old file's size when it was opened."""
+        return self.stat[0]
+
     def _stat(self) -> tuple[int, int]:
         st = os.fstat(self.source.fileno())
         return st.st_size, st.st_mtime_ns
@@ -719,11 +723,17 @@ class Spliced:
         if self._stat() != self.stat:
             raise OSError(f"{self.source.name} changed while it was copied")
 
-    def data(self) -> bytes:
-        """The new file's bytes, read whole (for the rare caller that needs them)."""
+    def old(self) -> bytes:
+        """The old file's bytes, read whole."""
         self.source.seek(0)
-        old = self.source.read()
+        data = self.source.read()
         self._unchanged()
+        return data
+
+    def data(self, old: bytes | None = None) -> bytes:
+        """The new file's bytes, made whole (for the rare caller that needs
+        them) from the old file's (`old`, read here if not given)."""
+        old = self.old() if old is None else old
         parts, at = [], 0
         for start, end, new in self.cuts:
             parts += [old[at:start], new]
